@@ -1,0 +1,30 @@
+package dev.perennial.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code perennial}: the root command; it only lists the subcommands. */
+@Command(name = "perennial",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Continual pre-training of language models: re-warming, re-decaying, replay and infinite "
+                        + "learning-rate schedules (Ibrahim et al., TMLR 2024), on libtorch.",
+                ""},
+        subcommands = {ScheduleCommand.class, picocli.CommandLine.HelpCommand.class},
+        footer = {"", "Run 'perennial COMMAND --help' for a command's options. Documentation: README.md."})
+public final class PerennialCommand implements Runnable {
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print every problem and the stack trace.")
+    boolean verbose;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

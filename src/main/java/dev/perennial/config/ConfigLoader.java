@@ -1,0 +1,138 @@
+package dev.perennial.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perennial.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+
+/**
+ * Reads YAML run configs into records. Keys are snake_case; an unknown key, a value of the wrong type or a
+ * syntax error is refused with the file, the key path (or line and column) and a hint.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    public static RunConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file; give the path of a YAML run config");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses YAML {@code text}; {@code source} names it in errors. */
+    public static RunConfig parse(String text, String source) {
+        if (text.isBlank()) {
+            throw new UserError(source + ": the file is empty; a run config needs at least 'stages:'");
+        }
+        try {
+            RunConfig config = YAML.readValue(text, RunConfig.class);
+            if (config == null) {
+                throw new UserError(source + ": the file holds no settings; a run config needs at least 'stages:'");
+            }
+            return config;
+        } catch (UnrecognizedPropertyException e) {
+            throw new UserError(source + ": " + keyPath(e) + " is not a known key" + suggestion(e), e);
+        } catch (InvalidFormatException e) {
+            throw new UserError(source + ": " + keyPath(e) + ": '" + e.getValue() + "' is not "
+                    + describe(e.getTargetType()), e);
+        } catch (MismatchedInputException e) {
+            throw new UserError(source + ": " + keyPath(e) + ": " + mismatch(e), e);
+        } catch (JsonMappingException e) {
+            throw new UserError(source + ": " + keyPath(e) + ": " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new UserError(source + at(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String mismatch(MismatchedInputException e) {
+        Class<?> type = e.getTargetType();
+        if (type == null) {
+            return e.getOriginalMessage();
+        }
+        return "expected " + describe(type);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number (write 3e-4 or 0.0003)";
+        }
+        if (type == String.class) {
+            return "a word or text";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list (lines starting with '- ')";
+        }
+        if (type.isRecord()) {
+            return "a mapping of keys to values";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    /** {@code stages[1].schedule.warmup} from Jackson's reference path. */
+    static String keyPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "(top level)" : path.toString();
+    }
+
+    private static String suggestion(UnrecognizedPropertyException e) {
+        Collection<Object> known = e.getKnownPropertyIds();
+        if (known == null || known.isEmpty()) {
+            return "";
+        }
+        String typed = e.getPropertyName();
+        String closest = known.stream().map(Object::toString)
+                .min(Comparator.comparingInt(k -> EditDistance.between(k, typed))).orElseThrow();
+        String list = "; known keys here: " + String.join(", ", known.stream().map(Object::toString).sorted().toList());
+        return EditDistance.between(closest, typed) <= 2 ? "; did you mean '" + closest + "'?" + list : list;
+    }
+
+    private static String at(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.perennial.config;
+
+import dev.perennial.UserError;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects every problem of a config before refusing it, so one run of the command shows them all. */
+public final class Problems {
+
+    private final List<String> problems = new ArrayList<>();
+
+    public void add(KeyPath key, String message) {
+        problems.add(key + ": " + message);
+    }
+
+    public boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    /** Requires a finite number in {@code [lo, hi]}; false (and a problem) otherwise. */
+    public boolean inRange(KeyPath key, double value, double lo, double hi, String meaning) {
+        if (!Double.isFinite(value) || value < lo || value > hi) {
+            add(key, Numbers.format(value) + " is not in [" + Numbers.format(lo) + ", " + Numbers.format(hi) + "]"
+                    + (meaning.isEmpty() ? "" : " (" + meaning + ")"));
+            return false;
+        }
+        return true;
+    }
+
+    public boolean positive(KeyPath key, double value, String meaning) {
+        if (!Double.isFinite(value) || value <= 0) {
+            add(key, Numbers.format(value) + " must be a number above 0" + (meaning.isEmpty() ? "" : " (" + meaning + ")"));
+            return false;
+        }
+        return true;
+    }
+
+    public boolean wholeAtLeastOne(KeyPath key, double value, String meaning) {
+        if (!Double.isFinite(value) || value < 1 || value != Math.rint(value) || value > Long.MAX_VALUE) {
+            add(key, Numbers.format(value) + " must be a whole number of at least 1 (" + meaning + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** Throws a {@link UserError} naming {@code source} when any problem was found. */
+    public void throwIfAny(String source) {
+        if (!problems.isEmpty()) {
+            String prefix = source.isEmpty() ? "" : source + ": ";
+            throw new UserError(problems.stream().map(p -> prefix + p).toList(), null);
+        }
+    }
+}

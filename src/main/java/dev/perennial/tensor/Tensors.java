@@ -1,0 +1,51 @@
+package dev.perennial.tensor;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+
+/**
+ * Copies between Java arrays and libtorch tensors. This package is the only one that knows libtorch details
+ * (DESIGN.md, "Architecture"); everything else asks it.
+ */
+public final class Tensors {
+
+    private Tensors() {
+    }
+
+    /** A new fp32 CPU tensor of {@code shape} holding a copy of {@code data} (row-major). */
+    public static Tensor fromFloats(float[] data, long... shape) {
+        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (expected != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
+                    + " values, not " + data.length);
+        }
+        // Created in the caller's PointerScope, like every tensor: the caller's step scope frees it.
+        FloatPointer staging = new FloatPointer(data);
+        try {
+            // from_blob borrows the staging memory; clone() gives the tensor storage of its own.
+            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Float)).clone();
+        } finally {
+            staging.deallocate();
+        }
+    }
+
+    /** The values of {@code tensor} as fp32, row-major. */
+    public static float[] toFloats(Tensor tensor) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor dense = tensor.detach().to(torch.ScalarType.Float).contiguous();
+            float[] values = new float[Math.toIntExact(dense.numel())];
+            new FloatPointer(dense.data_ptr()).get(values);
+            return values;
+        }
+    }
+
+    /** libtorch's description of its thread pools and BLAS, as {@code torch.__config__.parallel_info()} prints it. */
+    public static String parallelInfo() {
+        return torch.get_parallel_info().getString();
+    }
+}
