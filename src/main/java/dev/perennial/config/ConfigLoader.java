@@ -68,10 +68,21 @@ public final class ConfigLoader {
         } catch (MismatchedInputException e) {
             throw new UserError(source + ": " + keyPath(e) + ": " + mismatch(e), e);
         } catch (JsonMappingException e) {
-            throw new UserError(source + ": " + keyPath(e) + ": " + e.getOriginalMessage(), e);
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                throw syntaxError(source, syntax);
+            }
+            throw new UserError(source + ": " + keyPath(e) + ": " + oneLine(e.getOriginalMessage()), e);
         } catch (JsonProcessingException e) {
-            throw new UserError(source + at(e.getLocation()) + ": not valid YAML: " + e.getOriginalMessage(), e);
+            throw syntaxError(source, e);
         }
+    }
+
+    private static UserError syntaxError(String source, JsonProcessingException e) {
+        return new UserError(source + at(e.getLocation()) + ": not valid YAML: " + oneLine(e.getOriginalMessage()), e);
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\n\\s*", "; ");
     }
 
     private static String mismatch(MismatchedInputException e) {

@@ -1,6 +1,7 @@
 package dev.perennial.config;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 
 /** Numbers as a person would write them in a config: 0.01, 3e-4, 1000. */
 public final class Numbers {
@@ -15,11 +16,13 @@ public final class Numbers {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);
         }
+        // Six significant digits hide binary noise such as 0.1 × 3e-4 = 2.9999999999999997e-5.
+        BigDecimal rounded = new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros();
         double magnitude = Math.abs(value);
-        if (magnitude >= 1e-3 && magnitude < 1e7) {
-            return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        if (magnitude >= 1e-2 && magnitude < 1e7) {
+            return rounded.toPlainString();
         }
-        String scientific = BigDecimal.valueOf(value).stripTrailingZeros().toString(); // e.g. 3E-4, 1.65E-4
-        return scientific.replace("E+", "e").replace("E", "e");
+        int exponent = rounded.precision() - rounded.scale() - 1;
+        return rounded.movePointLeft(exponent).stripTrailingZeros().toPlainString() + "e" + exponent; // 3e-4, 1.65e-4
     }
 }

@@ -36,6 +36,14 @@ public final class Problems {
         return true;
     }
 
+    public boolean nonNegative(KeyPath key, double value, String meaning) {
+        if (!Double.isFinite(value) || value < 0) {
+            add(key, Numbers.format(value) + " must be 0 or above (" + meaning + ")");
+            return false;
+        }
+        return true;
+    }
+
     public boolean wholeAtLeastOne(KeyPath key, double value, String meaning) {
         if (!Double.isFinite(value) || value < 1 || value != Math.rint(value) || value > Long.MAX_VALUE) {
             add(key, Numbers.format(value) + " must be a whole number of at least 1 (" + meaning + ")");

@@ -60,8 +60,8 @@ public final class ScheduleRules {
 
         double maxLr = or(config.maxLr(), DEFAULT_MAX_LR);
         ok &= problems.positive(at.key("max_lr"), maxLr, "the peak learning rate");
-        double minLr = or(config.minLr(), DEFAULT_MIN_LR_RATIO * maxLr);
-        ok &= problems.inRange(at.key("min_lr"), minLr, 0, Double.POSITIVE_INFINITY, "the floor");
+        double minLr = or(config.minLr(), ok ? DEFAULT_MIN_LR_RATIO * maxLr : 0);
+        ok &= problems.nonNegative(at.key("min_lr"), minLr, "the floor");
         if (ok && minLr > maxLr) {
             problems.add(at.key("min_lr"), Numbers.format(minLr) + " is above max_lr " + Numbers.format(maxLr)
                     + "; the floor must not exceed the peak");

@@ -1,0 +1,159 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The CLI as a user meets it: exit codes, one-line errors, and the schedule preview in every format. */
+class CliTest {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsTheCommands() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: perennial").contains("schedule");
+    }
+
+    @Test
+    void versionNamesPerennialAndLibtorch() {
+        Result r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("perennial \\d+\\.\\d+").contains("libtorch 2.10.0");
+    }
+
+    @Test
+    void aBadFlagIsOneLineAndExitTwo() {
+        Result r = run("schedule", "--family", "cosine", "--total-steps", "100", "--format", "xml");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("error: ").contains("--format").doesNotContain("\n")
+                .doesNotContain("at picocli");
+    }
+
+    @Test
+    void aUserErrorIsOneLineWithoutStackTraceAndVerboseShowsIt() {
+        Result r = run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup", "1.5");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: --warmup: 1.5 is not in [0, 1] (a fraction of the stage's steps)");
+
+        Result verbose = run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup", "1.5", "--verbose");
+        assertThat(verbose.code()).isEqualTo(2);
+        assertThat(verbose.err()).contains("dev.perennial.UserError").contains("\tat ");
+    }
+
+    @Test
+    void flagsAreNamedInRefusals() {
+        assertThat(run("schedule", "--family", "infinite-cosine", "--total-steps", "100", "--cooldown", "0.9",
+                "--constant-end", "0.5").err()).contains("--cooldown: 0.9 ends after the constant phase");
+        assertThat(run("schedule", "--family", "sine", "--total-steps", "100").err())
+                .contains("--family: 'sine' is not one of constant, cosine");
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "0").err())
+                .contains("--total-steps: 0 must be a whole number of at least 1");
+        assertThat(run("schedule", "--family", "cosine").err()).contains("--total-steps is missing");
+        assertThat(run("schedule", "--family", "cosine", "--total-tokens", "1000").err())
+                .contains("--total-tokens: needs tokens per step");
+        assertThat(run("schedule").err()).contains("give a run config");
+    }
+
+    @Test
+    void jsonListsEveryStepWithLrAndPhase() throws Exception {
+        Result r = run("schedule", "--family", "cosine", "--total-steps", "200", "--warmup", "0.05", "--format", "json");
+        assertThat(r.code()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows.size()).isEqualTo(201);
+        assertThat(rows.get(5).get("step").asLong()).isEqualTo(5);
+        assertThat(rows.get(5).get("lr").asDouble()).isCloseTo(3e-4 / 2, within(1e-15));
+        assertThat(rows.get(5).get("phase").asText()).isEqualTo("warmup");
+        assertThat(rows.get(200).get("lr").asDouble()).isCloseTo(3e-5, within(1e-15));
+        assertThat(rows.get(200).get("phase").asText()).isEqualTo("decay");
+    }
+
+    @Test
+    void atTakesRealSteps() throws Exception {
+        Result r = run("schedule", "--family", "infinite-linear", "--total-steps", "1000", "--warmup", "0.01",
+                "--at", "0.5,100,310,950", "--format", "json");
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows.size()).isEqualTo(4);
+        assertThat(rows.get(0).get("step").asDouble()).isEqualTo(0.5);
+        assertThat(rows.get(0).get("lr").asDouble()).isCloseTo(3e-4 * 0.5 / 10, within(1e-15));
+        // linear cooldown over 600 steps from 3e-4 to 1.65e-4 after W = 10: at step 310 (k = 300), halfway
+        assertThat(rows.get(2).get("lr").asDouble()).isCloseTo((3e-4 + 1.65e-4) / 2, within(1e-15));
+        assertThat(rows.get(3).get("phase").asText()).isEqualTo("anneal");
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "10", "--at", "11").err())
+                .contains("--at 11.0 is outside the run's steps [0, 10]");
+    }
+
+    @Test
+    void tokenLengthsAreConvertedWithTokensPerStep() throws Exception {
+        Result r = run("schedule", "--family", "constant", "--total-tokens", "10000", "--tokens-per-step", "1024",
+                "--format", "json");
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        assertThat(rows.size()).isEqualTo(11); // ceil(10000 / 1024) = 10 steps, 0..10 inclusive
+        assertThat(rows.get(10).get("tokens").asLong()).isEqualTo(10240);
+    }
+
+    @Test
+    void aConfigPreviewShowsStagesPhasesAndTheJump(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("run.yaml");
+        Files.writeString(config, """
+                stages:
+                  - name: d0
+                    steps: 1000
+                    schedule: {family: cosine, max_lr: 3e-4, min_lr: 3e-5}
+                  - name: d1
+                    steps: 1000
+                    schedule: {family: cosine, max_lr: 3e-4, min_lr: 3e-5}
+                """);
+        Path png = tmp.resolve("plots/lr.png");
+        Result r = run("schedule", config.toString(), "--plot", png.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("stage d0: cosine, 1000 steps").contains("stage d1: cosine, 1000 steps")
+                .contains("LR jump at step 1000: 3.0000e-05 → 0 (stage d0 → d1)");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(1200);
+        assertThat(Files.list(png.getParent())).containsExactly(png); // nothing half-written left beside it
+    }
+
+    @Test
+    void aConfigRefusesStageFlagsAndNamesTheFile(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("run.yaml");
+        Files.writeString(config, "stages: [{steps: 10, schedule: {family: cosine, warmup: 2}}]\n");
+        assertThat(run("schedule", config.toString()).err().strip())
+                .isEqualTo("error: " + config + ": stages[0].schedule.warmup: 2 is not in [0, 1] "
+                        + "(a fraction of the stage's steps)");
+        assertThat(run("schedule", config.toString(), "--max-lr", "1e-3").err())
+                .contains("--max-lr: schedule flags describe one stage without a config");
+        assertThat(run("schedule", tmp.resolve("missing.yaml").toString()).err()).contains("missing.yaml: no such file");
+    }
+
+    @Test
+    void theTokenAxisNeedsTokensPerStep() {
+        Result r = run("schedule", "--family", "cosine", "--total-steps", "10", "--plot",
+                dir.resolve("x.png").toString(), "--x", "tokens");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--x tokens: the run does not say how many tokens a step reads");
+    }
+}
