@@ -73,15 +73,21 @@ public final class RunSchedule {
     }
 
     public double lr(double step) {
-        return point(step).lr();
+        checkInside(step);
+        Placed p = stageAt(step);
+        return p.curve().lr(step - p.offset());
     }
 
     public Point point(double step) {
-        if (step < 0 || step > totalSteps() || Double.isNaN(step)) {
-            throw new IllegalArgumentException("step " + step + " is outside the run's [0, " + totalSteps() + "]");
-        }
+        checkInside(step);
         Placed p = stageAt(step);
         return point(p, step - p.offset());
+    }
+
+    private void checkInside(double step) {
+        if (!(step >= 0 && step <= totalSteps())) {
+            throw new IllegalArgumentException("step " + step + " is outside the run's [0, " + totalSteps() + "]");
+        }
     }
 
     /** The learning rate at step {@code n} of stage {@code p}; {@code n = T} is the stage's end, not the next stage. */
