@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import dev.perennial.UserError;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.config.KeyPath;
+import dev.perennial.config.Numbers;
 import dev.perennial.config.Problems;
 import dev.perennial.config.ScheduleConfig;
 import dev.perennial.config.StageConfig;
@@ -136,7 +137,7 @@ public final class ScheduleCommand implements Runnable {
         }
         for (double step : at) {
             if (!(step >= 0 && step <= schedule.totalSteps())) {
-                throw new UserError("--at " + step + " is outside the run's steps [0, " + schedule.totalSteps()
+                throw new UserError("--at " + Numbers.format(step) + " is outside the run's steps [0, " + schedule.totalSteps()
                         + "]; give steps of the whole run, counted from 0");
             }
         }

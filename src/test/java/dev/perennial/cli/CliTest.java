@@ -103,7 +103,7 @@ class CliTest {
         assertThat(rows.get(2).get("lr").asDouble()).isCloseTo((3e-4 + 1.65e-4) / 2, within(1e-15));
         assertThat(rows.get(3).get("phase").asText()).isEqualTo("anneal");
         assertThat(run("schedule", "--family", "cosine", "--total-steps", "10", "--at", "11").err())
-                .contains("--at 11.0 is outside the run's steps [0, 10]");
+                .contains("--at 11 is outside the run's steps [0, 10]");
     }
 
     @Test
