@@ -35,7 +35,17 @@ public final class AtomicFiles {
             tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                writer.writeTo(out);
+                writer.writeTo(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // writers such as Jackson close their target; the sync below still needs it open
+                    }
+                });
                 out.flush();
                 channel.force(true);
             }

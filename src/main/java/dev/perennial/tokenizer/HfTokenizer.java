@@ -1,0 +1,155 @@
+package dev.perennial.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.UserError;
+import dev.perennial.io.Hashing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json}, run by the Rust tokenizers library through DJL. DJL truncates to 512
+ * tokens and adds special tokens unless told otherwise (DESIGN.md, "Things that bite"), so both are switched off.
+ */
+public final class HfTokenizer implements Tokenizer, AutoCloseable {
+
+    /** End-of-text tokens of common model families, tried in order when tokenizer_config.json does not say. */
+    private static final List<String> EOS_CANDIDATES =
+            List.of("<|endoftext|>", "</s>", "<|end_of_text|>", "<eos>", "<|eot_id|>");
+
+    private static final Map<String, String> OPTIONS = Map.of(
+            "addSpecialTokens", "false", "truncation", "false", "padding", "false", "modelMaxLength", "1000000000");
+
+    private final String name;
+    private final String hash;
+    private final int vocabSize;
+    private final int eosId;
+    private final HuggingFaceTokenizer rust;
+
+    private HfTokenizer(String name, String hash, int vocabSize, int eosId, HuggingFaceTokenizer rust) {
+        this.name = name;
+        this.hash = hash;
+        this.vocabSize = vocabSize;
+        this.eosId = eosId;
+        this.rust = rust;
+    }
+
+    /** Loads {@code path}: a tokenizer.json file, or a folder holding one (and maybe tokenizer_config.json). */
+    public static HfTokenizer load(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + ": no such tokenizer file; give a tokenizer.json, a folder holding one, "
+                    + "or 'byte'");
+        }
+        byte[] bytes;
+        JsonNode json;
+        try {
+            bytes = Files.readAllBytes(file);
+            json = new ObjectMapper().readTree(bytes);
+        } catch (IOException e) {
+            throw new UserError(file + ": not a readable tokenizer.json (" + e.getMessage().lines().findFirst()
+                    .orElse("") + ")", e);
+        }
+        HuggingFaceTokenizer rust;
+        System.setProperty("ai.djl.offline", "true");
+        try {
+            rust = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), OPTIONS);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(file + ": Hugging Face tokenizers cannot load it (" + e.getMessage() + ")", e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return new HfTokenizer(dir.getFileName().toString(), Hashing.sha256(bytes), vocabSize(json),
+                eosId(json, dir.resolve("tokenizer_config.json")), rust);
+    }
+
+    private static int vocabSize(JsonNode json) {
+        int max = -1;
+        for (Iterator<JsonNode> ids = json.path("model").path("vocab").elements(); ids.hasNext(); ) {
+            JsonNode id = ids.next();
+            if (id.isInt()) {
+                max = Math.max(max, id.intValue());
+            } else if (id.isArray() && id.size() == 2) {
+                max++; // Unigram vocab: a list of [piece, score], ids are positions
+            }
+        }
+        for (JsonNode added : json.path("added_tokens")) {
+            max = Math.max(max, added.path("id").asInt(-1));
+        }
+        return max + 1;
+    }
+
+    private static int eosId(JsonNode json, Path config) {
+        String eos = null;
+        if (Files.isRegularFile(config)) {
+            try {
+                JsonNode token = new ObjectMapper().readTree(config.toFile()).path("eos_token");
+                eos = token.isTextual() ? token.asText() : token.path("content").asText(null);
+            } catch (IOException e) {
+                throw new UserError(config + ": not valid JSON (" + e.getMessage() + ")", e);
+            }
+        }
+        for (String candidate : eos != null ? List.of(eos) : EOS_CANDIDATES) {
+            for (JsonNode added : json.path("added_tokens")) {
+                if (candidate.equals(added.path("content").asText())) {
+                    return added.path("id").asInt();
+                }
+            }
+            JsonNode inVocab = json.path("model").path("vocab").path(candidate);
+            if (inVocab.isInt()) {
+                return inVocab.intValue();
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String hash() {
+        return hash;
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int eosId() {
+        return eosId;
+    }
+
+    @Override
+    public int[] encode(String text) {
+        long[] ids = rust.encode(text, false, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return out;
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        long[] wide = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            wide[i] = ids[i];
+        }
+        return rust.decode(wide, false);
+    }
+
+    @Override
+    public void close() {
+        rust.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.perennial.tokenizer;
+
+/**
+ * Text to token ids and back. Every tokenizer has a content hash that is recorded wherever its tokens are
+ * stored, so that tokens are never read with another tokenizer than the one that made them.
+ */
+public interface Tokenizer {
+
+    /** A short human name ("byte", or the tokenizer file's folder). */
+    String name();
+
+    /** SHA-256 (hex) of the tokenizer's definition: its tokenizer.json bytes, or a fixed definition string. */
+    String hash();
+
+    /** One more than the largest id this tokenizer can produce. */
+    int vocabSize();
+
+    /** The end-of-text id placed between documents, or -1 when the tokenizer has none. */
+    int eosId();
+
+    /** The ids of {@code text}, with no special tokens added and no truncation. */
+    int[] encode(String text);
+
+    String decode(int[] ids);
+}

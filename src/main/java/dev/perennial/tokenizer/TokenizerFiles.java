@@ -1,0 +1,77 @@
+package dev.perennial.tokenizer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.io.AtomicFiles;
+
+import java.nio.file.Path;
+
+/**
+ * Writes a learned byte-level BPE model as the standard Hugging Face files: {@code tokenizer.json} (the layout
+ * GPT-2's tokenizer.json has: ByteLevel pre-tokenizer and decoder, a BPE model, the end-of-text token as an
+ * added special token) and {@code tokenizer_config.json}.
+ */
+public final class TokenizerFiles {
+
+    public static final String EOS_TOKEN = "<|endoftext|>";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private TokenizerFiles() {
+    }
+
+    public static void write(BpeTrainer.Model model, Path dir) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ObjectNode eos = root.putArray("added_tokens").addObject();
+        eos.put("id", model.tokens().size());
+        eos.put("content", EOS_TOKEN);
+        eos.put("single_word", false);
+        eos.put("lstrip", false);
+        eos.put("rstrip", false);
+        eos.put("normalized", false);
+        eos.put("special", true);
+        root.putNull("normalizer");
+        root.set("pre_tokenizer", byteLevel(false, true));
+        root.set("post_processor", byteLevel(true, false));
+        root.set("decoder", byteLevel(true, true));
+        ObjectNode bpe = root.putObject("model");
+        bpe.put("type", "BPE");
+        bpe.putNull("dropout");
+        bpe.putNull("unk_token");
+        bpe.putNull("continuing_subword_prefix");
+        bpe.putNull("end_of_word_suffix");
+        bpe.put("fuse_unk", false);
+        bpe.put("byte_fallback", false);
+        bpe.put("ignore_merges", false);
+        ObjectNode vocab = bpe.putObject("vocab");
+        for (int id = 0; id < model.tokens().size(); id++) {
+            vocab.put(model.tokens().get(id), id);
+        }
+        ArrayNode merges = bpe.putArray("merges");
+        for (int[] merge : model.merges()) {
+            merges.add(model.tokens().get(merge[0]) + " " + model.tokens().get(merge[1]));
+        }
+        ObjectNode config = JSON.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("bos_token", EOS_TOKEN);
+        config.put("eos_token", EOS_TOKEN);
+        config.put("unk_token", EOS_TOKEN);
+        config.put("add_prefix_space", false);
+        config.put("clean_up_tokenization_spaces", false);
+        AtomicFiles.write(dir.resolve("tokenizer.json"), out -> JSON.writeValue(out, root));
+        AtomicFiles.write(dir.resolve("tokenizer_config.json"), out -> JSON.writeValue(out, config));
+    }
+
+    private static ObjectNode byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("type", "ByteLevel");
+        node.put("add_prefix_space", addPrefixSpace);
+        node.put("trim_offsets", trimOffsets);
+        node.put("use_regex", true);
+        return node;
+    }
+}
