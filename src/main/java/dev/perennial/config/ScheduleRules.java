@@ -1,6 +1,6 @@
 package dev.perennial.config;
 
-import dev.perennial.schedule.Choice;
+import dev.perennial.Choice;
 import dev.perennial.schedule.DecayShape;
 import dev.perennial.schedule.Family;
 import dev.perennial.schedule.Schedule;

@@ -49,6 +49,7 @@ public final class AtomicFiles {
                 out.flush();
                 channel.force(true);
             }
+            readableByAll(tmp);
             move(tmp, absolute);
             tmp = null;
         } catch (IOException e) {
@@ -60,6 +61,13 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String content) {
         write(target, out -> out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Temporary files are created owner-only; the finished file gets the usual rw-r--r--. */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -1,5 +1,7 @@
 package dev.perennial.schedule;
 
+import dev.perennial.Choice;
+
 /** How warmup-stable-decay goes down in its final phase. */
 public enum DecayShape implements Choice {
     LINEAR("linear"),

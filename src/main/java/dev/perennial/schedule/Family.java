@@ -1,5 +1,7 @@
 package dev.perennial.schedule;
 
+import dev.perennial.Choice;
+
 /** The schedule families, by the names used in configs and on the command line. */
 public enum Family implements Choice {
     CONSTANT("constant"),

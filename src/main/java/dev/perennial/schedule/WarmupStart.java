@@ -1,5 +1,7 @@
 package dev.perennial.schedule;
 
+import dev.perennial.Choice;
+
 /**
  * Where a stage's warmup starts: at zero (the first stage, and the paper's re-warming), or at the learning rate
  * the previous stage ended with (its floor η_min, for a cosine stage).

@@ -1,4 +1,4 @@
-package dev.perennial.schedule;
+package dev.perennial;
 
 import java.util.Arrays;
 import java.util.List;

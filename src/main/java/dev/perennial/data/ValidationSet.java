@@ -1,0 +1,48 @@
+package dev.perennial.data;
+
+import dev.perennial.UserError;
+
+/**
+ * The fixed validation sequences of a corpus: consecutive windows of {@code seq_len + 1} tokens over its
+ * held-out split, in order, at most {@code maxSequences}. Identical across runs, so losses compare.
+ */
+public final class ValidationSet {
+
+    private final Corpus corpus;
+    private final int seqLen;
+    private final int sequences;
+
+    public ValidationSet(Corpus corpus, String name, int seqLen, int maxSequences) {
+        long available = (corpus.val().tokens() - 1) / seqLen;
+        if (available < 1) {
+            throw new UserError("corpus " + name + " holds " + corpus.val().tokens() + " validation tokens, fewer than "
+                    + "one sequence of " + (seqLen + 1) + "; prepare it with a larger --val-fraction");
+        }
+        this.corpus = corpus;
+        this.seqLen = seqLen;
+        this.sequences = (int) Math.min(available, maxSequences);
+    }
+
+    public int sequences() {
+        return sequences;
+    }
+
+    /** Validation batch {@code b} of up to {@code batchSize} sequences. */
+    public Batch batch(int b, int batchSize) {
+        int first = b * batchSize;
+        int rows = Math.min(batchSize, sequences - first);
+        if (rows <= 0) {
+            throw new IndexOutOfBoundsException("validation batch " + b + " of " + batches(batchSize));
+        }
+        int columns = seqLen + 1;
+        int[] tokens = new int[rows * columns];
+        for (int r = 0; r < rows; r++) {
+            corpus.val().read((long) (first + r) * seqLen, tokens, r * columns, columns);
+        }
+        return new Batch(rows, columns, tokens, new int[rows], new boolean[rows], java.util.List.of("val"));
+    }
+
+    public int batches(int batchSize) {
+        return Math.ceilDiv(sequences, batchSize);
+    }
+}
