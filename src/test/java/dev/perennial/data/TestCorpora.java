@@ -19,8 +19,10 @@ final class TestCorpora {
     static Corpus make(Path dir, String name, int documents) {
         try {
             Path text = dir.resolve(name + ".txt");
+            // Every word names its corpus, document and position, so no two windows of a corpus look alike.
             List<String> docs = IntStream.range(0, documents)
-                    .mapToObj(i -> name + " document " + i + ": " + "lorem ipsum dolor sit amet ".repeat(1 + i % 5))
+                    .mapToObj(i -> String.join(" ", IntStream.range(0, 4 + i % 9)
+                            .mapToObj(k -> name + ":" + i + "." + k).toList()))
                     .toList();
             Files.writeString(text, String.join("\n\n", docs) + "\n");
             Path out = dir.resolve(name);
