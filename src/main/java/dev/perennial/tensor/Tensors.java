@@ -1,6 +1,7 @@
 package dev.perennial.tensor;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -29,6 +30,21 @@ public final class Tensors {
         try {
             // from_blob borrows the staging memory; clone() gives the tensor storage of its own.
             return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Float)).clone();
+        } finally {
+            staging.deallocate();
+        }
+    }
+
+    /** A new int64 CPU tensor of {@code shape} holding a copy of {@code data}: token batches for the model. */
+    public static Tensor fromLongs(long[] data, long... shape) {
+        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (expected != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
+                    + " values, not " + data.length);
+        }
+        LongPointer staging = new LongPointer(data);
+        try {
+            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Long)).clone();
         } finally {
             staging.deallocate();
         }

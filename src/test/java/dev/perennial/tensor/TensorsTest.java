@@ -48,6 +48,17 @@ class TensorsTest {
     }
 
     @Test
+    void tokenBatchesBecomeInt64Tensors() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor batch = Tensors.fromLongs(new long[] {1, 2, 3, 70000, 5, 6}, 2, 3);
+            assertThat(batch.scalar_type().value).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Long.value);
+            assertThat(batch.size(0)).isEqualTo(2);
+            assertThat(batch.select(0, 1).select(0, 0).item_long()).isEqualTo(70000);
+            assertThat(batch.sum().item_long()).isEqualTo(70017);
+        }
+    }
+
+    @Test
     void refusesDataThatDoesNotFitTheShape() {
         assertThatThrownBy(() -> Tensors.fromFloats(new float[] {1, 2, 3}, 2, 2))
                 .hasMessageContaining("holds 4 values, not 3");
