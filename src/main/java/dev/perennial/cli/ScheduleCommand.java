@@ -171,7 +171,7 @@ public final class ScheduleCommand implements Runnable {
         }
         ScheduleConfig schedule = new ScheduleConfig(family, maxLr, minLr, constantLr, warmup, null, cooldown,
                 constantEnd, decay, decayShape, timescale);
-        StageConfig stage = new StageConfig("stage1", totalSteps, totalTokens, schedule);
+        StageConfig stage = StageConfig.scheduleOnly("stage1", totalSteps, totalTokens, schedule);
         return StageRules.runSchedule(List.of(stage), perStep, KeyPath.flags(), "", problems);
     }
 

@@ -1,9 +1,11 @@
 package dev.perennial.config;
 
+import dev.perennial.Choice;
 import dev.perennial.UserError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Collects every problem of a config before refusing it, so one run of the command shows them all. */
 public final class Problems {
@@ -50,6 +52,18 @@ public final class Problems {
             return false;
         }
         return true;
+    }
+
+    /** The choice spelled {@code id}, {@code defaultValue} when absent, or empty (and a problem) when unknown. */
+    public <E extends Enum<E> & Choice> Optional<E> choice(Class<E> type, String id, E defaultValue, KeyPath key) {
+        if (id == null) {
+            return Optional.ofNullable(defaultValue);
+        }
+        Optional<E> found = Choice.byId(type, id);
+        if (found.isEmpty()) {
+            add(key, "'" + id + "' is not one of " + String.join(", ", Choice.ids(type)));
+        }
+        return found;
     }
 
     /** Throws a {@link UserError} naming {@code source} when any problem was found. */

@@ -69,8 +69,8 @@ public final class ScheduleRules {
         }
         double warmup = or(config.warmup(), f == Family.CONSTANT ? 0 : DEFAULT_WARMUP);
         ok &= problems.inRange(at.key("warmup"), warmup, 0, 1, "a fraction of the stage's steps");
-        Optional<WarmupStart> warmupFrom = choice(WarmupStart.class, config.warmupFrom(), WarmupStart.ZERO,
-                at.key("warmup_from"), problems);
+        Optional<WarmupStart> warmupFrom = problems.choice(WarmupStart.class, config.warmupFrom(), WarmupStart.ZERO,
+                at.key("warmup_from"));
         ok &= warmupFrom.isPresent();
         if (warmupFrom.orElse(null) == WarmupStart.PREVIOUS && isFirstStage) {
             problems.add(at.key("warmup_from"), "previous: the first stage has no previous stage; use zero");
@@ -104,8 +104,8 @@ public final class ScheduleRules {
                                           WarmupStart from, KeyPath at, Problems problems) {
         double decay = or(config.decay(), DEFAULT_DECAY);
         boolean ok = problems.inRange(at.key("decay"), decay, 0, 1, "the final fraction of the stage spent decaying");
-        Optional<DecayShape> shape = choice(DecayShape.class, config.decayShape(), DEFAULT_DECAY_SHAPE,
-                at.key("decay_shape"), problems);
+        Optional<DecayShape> shape = problems.choice(DecayShape.class, config.decayShape(), DEFAULT_DECAY_SHAPE,
+                at.key("decay_shape"));
         ok &= shape.isPresent();
         if (ok && warmup + decay > 1) {
             problems.add(at.key("decay"), Numbers.format(decay) + " plus warmup " + Numbers.format(warmup)
@@ -156,19 +156,7 @@ public final class ScheduleRules {
             problems.add(key, "missing; choose one of " + String.join(", ", Choice.ids(Family.class)));
             return Optional.empty();
         }
-        return choice(Family.class, id, null, key, problems);
-    }
-
-    private static <E extends Enum<E> & Choice> Optional<E> choice(Class<E> type, String id, E defaultValue,
-                                                                 KeyPath key, Problems problems) {
-        if (id == null) {
-            return Optional.of(defaultValue);
-        }
-        Optional<E> found = Choice.byId(type, id);
-        if (found.isEmpty()) {
-            problems.add(key, "'" + id + "' is not one of " + String.join(", ", Choice.ids(type)));
-        }
-        return found;
+        return problems.choice(Family.class, id, null, key);
     }
 
     /** Refuses keys that the family ignores, so that a typo of family or a misplaced key does not go unnoticed. */

@@ -191,12 +191,18 @@ public final class StageMixture {
             return new SamplePermutation(s.sequences(), Mix.mix(hash, q / s.sequences())).apply(q % s.sequences());
         }
         long consumed = s.consumedBefore();
-        if (spec.replayFrom() == MixtureSpec.ReplayFrom.ALL || consumed >= s.sequences()) {
+        if (replayPool(s) == s.sequences()) {
             // every sequence has been read (or may be replayed): draw from the whole corpus
             return new SamplePermutation(s.sequences(), Mix.mix(hash, -1, q / s.sequences())).apply(q % s.sequences());
         }
         long position = new SamplePermutation(consumed, Mix.mix(hash, -2, consumed, q / consumed)).apply(q % consumed);
         return new SamplePermutation(s.sequences(), Mix.mix(hash, 0)).apply(position);
+    }
+
+    /** How many distinct sequences a replay source draws from: those consumed before the stage, or all. */
+    private long replayPool(Source s) {
+        boolean all = spec.replayFrom() == MixtureSpec.ReplayFrom.ALL || s.consumedBefore() >= s.sequences();
+        return all ? s.sequences() : s.consumedBefore();
     }
 
     /** What each source has supplied after {@code stepsDone} steps of this stage. */
@@ -206,8 +212,7 @@ public final class StageMixture {
         List<Accounting.Row> rows = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
-            long passes = s.replay() ? Math.ceilDiv(s.start() + counts[i], Math.max(1, s.consumedBefore()))
-                    : Math.ceilDiv(s.start() + counts[i], s.sequences());
+            long passes = Math.ceilDiv(s.start() + counts[i], s.replay() ? replayPool(s) : s.sequences());
             rows.add(new Accounting.Row(s.corpus(), s.replay(), s.weight(), counts[i], counts[i] * seqLen, passes));
         }
         return new Accounting(stepsDone, total, rows);

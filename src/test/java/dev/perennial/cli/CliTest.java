@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -155,5 +156,41 @@ class CliTest {
                 dir.resolve("x.png").toString(), "--x", "tokens");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--x tokens: the run does not say how many tokens a step reads");
+    }
+
+    @Test
+    void preparesCorporaAndPreviewsAReplayMixtureEndToEnd(@TempDir Path tmp) throws Exception {
+        for (String name : List.of("en", "de")) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < 400; i++) {
+                text.append(name).append(" paragraph ").append(i).append(" with some words in it.\n\n");
+            }
+            Files.writeString(tmp.resolve(name + ".txt"), text);
+            Result prepared = run("prepare", "--tokenizer", "byte", "--input", tmp.resolve(name + ".txt").toString(),
+                    "--out", tmp.resolve("corpora/" + name).toString());
+            assertThat(prepared.code()).as(prepared.err()).isZero();
+            assertThat(prepared.out()).contains("corpus written to");
+        }
+        Path config = tmp.resolve("run.yaml");
+        Files.writeString(config, """
+                seq_len: 32
+                global_batch: 10
+                corpora: {d0: corpora/en, d1: corpora/de}
+                stages:
+                  - {name: d0, steps: 30, schedule: {family: cosine}, data: [{corpus: d0}]}
+                  - {name: d1, steps: 100, schedule: {family: cosine}, data: [{corpus: d1}], replay: 0.25}
+                """);
+        Result r = run("mixture", config.toString(), "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode stages = new ObjectMapper().readTree(r.out());
+        JsonNode update = stages.get(1);
+        assertThat(update.path("accounting").path("sequences").asLong()).isEqualTo(1000);
+        JsonNode replay = update.path("accounting").path("rows").get(1);
+        assertThat(replay.path("corpus").asText()).isEqualTo("d0");
+        assertThat(replay.path("replay").asBoolean()).isTrue();
+        assertThat(replay.path("sequences").asLong()).isEqualTo(250);
+        assertThat(update.path("ledger_after").path("corpora").path("d0").path("consumed").asLong()).isEqualTo(300);
+        assertThat(update.path("ledger_after").path("corpora").path("d0").path("replayed").asLong()).isEqualTo(250);
+        assertThat(run("mixture", config.toString()).out()).contains("d0           replay    25.000%   25.000%");
     }
 }

@@ -1,0 +1,119 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.config.ConfigLoader;
+import dev.perennial.config.KeyPath;
+import dev.perennial.config.MixtureRules;
+import dev.perennial.config.RunConfig;
+import dev.perennial.config.StageRules;
+import dev.perennial.data.Accounting;
+import dev.perennial.data.DataPlan;
+import dev.perennial.data.MixtureSpec;
+import dev.perennial.data.StageMixture;
+import dev.perennial.schedule.RunSchedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code perennial mixture CONFIG}: what every stage of a run will read, before it runs: per corpus the
+ * sequences and tokens as new data or replay, the target and achieved shares, and the passes over each corpus.
+ */
+@Command(name = "mixture", mixinStandardHelpOptions = true,
+        description = {"Preview the data of a run config's stages: per corpus the sequences and tokens read as new "
+                + "data or replay, target against achieved share, passes, and the ledger each stage leaves.", ""})
+public final class MixtureCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "A YAML run config with corpora and stages' data.")
+    Path config;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table (default) or json (per stage: accounting and the ledger after it).")
+    ScheduleCommand.Format format;
+
+    @Override
+    public void run() {
+        RunConfig run = ConfigLoader.load(config);
+        String source = config.toString();
+        RunSchedule schedule = StageRules.runSchedule(run, KeyPath.root(), source);
+        List<MixtureSpec> mixtures = MixtureRules.mixtures(run, KeyPath.root(), source);
+        if (run.seqLen() == null || run.globalBatch() == null) {
+            throw new dev.perennial.UserError(source + ": seq_len and global_batch are needed to cut corpora into "
+                    + "sequences and batches; set both");
+        }
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        Path base = config.toAbsolutePath().getParent();
+        run.corpora().forEach((name, dir) -> dirs.put(name, base.resolve(dir)));
+        List<DataPlan.StageData> stages = new ArrayList<>();
+        for (int i = 0; i < mixtures.size(); i++) {
+            RunSchedule.Placed placed = schedule.stages().get(i);
+            stages.add(new DataPlan.StageData(placed.stage().name(), mixtures.get(i), placed.stage().steps()));
+        }
+        long seed = run.seed() == null ? 0 : run.seed();
+        try (DataPlan plan = new DataPlan(dirs, stages, seed, Math.toIntExact(run.seqLen()),
+                Math.toIntExact(run.globalBatch()))) {
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == ScheduleCommand.Format.json) {
+                out.println(json(plan, stages));
+            } else {
+                table(plan, stages, out);
+            }
+        }
+    }
+
+    private static void table(DataPlan plan, List<DataPlan.StageData> stages, PrintWriter out) {
+        for (int i = 0; i < stages.size(); i++) {
+            StageMixture mixture = plan.stages().get(i);
+            Accounting a = mixture.accounting(mixture.steps());
+            out.printf(Locale.ROOT, "stage %s: %,d steps × %d sequences = %,d sequences of %d tokens, replay %s%n",
+                    stages.get(i).name(), mixture.steps(), mixture.globalBatch(), a.sequences(), mixture.seqLen(),
+                    stages.get(i).mixture().replay());
+            out.printf(Locale.ROOT, "  %-12s %-7s %9s %9s %14s %16s %7s%n", "corpus", "as", "target", "achieved",
+                    "sequences", "tokens", "passes");
+            for (Accounting.Row row : a.rows()) {
+                out.printf(Locale.ROOT, "  %-12s %-7s %8.3f%% %8.3f%% %,14d %,16d %7d%n", row.corpus(),
+                        row.replay() ? "replay" : "new", 100 * row.targetShare(), 100 * row.achievedShare(a.sequences()),
+                        row.sequences(), row.tokens(), row.passes());
+            }
+            out.println();
+        }
+        out.println("ledger after the run (sequences consumed as new data / re-read as replay, of each corpus's total):");
+        plan.ledgerAt(stages.size()).corpora().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                out.printf(Locale.ROOT, "  %-12s consumed %,d, replayed %,d, of %,d%n", e.getKey(),
+                        e.getValue().consumed(), e.getValue().replayed(), e.getValue().sequences()));
+    }
+
+    private static String json(DataPlan plan, List<DataPlan.StageData> stages) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            StageMixture mixture = plan.stages().get(i);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("stage", stages.get(i).name());
+            row.put("accounting", mixture.accounting(mixture.steps()));
+            row.put("ledger_after", plan.ledgerAt(i + 1));
+            rows.add(row);
+        }
+        try {
+            return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

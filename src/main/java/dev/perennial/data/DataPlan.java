@@ -1,0 +1,87 @@
+package dev.perennial.data;
+
+import dev.perennial.UserError;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data of a whole run: its corpora, opened and checked to share one tokenizer, and one {@link StageMixture}
+ * per stage, each starting from the ledger the stage before it leaves.
+ */
+public final class DataPlan implements AutoCloseable {
+
+    /** A stage's mixture and length, as the run config gives them. */
+    public record StageData(String name, MixtureSpec mixture, long steps) {
+    }
+
+    private final Map<String, Corpus> corpora;
+    private final List<StageMixture> stages = new ArrayList<>();
+    private final List<Ledger> ledgers = new ArrayList<>();
+
+    public DataPlan(Map<String, Path> corpusDirs, List<StageData> stageData, long seed, int seqLen, int globalBatch) {
+        this.corpora = open(corpusDirs);
+        try {
+            checkOneTokenizer();
+            Ledger ledger = Ledger.empty(seqLen);
+            for (int i = 0; i < stageData.size(); i++) {
+                StageData stage = stageData.get(i);
+                StageMixture mixture = new StageMixture(corpora, stage.mixture(), ledger, i, seed, seqLen, globalBatch,
+                        stage.steps());
+                ledgers.add(ledger);
+                stages.add(mixture);
+                ledger = mixture.ledgerAfter(stage.steps());
+            }
+            ledgers.add(ledger);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Corpus> open(Map<String, Path> dirs) {
+        Map<String, Corpus> opened = new LinkedHashMap<>();
+        try {
+            dirs.forEach((name, dir) -> opened.put(name, Corpus.open(dir)));
+        } catch (RuntimeException e) {
+            opened.values().forEach(Corpus::close);
+            throw e;
+        }
+        return opened;
+    }
+
+    private void checkOneTokenizer() {
+        Map.Entry<String, Corpus> first = corpora.entrySet().iterator().next();
+        CorpusMetadata.TokenizerInfo expected = first.getValue().metadata().tokenizer();
+        corpora.forEach((name, corpus) -> {
+            CorpusMetadata.TokenizerInfo tokenizer = corpus.metadata().tokenizer();
+            if (!tokenizer.hash().equals(expected.hash())) {
+                throw new UserError("corpus " + name + " was tokenized with " + tokenizer.name() + " ("
+                        + tokenizer.hash().substring(0, 12) + ") but corpus " + first.getKey() + " with "
+                        + expected.name() + " (" + expected.hash().substring(0, 12) + "); prepare every corpus of a "
+                        + "run with the same tokenizer");
+            }
+        });
+    }
+
+    public Map<String, Corpus> corpora() {
+        return corpora;
+    }
+
+    public List<StageMixture> stages() {
+        return stages;
+    }
+
+    /** The ledger at the start of stage {@code i}; {@code ledgerAt(stages().size())} is the run's final ledger. */
+    public Ledger ledgerAt(int stage) {
+        return ledgers.get(stage);
+    }
+
+    @Override
+    public void close() {
+        corpora.values().forEach(Corpus::close);
+    }
+}
