@@ -148,6 +148,10 @@ class PrepareTest {
                 .isInstanceOf(UserError.class)
                 .hasMessageContaining(jsonl + " line 2: no \"text\" field; choose the field with --text-field")
                 .hasMessageContaining("--skip-bad");
+        Path notJson = dir.resolve("notjson.jsonl");
+        Files.writeString(notJson, "{\"text\": \"fine\"}\nnot json\n");
+        assertThatThrownBy(() -> prepare(bytes, options(List.of(notJson.toString()), "y")))
+                .hasMessageContaining(notJson + " line 2: not a JSON object");
         assertThat(dir.resolve("x")).doesNotExist();
         assertThat(dir.resolve(".x.partial")).doesNotExist();
 
