@@ -1,5 +1,6 @@
 package dev.perennial.tensor;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -30,6 +31,22 @@ public final class Tensors {
         try {
             // from_blob borrows the staging memory; clone() gives the tensor storage of its own.
             return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Float)).clone();
+        } finally {
+            staging.deallocate();
+        }
+    }
+
+    /** A new CPU tensor of {@code dtype} and {@code shape} from {@code data} (computed in double precision). */
+    public static Tensor fromDoubles(double[] data, torch.ScalarType dtype, long... shape) {
+        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (expected != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
+                    + " values, not " + data.length);
+        }
+        DoublePointer staging = new DoublePointer(data);
+        try {
+            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Double)).to(dtype, false, true,
+                    new org.bytedeco.pytorch.MemoryFormatOptional());
         } finally {
             staging.deallocate();
         }

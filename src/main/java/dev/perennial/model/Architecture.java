@@ -1,0 +1,27 @@
+package dev.perennial.model;
+
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.Map;
+
+/** A model family: its Hugging Face parameter names and shapes, its initialisation, and its forward pass. */
+public sealed interface Architecture permits GptNeoX, Llama {
+
+    ModelConfig config();
+
+    /** Parameter names (exactly as in Hugging Face checkpoints) and shapes, in checkpoint order. */
+    Map<String, long[]> shapes();
+
+    /** Initialises freshly allocated parameters for training from scratch; torch's generator is seeded already. */
+    void initialise(Map<String, Tensor> params);
+
+    /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, and it is extended. */
+    Tensor forward(Map<String, Tensor> params, Tensor ids, KvCache cache);
+
+    static Architecture of(ModelConfig config) {
+        return switch (config) {
+            case GptNeoXConfig neox -> new GptNeoX(neox);
+            case LlamaConfig llama -> new Llama(llama);
+        };
+    }
+}

@@ -1,0 +1,98 @@
+package dev.perennial.model;
+
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/** The building blocks both architectures share, written to Hugging Face's numerics. */
+final class Layers {
+
+    private Layers() {
+    }
+
+    /** {@code x W^T + b} as one 2-D addmm over the flattened [B·T, D] activations. */
+    static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        long[] shape = x.sizes().vec().get();
+        long in = shape[shape.length - 1];
+        Tensor flat = x.reshape(-1, in);
+        Tensor out = bias == null ? flat.matmul(weight.t()) : torch.addmm(bias, flat, weight.t());
+        shape[shape.length - 1] = weight.size(0);
+        return out.view(shape);
+    }
+
+    static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return torch.layer_norm(x, new long[] {x.size(-1)}, new TensorOptional(weight), new TensorOptional(bias), eps,
+                false);
+    }
+
+    /** LlamaRMSNorm: {@code w · x / √(mean(x²) + ε)}, the statistics in at least fp32. */
+    static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
+        Tensor wide = x.scalar_type().value == torch.ScalarType.Double.value ? x : x.to(torch.ScalarType.Float);
+        Tensor normed = wide.mul(wide.pow(new org.bytedeco.pytorch.Scalar(2)).mean(new long[] {-1}, true,
+                new org.bytedeco.pytorch.ScalarTypeOptional()).add(new org.bytedeco.pytorch.Scalar(eps)).rsqrt());
+        return weight.mul(normed.to(x.scalar_type()));
+    }
+
+    /** cos and sin tables [T, dims] for positions {@code start ... start + T - 1} (HF: emb = cat(freqs, freqs)). */
+    static Tensor[] rotaryTables(Rope rope, long start, long length, torch.ScalarType dtype) {
+        double[] inv = rope.inverseFrequencies();
+        int half = inv.length;
+        double[] cos = new double[(int) length * half * 2];
+        double[] sin = new double[cos.length];
+        for (int t = 0; t < length; t++) {
+            for (int i = 0; i < half; i++) {
+                double angle = (start + t) * inv[i];
+                int a = t * 2 * half + i;
+                cos[a] = cos[a + half] = Math.cos(angle);
+                sin[a] = sin[a + half] = Math.sin(angle);
+            }
+        }
+        return new Tensor[] {Tensors.fromDoubles(cos, dtype, length, 2L * half),
+                Tensors.fromDoubles(sin, dtype, length, 2L * half)};
+    }
+
+    /** Rotates the first {@code dims} features of x [B, H, T, hd] (rotate_half convention); the rest pass. */
+    static Tensor rotate(Tensor x, Tensor cos, Tensor sin, int dims) {
+        long headDim = x.size(-1);
+        Tensor rot = dims == headDim ? x : x.narrow(-1, 0, dims);
+        Tensor x1 = rot.narrow(-1, 0, dims / 2);
+        Tensor x2 = rot.narrow(-1, dims / 2, dims / 2);
+        Tensor rotated = torch.cat(new TensorVector(x2.neg(), x1), -1);
+        Tensor out = rot.mul(cos).add(rotated.mul(sin));
+        return dims == headDim ? out : torch.cat(new TensorVector(out, x.narrow(-1, dims, headDim - dims)), -1);
+    }
+
+    /**
+     * Causal scaled-dot-product attention of q [B, H, T, hd] over k, v [B, Hkv, S, hd] where the last T of the S
+     * positions are the queries' own; keys and values are repeated for grouped-query attention.
+     */
+    static Tensor attention(Tensor q, Tensor k, Tensor v) {
+        long heads = q.size(1);
+        long kvHeads = k.size(1);
+        if (kvHeads != heads) {
+            k = repeatHeads(k, heads / kvHeads);
+            v = repeatHeads(v, heads / kvHeads);
+        }
+        long t = q.size(2);
+        long s = k.size(2);
+        double scale = 1.0 / Math.sqrt(q.size(-1));
+        if (s == t) {
+            return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, t > 1,
+                    new DoubleOptional(scale), false);
+        }
+        // queries at positions s - t ... s - 1 see every key up to their own position
+        Tensor mask = torch.ones(new long[] {t, s},
+                new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Bool)).tril(s - t);
+        return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
+                new DoubleOptional(scale), false);
+    }
+
+    private static Tensor repeatHeads(Tensor x, long times) {
+        long[] shape = x.sizes().vec().get();
+        return x.unsqueeze(2).expand(shape[0], shape[1], times, shape[2], shape[3])
+                .reshape(shape[0], shape[1] * times, shape[2], shape[3]);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.perennial.model;
+
+import dev.perennial.UserError;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A causal language model: an {@link Architecture} and its parameters under their Hugging Face names. The
+ * parameters are long-lived native tensors: create, load and close a model outside any step's PointerScope.
+ */
+public final class Model implements AutoCloseable {
+
+    /** Buffers that older checkpoints carry but that are recomputed, not learned. */
+    private static final List<String> IGNORED_SUFFIXES =
+            List.of(".rotary_emb.inv_freq", ".attention.bias", ".attention.masked_bias");
+
+    private final Architecture architecture;
+    private final Map<String, Tensor> parameters;
+    private final torch.ScalarType dtype;
+
+    private Model(Architecture architecture, Map<String, Tensor> parameters, torch.ScalarType dtype) {
+        this.architecture = architecture;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.dtype = dtype;
+    }
+
+    /** A new model initialised for training from scratch; the same seed gives the same weights. */
+    public static Model initialise(ModelConfig config, long seed, torch.ScalarType dtype) {
+        Architecture architecture = Architecture.of(config);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        TensorOptions options = new TensorOptions(dtype);
+        architecture.shapes().forEach((name, shape) -> params.put(name, torch.empty(shape, options, new org.bytedeco.pytorch.MemoryFormatOptional())));
+        torch.manual_seed(seed);
+        try (var guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            architecture.initialise(params);
+        }
+        params.values().forEach(t -> t.requires_grad_(true));
+        return new Model(architecture, params, dtype);
+    }
+
+    /**
+     * A model from named tensors (a checkpoint's): every expected parameter must be there with its shape, and
+     * nothing else may be, so a wrong or damaged checkpoint is refused before it is used. {@code source} names
+     * where the tensors came from in messages.
+     */
+    public static Model fromTensors(ModelConfig config, Map<String, Tensor> tensors, torch.ScalarType dtype,
+                                    String source) {
+        Architecture architecture = Architecture.of(config);
+        Map<String, long[]> shapes = architecture.shapes();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, long[]> expected : shapes.entrySet()) {
+            Tensor t = tensors.get(expected.getKey());
+            if (t == null) {
+                problems.add(source + ": tensor " + expected.getKey() + " is missing");
+            } else if (!Arrays.equals(t.sizes().vec().get(), expected.getValue())) {
+                problems.add(source + ": tensor " + expected.getKey() + " has shape "
+                        + Arrays.toString(t.sizes().vec().get()) + " but config.json implies "
+                        + Arrays.toString(expected.getValue()));
+            }
+        }
+        for (String name : tensors.keySet()) {
+            boolean tiedCopy = config.tiedEmbeddings() && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
+            if (!shapes.containsKey(name) && !tiedCopy && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)) {
+                problems.add(source + ": tensor " + name + " is not a parameter of " + config.modelType()
+                        + " with this config.json");
+            }
+        }
+        if (!problems.isEmpty()) {
+            tensors.values().forEach(Tensor::close);
+            throw new UserError(problems, null);
+        }
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
+            Tensor t = named.getValue();
+            if (!shapes.containsKey(named.getKey())) {
+                t.close(); // an ignored buffer or the tied copy of the embeddings
+            } else if (t.scalar_type().value == dtype.value) {
+                params.put(named.getKey(), t);
+            } else {
+                params.put(named.getKey(), t.to(dtype));
+                t.close();
+            }
+        }
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
+        return new Model(architecture, ordered, dtype);
+    }
+
+    public ModelConfig config() {
+        return architecture.config();
+    }
+
+    public torch.ScalarType dtype() {
+        return dtype;
+    }
+
+    /** The parameters by Hugging Face name, in checkpoint order. */
+    public Map<String, Tensor> parameters() {
+        return parameters;
+    }
+
+    public long parameterCount() {
+        return parameters.values().stream().mapToLong(Tensor::numel).sum();
+    }
+
+    /** Logits [B, T, V] of ids [B, T] (int64). */
+    public Tensor logits(Tensor ids) {
+        return architecture.forward(parameters, ids, null);
+    }
+
+    /** Logits of ids that continue what {@code cache} holds, extending the cache. */
+    public Tensor logits(Tensor ids, KvCache cache) {
+        if (cache.length() + ids.size(1) > config().maxPositions()) {
+            throw new UserError("the sequence would reach " + (cache.length() + ids.size(1)) + " positions; the model "
+                    + "supports " + config().maxPositions() + " (max_position_embeddings)");
+        }
+        return architecture.forward(parameters, ids, cache);
+    }
+
+    /**
+     * Mean token-level cross-entropy of next-token prediction over a batch [B, T + 1]: inputs are the first T
+     * tokens of each row, targets the last T.
+     */
+    public Tensor loss(Tensor batch) {
+        long t = batch.size(1) - 1;
+        Tensor inputs = batch.narrow(1, 0, t);
+        Tensor targets = batch.narrow(1, 1, t);
+        Tensor logits = logits(inputs);
+        return torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
+    }
+
+    /** A cache for {@code batch} sequences of up to {@code capacity} positions; create it outside step scopes. */
+    public KvCache newCache(int batch, int capacity) {
+        ModelConfig c = config();
+        return new KvCache(c.layers(), batch, c.kvHeads(), Math.min(capacity, c.maxPositions()), c.headDim(), dtype);
+    }
+
+    @Override
+    public void close() {
+        parameters.values().forEach(Tensor::close);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.perennial.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}. Both the older keys (rotary_pct,
+ * rotary_emb_base, rope_scaling) and transformers 5's {@code rope_parameters} are understood. Anything Perennial
+ * cannot run exactly is refused with the key and what is supported.
+ */
+public final class ModelConfigs {
+
+    public static final List<String> SUPPORTED = List.of("gpt_neox", "llama", "mistral", "qwen2");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelConfigs() {
+    }
+
+    public static ModelConfig read(Path file) {
+        try {
+            JsonNode json = JSON.readTree(file.toFile());
+            if (!(json instanceof ObjectNode object)) {
+                throw new UserError(file + ": not a JSON object; a config.json describes the model's architecture");
+            }
+            return parse(object, file.toString());
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + ")", e);
+        }
+    }
+
+    public static ModelConfig parse(ObjectNode json, String source) {
+        Reader r = new Reader(json, source);
+        String type = r.text("model_type", null);
+        if (type == null || !SUPPORTED.contains(type)) {
+            throw new UserError(source + ": model_type " + (type == null ? "is missing" : "'" + type + "' is not supported")
+                    + "; Perennial runs " + String.join(", ", SUPPORTED));
+        }
+        return type.equals("gpt_neox") ? gptNeoX(r, json) : llama(r, json, type);
+    }
+
+    private static GptNeoXConfig gptNeoX(Reader r, ObjectNode json) {
+        int hidden = r.positive("hidden_size");
+        int heads = r.positive("num_attention_heads");
+        r.require(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
+        double pct = r.number("rotary_pct", r.ropeNumber("partial_rotary_factor", 0.25));
+        r.require(pct > 0 && pct <= 1, "rotary_pct " + pct + " is not in (0, 1]");
+        int rotary = (int) ((hidden / heads) * pct);
+        Rope rope = new Rope(rotary, r.number("rotary_emb_base", r.ropeNumber("rope_theta", 10000)), r.llama3());
+        return new GptNeoXConfig(r.positive("vocab_size"), hidden, r.positive("num_hidden_layers"), heads,
+                r.positive("intermediate_size"), r.positive("max_position_embeddings"), r.number("layer_norm_eps", 1e-5),
+                r.bool("use_parallel_residual", true), r.bool("attention_bias", true), r.activation("gelu"),
+                r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope, json);
+    }
+
+    private static LlamaConfig llama(Reader r, ObjectNode json, String type) {
+        int hidden = r.positive("hidden_size");
+        int heads = r.positive("num_attention_heads");
+        int kvHeads = r.integer("num_key_value_heads", heads);
+        r.require(kvHeads > 0 && heads % kvHeads == 0, "num_attention_heads " + heads
+                + " is not a multiple of num_key_value_heads " + kvHeads);
+        int headDim = r.integer("head_dim", hidden % heads == 0 ? hidden / heads : -1);
+        r.require(headDim > 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads
+                + " and head_dim is not given");
+        double partial = r.ropeNumber("partial_rotary_factor", 1.0);
+        Rope rope = new Rope((int) (headDim * partial), r.ropeNumber("rope_theta", 10000), r.llama3());
+        boolean attentionBias = r.bool("attention_bias", false);
+        boolean qwen = type.equals("qwen2");
+        return new LlamaConfig(type, r.positive("vocab_size"), hidden, r.positive("num_hidden_layers"), heads, kvHeads,
+                headDim, r.positive("intermediate_size"), r.positive("max_position_embeddings"),
+                r.number("rms_norm_eps", 1e-6), attentionBias || qwen, attentionBias && !qwen, r.bool("mlp_bias", false),
+                r.activation("silu"), r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope,
+                json);
+    }
+
+    /** Typed access to config keys, with errors naming the file and key. */
+    private record Reader(ObjectNode json, String source) {
+
+        void require(boolean ok, String problem) {
+            if (!ok) {
+                throw new UserError(source + ": " + problem);
+            }
+        }
+
+        int positive(String key) {
+            JsonNode v = json.get(key);
+            require(v != null && v.canConvertToInt() && v.isIntegralNumber() && v.asInt() > 0,
+                    key + (v == null ? " is missing" : " is " + v + ", not a whole number above 0"));
+            return v.asInt();
+        }
+
+        int integer(String key, int fallback) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            require(v.isIntegralNumber(), key + " is " + v + ", not a whole number");
+            return v.asInt();
+        }
+
+        double number(String key, double fallback) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            require(v.isNumber(), key + " is " + v + ", not a number");
+            return v.asDouble();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            JsonNode v = json.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            require(v.isBoolean(), key + " is " + v + ", not true or false");
+            return v.asBoolean();
+        }
+
+        String text(String key, String fallback) {
+            JsonNode v = json.get(key);
+            return v == null || v.isNull() ? fallback : v.asText();
+        }
+
+        Activation activation(String fallback) {
+            String name = text("hidden_act", fallback);
+            return Activation.byName(name).orElseThrow(() -> new UserError(source + ": hidden_act '" + name
+                    + "' is not supported; Perennial supports " + String.join(", ", Activation.allNames())));
+        }
+
+        /** A rope setting from the top level, else from transformers 5's rope_parameters. */
+        double ropeNumber(String key, double fallback) {
+            JsonNode params = json.get("rope_parameters");
+            double nested = params != null && params.has(key) ? params.get(key).asDouble() : fallback;
+            return number(key, nested);
+        }
+
+        Rope.Llama3Scaling llama3() {
+            JsonNode scaling = json.has("rope_scaling") && !json.get("rope_scaling").isNull()
+                    ? json.get("rope_scaling") : json.get("rope_parameters");
+            if (scaling == null || scaling.isNull()) {
+                return null;
+            }
+            String type = scaling.has("rope_type") ? scaling.get("rope_type").asText() : scaling.path("type").asText("default");
+            if (type.equals("default")) {
+                return null;
+            }
+            require(type.equals("llama3"), "rope type '" + type + "' is not supported; Perennial supports default and "
+                    + "llama3 rotary embeddings");
+            return new Rope.Llama3Scaling(scaling.path("factor").asDouble(8), scaling.path("low_freq_factor").asDouble(1),
+                    scaling.path("high_freq_factor").asDouble(4),
+                    scaling.path("original_max_position_embeddings").asInt(8192));
+        }
+    }
+}
