@@ -4,12 +4,22 @@ import dev.perennial.io.Hashing;
 
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 bytes as ids 0–255, and 256 as end of text: the tokenizer of tiny models and tests. */
+/**
+ * UTF-8 bytes as ids 0–255, and 256 as end of text: the tokenizer of tiny models and tests. It is exactly a
+ * byte-level BPE without merges, so it is written to model folders as a standard tokenizer.json, and its hash is
+ * that file's: a model trained on byte-tokenized corpora agrees with the tokenizer saved beside it.
+ */
 public final class ByteTokenizer implements Tokenizer {
 
     public static final String NAME = "byte";
     public static final int EOS = 256;
-    private static final String DEFINITION = "perennial byte tokenizer v1: ids 0-255 are UTF-8 bytes, 256 is <|endoftext|>";
+    private static final BpeTrainer.Model AS_BPE = new BpeTrainer(EOS + 1).train();
+    private static final String HASH = Hashing.sha256(TokenizerFiles.tokenizerJson(AS_BPE));
+
+    /** Writes this tokenizer as tokenizer.json and tokenizer_config.json into {@code dir}. */
+    public static void writeFiles(java.nio.file.Path dir) {
+        TokenizerFiles.write(AS_BPE, dir);
+    }
 
     @Override
     public String name() {
@@ -18,7 +28,7 @@ public final class ByteTokenizer implements Tokenizer {
 
     @Override
     public String hash() {
-        return Hashing.sha256(DEFINITION.getBytes(StandardCharsets.UTF_8));
+        return HASH;
     }
 
     @Override

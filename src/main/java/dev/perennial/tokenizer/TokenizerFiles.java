@@ -22,6 +22,14 @@ public final class TokenizerFiles {
     }
 
     public static void write(BpeTrainer.Model model, Path dir) {
+        byte[] tokenizer = tokenizerJson(model);
+        byte[] config = tokenizerConfigJson();
+        AtomicFiles.write(dir.resolve("tokenizer.json"), out -> out.write(tokenizer));
+        AtomicFiles.write(dir.resolve("tokenizer_config.json"), out -> out.write(config));
+    }
+
+    /** The tokenizer.json bytes of {@code model}: deterministic, so that their hash identifies the tokenizer. */
+    static byte[] tokenizerJson(BpeTrainer.Model model) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -55,6 +63,10 @@ public final class TokenizerFiles {
         for (int[] merge : model.merges()) {
             merges.add(model.tokens().get(merge[0]) + " " + model.tokens().get(merge[1]));
         }
+        return bytes(root);
+    }
+
+    private static byte[] tokenizerConfigJson() {
         ObjectNode config = JSON.createObjectNode();
         config.put("tokenizer_class", "PreTrainedTokenizerFast");
         config.put("bos_token", EOS_TOKEN);
@@ -62,8 +74,15 @@ public final class TokenizerFiles {
         config.put("unk_token", EOS_TOKEN);
         config.put("add_prefix_space", false);
         config.put("clean_up_tokenization_spaces", false);
-        AtomicFiles.write(dir.resolve("tokenizer.json"), out -> JSON.writeValue(out, root));
-        AtomicFiles.write(dir.resolve("tokenizer_config.json"), out -> JSON.writeValue(out, config));
+        return bytes(config);
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ObjectNode byteLevel(boolean addPrefixSpace, boolean trimOffsets) {

@@ -69,6 +69,20 @@ class TokenizerTest {
     }
 
     @Test
+    void theByteTokenizerIsAByteLevelBpeWithoutMergesAndHashesAsItsFile() throws Exception {
+        ByteTokenizer.writeFiles(dir);
+        ByteTokenizer bytes = new ByteTokenizer();
+        try (HfTokenizer hf = HfTokenizer.load(dir)) {
+            assertThat(hf.hash()).isEqualTo(bytes.hash());
+            assertThat(hf.vocabSize()).isEqualTo(257);
+            assertThat(hf.eosId()).isEqualTo(ByteTokenizer.EOS);
+            for (String text : TEXTS) {
+                assertThat(hf.encode(text)).isEqualTo(bytes.encode(text));
+            }
+        }
+    }
+
+    @Test
     void mergesAreTheMostFrequentPairsFirst() {
         BpeTrainer trainer = new BpeTrainer(260);
         trainer.add("aaab aaab aaab cd");

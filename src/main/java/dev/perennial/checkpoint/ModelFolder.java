@@ -1,0 +1,167 @@
+package dev.perennial.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.GptNeoXConfig;
+import dev.perennial.model.LlamaConfig;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
+import dev.perennial.tensor.Safetensors;
+import dev.perennial.tokenizer.ByteTokenizer;
+import dev.perennial.tokenizer.HfTokenizer;
+import dev.perennial.tokenizer.Tokenizer;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A Hugging Face model folder: config.json, the weights as safetensors (sharded above a size, with an index),
+ * tokenizer.json with tokenizer_config.json, generation_config.json and a model card (README.md). Loading checks
+ * that the tokenizer and the model agree on the vocabulary before anything runs.
+ */
+public final class ModelFolder {
+
+    /** Hugging Face's default shard size for save_pretrained. */
+    public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
+    private static final List<String> TOKENIZER_FILES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A loaded folder: the model and its tokenizer. Close it to free both. */
+    public record Loaded(Path dir, Model model, HfTokenizer tokenizer) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+            tokenizer.close();
+        }
+    }
+
+    private ModelFolder() {
+    }
+
+    /**
+     * Writes {@code model} into {@code dir} with the tokenizer found at {@code tokenizer} ("byte" or a folder or
+     * file of tokenizer.json); files are written atomically, one by one.
+     */
+    public static void save(Model model, String tokenizer, Path dir, long maxShardBytes, String cardText) {
+        try {
+            Files.createDirectories(dir);
+            writeTokenizer(tokenizer, dir);
+            ModelConfig config = model.config();
+            ObjectNode json = config.raw().deepCopy();
+            json.putArray("architectures").add(className(config));
+            json.put("torch_dtype", dtypeName(model.dtype()));
+            byte[] configBytes = JSON.writeValueAsBytes(json);
+            AtomicFiles.write(dir.resolve("config.json"), out -> out.write(configBytes));
+            Safetensors.writeSharded(dir, model.parameters(), maxShardBytes);
+            try (HfTokenizer saved = HfTokenizer.load(dir)) {
+                ObjectNode generation = JSON.createObjectNode();
+                if (saved.eosId() >= 0) {
+                    generation.put("eos_token_id", saved.eosId());
+                }
+                generation.put("do_sample", false);
+                byte[] generationBytes = JSON.writeValueAsBytes(generation);
+                AtomicFiles.write(dir.resolve("generation_config.json"), out -> out.write(generationBytes));
+                AtomicFiles.writeString(dir.resolve("README.md"), card(model, saved, cardText));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeTokenizer(String tokenizer, Path dir) throws IOException {
+        if (ByteTokenizer.NAME.equals(tokenizer)) {
+            ByteTokenizer.writeFiles(dir);
+            return;
+        }
+        Path source = Path.of(tokenizer);
+        Path sourceDir = Files.isDirectory(source) ? source : source.toAbsolutePath().getParent();
+        if (!Files.isRegularFile(sourceDir.resolve("tokenizer.json"))) {
+            throw new UserError(tokenizer + ": no tokenizer.json to save with the model");
+        }
+        if (sourceDir.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+            return;
+        }
+        for (String name : TOKENIZER_FILES) {
+            Path file = sourceDir.resolve(name);
+            if (Files.isRegularFile(file)) {
+                byte[] bytes = Files.readAllBytes(file);
+                AtomicFiles.write(dir.resolve(name), out -> out.write(bytes));
+            }
+        }
+    }
+
+    /** Loads a model folder as {@code dtype}; refuses a tokenizer whose ids do not fit the model's vocabulary. */
+    public static Loaded load(Path dir, torch.ScalarType dtype) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": no such model folder");
+        }
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new UserError(dir + ": no config.json; a Hugging Face model folder holds config.json, the "
+                    + "safetensors weights and tokenizer.json");
+        }
+        ModelConfig config = ModelConfigs.read(configFile);
+        HfTokenizer tokenizer = HfTokenizer.load(dir);
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            tokenizer.close();
+            throw new UserError(dir + ": tokenizer.json has " + tokenizer.vocabSize() + " tokens but config.json's "
+                    + "vocab_size is " + config.vocabSize() + "; the tokenizer does not belong to this model");
+        }
+        try {
+            Model model = Model.fromTensors(config, Safetensors.readFolder(dir, dtype), dtype, dir.toString());
+            return new Loaded(dir, model, tokenizer);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static String className(ModelConfig config) {
+        return switch (config) {
+            case GptNeoXConfig c -> "GPTNeoXForCausalLM";
+            case LlamaConfig c -> switch (c.modelType()) {
+                case "mistral" -> "MistralForCausalLM";
+                case "qwen2" -> "Qwen2ForCausalLM";
+                default -> "LlamaForCausalLM";
+            };
+        };
+    }
+
+    private static String dtypeName(torch.ScalarType dtype) {
+        return switch (dtype.name()) {
+            case "Double" -> "float64";
+            case "BFloat16" -> "bfloat16";
+            case "Half" -> "float16";
+            default -> "float32";
+        };
+    }
+
+    private static String card(Model model, Tokenizer tokenizer, String text) {
+        ModelConfig c = model.config();
+        return String.format(Locale.ROOT, """
+                ---
+                library_name: transformers
+                tags:
+                - perennial
+                - continual-pretraining
+                ---
+                # %s model trained with Perennial
+
+                A %s causal language model with %,d parameters (%d layers, hidden size %d, %d attention heads, \
+                vocabulary %,d), saved by Perennial in the Hugging Face format. Tokenizer: %s (sha256 %s).
+
+                %s
+                """, className(c), c.modelType(), model.parameterCount(), c.layers(), c.hiddenSize(), c.heads(),
+                c.vocabSize(), tokenizer.name(), tokenizer.hash(), text == null ? "" : text).strip() + "\n";
+    }
+}

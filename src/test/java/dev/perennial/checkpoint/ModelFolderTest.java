@@ -1,0 +1,153 @@
+package dev.perennial.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.UserError;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelFixtures;
+import dev.perennial.tensor.Safetensors;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelFolderTest {
+
+    @TempDir
+    Path dir;
+
+    static void assertBitExact(Model a, Model b) {
+        assertThat(b.parameters().keySet()).containsExactlyElementsOf(a.parameters().keySet());
+        a.parameters().forEach((name, t) -> assertThat(t.equal(b.parameters().get(name))).as(name).isTrue());
+    }
+
+    @Test
+    void saveThenLoadIsBitExactForEveryArchitecture() {
+        for (Model model : new Model[] {ModelFixtures.byteNeoX(1), ModelFixtures.byteLlama(2)}) {
+            Path folder = dir.resolve(model.config().modelType());
+            ModelFolder.save(model, "byte", folder, ModelFolder.DEFAULT_SHARD_BYTES, "test");
+            try (ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float)) {
+                assertBitExact(model, loaded.model());
+                assertThat(loaded.tokenizer().hash()).isEqualTo(new dev.perennial.tokenizer.ByteTokenizer().hash());
+            }
+            assertThat(folder.resolve("model.safetensors")).exists();
+            assertThat(folder.resolve("generation_config.json")).exists();
+            assertThat(folder.resolve("README.md")).content().contains("library_name: transformers");
+            model.close();
+        }
+    }
+
+    @Test
+    void shardedCheckpointsRoundTripThroughTheirIndex() throws Exception {
+        try (Model model = ModelFixtures.byteLlama(3)) {
+            ModelFolder.save(model, "byte", dir, 20_000, "");
+            JsonNode index = new ObjectMapper().readTree(dir.resolve(Safetensors.INDEX).toFile());
+            assertThat(index.path("weight_map").size()).isEqualTo(model.parameters().size());
+            assertThat(index.path("metadata").path("total_size").asLong()).isEqualTo(model.parameterCount() * 4);
+            try (var files = Files.list(dir)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".safetensors")).count()).isGreaterThan(3);
+            }
+            try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
+                assertBitExact(model, loaded.model());
+            }
+        }
+    }
+
+    @Test
+    void writesWhatTheHuggingFaceReaderExpects() throws Exception {
+        try (Model model = ModelFixtures.byteNeoX(4)) {
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+            byte[] bytes = Files.readAllBytes(dir.resolve("model.safetensors"));
+            long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            assertThat(headerLength % 8).isZero();
+            JsonNode header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+            assertThat(header.path("__metadata__").path("format").asText()).isEqualTo("pt");
+            JsonNode embed = header.path("gpt_neox.embed_in.weight");
+            assertThat(embed.path("dtype").asText()).isEqualTo("F32");
+            assertThat(embed.path("shape").toString()).isEqualTo("[257,32]");
+            JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+            assertThat(config.path("architectures").get(0).asText()).isEqualTo("GPTNeoXForCausalLM");
+            assertThat(config.path("model_type").asText()).isEqualTo("gpt_neox");
+        }
+    }
+
+    @Test
+    void refusesMissingExtraAndMisshapenTensorsNamingThem() throws Exception {
+        try (Model model = ModelFixtures.byteLlama(5)) {
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+            Map<String, Tensor> tensors = new LinkedHashMap<>(model.parameters());
+            tensors.remove("model.norm.weight");
+            tensors.put("model.extra.weight", model.parameters().get("model.norm.weight"));
+            tensors.put("model.layers.0.mlp.up_proj.weight", model.parameters().get("model.layers.0.mlp.down_proj.weight"));
+            Safetensors.write(dir.resolve("model.safetensors"), tensors);
+            assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+                    .isInstanceOf(UserError.class)
+                    .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p)
+                                    .contains("tensor model.norm.weight is missing"))
+                            .anySatisfy(p -> assertThat(p).contains("tensor model.extra.weight is not a parameter"))
+                            .anySatisfy(p -> assertThat(p).contains("tensor model.layers.0.mlp.up_proj.weight has shape "
+                                    + "[32, 64] but config.json implies [64, 32]")));
+        }
+    }
+
+    @Test
+    void refusesTruncatedAndCorruptSafetensors() throws Exception {
+        try (Model model = ModelFixtures.byteNeoX(6)) {
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
+        Path file = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
+        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+                .hasMessageContaining("model.safetensors: not a valid safetensors file")
+                .hasMessageContaining("truncated file?");
+        Files.write(file, Arrays.copyOf(bytes, 4));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("shorter than the 8-byte header length");
+        Files.write(file, safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                + "\"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("overlaps");
+        Files.write(file, safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 8]}}", 8));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("needs 12 bytes but has 8");
+        Files.write(file, safetensors("{\"a\": {\"dtype\": \"Q4\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 8));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("has dtype 'Q4'");
+        Files.write(file, safetensors("{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("bytes [0, 4) belong to no tensor");
+        Files.write(file, safetensors("[1, 2]", 0));
+        assertThatThrownBy(() -> Safetensors.header(file)).hasMessageContaining("not a JSON object");
+    }
+
+    @Test
+    void refusesATokenizerThatDoesNotFitTheModel() throws Exception {
+        try (Model model = ModelFixtures.tinyLlama(7)) { // vocabulary of 37: the byte tokenizer's 257 ids do not fit
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
+        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+                .hasMessageContaining("tokenizer.json has 257 tokens but config.json's vocab_size is 37");
+    }
+
+    @Test
+    void refusesAnUnsupportedArchitectureListingTheSupported() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\"}");
+        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+                .hasMessageContaining("model_type 'bert' is not supported; Perennial runs gpt_neox, llama, mistral, qwen2");
+    }
+
+    private static byte[] safetensors(String header, int dataBytes) {
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(json.length).put(json);
+        return buffer.array();
+    }
+}
