@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import dev.perennial.bench.DataBenchmark;
+import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /** {@code perennial bench}: measurements reported, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = BenchCommand.Data.class)
+        subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -67,6 +68,128 @@ public final class BenchCommand implements Runnable {
                     r.prepareTokensPerSecond(), 100 * r.prepareRatio());
             out.printf("batch assembly:    %,12.0f tokens/s  (%.0f× a %,.0f tokens/s training step; goal ≥ 50×)%n",
                     r.batchTokensPerSecond(), r.batchRatio(), DataBenchmark.TRAINING_TOKENS_PER_SECOND);
+        }
+    }
+
+    /** The model shape flags shared by the model benchmarks. */
+    static final class ShapeOptions {
+        @Option(names = "--arch", defaultValue = "gpt-neox", paramLabel = "ARCH",
+                description = "gpt-neox (default) or llama.")
+        String arch;
+
+        @Option(names = "--vocab", defaultValue = "4096", paramLabel = "V", description = "Default: ${DEFAULT-VALUE}.")
+        int vocab;
+
+        @Option(names = "--hidden", defaultValue = "128", paramLabel = "D", description = "Default: ${DEFAULT-VALUE}.")
+        int hidden;
+
+        @Option(names = "--layers", defaultValue = "4", paramLabel = "L", description = "Default: ${DEFAULT-VALUE}.")
+        int layers;
+
+        @Option(names = "--heads", defaultValue = "4", paramLabel = "H", description = "Default: ${DEFAULT-VALUE}.")
+        int heads;
+
+        @Option(names = "--seq", defaultValue = "128", paramLabel = "T", description = "Default: ${DEFAULT-VALUE}.")
+        int seq;
+
+        @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Default: ${DEFAULT-VALUE}.")
+        int batch;
+
+        TrainBenchmark.Shape shape() {
+            if (!arch.equals("gpt-neox") && !arch.equals("llama")) {
+                throw new dev.perennial.UserError("--arch " + arch + " is not one of gpt-neox, llama");
+            }
+            return new TrainBenchmark.Shape(arch, vocab, hidden, layers, heads, seq, batch);
+        }
+    }
+
+    /** {@code perennial bench train}: training-step speed of a fresh model on random tokens. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Time training steps (forward, backward, clipping, AdamW) of a fresh model on random tokens "
+                    + "after warm-up; report tokens/s, ms per step, achieved GFLOP/s ((6·params + 12·L·d·T) per token) "
+                    + "next to libtorch's raw 512³ fp32 matmul GFLOP/s, peak RSS and threads.", ""})
+    public static final class Train implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ShapeMixin shape;
+
+        @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps (default 10).")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed steps (default 3).")
+        int warmup;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+        ScheduleCommand.Format format;
+
+        @Override
+        public void run() {
+            try {
+                TrainBenchmark.Result r = TrainBenchmark.run(shape.options.shape(), steps, warmup);
+                PrintWriter out = spec.commandLine().getOut();
+                if (format == ScheduleCommand.Format.json) {
+                    out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r));
+                    return;
+                }
+                TrainBenchmark.Shape s = r.shape();
+                out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads%n", s.arch(), s.vocab(),
+                        s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(), r.threads());
+                out.printf("  %,.0f tokens/s; ms/step median %.1f (min %.1f, max %.1f)%n", r.tokensPerSecond(),
+                        r.msMedian(), r.msMin(), r.msMax());
+                out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
+                        r.matmulGflops(), 100 * r.gflops() / r.matmulGflops(), r.peakRssMb());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** picocli mixin wrapper for the shape options. */
+    public static final class ShapeMixin {
+        @picocli.CommandLine.ArgGroup(exclusive = false)
+        ShapeOptions options = new ShapeOptions();
+    }
+
+    /** {@code perennial bench generate}: generation speed with and without the KV cache. */
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Time greedy generation of a fresh model (batch 1) with the KV cache and without it.", ""})
+    public static final class Generate implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ShapeMixin shape;
+
+        @Option(names = "--prompt-tokens", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        int promptTokens;
+
+        @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+        int newTokens;
+
+        @Override
+        public void run() {
+            TrainBenchmark.Shape s = shape.options.shape();
+            try (dev.perennial.model.Model model = dev.perennial.model.Model.initialise(TrainBenchmark.config(s), 0,
+                    org.bytedeco.pytorch.global.torch.ScalarType.Float)) {
+                int[] prompt = new java.util.SplittableRandom(0).ints(promptTokens, 0, s.vocab()).toArray();
+                PrintWriter out = spec.commandLine().getOut();
+                for (boolean cache : new boolean[] {true, false}) {
+                    dev.perennial.generate.Generator.generateIds(model, prompt,
+                            dev.perennial.generate.Sampling.greedy(4), -1, cache, t -> true); // warm-up
+                    long start = System.nanoTime();
+                    int[] ids = dev.perennial.generate.Generator.generateIds(model, prompt,
+                            dev.perennial.generate.Sampling.greedy(newTokens), -1, cache, t -> true);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
+                                    + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
+                            model.parameterCount(), cache ? "with" : "without", ids.length / seconds, ids.length,
+                            promptTokens);
+                }
+            }
         }
     }
 }

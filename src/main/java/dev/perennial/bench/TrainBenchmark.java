@@ -1,0 +1,111 @@
+package dev.perennial.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
+import dev.perennial.tensor.Tensors;
+import dev.perennial.train.TrainStep;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Times training steps (forward, backward, clipping, AdamW) of a fresh model on random tokens, and libtorch's raw
+ * fp32 matmul in the same process, so that achieved GFLOP/s can be read against what the machine's matmul does.
+ */
+public final class TrainBenchmark {
+
+    /** A model shape: vocab/hidden/layers/heads, and the step's sequence length and batch. */
+    public record Shape(String arch, int vocab, int hidden, int layers, int heads, int seq, int batch) {
+    }
+
+    public record Result(Shape shape, long parameters, double tokensPerSecond, double msMedian, double msMin,
+                         double msMax, double gflops, double matmulGflops, long peakRssMb, int threads) {
+    }
+
+    private TrainBenchmark() {
+    }
+
+    public static ModelConfig config(Shape s) {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("vocab_size", s.vocab());
+        json.put("hidden_size", s.hidden());
+        json.put("num_hidden_layers", s.layers());
+        json.put("num_attention_heads", s.heads());
+        json.put("max_position_embeddings", Math.max(2048, s.seq()));
+        if (s.arch().equals("gpt-neox")) {
+            json.put("model_type", "gpt_neox");
+            json.put("intermediate_size", 4 * s.hidden());
+            json.put("rotary_pct", 0.25);
+        } else {
+            json.put("model_type", "llama");
+            json.put("intermediate_size", (8 * s.hidden() / 3 + 63) / 64 * 64); // SwiGLU's 8/3·d, to a multiple of 64
+        }
+        return ModelConfigs.parse(json, "bench");
+    }
+
+    /** FLOPs per token of a training step: 6 per parameter plus attention's 12·L·d·T (the models issue's formula). */
+    public static double flopsPerToken(long parameters, Shape s) {
+        return 6.0 * parameters + 12.0 * s.layers() * s.hidden() * s.seq();
+    }
+
+    public static Result run(Shape shape, int steps, int warmup) throws IOException {
+        double matmul = matmulGflops();
+        try (Model model = Model.initialise(config(shape), 0, torch.ScalarType.Float);
+             TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
+            SplittableRandom random = new SplittableRandom(0);
+            double[] ms = new double[steps];
+            for (int s = 0; s < warmup + steps; s++) {
+                long[] tokens = random.longs((long) shape.batch() * (shape.seq() + 1), 0, shape.vocab()).toArray();
+                long start = System.nanoTime();
+                try (PointerScope scope = new PointerScope()) {
+                    step.step(Tensors.fromLongs(tokens, shape.batch(), shape.seq() + 1));
+                }
+                if (s >= warmup) {
+                    ms[s - warmup] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = sorted[sorted.length / 2];
+            double tokensPerSecond = shape.batch() * (double) shape.seq() / (median / 1000);
+            return new Result(shape, model.parameterCount(), tokensPerSecond, median, sorted[0],
+                    sorted[sorted.length - 1], flopsPerToken(model.parameterCount(), shape) * tokensPerSecond / 1e9,
+                    matmul, peakRssMb(), torch.get_num_threads());
+        }
+    }
+
+    /** GFLOP/s of a 512×512 by 512×512 fp32 matmul, best of 20 after warm-up. */
+    public static double matmulGflops() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(0);
+            Tensor a = torch.randn(new long[] {512, 512}, new TensorOptions(torch.ScalarType.Float));
+            Tensor b = torch.randn(new long[] {512, 512}, new TensorOptions(torch.ScalarType.Float));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 30; i++) {
+                long start = System.nanoTime();
+                try (PointerScope inner = new PointerScope()) {
+                    a.matmul(b);
+                }
+                if (i >= 10) {
+                    best = Math.min(best, (System.nanoTime() - start) / 1e9);
+                }
+            }
+            return 2.0 * 512 * 512 * 512 / best / 1e9;
+        }
+    }
+
+    static long peakRssMb() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).findFirst().orElse(-1);
+    }
+}
