@@ -193,4 +193,21 @@ class CliTest {
         assertThat(update.path("ledger_after").path("corpora").path("d0").path("replayed").asLong()).isEqualTo(250);
         assertThat(run("mixture", config.toString()).out()).contains("d0           replay    25.000%   25.000%");
     }
+
+    @Test
+    void generatesFromASavedModelFolder(@TempDir Path tmp) {
+        try (dev.perennial.model.Model model = dev.perennial.model.ModelFixtures.byteLlama(9)) {
+            dev.perennial.checkpoint.ModelFolder.save(model, "byte", tmp.resolve("m"),
+                    dev.perennial.checkpoint.ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
+        Result r = run("generate", "--model", tmp.resolve("m").toString(), "--prompt", "Hello", "--max-new-tokens", "12");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Hello");
+        assertThat(r.err()).contains("12 tokens in").contains("finished by length");
+        Result again = run("generate", "--model", tmp.resolve("m").toString(), "--prompt", "Hello", "--max-new-tokens", "12");
+        assertThat(again.out()).isEqualTo(r.out());
+        Result missing = run("generate", "--model", tmp.resolve("nope").toString(), "--prompt", "x");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such model folder");
+    }
 }

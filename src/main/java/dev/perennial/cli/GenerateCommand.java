@@ -1,0 +1,72 @@
+package dev.perennial.cli;
+
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.generate.Generator;
+import dev.perennial.generate.Sampling;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code perennial generate}: text from a model folder, streamed as it is generated. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Generate text from a Hugging Face model folder with the KV cache, streaming it to standard "
+                + "output. Greedy by default; --temperature above 0 samples.", ""},
+        footer = {"", "Example:", "  perennial generate --model runs/demo/final --prompt 'The license' --max-new-tokens 40"})
+public final class GenerateCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder.")
+    Path model;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue.")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", paramLabel = "T",
+            description = "0 (default) is greedy; above 0 samples from softmax(logits / T).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Sample among the K most likely (0: all).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1", paramLabel = "P",
+            description = "Sample within the smallest set of probability ≥ P (default 1).")
+    double topP;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text (repeatable).")
+    List<String> stop = List.of();
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Sampling seed (default 0).")
+    long seed;
+
+    @Override
+    public void run() {
+        Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed);
+        PrintWriter out = spec.commandLine().getOut();
+        try (ModelFolder.Loaded loaded = ModelFolder.load(model, torch.ScalarType.Float)) {
+            out.print(prompt);
+            out.flush();
+            long start = System.nanoTime();
+            Generator.Result result = Generator.generate(loaded.model(), loaded.tokenizer(), prompt, sampling, piece -> {
+                out.print(piece);
+                out.flush();
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.println();
+            spec.commandLine().getErr().printf(Locale.ROOT, "%d tokens in %.2f s (%.1f tokens/s), finished by %s%n",
+                    result.tokens().length, seconds, result.tokens().length / seconds,
+                    result.finish().name().toLowerCase(Locale.ROOT));
+        }
+    }
+}
