@@ -3,6 +3,7 @@ package dev.perennial.tensor;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -12,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * Copies between Java arrays and libtorch tensors. This package is the only one that knows libtorch details
- * (DESIGN.md, "Architecture"); everything else asks it.
+ * (DESIGN.md, "Architecture"); everything else asks it. Tensors are created in the caller's PointerScope.
  */
 public final class Tensors {
 
@@ -21,47 +22,30 @@ public final class Tensors {
 
     /** A new fp32 CPU tensor of {@code shape} holding a copy of {@code data} (row-major). */
     public static Tensor fromFloats(float[] data, long... shape) {
-        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (expected != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
-                    + " values, not " + data.length);
-        }
-        // Created in the caller's PointerScope, like every tensor: the caller's step scope frees it.
-        FloatPointer staging = new FloatPointer(data);
-        try {
-            // from_blob borrows the staging memory; clone() gives the tensor storage of its own.
-            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Float)).clone();
-        } finally {
-            staging.deallocate();
-        }
-    }
-
-    /** A new CPU tensor of {@code dtype} and {@code shape} from {@code data} (computed in double precision). */
-    public static Tensor fromDoubles(double[] data, torch.ScalarType dtype, long... shape) {
-        long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (expected != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
-                    + " values, not " + data.length);
-        }
-        DoublePointer staging = new DoublePointer(data);
-        try {
-            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Double)).to(dtype, false, true,
-                    new org.bytedeco.pytorch.MemoryFormatOptional());
-        } finally {
-            staging.deallocate();
-        }
+        return copy(new FloatPointer(data), data.length, torch.ScalarType.Float, shape);
     }
 
     /** A new int64 CPU tensor of {@code shape} holding a copy of {@code data}: token batches for the model. */
     public static Tensor fromLongs(long[] data, long... shape) {
+        return copy(new LongPointer(data), data.length, torch.ScalarType.Long, shape);
+    }
+
+    /** A new CPU tensor of {@code dtype} and {@code shape} from {@code data} (computed in double precision). */
+    public static Tensor fromDoubles(double[] data, torch.ScalarType dtype, long... shape) {
+        Tensor wide = copy(new DoublePointer(data), data.length, torch.ScalarType.Double, shape);
+        return dtype.value == torch.ScalarType.Double.value ? wide : wide.to(dtype);
+    }
+
+    /** A tensor of memory of its own with the {@code length} values at {@code staging}, which is then freed. */
+    private static Tensor copy(Pointer staging, int length, torch.ScalarType type, long[] shape) {
         long expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (expected != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
-                    + " values, not " + data.length);
-        }
-        LongPointer staging = new LongPointer(data);
         try {
-            return torch.from_blob(staging, shape, new TensorOptions(torch.ScalarType.Long)).clone();
+            if (expected != length) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
+                        + " values, not " + length);
+            }
+            // from_blob borrows the staging memory; clone() gives the tensor storage of its own.
+            return torch.from_blob(staging, shape, new TensorOptions(type)).clone();
         } finally {
             staging.deallocate();
         }
