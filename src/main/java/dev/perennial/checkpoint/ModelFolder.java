@@ -26,7 +26,8 @@ import java.util.Locale;
 /**
  * A Hugging Face model folder: config.json, the weights as safetensors (sharded above a size, with an index),
  * tokenizer.json with tokenizer_config.json, generation_config.json and a model card (README.md). Loading checks
- * that the tokenizer and the model agree on the vocabulary before anything runs.
+ * that the tokenizer and the model agree on the vocabulary before anything runs. Weights are not copied on load:
+ * they view private (copy-on-write) mappings of the safetensors files.
  */
 public final class ModelFolder {
 
@@ -117,10 +118,15 @@ public final class ModelFolder {
             throw new UserError(dir + ": tokenizer.json has " + tokenizer.vocabSize() + " tokens but config.json's "
                     + "vocab_size is " + config.vocabSize() + "; the tokenizer does not belong to this model");
         }
+        Safetensors.Mapped mapped = null;
         try {
-            Model model = Model.fromTensors(config, Safetensors.readFolder(dir, dtype), dtype, dir.toString());
+            mapped = Safetensors.mapFolder(dir, dtype);
+            Model model = Model.fromTensors(config, mapped.tensors(), dtype, dir.toString(), mapped);
             return new Loaded(dir, model, tokenizer);
         } catch (RuntimeException e) {
+            if (mapped != null) {
+                mapped.close();
+            }
             tokenizer.close();
             throw e;
         }

@@ -25,11 +25,15 @@ public final class Model implements AutoCloseable {
     private final Architecture architecture;
     private final Map<String, Tensor> parameters;
     private final torch.ScalarType dtype;
+    /** What the parameters' memory belongs to when they view a mapped file; closed after them. */
+    private final AutoCloseable storage;
 
-    private Model(Architecture architecture, Map<String, Tensor> parameters, torch.ScalarType dtype) {
+    private Model(Architecture architecture, Map<String, Tensor> parameters, torch.ScalarType dtype,
+                  AutoCloseable storage) {
         this.architecture = architecture;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.dtype = dtype;
+        this.storage = storage;
     }
 
     /** A new model initialised for training from scratch; the same seed gives the same weights. */
@@ -43,7 +47,7 @@ public final class Model implements AutoCloseable {
             architecture.initialise(params);
         }
         params.values().forEach(t -> t.requires_grad_(true));
-        return new Model(architecture, params, dtype);
+        return new Model(architecture, params, dtype, null);
     }
 
     /**
@@ -53,6 +57,12 @@ public final class Model implements AutoCloseable {
      */
     public static Model fromTensors(ModelConfig config, Map<String, Tensor> tensors, torch.ScalarType dtype,
                                     String source) {
+        return fromTensors(config, tensors, dtype, source, null);
+    }
+
+    /** As above, for tensors whose memory belongs to {@code storage} (a mapping), which the model then owns. */
+    public static Model fromTensors(ModelConfig config, Map<String, Tensor> tensors, torch.ScalarType dtype,
+                                    String source, AutoCloseable storage) {
         Architecture architecture = Architecture.of(config);
         Map<String, long[]> shapes = architecture.shapes();
         List<String> problems = new ArrayList<>();
@@ -91,7 +101,7 @@ public final class Model implements AutoCloseable {
         }
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
-        return new Model(architecture, ordered, dtype);
+        return new Model(architecture, ordered, dtype, storage);
     }
 
     public ModelConfig config() {
@@ -146,5 +156,12 @@ public final class Model implements AutoCloseable {
     @Override
     public void close() {
         parameters.values().forEach(Tensor::close);
+        if (storage != null) {
+            try {
+                storage.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not release the model's mapped files", e);
+            }
+        }
     }
 }

@@ -156,13 +156,38 @@ public final class Safetensors {
      * given): the bytes go from the mapped file straight into libtorch, with no Java copy.
      */
     public static Map<String, Tensor> read(Path file, torch.ScalarType as) {
+        try (Arena arena = Arena.ofConfined()) {
+            return tensors(file, as, arena, FileChannel.MapMode.READ_ONLY, false);
+        }
+    }
+
+    /**
+     * The tensors of {@code file}, made from a mapping in {@code arena}: copies of their own, or (with
+     * {@code views}) tensors over a private copy-on-write mapping wherever the dtype is already {@code as}, so that
+     * nothing is copied until a page is written, and the file never is.
+     */
+    private static Map<String, Tensor> tensors(Path file, torch.ScalarType as, Arena arena, FileChannel.MapMode mode,
+                                               boolean views) {
         Map<String, Entry> entries = header(file);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(file)) {
-            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+        try (FileChannel channel = open(file, mode)) {
+            if (channel == null) { // a read-only file cannot be mapped privately: copy instead
+                return tensors(file, as, arena, FileChannel.MapMode.READ_ONLY, false);
+            }
+            MemorySegment mapped = channel.map(mode, 0, channel.size(), arena);
             long dataStart = 8 + mapped.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
             for (Entry e : entries.values()) {
-                tensors.put(e.name(), copyOut(mapped.asSlice(dataStart + e.begin(), e.end() - e.begin()), e, as));
+                MemorySegment bytes = mapped.asSlice(dataStart + e.begin(), e.end() - e.begin());
+                Tensor view = torch.from_blob(pointerAt(bytes.address()), e.shape(),
+                        new TensorOptions(e.dtype().scalarType()));
+                boolean sameType = as == null || as.value == e.dtype().scalarType().value;
+                boolean aligned = bytes.address() % e.dtype().bytes() == 0;
+                if (views && sameType && aligned) {
+                    tensors.put(e.name(), view);
+                } else {
+                    tensors.put(e.name(), sameType ? view.clone() : view.to(as));
+                    view.close();
+                }
             }
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
@@ -170,11 +195,24 @@ public final class Safetensors {
         return tensors;
     }
 
-    private static Tensor copyOut(MemorySegment bytes, Entry e, torch.ScalarType as) {
-        Tensor view = torch.from_blob(pointerAt(bytes.address()), e.shape(), new TensorOptions(e.dtype().scalarType()));
-        Tensor owned = as == null || as.value == e.dtype().scalarType().value ? view.clone() : view.to(as);
-        view.close();
-        return owned;
+    /** Java maps privately only channels open for writing too (nothing is ever written); null if not allowed. */
+    private static FileChannel open(Path file, FileChannel.MapMode mode) throws IOException {
+        if (mode != FileChannel.MapMode.PRIVATE) {
+            return FileChannel.open(file);
+        }
+        try {
+            return FileChannel.open(file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return null;
+        }
+    }
+
+    /** Tensors over private mappings of a model folder's files; closing it unmaps them (close the tensors first). */
+    public record Mapped(Map<String, Tensor> tensors, Arena arena) implements AutoCloseable {
+        @Override
+        public void close() {
+            arena.close();
+        }
     }
 
     /** A JavaCPP pointer to native memory that something else owns (here: the mapped file). */
@@ -270,15 +308,43 @@ public final class Safetensors {
         }
     }
 
-    /** Reads a model folder's tensors: {@code model.safetensors}, or the shards its index names. */
+    /** Reads a model folder's tensors into memory of their own: {@code model.safetensors}, or its shards. */
     public static Map<String, Tensor> readFolder(Path dir, torch.ScalarType as) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<Path, List<String>> shard : shards(dir).entrySet()) {
+            tensors.putAll(checked(dir, shard, read(shard.getKey(), as)));
+        }
+        return tensors;
+    }
+
+    /**
+     * A model folder's tensors without copying: where a tensor's dtype is already {@code as}, it is a view of a
+     * private (copy-on-write) mapping of its file; training may change it in place without touching the file.
+     */
+    public static Mapped mapFolder(Path dir, torch.ScalarType as) {
+        Arena arena = Arena.ofShared();
+        try {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<Path, List<String>> shard : shards(dir).entrySet()) {
+                tensors.putAll(checked(dir, shard, tensors(shard.getKey(), as, arena, FileChannel.MapMode.PRIVATE,
+                        true)));
+            }
+            return new Mapped(tensors, arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** The folder's safetensors files, each with the tensors its index places there (empty: whatever it holds). */
+    private static Map<Path, List<String>> shards(Path dir) {
         Path index = dir.resolve(INDEX);
         if (!Files.isRegularFile(index)) {
             Path single = dir.resolve("model.safetensors");
             if (!Files.isRegularFile(single)) {
                 throw new UserError(dir + ": no model.safetensors or " + INDEX + "; is this a Hugging Face model folder?");
             }
-            return read(single, as);
+            return Map.of(single, List.of());
         }
         JsonNode weightMap;
         try {
@@ -289,20 +355,20 @@ public final class Safetensors {
         if (!weightMap.isObject() || weightMap.isEmpty()) {
             throw new UserError(index + ": no weight_map; the index is damaged");
         }
-        Map<String, List<String>> byFile = new LinkedHashMap<>();
-        weightMap.fields().forEachRemaining(f -> byFile.computeIfAbsent(f.getValue().asText(), k -> new ArrayList<>())
-                .add(f.getKey()));
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> shard : byFile.entrySet()) {
-            Map<String, Tensor> read = read(dir.resolve(shard.getKey()), as);
-            for (String name : shard.getValue()) {
-                if (!read.containsKey(name)) {
-                    throw new UserError(dir.resolve(shard.getKey()) + ": lacks tensor " + name + " that " + INDEX
-                            + " places there");
-                }
+        Map<Path, List<String>> byFile = new LinkedHashMap<>();
+        weightMap.fields().forEachRemaining(f -> byFile.computeIfAbsent(dir.resolve(f.getValue().asText()),
+                k -> new ArrayList<>()).add(f.getKey()));
+        return byFile;
+    }
+
+    private static Map<String, Tensor> checked(Path dir, Map.Entry<Path, List<String>> shard, Map<String, Tensor> read) {
+        for (String name : shard.getValue()) {
+            if (!read.containsKey(name)) {
+                read.values().forEach(Tensor::close);
+                throw new UserError(shard.getKey() + ": lacks tensor " + name + " that " + dir.resolve(INDEX)
+                        + " places there");
             }
-            tensors.putAll(read);
         }
-        return tensors;
+        return read;
     }
 }

@@ -150,4 +150,21 @@ class ModelFolderTest {
         buffer.putLong(json.length).put(json);
         return buffer.array();
     }
+
+    @Test
+    void loadedWeightsViewTheFileCopyOnWriteSoTrainingNeverChangesIt() throws Exception {
+        try (Model model = ModelFixtures.byteLlama(8)) {
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
+        byte[] before = Files.readAllBytes(dir.resolve("model.safetensors"));
+        try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float);
+             dev.perennial.train.TrainStep step = new dev.perennial.train.TrainStep(loaded.model(), 1e-2, 0.1, 1.0);
+             org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Tensor norm = loaded.model().parameters().get("model.norm.weight");
+            float first = dev.perennial.tensor.Tensors.toFloats(norm)[0];
+            step.step(dev.perennial.tensor.Tensors.fromLongs(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4));
+            assertThat(dev.perennial.tensor.Tensors.toFloats(norm)[0]).isNotEqualTo(first);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("model.safetensors"))).isEqualTo(before);
+    }
 }
