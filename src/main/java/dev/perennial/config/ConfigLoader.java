@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.perennial.UserError;
 
@@ -19,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Reads YAML run configs into records. Keys are snake_case; an unknown key, a value of the wrong type or a
@@ -38,6 +41,24 @@ public final class ConfigLoader {
     }
 
     public static RunConfig load(Path file) {
+        return load(file, List.of()).config();
+    }
+
+    /** A config as read, its YAML tree after the overrides, and where it came from. */
+    public record Loaded(RunConfig config, ObjectNode tree, String source) {
+
+        /** The resolved config as YAML, the way the run directory records it. */
+        public String yaml() {
+            try {
+                return YAML.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Reads {@code file} and applies {@code --set key.path=value} overrides before binding. */
+    public static Loaded load(Path file, List<String> overrides) {
         String text;
         try {
             text = Files.readString(file);
@@ -46,20 +67,27 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), overrides);
     }
 
     /** Parses YAML {@code text}; {@code source} names it in errors. */
     public static RunConfig parse(String text, String source) {
+        return parse(text, source, List.of()).config();
+    }
+
+    public static Loaded parse(String text, String source, List<String> overrides) {
         if (text.isBlank()) {
             throw new UserError(source + ": the file is empty; a run config needs at least 'stages:'");
         }
         try {
-            RunConfig config = YAML.readValue(text, RunConfig.class);
-            if (config == null) {
+            JsonNode tree = YAML.readTree(text);
+            if (!(tree instanceof ObjectNode object)) {
                 throw new UserError(source + ": the file holds no settings; a run config needs at least 'stages:'");
             }
-            return config;
+            for (String override : overrides) {
+                Overrides.apply(object, override, YAML);
+            }
+            return new Loaded(YAML.treeToValue(object, RunConfig.class), object, source);
         } catch (UnrecognizedPropertyException e) {
             throw new UserError(source + ": " + keyPath(e) + " is not a known key" + suggestion(e), e);
         } catch (InvalidFormatException e) {

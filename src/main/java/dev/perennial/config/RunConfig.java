@@ -6,8 +6,11 @@ import java.util.Map;
 /**
  * A run configuration file, as written. {@code seq_len × global_batch} is the number of tokens one optimizer
  * step reads; it converts stage lengths given in tokens into steps. {@code corpora} names the prepared corpus
- * folders that stages draw from; {@code seed} fixes the data order.
+ * folders that stages draw from; {@code seed} fixes initialisation and data order. The rest configures training:
+ * the model, its tokenizer, micro-batching, AdamW, clipping, evaluation, checkpoints and the output folder.
  */
 public record RunConfig(Long seed, Long seqLen, Long globalBatch, Map<String, String> corpora,
-                        List<StageConfig> stages) {
+                        List<StageConfig> stages, TrainSettings.ModelSpec model, String tokenizer, Long microBatch,
+                        TrainSettings.OptimizerSpec optimizer, Double clip, TrainSettings.EvalSpec eval,
+                        TrainSettings.CheckpointSpec checkpoint, String out, Long maxNonfinite) {
 }

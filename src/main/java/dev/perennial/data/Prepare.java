@@ -20,13 +20,11 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * {@code perennial prepare}: text files to a tokenized corpus folder. Documents are read in order by one thread,
@@ -71,18 +69,18 @@ public final class Prepare {
             throw new UserError(out + " already exists; choose another --out, remove it, or pass --overwrite");
         }
         Path partial = out.resolveSibling("." + out.getFileName() + ".partial");
-        deleteTree(partial); // what an interrupted run left
+        AtomicFiles.deleteTree(partial); // what an interrupted run left
         try {
             Files.createDirectories(partial);
             CorpusMetadata metadata = write(files, partial);
             AtomicFiles.write(partial.resolve("metadata.json"), o -> JSON.writeValue(o, metadata));
-            deleteTree(out);
+            AtomicFiles.deleteTree(out);
             Files.move(partial, out);
             return metadata;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteTree(partial);
+            AtomicFiles.deleteTree(partial);
         }
     }
 
@@ -264,19 +262,6 @@ public final class Prepare {
     private static long size(Path file) {
         try {
             return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

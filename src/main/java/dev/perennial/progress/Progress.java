@@ -20,6 +20,7 @@ public class Progress {
     private final long start = System.nanoTime();
     private long lastDraw;
     private double done;
+    private String detail = "";
 
     protected Progress(String label, String unit, double total, PrintStream out, boolean terminal) {
         this.label = label;
@@ -56,6 +57,11 @@ public class Progress {
         }
     }
 
+    /** Sets text shown after the bar (for example the current loss). */
+    public void detail(String text) {
+        this.detail = text;
+    }
+
     public void advanceBy(double amount) {
         advanceTo(done + amount);
     }
@@ -75,8 +81,8 @@ public class Progress {
         int filled = (int) Math.round(fraction * width);
         double rate = seconds > 0 ? done / seconds : 0;
         String eta = rate > 0 && total > 0 ? clock((total - done) / rate) : "--:--";
-        String line = String.format(Locale.ROOT, "%s [%s%s] %5.1f%% %s/s ETA %s", label, "#".repeat(filled),
-                " ".repeat(width - filled), 100 * fraction, human(rate) + unit, eta);
+        String line = String.format(Locale.ROOT, "%s [%s%s] %5.1f%% %s/s ETA %s %s", label, "#".repeat(filled),
+                " ".repeat(width - filled), 100 * fraction, human(rate) + unit, eta, detail);
         if (terminal) {
             out.print("\r" + line);
         } else {

@@ -3,18 +3,23 @@ package dev.perennial.train;
 import dev.perennial.model.Model;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OptimizerParamGroup;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One optimizer step as the paper takes it: forward, backward, gradient clipping to a global norm, and AdamW
- * (β = (0.9, 0.95), ε = 1e-8, weight decay 0.1 on matrices and embeddings, none on norms and biases). The
- * optimizer and its state live as long as this object; call {@link #step} inside the caller's PointerScope.
+ * One optimizer step as the paper takes it: forward and backward over the micro-batches of a global batch
+ * (gradients accumulated), clipping to a global norm, and AdamW (default β = (0.9, 0.95), ε = 1e-8, decoupled
+ * weight decay 0.1 on matrices and embeddings, none on norms and biases). A step whose loss or gradient is not
+ * finite changes nothing. The optimizer and its state live as long as this object; call {@link #step} inside the
+ * caller's PointerScope.
  */
 public final class TrainStep implements AutoCloseable {
 
@@ -24,8 +29,16 @@ public final class TrainStep implements AutoCloseable {
     public static final double WEIGHT_DECAY = 0.1;
     public static final double CLIP = 1.0;
 
-    /** The loss and the gradient norm before clipping. */
-    public record Result(double loss, double gradNorm) {
+    /** AdamW's settings; the learning rate is set per step. */
+    public record Settings(double beta1, double beta2, double eps, double weightDecay, double clip) {
+
+        public static Settings paper() {
+            return new Settings(BETA1, BETA2, EPS, WEIGHT_DECAY, CLIP);
+        }
+    }
+
+    /** The mean loss, the gradient norm before clipping, and whether the step was applied (both finite). */
+    public record Result(double loss, double gradNorm, boolean applied) {
     }
 
     private final Model model;
@@ -34,23 +47,28 @@ public final class TrainStep implements AutoCloseable {
     private final double clip;
 
     public TrainStep(Model model, double lr, double weightDecay, double clip) {
+        this(model, lr, new Settings(BETA1, BETA2, EPS, weightDecay, clip));
+    }
+
+    public TrainStep(Model model, double lr, Settings settings) {
         this.model = model;
-        this.clip = clip;
+        this.clip = settings.clip();
         List<Tensor> decay = new ArrayList<>();
         List<Tensor> noDecay = new ArrayList<>();
         model.parameters().values().forEach(p -> (p.dim() >= 2 ? decay : noDecay).add(p));
         this.all = new TensorVector(model.parameters().values().toArray(Tensor[]::new));
-        this.optimizer = new AdamW(new TensorVector(decay.toArray(Tensor[]::new)), options(lr, weightDecay));
+        this.optimizer = new AdamW(new TensorVector(decay.toArray(Tensor[]::new)),
+                options(lr, settings, settings.weightDecay()));
         if (!noDecay.isEmpty()) {
             optimizer.add_param_group(new OptimizerParamGroup(new TensorVector(noDecay.toArray(Tensor[]::new)),
-                    options(lr, 0)));
+                    options(lr, settings, 0)));
         }
     }
 
-    private static AdamWOptions options(double lr, double weightDecay) {
+    private static AdamWOptions options(double lr, Settings s, double weightDecay) {
         AdamWOptions options = new AdamWOptions(lr);
-        options.betas().put(0, BETA1).put(1, BETA2);
-        options.eps().put(EPS);
+        options.betas().put(0, s.beta1()).put(1, s.beta2());
+        options.eps().put(s.eps());
         options.weight_decay().put(weightDecay);
         return options;
     }
@@ -64,12 +82,40 @@ public final class TrainStep implements AutoCloseable {
 
     /** One step on a batch [B, T + 1] of token ids. */
     public Result step(Tensor batch) {
+        return step(List.of(batch));
+    }
+
+    /** One step over micro-batches [b, T + 1] of one global batch; the loss is their mean. */
+    public Result step(List<Tensor> microBatches) {
         optimizer.zero_grad(true);
-        Tensor loss = model.loss(batch);
-        loss.backward();
+        double loss = 0;
+        for (Tensor micro : microBatches) {
+            Tensor l = model.loss(micro);
+            l.div(new org.bytedeco.pytorch.Scalar((double) microBatches.size())).backward();
+            loss += l.item_double() / microBatches.size();
+        }
         double norm = torch.clip_grad_norm_(all, clip);
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            optimizer.zero_grad(true);
+            return new Result(loss, norm, false);
+        }
         optimizer.step();
-        return new Result(loss.item_double(), norm);
+        return new Result(loss, norm, true);
+    }
+
+    /** Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format. */
+    public void save(Path file) {
+        try (OutputArchive archive = new OutputArchive()) {
+            optimizer.save(archive);
+            archive.save_to(file.toString());
+        }
+    }
+
+    public void load(Path file) {
+        try (InputArchive archive = new InputArchive()) {
+            archive.load_from(file.toString());
+            optimizer.load(archive);
+        }
     }
 
     @Override

@@ -1,0 +1,28 @@
+package dev.perennial.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/** The trainer's parts of a run config, as written; {@link TrainRules} checks them and fills in defaults. */
+public final class TrainSettings {
+
+    private TrainSettings() {
+    }
+
+    /** {@code model:} either {@code init:} a model folder to continue from, or {@code config:} a fresh architecture. */
+    public record ModelSpec(String init, ObjectNode config) {
+    }
+
+    /** {@code optimizer:} AdamW's settings (the learning rate comes from each stage's schedule). */
+    public record OptimizerSpec(Double beta1, Double beta2, Double eps, Double weightDecay) {
+    }
+
+    /** {@code eval:} every {@code interval} steps, validation loss on every corpus seen so far plus {@code corpora}. */
+    public record EvalSpec(Long interval, Long sequences, Long batch, List<String> corpora) {
+    }
+
+    /** {@code checkpoint:} every {@code interval} steps, keeping the newest {@code keep}. */
+    public record CheckpointSpec(Long interval, Long keep) {
+    }
+}

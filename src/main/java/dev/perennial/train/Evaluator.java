@@ -1,0 +1,44 @@
+package dev.perennial.train;
+
+import dev.perennial.data.Batch;
+import dev.perennial.data.Corpus;
+import dev.perennial.data.ValidationSet;
+import dev.perennial.model.Model;
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Validation loss per corpus on its fixed held-out sequences (mean over sequences, each its mean token loss). */
+final class Evaluator {
+
+    private final Map<String, ValidationSet> sets = new LinkedHashMap<>();
+    private final int batch;
+
+    Evaluator(Map<String, Corpus> corpora, int seqLen, int sequences, int batch) {
+        corpora.forEach((name, corpus) -> sets.put(name, new ValidationSet(corpus, name, seqLen, sequences)));
+        this.batch = batch;
+    }
+
+    Map<String, Double> losses(Model model, List<String> corpora) {
+        Map<String, Double> losses = new LinkedHashMap<>();
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (String name : corpora) {
+                ValidationSet set = sets.get(name);
+                double total = 0;
+                for (int b = 0; b < set.batches(batch); b++) {
+                    try (PointerScope scope = new PointerScope()) {
+                        Batch vb = set.batch(b, batch);
+                        total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns()))
+                                .item_double() * vb.rows();
+                    }
+                }
+                losses.put(name, total / set.sequences());
+            }
+        }
+        return losses;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.perennial.train;
+
+import dev.perennial.config.ConfigLoader;
+import dev.perennial.config.KeyPath;
+import dev.perennial.config.MixtureRules;
+import dev.perennial.config.Problems;
+import dev.perennial.config.RunConfig;
+import dev.perennial.config.StageConfig;
+import dev.perennial.config.StageRules;
+import dev.perennial.config.TrainSettings;
+import dev.perennial.data.MixtureSpec;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
+import dev.perennial.schedule.RunSchedule;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a training run needs, checked and completed with defaults: the one place where the trainer's keys
+ * are validated (the schedule and data keys are checked by their own rules). Relative paths are taken from the
+ * config file's folder.
+ */
+public record TrainPlan(
+        ConfigLoader.Loaded loaded,
+        long seed,
+        int seqLen,
+        int globalBatch,
+        int microBatch,
+        Map<String, Path> corpora,
+        RunSchedule schedule,
+        List<MixtureSpec> mixtures,
+        List<Boolean> resetOptimizer,
+        Path init,
+        ModelConfig freshModel,
+        String tokenizer,
+        double beta1,
+        double beta2,
+        double eps,
+        double weightDecay,
+        double clip,
+        long evalInterval,
+        int evalSequences,
+        int evalBatch,
+        List<String> extraEvalCorpora,
+        long checkpointInterval,
+        int keepCheckpoints,
+        Path out,
+        int maxNonfinite) {
+
+    public static final long DEFAULT_EVAL_INTERVAL = 100;
+    public static final int DEFAULT_EVAL_SEQUENCES = 64;
+    public static final long DEFAULT_CHECKPOINT_INTERVAL = 100;
+    public static final int DEFAULT_KEEP = 2;
+    public static final int DEFAULT_MAX_NONFINITE = 5;
+
+    public static TrainPlan from(ConfigLoader.Loaded loaded) {
+        RunConfig c = loaded.config();
+        String source = loaded.source();
+        KeyPath at = KeyPath.root();
+        RunSchedule schedule = StageRules.runSchedule(c, at, source);
+        List<MixtureSpec> mixtures = MixtureRules.mixtures(c, at, source);
+        Path base = Path.of(source).toAbsolutePath().getParent();
+        Problems p = new Problems();
+
+        int seqLen = whole(p, at.key("seq_len"), c.seqLen(), null, "tokens per sequence; required for training");
+        int globalBatch = whole(p, at.key("global_batch"), c.globalBatch(), null,
+                "sequences per optimizer step; required for training");
+        int microBatch = whole(p, at.key("micro_batch"), c.microBatch(), (long) globalBatch,
+                "sequences per forward and backward pass");
+        if (microBatch > 0 && globalBatch > 0 && globalBatch % microBatch != 0) {
+            p.add(at.key("micro_batch"), microBatch + " does not divide global_batch " + globalBatch
+                    + "; gradient accumulation needs global_batch = micro_batch × steps");
+        }
+        long seed = c.seed() == null ? 0 : c.seed();
+
+        Path init = null;
+        ModelConfig fresh = null;
+        TrainSettings.ModelSpec model = c.model();
+        if (model == null || (model.init() == null) == (model.config() == null)) {
+            p.add(at.key("model"), "give exactly one of init: (a Hugging Face model folder to continue from) or config: "
+                    + "(a fresh architecture, config.json keys)");
+        } else if (model.init() != null) {
+            init = base.resolve(model.init());
+        } else {
+            fresh = ModelConfigs.parse(model.config(), source + ": model.config");
+        }
+        if (c.tokenizer() == null && init == null) {
+            p.add(at.key("tokenizer"), "missing; give 'byte' or a tokenizer.json (or its folder) for a fresh model");
+        }
+        String tokenizer = c.tokenizer() == null || c.tokenizer().equals("byte") ? c.tokenizer()
+                : base.resolve(c.tokenizer()).toString();
+
+        TrainSettings.OptimizerSpec opt = c.optimizer() == null
+                ? new TrainSettings.OptimizerSpec(null, null, null, null) : c.optimizer();
+        double beta1 = or(opt.beta1(), TrainStep.BETA1);
+        double beta2 = or(opt.beta2(), TrainStep.BETA2);
+        double eps = or(opt.eps(), TrainStep.EPS);
+        double weightDecay = or(opt.weightDecay(), TrainStep.WEIGHT_DECAY);
+        p.inRange(at.key("optimizer").key("beta1"), beta1, 0, 0.999999, "AdamW's β1");
+        p.inRange(at.key("optimizer").key("beta2"), beta2, 0, 0.999999, "AdamW's β2");
+        p.positive(at.key("optimizer").key("eps"), eps, "AdamW's ε");
+        p.nonNegative(at.key("optimizer").key("weight_decay"), weightDecay, "decoupled weight decay");
+        double clip = or(c.clip(), TrainStep.CLIP);
+        p.positive(at.key("clip"), clip, "the global gradient norm to clip to");
+
+        TrainSettings.EvalSpec eval = c.eval() == null ? new TrainSettings.EvalSpec(null, null, null, null) : c.eval();
+        long evalInterval = whole(p, at.key("eval").key("interval"), eval.interval(), DEFAULT_EVAL_INTERVAL,
+                "steps between evaluations");
+        int evalSequences = whole(p, at.key("eval").key("sequences"), eval.sequences(),
+                (long) DEFAULT_EVAL_SEQUENCES, "validation sequences per corpus");
+        int evalBatch = whole(p, at.key("eval").key("batch"), eval.batch(), (long) Math.max(1, microBatch),
+                "validation sequences per forward pass");
+        List<String> extra = eval.corpora() == null ? List.of() : eval.corpora();
+        Map<String, Path> corpora = new LinkedHashMap<>();
+        if (c.corpora() != null) {
+            c.corpora().forEach((name, dir) -> corpora.put(name, base.resolve(dir)));
+        }
+        for (int i = 0; i < extra.size(); i++) {
+            if (!corpora.containsKey(extra.get(i))) {
+                p.add(at.key("eval").key("corpora").index(i), "'" + extra.get(i) + "' is not under corpora:");
+            }
+        }
+        TrainSettings.CheckpointSpec ckpt = c.checkpoint() == null
+                ? new TrainSettings.CheckpointSpec(null, null) : c.checkpoint();
+        long checkpointInterval = whole(p, at.key("checkpoint").key("interval"), ckpt.interval(),
+                DEFAULT_CHECKPOINT_INTERVAL, "steps between checkpoints");
+        int keep = whole(p, at.key("checkpoint").key("keep"), ckpt.keep(), (long) DEFAULT_KEEP,
+                "checkpoints kept (the newest ones)");
+        int maxNonfinite = whole(p, at.key("max_nonfinite"), c.maxNonfinite(), (long) DEFAULT_MAX_NONFINITE,
+                "non-finite steps in a row before training stops");
+        if (c.out() == null) {
+            p.add(at.key("out"), "missing; name the run folder, e.g. 'out: runs/demo'");
+        }
+        List<Boolean> reset = new ArrayList<>();
+        List<StageConfig> stages = c.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            Boolean r = stages.get(i).resetOptimizer();
+            reset.add(r == null ? i > 0 : r);
+        }
+        p.throwIfAny(source);
+        return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures, reset, init,
+                fresh, tokenizer, beta1, beta2, eps, weightDecay, clip, evalInterval, evalSequences, evalBatch,
+                List.copyOf(extra), checkpointInterval, keep, base.resolve(c.out()), maxNonfinite);
+    }
+
+    private static int whole(Problems p, KeyPath key, Long value, Long fallback, String meaning) {
+        if (value == null && fallback == null) {
+            p.add(key, "missing (" + meaning + ")");
+            return 0;
+        }
+        long v = value != null ? value : fallback;
+        return p.wholeAtLeastOne(key, v, meaning) ? Math.toIntExact(Math.min(v, Integer.MAX_VALUE)) : 0;
+    }
+
+    private static double or(Double value, double fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** The stage names in order. */
+    public List<String> stageNames() {
+        return schedule.stages().stream().map(s -> s.stage().name()).toList();
+    }
+}

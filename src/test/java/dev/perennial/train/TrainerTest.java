@@ -1,0 +1,243 @@
+package dev.perennial.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.UserError;
+import dev.perennial.config.ConfigLoader;
+import dev.perennial.data.Prepare;
+import dev.perennial.data.PrepareOptions;
+import dev.perennial.data.TextUnit;
+import dev.perennial.tokenizer.ByteTokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The trainer end to end on tiny corpora: stages, metrics, checkpoints, kill -9 and SIGTERM, refusals. */
+class TrainerTest {
+
+    @TempDir
+    static Path corpora;
+
+    @TempDir
+    Path dir;
+
+    static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    @BeforeAll
+    static void prepareCorpora() throws IOException {
+        for (String name : List.of("en", "de")) {
+            SplittableRandom random = new SplittableRandom(name.hashCode());
+            String[] words = name.equals("en") ? "the of and to in a is that for it as was with be by on".split(" ")
+                    : "der die und in den von zu das mit sich des auf für ist im dem".split(" ");
+            StringBuilder text = new StringBuilder();
+            for (int d = 0; d < 300; d++) {
+                for (int w = 0; w < 20 + random.nextInt(40); w++) {
+                    text.append(words[random.nextInt(words.length)]).append(' ');
+                }
+                text.append(".\n\n");
+            }
+            Path file = corpora.resolve(name + ".txt");
+            Files.writeString(file, text);
+            new Prepare(new PrepareOptions(List.of(file.toString()), corpora.resolve(name), "text", TextUnit.PARAGRAPH,
+                    0.05, false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2), new ByteTokenizer(), false).run();
+        }
+    }
+
+    String config(String out, int steps0, int steps1, String extra) {
+        return """
+                seed: 3
+                seq_len: 32
+                global_batch: 8
+                micro_batch: 4
+                tokenizer: byte
+                corpora: {d0: %s, d1: %s}
+                model:
+                  config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 2,
+                           num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
+                           max_position_embeddings: 64}
+                eval: {interval: 10, sequences: 8}
+                checkpoint: {interval: 10, keep: 2}
+                out: %s
+                stages:
+                  - {name: d0, steps: %d, data: [{corpus: d0}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                  - {name: d1, steps: %d, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                %s""".formatted(corpora.resolve("en"), corpora.resolve("de"), dir.resolve(out), steps0, steps1, extra);
+    }
+
+    Path write(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    static Trainer.Outcome train(Path config, String... overrides) {
+        return Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of(overrides))), false, QUIET, false);
+    }
+
+    /** metrics.jsonl without the wall-clock field, which no two runs share. */
+    static List<String> metrics(Path run) throws IOException {
+        List<String> lines = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+            node.remove("tokens_per_s");
+            lines.add(node.toString());
+        }
+        return lines;
+    }
+
+    static byte[] weights(Path run) throws IOException {
+        return Files.readAllBytes(run.resolve("final/model.safetensors"));
+    }
+
+    @Test
+    void trainsThroughStagesAndRecordsForgettingAndAdaptation() throws Exception {
+        Trainer.Outcome outcome = train(write("run.yaml", config("run", 30, 20, "")));
+        assertThat(outcome.completed()).isTrue();
+        Path run = dir.resolve("run");
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            records.add(new ObjectMapper().readTree(line));
+        }
+        List<JsonNode> steps = records.stream().filter(r -> r.path("type").asText().equals("step")).toList();
+        assertThat(steps).hasSize(50);
+        assertThat(steps.getLast().path("tokens").asLong()).isEqualTo(50 * 8 * 32);
+        assertThat(steps.get(29).path("consumed_tokens").path("d0").asLong()).isEqualTo(30 * 8 * 32);
+        assertThat(steps.getLast().path("replayed_tokens").path("d0").asLong()).isEqualTo(40 * 32); // 25% of 160
+        assertThat(steps.getFirst().path("loss").asDouble()).isGreaterThan(steps.get(29).path("loss").asDouble());
+        JsonNode lastEval = records.getLast();
+        assertThat(lastEval.path("type").asText()).isEqualTo("eval");
+        assertThat(lastEval.path("delta_since_stage_start").path("d1").asDouble()).isNegative(); // adaptation
+        assertThat(lastEval.path("val_loss").has("d0")).isTrue(); // the old corpus is still watched
+        JsonNode lineage = new ObjectMapper().readTree(run.resolve("final/lineage.json").toFile());
+        assertThat(lineage.path("stages")).hasSize(2);
+        assertThat(lineage.path("tokens_replayed").path("d0").asLong()).isEqualTo(40 * 32);
+        assertThat(lineage.path("tokenizer_sha256").asText()).isEqualTo(new ByteTokenizer().hash());
+        assertThat(run.resolve("final/README.md")).content().contains("25.0% replay of earlier data");
+        assertThat(run.resolve("config.yaml")).exists();
+        assertThat(Files.list(run.resolve("checkpoints")).count()).isEqualTo(2);
+    }
+
+    @Test
+    void aRunKilledWithSigkillResumesToTheSameWeightsAndMetrics() throws Exception {
+        Path straight = write("straight.yaml", config("straight", 60, 60, ""));
+        train(straight);
+        Path killed = write("killed.yaml", config("killed", 60, 60, ""));
+        Process process = launch(killed);
+        waitForSteps(dir.resolve("killed"), 75, process);
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no chance to clean up
+        assertThat(Files.exists(dir.resolve("killed/final"))).isFalse();
+        Trainer.Outcome outcome = train(killed);
+        assertThat(outcome.completed()).isTrue();
+        assertThat(weights(dir.resolve("killed"))).isEqualTo(weights(dir.resolve("straight")));
+        assertThat(metrics(dir.resolve("killed"))).isEqualTo(metrics(dir.resolve("straight")));
+    }
+
+    @Test
+    void sigtermFinishesTheStepWritesACheckpointAndExitsZero() throws Exception {
+        Path config = write("term.yaml", config("term", 60, 60, ""));
+        Process process = launch(config);
+        waitForSteps(dir.resolve("term"), 15, process);
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(config.resolveSibling(config.getFileName() + ".out"));
+        assertThat(process.exitValue()).isZero();
+        assertThat(out).contains("stopped at step").contains("resume with: perennial train");
+        assertThat(train(config).completed()).isTrue();
+        Path straight = write("straight2.yaml", config("straight2", 60, 60, ""));
+        train(straight);
+        assertThat(weights(dir.resolve("term"))).isEqualTo(weights(dir.resolve("straight2")));
+    }
+
+    @Test
+    void aDamagedNewestCheckpointFallsBackToThePreviousOne() throws Exception {
+        Path config = write("d.yaml", config("d", 20, 0, "").replace("""
+                  - {name: d1, steps: 0, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """, ""));
+        train(config);
+        Path newest = dir.resolve("d/checkpoints/step-00000020/model.safetensors");
+        byte[] bytes = Files.readAllBytes(newest);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(newest, bytes);
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        Trainer.Outcome outcome = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), false,
+                new PrintStream(warnings, true), false);
+        assertThat(outcome.completed()).isTrue();
+        assertThat(warnings.toString()).contains("step-00000020 is damaged (model.safetensors does not match its checksum)");
+    }
+
+    @Test
+    void resumingRefusesToRewriteThePastButAcceptsANewStage() throws Exception {
+        Path config = write("c.yaml", config("c", 20, 10, ""));
+        train(config);
+        assertThatThrownBy(() -> train(config, "stages[0].replay=0", "stages[0].schedule.max_lr=1e-3"))
+                .isInstanceOf(UserError.class).hasMessageContaining("with another stages[0]")
+                .hasMessageContaining("appending stages is fine");
+        assertThatThrownBy(() -> train(config, "seed=4")).hasMessageContaining("with another seed");
+        Trainer.Outcome more = train(config, "stages[1].name=d1", "eval.interval=5");
+        assertThat(more.completed()).isTrue();
+        Path appended = write("c2.yaml", Files.readString(config) + """
+                  - {name: d2, steps: 10, data: [{corpus: d0}], replay: 0.1,
+                     schedule: {family: cosine, max_lr: 1e-3, warmup: 0.1}}
+                """);
+        assertThat(train(appended).completed()).isTrue();
+        JsonNode lineage = new ObjectMapper().readTree(dir.resolve("c/final/lineage.json").toFile());
+        assertThat(lineage.path("stages")).hasSize(3);
+    }
+
+    @Test
+    void tooManyNonFiniteStepsStopWithAClearError() throws Exception {
+        Path config = write("nan.yaml", config("nan", 20, 5, "max_nonfinite: 3\n"));
+        assertThatThrownBy(() -> train(config, "stages[0].schedule.max_lr=1e30", "stages[0].schedule.warmup=0"))
+                .isInstanceOf(UserError.class).hasMessageContaining("3 steps in a row had a non-finite loss or gradient");
+    }
+
+    @Test
+    void refusesBadTrainingSettingsByKey() throws Exception {
+        Path config = write("bad.yaml", config("bad", 5, 5, ""));
+        assertThatThrownBy(() -> train(config, "micro_batch=3")).hasMessageContaining(
+                "micro_batch: 3 does not divide global_batch 8");
+        assertThatThrownBy(() -> train(config, "model.init=somewhere")).hasMessageContaining(
+                "model: give exactly one of init:");
+        assertThatThrownBy(() -> train(config, "optimizer.beta2=1.5")).hasMessageContaining("optimizer.beta2: 1.5 is not in");
+        assertThatThrownBy(() -> train(config, "stages[5].replay=0.1")).hasMessageContaining("--set stages[5].replay=0.1");
+    }
+
+    static Process launch(Path config) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "dev.perennial.cli.Main", "train", config.toString());
+        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.redirectOutput(config.resolveSibling(config.getFileName() + ".out").toFile());
+        return builder.start();
+    }
+
+    static void waitForSteps(Path run, int steps, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Path metrics = run.resolve("metrics.jsonl");
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (Files.exists(metrics) && Files.readAllLines(metrics).stream().filter(l -> l.contains("\"step\"")
+                    && l.contains("\"type\":\"step\"")).count() >= steps) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the training process did not reach step " + steps);
+    }
+}
