@@ -14,7 +14,8 @@ import java.util.List;
 
 /** {@code perennial bench}: measurements reported, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class,
+                BenchCommand.Checkpoint.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -189,6 +190,34 @@ public final class BenchCommand implements Runnable {
                             model.parameterCount(), cache ? "with" : "without", ids.length / seconds, ids.length,
                             promptTokens);
                 }
+            }
+        }
+    }
+
+    /** {@code perennial bench checkpoint}: how long saving and loading a checkpoint takes, and its size. */
+    @Command(name = "checkpoint", mixinStandardHelpOptions = true,
+            description = {"Time writing and reading a checkpoint (model folder + AdamW state) of a fresh model after "
+                    + "one step, and report its size.", ""})
+    public static final class Checkpoint implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        ShapeMixin shape;
+
+        @Override
+        public void run() {
+            try {
+                dev.perennial.bench.CheckpointBenchmark.Result r =
+                        dev.perennial.bench.CheckpointBenchmark.run(shape.options.shape());
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "%,d parameters: save %.2f s (weights %.2f s, "
+                                + "optimizer %.2f s), load %.2f s (weights %.2f s, optimizer %.2f s), %,d MB on disk%n",
+                        r.parameters(), r.saveSeconds() + r.optimizerSaveSeconds(), r.saveSeconds(),
+                        r.optimizerSaveSeconds(), r.loadSeconds() + r.optimizerLoadSeconds(), r.loadSeconds(),
+                        r.optimizerLoadSeconds(), r.bytes() / 1_000_000);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
     }

@@ -1,0 +1,65 @@
+package dev.perennial.bench;
+
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.Model;
+import dev.perennial.tensor.Tensors;
+import dev.perennial.train.TrainStep;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/** Checkpoint cost: writing and reading a model folder and AdamW's state, after one real step. */
+public final class CheckpointBenchmark {
+
+    public record Result(long parameters, double saveSeconds, double optimizerSaveSeconds, double loadSeconds,
+                         double optimizerLoadSeconds, long bytes) {
+    }
+
+    private CheckpointBenchmark() {
+    }
+
+    public static Result run(TrainBenchmark.Shape shape) throws IOException {
+        Path dir = Files.createTempDirectory("perennial-checkpoint");
+        try (Model model = Model.initialise(TrainBenchmark.config(shape), 0, torch.ScalarType.Float);
+             TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
+            try (PointerScope scope = new PointerScope()) {
+                long[] tokens = new SplittableRandom(0).longs(2L * 9, 0, shape.vocab()).toArray();
+                step.step(Tensors.fromLongs(tokens, 2, 9));
+            }
+            long start = System.nanoTime();
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
+            double save = seconds(start);
+            start = System.nanoTime();
+            step.save(dir.resolve("optimizer.pt"));
+            double optimizerSave = seconds(start);
+            long bytes;
+            try (Stream<Path> files = Files.list(dir)) {
+                bytes = files.mapToLong(f -> f.toFile().length()).sum();
+            }
+            start = System.nanoTime();
+            Model loaded = dev.perennial.model.Model.fromTensors(model.config(),
+                    dev.perennial.tensor.Safetensors.readFolder(dir, torch.ScalarType.Float), torch.ScalarType.Float,
+                    dir.toString());
+            double load = seconds(start);
+            start = System.nanoTime();
+            try (TrainStep restored = new TrainStep(loaded, 1e-4, 0.1, 1.0)) {
+                restored.load(dir.resolve("optimizer.pt"));
+            }
+            double optimizerLoad = seconds(start);
+            loaded.close();
+            return new Result(model.parameterCount(), save, optimizerSave, load, optimizerLoad, bytes);
+        } finally {
+            AtomicFiles.deleteTree(dir);
+        }
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
