@@ -217,6 +217,18 @@ class TrainerTest {
         assertThatThrownBy(() -> train(config, "stages[5].replay=0.1")).hasMessageContaining("--set stages[5].replay=0.1");
     }
 
+    @Test
+    void refusesCorporaTokenizedWithAnotherTokenizer() throws Exception {
+        Path tok = dir.resolve("bpe");
+        dev.perennial.tokenizer.TokenizerFiles.write(dev.perennial.tokenizer.BpeTrainer.train(
+                List.of("some text to learn from, some text").iterator(), 260), tok);
+        Path config = write("tok.yaml", config("tok", 5, 5, ""));
+        assertThatThrownBy(() -> train(config, "tokenizer=" + tok))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("was tokenized with byte")
+                .hasMessageContaining("prepare it again with the model's tokenizer");
+    }
+
     static Process launch(Path config) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
