@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
                 "Continual pre-training of language models: re-warming, re-decaying, replay and infinite "
                         + "learning-rate schedules (Ibrahim et al., TMLR 2024), on libtorch.",
                 ""},
-        subcommands = {ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, GenerateCommand.class,
+        subcommands = {ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, ExperimentCommand.class,
+                QuickstartCommand.class, GenerateCommand.class,
                 BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Run 'perennial COMMAND --help' for a command's options. Documentation: README.md."})

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The one place where the data of the run's stages is checked: corpus names against {@code corpora:}, weights,
- * the replay share (none in the first stage, which has nothing to replay) and the replay and exhaustion
+ * the replay share (none in the first stage of a run from scratch, which has nothing to replay) and the replay and exhaustion
  * policies. Defaults: replay 0, replay_from consumed, on_exhausted wrap.
  */
 public final class MixtureRules {
@@ -38,14 +38,16 @@ public final class MixtureRules {
             StageConfig stage = stages.get(i);
             KeyPath stageAt = at.key("stages").index(i);
             if (stage != null) {
-                mixture(stage, i == 0, corpora, stageAt, problems).ifPresent(mixtures::add);
+                // a run that continues from a model may replay what that model read (its ledger) from the start
+                boolean nothingToReplay = i == 0 && (config.model() == null || config.model().init() == null);
+                mixture(stage, nothingToReplay, corpora, stageAt, problems).ifPresent(mixtures::add);
             }
         }
         problems.throwIfAny(source);
         return mixtures;
     }
 
-    private static Optional<MixtureSpec> mixture(StageConfig stage, boolean first, Map<String, String> corpora,
+    private static Optional<MixtureSpec> mixture(StageConfig stage, boolean nothingToReplay, Map<String, String> corpora,
                                                  KeyPath at, Problems problems) {
         boolean ok = true;
         List<MixtureSpec.Weighted> weighted = new ArrayList<>();
@@ -77,9 +79,9 @@ public final class MixtureRules {
             problems.add(at.key("replay"), Numbers.format(replay) + " is not in [0, 1) (the share of the stage's "
                     + "sequences drawn from earlier stages)");
             ok = false;
-        } else if (first && replay > 0) {
-            problems.add(at.key("replay"), Numbers.format(replay) + ": the first stage has no earlier data to replay; "
-                    + "set replay on later stages");
+        } else if (nothingToReplay && replay > 0) {
+            problems.add(at.key("replay"), Numbers.format(replay) + ": the first stage of a run from scratch has no "
+                    + "earlier data to replay; set replay on later stages (or continue from a model with model.init)");
             ok = false;
         }
         Optional<MixtureSpec.ReplayFrom> from = problems.choice(MixtureSpec.ReplayFrom.class,

@@ -23,10 +23,16 @@ public final class DataPlan implements AutoCloseable {
     private final List<Ledger> ledgers = new ArrayList<>();
 
     public DataPlan(Map<String, Path> corpusDirs, List<StageData> stageData, long seed, int seqLen, int globalBatch) {
+        this(corpusDirs, stageData, seed, seqLen, globalBatch, Ledger.empty(seqLen));
+    }
+
+    /** A plan whose first stage starts from {@code start}: the history of the model it continues. */
+    public DataPlan(Map<String, Path> corpusDirs, List<StageData> stageData, long seed, int seqLen, int globalBatch,
+                    Ledger start) {
         this.corpora = open(corpusDirs);
         try {
             checkOneTokenizer();
-            Ledger ledger = Ledger.empty(seqLen);
+            Ledger ledger = start;
             for (int i = 0; i < stageData.size(); i++) {
                 StageData stage = stageData.get(i);
                 StageMixture mixture = new StageMixture(corpora, stage.mixture(), ledger, i, seed, seqLen, globalBatch,

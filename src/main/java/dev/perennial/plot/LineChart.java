@@ -22,12 +22,19 @@ import java.util.function.DoubleFunction;
  */
 public final class LineChart {
 
-    /** A polyline; consecutive points are joined, so a jump is two points at the same x. */
-    public record Series(String label, double[] x, double[] y, Color color) {
+    /**
+     * A polyline; consecutive points are joined, so a jump is two points at the same x. With {@code points}, each
+     * point is also drawn as a dot, and {@code joined = false} draws only the dots (a scatter).
+     */
+    public record Series(String label, double[] x, double[] y, Color color, boolean points, boolean joined) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + label + ": " + x.length + " x but " + y.length + " y");
             }
+        }
+
+        public Series(String label, double[] x, double[] y, Color color) {
+            this(label, x, y, color, false, true);
         }
     }
 
@@ -39,15 +46,18 @@ public final class LineChart {
     public record Label(double x, double y, String text) {
     }
 
+    /** Twelve distinguishable colours (Tableau 10 and two more), so a dozen runs get a colour each. */
     public static final Color[] PALETTE = {
             new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
-            new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
+            new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+            new Color(0xbcbd22), new Color(0x7f7f7f), new Color(0x000080), new Color(0x00a000)};
 
     private static final int WIDTH = 1200;
     private static final int HEIGHT = 600;
     private static final int LEFT = 90;
     private static final int RIGHT = 30;
-    private static final int TOP = 70;
+    private static final int TITLE_AND_LEGEND = 52;
+    private static final int LEGEND_ROW = 18;
     private static final int BOTTOM = 70;
 
     private final String title;
@@ -57,6 +67,9 @@ public final class LineChart {
     private final List<Marker> markers = new ArrayList<>();
     private final List<Label> labels = new ArrayList<>();
     private DoubleFunction<String> yTickFormat = Ticks::format;
+    private boolean yFromZero = true;
+    /** The plot area's top edge: below the title and however many rows the legend needs. */
+    private int top;
 
     public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -79,6 +92,12 @@ public final class LineChart {
         return this;
     }
 
+    /** Whether the vertical axis starts at 0 (learning rates) or just below the data (losses). */
+    public LineChart yFromZero(boolean fromZero) {
+        this.yFromZero = fromZero;
+        return this;
+    }
+
     public LineChart yTickFormat(DoubleFunction<String> format) {
         this.yTickFormat = format;
         return this;
@@ -91,11 +110,12 @@ public final class LineChart {
     }
 
     public BufferedImage render() {
+        top = TITLE_AND_LEGEND + LEGEND_ROW * legendRows();
         double[] xr = range(true);
         double[] yr = range(false);
         double[] xTicks = Ticks.nice(xr[0], xr[1], 8);
-        double[] yTicks = Ticks.nice(Math.min(0, yr[0]), yr[1], 6);
-        Frame frame = new Frame(xTicks[0], xTicks[xTicks.length - 1], yTicks[0], yTicks[yTicks.length - 1]);
+        double[] yTicks = Ticks.nice(yFromZero ? Math.min(0, yr[0]) : yr[0], yr[1], 6);
+        Frame frame = new Frame(xTicks[0], xTicks[xTicks.length - 1], yTicks[0], yTicks[yTicks.length - 1], top);
 
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -116,14 +136,34 @@ public final class LineChart {
     }
 
     /** Maps data coordinates to pixels inside the plot area. */
-    private record Frame(double x0, double x1, double y0, double y1) {
+    private record Frame(double x0, double x1, double y0, double y1, int top) {
         double px(double x) {
             return LEFT + (x - x0) / (x1 - x0) * (WIDTH - LEFT - RIGHT);
         }
 
         double py(double y) {
-            return HEIGHT - BOTTOM - (y - y0) / (y1 - y0) * (HEIGHT - TOP - BOTTOM);
+            return HEIGHT - BOTTOM - (y - y0) / (y1 - y0) * (HEIGHT - top - BOTTOM);
         }
+    }
+
+    /** Rows the legend wraps into at this width (measured with the legend's font). */
+    private int legendRows() {
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        FontMetrics fm = g.getFontMetrics();
+        int rows = 1;
+        int x = LEFT;
+        for (Series s : series) {
+            int width = 24 + fm.stringWidth(s.label()) + 24;
+            if (x + width > WIDTH - RIGHT && x > LEFT) {
+                rows++;
+                x = LEFT;
+            }
+            x += width;
+        }
+        g.dispose();
+        return rows;
     }
 
     private double[] range(boolean forX) {
@@ -158,17 +198,17 @@ public final class LineChart {
         for (double t : xTicks) {
             int x = (int) Math.round(f.px(t));
             g.setColor(new Color(0xeeeeee));
-            g.drawLine(x, TOP, x, HEIGHT - BOTTOM);
+            g.drawLine(x, top, x, HEIGHT - BOTTOM);
             g.setColor(Color.DARK_GRAY);
             String text = Ticks.format(t);
             g.drawString(text, x - fm.stringWidth(text) / 2, HEIGHT - BOTTOM + fm.getAscent() + 6);
         }
         g.setColor(Color.BLACK);
-        g.drawRect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+        g.drawRect(LEFT, top, WIDTH - LEFT - RIGHT, HEIGHT - top - BOTTOM);
         g.drawString(xLabel, LEFT + (WIDTH - LEFT - RIGHT - fm.stringWidth(xLabel)) / 2, HEIGHT - 20);
         Graphics2D rotated = (Graphics2D) g.create();
         rotated.rotate(-Math.PI / 2);
-        rotated.drawString(yLabel, -(TOP + (HEIGHT - TOP - BOTTOM + fm.stringWidth(yLabel)) / 2), 22);
+        rotated.drawString(yLabel, -(top + (HEIGHT - top - BOTTOM + fm.stringWidth(yLabel)) / 2), 22);
         rotated.dispose();
     }
 
@@ -179,10 +219,10 @@ public final class LineChart {
             int x = (int) Math.round(f.px(m.x()));
             g.setColor(Color.GRAY);
             g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-            g.drawLine(x, TOP, x, HEIGHT - BOTTOM);
+            g.drawLine(x, top, x, HEIGHT - BOTTOM);
             g.setStroke(new BasicStroke());
             g.setColor(Color.BLACK);
-            g.drawString(m.label(), x + 4, TOP + fm.getAscent() + 2);
+            g.drawString(m.label(), x + 4, top + fm.getAscent() + 2);
         }
     }
 
@@ -200,7 +240,14 @@ public final class LineChart {
                 }
             }
             g.setColor(s.color());
-            g.draw(path);
+            if (s.joined()) {
+                g.draw(path);
+            }
+            if (s.points()) {
+                for (int i = 0; i < s.x().length; i++) {
+                    g.fill(new java.awt.geom.Ellipse2D.Double(f.px(s.x()[i]) - 5, f.py(s.y()[i]) - 5, 10, 10));
+                }
+            }
         }
         g.setStroke(new BasicStroke());
     }
@@ -212,7 +259,7 @@ public final class LineChart {
         for (Label l : labels) {
             int x = (int) Math.round(f.px(l.x())) - fm.stringWidth(l.text()) / 2;
             int y = (int) Math.round(f.py(l.y())) - 8;
-            g.drawString(l.text(), x, Math.max(TOP + 2 * fm.getHeight(), y));
+            g.drawString(l.text(), x, Math.max(top + 2 * fm.getHeight(), y));
         }
     }
 
@@ -223,15 +270,21 @@ public final class LineChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
         int x = LEFT;
+        int y = 44;
         for (Series s : series) {
             if (s.label().isEmpty()) {
                 continue;
             }
+            int width = 24 + fm.stringWidth(s.label()) + 24;
+            if (x + width > WIDTH - RIGHT && x > LEFT) {
+                x = LEFT;
+                y += LEGEND_ROW;
+            }
             g.setColor(s.color());
-            g.fillRect(x, 44, 18, 4);
+            g.fillRect(x, y, 18, 4);
             g.setColor(Color.BLACK);
-            g.drawString(s.label(), x + 24, 44 + fm.getAscent() / 2);
-            x += 24 + fm.stringWidth(s.label()) + 24;
+            g.drawString(s.label(), x + 24, y + fm.getAscent() / 2);
+            x += width;
         }
     }
 }

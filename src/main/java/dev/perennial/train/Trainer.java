@@ -44,6 +44,12 @@ import java.util.Set;
  */
 public final class Trainer {
 
+    /**
+     * The data ledger a model folder carries (final/ and checkpoints of Perennial runs): a run continuing from
+     * that model continues its data history, so that replay draws from what the model actually read.
+     */
+    public static final String LEDGER = "ledger.json";
+
     /** How a run ended: complete, or stopped by a signal at {@code steps}. */
     public record Outcome(boolean completed, long steps, Path finalDir, String message) {
     }
@@ -81,7 +87,8 @@ public final class Trainer {
         }
         AtomicFiles.writeString(run.configFile(), plan.loaded().yaml());
         List<DataPlan.StageData> stageData = stageData();
-        try (DataPlan data = new DataPlan(plan.corpora(), stageData, plan.seed(), plan.seqLen(), plan.globalBatch())) {
+        try (DataPlan data = new DataPlan(plan.corpora(), stageData, plan.seed(), plan.seqLen(), plan.globalBatch(),
+                inheritedLedger())) {
             String tokenizerHash = checkTokenizers(data);
             Map<String, String> corpusHashes = new LinkedHashMap<>();
             data.corpora().forEach((name, corpus) -> corpusHashes.put(name, corpus.hash()));
@@ -94,6 +101,18 @@ public final class Trainer {
                         RunDirectory.Checkpoint::state));
             }
         }
+    }
+
+    /** The ledger of the model the run continues from, or an empty one. */
+    private Ledger inheritedLedger() {
+        if (plan.init() != null && Files.isRegularFile(plan.init().resolve(LEDGER))) {
+            try {
+                return RunDirectory.JSON.readValue(plan.init().resolve(LEDGER).toFile(), Ledger.class);
+            } catch (IOException e) {
+                throw new UserError(plan.init().resolve(LEDGER) + ": unreadable data ledger (" + e.getMessage() + ")", e);
+            }
+        }
+        return Ledger.empty(plan.seqLen());
     }
 
     private List<DataPlan.StageData> stageData() {
@@ -402,6 +421,12 @@ public final class Trainer {
                         "Checkpoint at step " + global + " (stage " + placed.stage().name() + ", step " + stageStep
                                 + ") of the Perennial run in " + run.dir() + ".");
                 step.save(dir.resolve("optimizer.pt"));
+                try {
+                    byte[] json = RunDirectory.JSON.writeValueAsBytes(ledger);
+                    AtomicFiles.write(dir.resolve(LEDGER), out -> out.write(json));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }, plan.keepCheckpoints());
         }
 
@@ -418,6 +443,8 @@ public final class Trainer {
             try {
                 byte[] json = RunDirectory.JSON.writeValueAsBytes(lineage);
                 AtomicFiles.write(partial.resolve("lineage.json"), out -> out.write(json));
+                byte[] ledger = RunDirectory.JSON.writeValueAsBytes(data.ledgerAt(plan.mixtures().size()));
+                AtomicFiles.write(partial.resolve(LEDGER), out -> out.write(ledger));
                 AtomicFiles.deleteTree(target);
                 Files.move(partial, target);
             } catch (IOException e) {

@@ -47,7 +47,8 @@ class MixtureRulesTest {
                   - {steps: 10, schedule: {family: cosine}, data: [{corpus: d2, weight: 0}], replay: 1.5}
                   - {steps: 10, schedule: {family: cosine}, replay_from: seen, on_exhausted: halt}
                 """)).containsExactly(
-                "run.yaml: stages[0].replay: 0.1: the first stage has no earlier data to replay; set replay on later stages",
+                "run.yaml: stages[0].replay: 0.1: the first stage of a run from scratch has no earlier data to replay; "
+                        + "set replay on later stages (or continue from a model with model.init)",
                 "run.yaml: stages[1].data[0].corpus: 'd2' is not under corpora: (d0, d1)",
                 "run.yaml: stages[1].data[0].weight: 0 must be a number above 0 (the corpus's share of the new data)",
                 "run.yaml: stages[1].replay: 1.5 is not in [0, 1) (the share of the stage's sequences drawn from earlier stages)",

@@ -1,0 +1,85 @@
+package dev.perennial.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perennial.UserError;
+import dev.perennial.bench.TrainBenchmark;
+import dev.perennial.config.ConfigLoader;
+import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
+import dev.perennial.train.TrainPlan;
+import dev.perennial.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code perennial experiment SPEC}: trains every run of the spec that is not finished yet (continual runs after
+ * the D0 run they start from; an interrupted run resumes from its checkpoint), then writes results.json,
+ * report.md, report.html and the plots.
+ */
+public final class Experiment {
+
+    /** How an experiment ended, and where its report is. */
+    public record Outcome(boolean completed, Report.Summary summary, Path report, String message) {
+    }
+
+    private Experiment() {
+    }
+
+    public static Outcome run(Path specFile, PrintStream log, boolean showProgress) {
+        ExperimentSpec spec = ExperimentSpec.load(specFile);
+        Path base = specFile.toAbsolutePath().getParent();
+        Path out = base.resolve(spec.out() == null ? "experiments/" + (spec.name() == null ? "experiment"
+                : spec.name()) : spec.out());
+        Path runs = out.resolve("runs");
+        List<RunDefinition> definitions = new ExperimentRuns(spec, base, runs).all();
+        ObjectMapper yaml = JsonMapper.builder(new YAMLFactory()).build();
+        int done = 0;
+        for (RunDefinition run : definitions) {
+            Path folder = runs.resolve(run.name());
+            if (Files.isRegularFile(folder.resolve("final/lineage.json"))) {
+                log.printf("experiment: %s is complete, skipped%n", run.name());
+                done++;
+                continue;
+            }
+            log.printf("experiment: run %d/%d %s (%s)%n", done + 1, definitions.size(), run.name(), run.description());
+            Path config = folder.resolve("run.yaml");
+            try {
+                Files.createDirectories(folder);
+                AtomicFiles.writeString(config, yaml.writerWithDefaultPrettyPrinter().writeValueAsString(run.config()));
+            } catch (IOException e) {
+                throw new UserError("could not write " + config + ": " + e.getMessage(), e);
+            }
+            Trainer.Outcome outcome = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), true, log,
+                    showProgress);
+            if (!outcome.completed()) {
+                return new Outcome(false, null, null, "stopped during run " + run.name() + "; resume with: "
+                        + "perennial experiment " + specFile);
+            }
+            done++;
+        }
+        ModelConfig model = ModelConfigs.parse(spec.model(), specFile + ": model");
+        long parameters;
+        try (dev.perennial.model.Model sized = dev.perennial.model.Model.initialise(model, 0,
+                org.bytedeco.pytorch.global.torch.ScalarType.Float)) {
+            parameters = sized.parameterCount();
+        }
+        double flopsPerToken = TrainBenchmark.flopsPerToken(parameters, new TrainBenchmark.Shape("", model.vocabSize(),
+                model.hiddenSize(), model.layers(), model.heads(), Math.toIntExact(spec.seqLen()), 1));
+        List<RunResult> results = new ArrayList<>();
+        long tokensPerStep = spec.seqLen() * spec.globalBatch();
+        for (RunDefinition run : definitions) {
+            long offset = run.parent() != null ? results.getFirst().tokens() : 0; // after the D0 run it continues
+            results.add(RunResult.read(run.name(), runs.resolve(run.name()), spec.lastEvals(), offset, tokensPerStep));
+        }
+        Report.Summary summary = Report.write(out, spec, definitions, results, flopsPerToken, parameters);
+        return new Outcome(true, summary, out.resolve("report.html"), "report: " + out.resolve("report.html"));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.perennial.experiment;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perennial.UserError;
+import dev.perennial.config.KeyPath;
+import dev.perennial.config.Problems;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An experiment in the paper's protocol (Ibrahim et al. 2024, §5–7): two corpora D0 and D1, one model
+ * configuration, a token budget per stage, and the runs to compare: baselines (D0 only, D1 from scratch, union
+ * re-training with the same total tokens) and continual runs from the D0 checkpoint (constant at η_min, re-warm
+ * without re-decay, re-warm + re-decay with each replay fraction, an infinite schedule, optionally an η_max sweep).
+ */
+public record ExperimentSpec(
+        String name,
+        Map<String, String> corpora,
+        String tokenizer,
+        ObjectNode model,
+        Long seed,
+        Long seqLen,
+        Long globalBatch,
+        Long microBatch,
+        Double tokensPerStage,
+        Lr lr,
+        List<Double> replay,
+        Boolean infinite,
+        Double infiniteReplay,
+        List<Double> etaMaxSweep,
+        Double sweepReplay,
+        Eval eval,
+        Double tolerance,
+        String out) {
+
+    /** The learning rates: η_max, η_min (default 0.1·η_max), the infinite schedule's η_const, and the warmup. */
+    public record Lr(Double max, Double min, Double constant, Double warmup) {
+    }
+
+    /** Evaluation every {@code interval} steps on {@code sequences} per corpus; final losses average {@code last}. */
+    public record Eval(Long interval, Long sequences, Long last) {
+    }
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public static ExperimentSpec load(Path file) {
+        ExperimentSpec spec;
+        try {
+            spec = YAML.readValue(file.toFile(), ExperimentSpec.class);
+        } catch (IOException e) {
+            throw new UserError(file + ": " + e.getMessage().lines().findFirst().orElse("not a valid experiment spec")
+                    + "; see README 'perennial experiment' for the keys", e);
+        }
+        if (spec == null) {
+            throw new UserError(file + ": empty; an experiment spec needs corpora, model, tokenizer and budgets");
+        }
+        spec.check(file.toString());
+        return spec;
+    }
+
+    private void check(String source) {
+        Problems p = new Problems();
+        KeyPath at = KeyPath.root();
+        if (corpora == null || !corpora.containsKey("d0") || !corpora.containsKey("d1")) {
+            p.add(at.key("corpora"), "needs d0 and d1 (prepared corpus folders), e.g. {d0: corpora/en, d1: corpora/de}");
+        }
+        if (tokenizer == null) {
+            p.add(at.key("tokenizer"), "missing; the tokenizer the corpora were prepared with ('byte' or a folder)");
+        }
+        if (model == null) {
+            p.add(at.key("model"), "missing; a config.json-style architecture, e.g. {model_type: gpt_neox, ...}");
+        }
+        for (String key : List.of("seq_len", "global_batch")) {
+            Long v = key.equals("seq_len") ? seqLen : globalBatch;
+            if (v == null || v < 1) {
+                p.add(at.key(key), v == null ? "missing" : v + " must be at least 1");
+            }
+        }
+        if (tokensPerStage == null || tokensPerStage < 1) {
+            p.add(at.key("tokens_per_stage"), "missing or below 1: the token budget B of each stage");
+        }
+        if (lr == null || lr.max() == null || !(lr.max() > 0)) {
+            p.add(at.key("lr").key("max"), "missing or not above 0: η_max");
+        }
+        for (int i = 0; replay != null && i < replay.size(); i++) {
+            p.inRange(at.key("replay").index(i), replay.get(i), 0, 0.99, "a replay fraction");
+        }
+        if (tolerance != null) {
+            p.positive(at.key("tolerance"), tolerance, "how close the average loss must be to union re-training");
+        }
+        p.throwIfAny(source);
+    }
+
+    double maxLr() {
+        return lr.max();
+    }
+
+    double minLr() {
+        return lr.min() != null ? lr.min() : 0.1 * lr.max();
+    }
+
+    double constantLr() {
+        return lr.constant() != null ? lr.constant() : 0.55 * lr.max();
+    }
+
+    double warmup() {
+        return lr.warmup() != null ? lr.warmup() : 0.01;
+    }
+
+    List<Double> replays() {
+        return replay != null ? replay : List.of(0.0, 0.01, 0.05, 0.25, 0.5);
+    }
+
+    long evalInterval() {
+        return eval != null && eval.interval() != null ? eval.interval() : 25;
+    }
+
+    long evalSequences() {
+        return eval != null && eval.sequences() != null ? eval.sequences() : 32;
+    }
+
+    int lastEvals() {
+        return eval != null && eval.last() != null ? Math.toIntExact(eval.last()) : 3;
+    }
+
+    double toleranceOrDefault() {
+        return tolerance != null ? tolerance : 0.05;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.perennial.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.io.AtomicFiles;
+import dev.perennial.plot.LineChart;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The experiment's report: the paper-style table (final validation loss per corpus and their average, forgetting
+ * and adaptation, compute per run and what continual runs save against union re-training), the verdict, and the
+ * plots, as results.json, report.md and report.html with PNGs beside them.
+ */
+public final class Report {
+
+    /** One row of the table. */
+    public record Row(String run, String description, String kind, Double replay, double maxLr, double d0, double d1,
+               double average, Double forgetting, long tokens, double flops, Double computeVsUnion) {
+    }
+
+    /** The verdict: does the best continual run match union re-training, and at what share of its compute? */
+    public record Summary(List<Row> rows, String bestContinual, double bestAverage, double unionAverage, double tolerance,
+                   boolean matches, double computeRatio, String verdict, String table) {
+    }
+
+    private Report() {
+    }
+
+    static Summary write(Path out, ExperimentSpec spec, List<RunDefinition> runs, List<RunResult> results,
+                         double flopsPerToken, long parameters) {
+        RunResult d0 = results.getFirst();
+        double d0AtCheckpoint = d0.finalLoss().getOrDefault("d0", Double.NaN);
+        long unionTokens = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).kind() == RunDefinition.Kind.UNION) {
+                unionTokens = results.get(i).tokens();
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunDefinition def = runs.get(i);
+            RunResult r = results.get(i);
+            double l0 = r.finalLoss().getOrDefault("d0", Double.NaN);
+            double l1 = r.finalLoss().getOrDefault("d1", Double.NaN);
+            boolean continual = def.kind() == RunDefinition.Kind.CONTINUAL;
+            // a continual run's update costs its own tokens; the D0 checkpoint it starts from was already paid for
+            long tokens = r.tokens();
+            Double vsUnion = continual && unionTokens > 0
+                    ? (double) (def.parent() != null ? tokens : tokens - d0.tokens()) / unionTokens : null;
+            rows.add(new Row(def.name(), def.description(), def.kind().name().toLowerCase(Locale.ROOT),
+                    continual ? def.replay() : null, def.maxLr(), l0, l1, (l0 + l1) / 2,
+                    continual ? l0 - d0AtCheckpoint : null, tokens, tokens * flopsPerToken, vsUnion));
+        }
+        Row union = rows.stream().filter(r -> r.kind().equals("union")).findFirst().orElseThrow();
+        Row best = rows.stream().filter(r -> r.kind().equals("continual"))
+                .min((a, b) -> Double.compare(a.average(), b.average())).orElseThrow();
+        double tolerance = spec.toleranceOrDefault();
+        boolean matches = best.average() <= union.average() + tolerance;
+        double ratio = best.computeVsUnion() == null ? Double.NaN : best.computeVsUnion();
+        String verdict = String.format(Locale.ROOT, "The best continual run, %s, reaches an average final loss of "
+                        + "%.4f against %.4f for union re-training (difference %+.4f, tolerance %.3f): it %s union "
+                        + "re-training, using %.0f%% of its compute for the update (%.0f%% saved).", best.run(),
+                best.average(), union.average(), best.average() - union.average(), tolerance,
+                matches ? "MATCHES" : "does NOT match", 100 * ratio, 100 * (1 - ratio));
+        String table = markdownTable(rows);
+        Summary summary = new Summary(rows, best.run(), best.average(), union.average(), tolerance, matches, ratio,
+                verdict, table);
+        plots(out, runs, results, rows);
+        writeFiles(out, spec, summary, parameters);
+        return summary;
+    }
+
+    static String markdownTable(List<Row> rows) {
+        StringBuilder t = new StringBuilder();
+        t.append("| run | D0 loss | D1 loss | average | forgetting (ΔD0) | tokens | PFLOPs | update compute vs union |\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            t.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %s | %,d | %.4f | %s |%n", r.run(), r.d0(),
+                    r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f", r.forgetting()),
+                    r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
+        }
+        return t.toString();
+    }
+
+    private static void writeFiles(Path out, ExperimentSpec spec, Summary summary, long parameters) {
+        try {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", spec.name());
+            json.put("parameters", parameters);
+            json.put("tokens_per_stage", spec.tokensPerStage());
+            json.put("summary", summary);
+            byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        String intro = String.format(Locale.ROOT, "A %,d-parameter model; %,.0f tokens per stage; corpora D0 = %s, "
+                + "D1 = %s. Final losses are the mean of the last %d evaluations of each run's last stage; forgetting "
+                + "is the change of the D0 loss since the D0 checkpoint.", parameters, spec.tokensPerStage(),
+                spec.corpora().get("d0"), spec.corpora().get("d1"), spec.lastEvals());
+        String md = "# Experiment " + (spec.name() == null ? "" : spec.name()) + "\n\n" + intro + "\n\n" + summary.table()
+                + "\n**Verdict.** " + summary.verdict() + "\n\n"
+                + "![learning rates](lr.png)\n\n![D0 loss](val-d0.png)\n\n![D1 loss](val-d1.png)\n\n"
+                + "![replay](replay.png)\n\n![forgetting and adaptation](tradeoff.png)\n";
+        AtomicFiles.writeString(out.resolve("report.md"), md);
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Perennial "
+                + "experiment</title><style>body{font-family:sans-serif;max-width:1250px;margin:2em auto}"
+                + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+                + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>");
+        html.append("<h1>Experiment ").append(escape(spec.name() == null ? "" : spec.name())).append("</h1><p>")
+                .append(escape(intro)).append("</p><table><tr><th>run</th><th>D0 loss</th><th>D1 loss</th>"
+                        + "<th>average</th><th>forgetting</th><th>tokens</th><th>PFLOPs</th><th>update compute vs union</th></tr>");
+        for (Row r : summary.rows()) {
+            html.append(String.format(Locale.ROOT, "<tr><td title=\"%s\">%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
+                            + "<td>%s</td><td>%,d</td><td>%.4f</td><td>%s</td></tr>", escape(r.description()), escape(r.run()),
+                    r.d0(), r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f",
+                            r.forgetting()), r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
+        }
+        html.append("</table><p><b>Verdict.</b> ").append(escape(summary.verdict())).append("</p>");
+        for (String png : List.of("lr", "val-d0", "val-d1", "replay", "tradeoff")) {
+            html.append("<p><img src=\"").append(png).append(".png\" alt=\"").append(png).append("\"></p>");
+        }
+        html.append("</body></html>\n");
+        AtomicFiles.writeString(out.resolve("report.html"), html.toString());
+    }
+
+    private static void plots(Path out, List<RunDefinition> runs, List<RunResult> results, List<Row> rows) {
+        LineChart lr = new LineChart("Learning rate of every run", "tokens", "learning rate");
+        for (String corpus : List.of("d0", "d1")) {
+            LineChart chart = new LineChart("Validation loss on " + corpus.toUpperCase(Locale.ROOT), "tokens",
+                    "loss");
+            for (int i = 0; i < results.size(); i++) {
+                List<double[]> curve = results.get(i).curves().getOrDefault(corpus, List.of());
+                chart.add(new LineChart.Series(results.get(i).name(), column(curve, 0), column(curve, 1),
+                        LineChart.PALETTE[i % LineChart.PALETTE.length]));
+            }
+            chart.yTickFormat(v -> String.format(Locale.ROOT, "%.2f", v)).yFromZero(false);
+            chart.writePng(out.resolve("val-" + corpus + ".png"));
+        }
+        for (int i = 0; i < results.size(); i++) {
+            List<double[]> curve = results.get(i).lr();
+            lr.add(new LineChart.Series(results.get(i).name(), column(curve, 0), column(curve, 1),
+                    LineChart.PALETTE[i % LineChart.PALETTE.length]));
+        }
+        lr.writePng(out.resolve("lr.png"));
+
+        List<Row> replays = rows.stream().filter(r -> r.run().startsWith("rewarm-redecay-replay")).toList();
+        LineChart replay = new LineChart("Final loss against replay fraction (re-warm + re-decay)", "replay (%)",
+                "final loss").yTickFormat(v -> String.format(Locale.ROOT, "%.2f", v)).yFromZero(false);
+        double[] x = replays.stream().mapToDouble(r -> 100 * r.replay()).toArray();
+        replay.add(new LineChart.Series("D0", x, replays.stream().mapToDouble(Row::d0).toArray(), LineChart.PALETTE[0],
+                true, true));
+        replay.add(new LineChart.Series("D1", x, replays.stream().mapToDouble(Row::d1).toArray(), LineChart.PALETTE[1],
+                true, true));
+        replay.add(new LineChart.Series("average", x, replays.stream().mapToDouble(Row::average).toArray(),
+                LineChart.PALETTE[2], true, true));
+        replay.writePng(out.resolve("replay.png"));
+
+        LineChart tradeoff = new LineChart("Forgetting against adaptation (continual runs)", "D1 loss (adaptation)",
+                "D0 loss (forgetting)").yTickFormat(v -> String.format(Locale.ROOT, "%.2f", v)).yFromZero(false);
+        int color = 0;
+        for (Row r : rows) {
+            tradeoff.add(new LineChart.Series(r.run(), new double[] {r.d1()}, new double[] {r.d0()},
+                    LineChart.PALETTE[color++ % LineChart.PALETTE.length], true, false));
+        }
+        tradeoff.writePng(out.resolve("tradeoff.png"));
+    }
+
+    private static double[] column(List<double[]> points, int index) {
+        return points.stream().mapToDouble(p -> p[index]).toArray();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
