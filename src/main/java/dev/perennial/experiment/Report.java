@@ -96,7 +96,8 @@ public final class Report {
             json.put("parameters", parameters);
             json.put("tokens_per_stage", spec.tokensPerStage());
             json.put("summary", summary);
-            byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            byte[] bytes = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -1,0 +1,102 @@
+package dev.perennial.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.UserError;
+import dev.perennial.data.Prepare;
+import dev.perennial.data.PrepareOptions;
+import dev.perennial.data.TextUnit;
+import dev.perennial.tokenizer.ByteTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A whole experiment in small: every run trains, the report is written, and a rerun skips finished runs. */
+class ExperimentTest {
+
+    @TempDir
+    Path dir;
+
+    void corpus(String name, String alphabet) throws Exception {
+        SplittableRandom random = new SplittableRandom(name.hashCode());
+        StringBuilder text = new StringBuilder();
+        for (int d = 0; d < 200; d++) {
+            for (int w = 0; w < 30; w++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length()))).append(' ');
+            }
+            text.append("\n\n");
+        }
+        Path file = dir.resolve(name + ".txt");
+        Files.writeString(file, text);
+        new Prepare(new PrepareOptions(List.of(file.toString()), dir.resolve(name), "text", TextUnit.PARAGRAPH, 0.1,
+                false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2), new ByteTokenizer(), false).run();
+    }
+
+    @Test
+    void runsTheProtocolWritesTheReportAndSkipsFinishedRuns() throws Exception {
+        corpus("en", "abcdefgh");
+        corpus("de", "stuvwxyz");
+        Path spec = dir.resolve("experiment.yaml");
+        Files.writeString(spec, """
+                name: tiny
+                corpora: {d0: en, d1: de}
+                tokenizer: byte
+                model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
+                        num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 32}
+                seq_len: 16
+                global_batch: 4
+                tokens_per_stage: 960
+                lr: {max: 3.0e-3, warmup: 0.1}
+                replay: [0.0, 0.25]
+                eval: {interval: 5, sequences: 4, last: 2}
+                out: exp
+                """);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Experiment.Outcome outcome = Experiment.run(spec, new PrintStream(log, true), false);
+        assertThat(outcome.completed()).isTrue();
+        Path out = dir.resolve("exp");
+        for (String file : List.of("results.json", "report.md", "report.html", "lr.png", "val-d0.png", "val-d1.png",
+                "replay.png", "tradeoff.png")) {
+            assertThat(out.resolve(file)).as(file).isNotEmptyFile();
+        }
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        JsonNode rows = results.path("summary").path("rows");
+        assertThat(rows).extracting(r -> r.path("run").asText()).containsExactly("d0-only", "d1-scratch", "union",
+                "constant-min", "rewarm-constant", "rewarm-redecay-replay-0", "rewarm-redecay-replay-25", "infinite");
+        JsonNode union = rows.get(2);
+        assertThat(union.path("tokens").asLong()).isEqualTo(2 * rows.get(0).path("tokens").asLong());
+        JsonNode replay25 = rows.get(6);
+        assertThat(replay25.path("compute_vs_union").asDouble(-1)).isEqualTo(0.5);
+        // forgetting is measured against the D0 checkpoint's own D0 loss
+        assertThat(replay25.path("forgetting").asDouble()).isEqualTo(
+                replay25.path("d0").asDouble() - rows.get(0).path("d0").asDouble(), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(outcome.summary().verdict()).contains("union re-training").contains("% of its compute");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("<table>").contains("rewarm-redecay-replay-25")
+                .contains("Verdict");
+
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        Experiment.Outcome rerun = Experiment.run(spec, new PrintStream(again, true), false);
+        assertThat(again.toString()).contains("d0-only is complete, skipped").contains("infinite is complete, skipped");
+        assertThat(rerun.summary().table()).isEqualTo(outcome.summary().table());
+    }
+
+    @Test
+    void refusesAnIncompleteSpec() throws Exception {
+        Path spec = dir.resolve("bad.yaml");
+        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\n");
+        assertThatThrownBy(() -> Experiment.run(spec, new PrintStream(new ByteArrayOutputStream()), false))
+                .isInstanceOf(UserError.class)
+                .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p).contains("corpora: needs d0 and d1"))
+                        .anySatisfy(p -> assertThat(p).contains("replay[0]: 1.5 is not in [0, 0.99]"))
+                        .anySatisfy(p -> assertThat(p).contains("tokens_per_stage")));
+    }
+}
