@@ -1,0 +1,108 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.UserError;
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.data.Corpus;
+import dev.perennial.eval.Evaluation;
+import dev.perennial.eval.TaskSpec;
+import dev.perennial.io.AtomicFiles;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code perennial eval}: validation loss per corpus and benchmark tasks, for one or more models side by side. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate models: validation loss and perplexity on each corpus's held-out split, and tasks "
+                + "scored by log-likelihood the lm-evaluation-harness way (multiple choice: acc and acc_norm; cloze: "
+                + "greedy accuracy and perplexity), with standard errors. With two or more models, every number's change "
+                + "against the first: forgetting and adaptation in one table.", ""},
+        footer = {"", "Tasks: a task YAML file, FORMAT=DATA_FILE for a published dataset (hellaswag, arc, piqa, "
+                + "openbookqa, boolq, winogrande, lambada), or a shipped task name (see data/tasks).",
+                "Example:", "  perennial eval --model runs/a/final --model runs/b/final --corpus corpora/en "
+                + "--task en-continuation --task piqa=piqa_valid.jsonl"})
+public final class EvalCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder (repeatable).")
+    List<Path> models;
+
+    @Option(names = "--corpus", paramLabel = "[NAME=]DIR", description = "A prepared corpus (repeatable).")
+    List<String> corpora = new ArrayList<>();
+
+    @Option(names = "--task", paramLabel = "TASK", description = "A task (repeatable).")
+    List<String> tasks = new ArrayList<>();
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "At most N examples per task (0: all).")
+    int limit;
+
+    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "T", description = "Validation sequence length.")
+    int seqLen;
+
+    @Option(names = "--sequences", defaultValue = "64", paramLabel = "N",
+            description = "Validation sequences per corpus (default: ${DEFAULT-VALUE}).")
+    int sequences;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the results: FILE.json and FILE.md.")
+    Path out;
+
+    @Override
+    public void run() {
+        if (corpora.isEmpty() && tasks.isEmpty()) {
+            throw new UserError("nothing to evaluate: give --corpus and/or --task");
+        }
+        Path tasksDir = QuickstartCommand.home().resolve("data/tasks");
+        List<TaskSpec.Task> resolved = tasks.stream().map(t -> TaskSpec.resolve(t, tasksDir)).toList();
+        Map<String, Corpus> opened = new LinkedHashMap<>();
+        try {
+            for (String c : corpora) {
+                int eq = c.indexOf('=');
+                Path dir = Path.of(eq > 0 ? c.substring(eq + 1) : c);
+                opened.put(eq > 0 ? c.substring(0, eq) : dir.getFileName().toString(), Corpus.open(dir));
+            }
+            List<Evaluation.ModelResult> results = new ArrayList<>();
+            for (Path dir : models) {
+                try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
+                    checkTokenizer(loaded, opened);
+                    results.add(Evaluation.evaluate(dir.toString(), loaded.model(), loaded.tokenizer(), opened,
+                            resolved, seqLen, sequences, limit));
+                }
+            }
+            Evaluation.Report report = Evaluation.report(results);
+            spec.commandLine().getOut().print(report.markdown());
+            spec.commandLine().getOut().flush();
+            if (out != null) {
+                String base = out.toString().replaceFirst("\\.(json|md)$", "");
+                byte[] json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                        .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(Map.of("models", results));
+                AtomicFiles.write(Path.of(base + ".json"), o -> o.write(json));
+                AtomicFiles.writeString(Path.of(base + ".md"), report.markdown());
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            opened.values().forEach(Corpus::close);
+        }
+    }
+
+    private static void checkTokenizer(ModelFolder.Loaded loaded, Map<String, Corpus> corpora) {
+        corpora.forEach((name, corpus) -> {
+            if (!corpus.metadata().tokenizer().hash().equals(loaded.tokenizer().hash())) {
+                throw new UserError("corpus " + name + " was tokenized with another tokenizer than " + loaded.dir()
+                        + "'s; prepare it with the model's tokenizer.json");
+            }
+        });
+    }
+}

@@ -1,0 +1,135 @@
+package dev.perennial.eval;
+
+import dev.perennial.data.Corpus;
+import dev.perennial.data.ValidationSet;
+import dev.perennial.model.Model;
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code perennial eval}: for each model, validation loss and perplexity on each corpus's held-out split and the
+ * scores of each task; with two or more models, the change of every number against the first model (forgetting
+ * where an old corpus or task gets worse, adaptation where a new one gets better), as Markdown and JSON.
+ */
+public final class Evaluation {
+
+    /** One model's numbers. */
+    public record ModelResult(String model, Map<String, Double> corpusLoss, Map<String, TaskResult> tasks) {
+    }
+
+    public record Report(List<ModelResult> models, String markdown) {
+    }
+
+    private Evaluation() {
+    }
+
+    /** Mean validation loss over the corpus's fixed held-out sequences (at most {@code maxSequences}). */
+    public static double corpusLoss(Model model, Corpus corpus, String name, int seqLen, int maxSequences, int batch) {
+        ValidationSet set = new ValidationSet(corpus, name, seqLen, maxSequences);
+        double total = 0;
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (int b = 0; b < set.batches(batch); b++) {
+                try (PointerScope scope = new PointerScope()) {
+                    var vb = set.batch(b, batch);
+                    total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())).item_double()
+                            * vb.rows();
+                }
+            }
+        }
+        return total / set.sequences();
+    }
+
+    public static ModelResult evaluate(String name, Model model, dev.perennial.tokenizer.Tokenizer tokenizer,
+                                       Map<String, Corpus> corpora, List<TaskSpec.Task> tasks, int seqLen,
+                                       int corpusSequences, int limit) {
+        Map<String, Double> losses = new LinkedHashMap<>();
+        corpora.forEach((corpusName, corpus) -> losses.put(corpusName,
+                corpusLoss(model, corpus, corpusName, seqLen, corpusSequences, 8)));
+        Map<String, TaskResult> results = new LinkedHashMap<>();
+        Scorer scorer = new Scorer(model, tokenizer);
+        for (TaskSpec.Task task : tasks) {
+            results.put(task.name(), TaskRunner.run(task, scorer, limit));
+        }
+        return new ModelResult(name, losses, results);
+    }
+
+    public static Report report(List<ModelResult> models) {
+        StringBuilder md = new StringBuilder();
+        ModelResult first = models.getFirst();
+        if (!first.corpusLoss().isEmpty()) {
+            md.append("| corpus | ").append(header(models, "loss", "ppl")).append('\n');
+            md.append(separator(models)).append('\n');
+            for (String corpus : first.corpusLoss().keySet()) {
+                md.append("| ").append(corpus);
+                for (ModelResult m : models) {
+                    double loss = m.corpusLoss().get(corpus);
+                    md.append(String.format(Locale.ROOT, " | %.4f | %.2f", loss, Math.exp(loss)));
+                    if (m != first) {
+                        md.append(String.format(Locale.ROOT, " | %+.4f", loss - first.corpusLoss().get(corpus)));
+                    }
+                }
+                md.append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!first.tasks().isEmpty()) {
+            md.append("| task | metric | n");
+            for (ModelResult m : models) {
+                md.append(" | ").append(m.model());
+                if (m != first) {
+                    md.append(" | Δ");
+                }
+            }
+            md.append(" |\n| --- | --- | ---:");
+            for (ModelResult m : models) {
+                md.append(m == first ? " | ---:" : " | ---: | ---:");
+            }
+            md.append(" |\n");
+            for (String task : first.tasks().keySet()) {
+                for (String metric : first.tasks().get(task).metrics().keySet()) {
+                    md.append("| ").append(task).append(" | ").append(metric).append(" | ")
+                            .append(first.tasks().get(task).examples());
+                    for (ModelResult m : models) {
+                        TaskResult r = m.tasks().get(task);
+                        Double err = r.stderr().get(metric);
+                        md.append(String.format(Locale.ROOT, " | %.4f%s", r.metrics().get(metric),
+                                err == null || err.isNaN() ? "" : String.format(Locale.ROOT, " ± %.4f", err)));
+                        if (m != first) {
+                            md.append(String.format(Locale.ROOT, " | %+.4f", r.metrics().get(metric)
+                                    - first.tasks().get(task).metrics().get(metric)));
+                        }
+                    }
+                    md.append(" |\n");
+                }
+            }
+        }
+        return new Report(new ArrayList<>(models), md.toString());
+    }
+
+    private static String header(List<ModelResult> models, String a, String b) {
+        StringBuilder h = new StringBuilder();
+        for (ModelResult m : models) {
+            h.append(m.model()).append(' ').append(a).append(" | ").append(b);
+            if (m != models.getFirst()) {
+                h.append(" | Δ ").append(a);
+            }
+            h.append(" | ");
+        }
+        return h.toString().replaceAll("\\s*\\|\\s*$", " |");
+    }
+
+    private static String separator(List<ModelResult> models) {
+        StringBuilder s = new StringBuilder("| ---");
+        for (ModelResult m : models) {
+            s.append(m == models.getFirst() ? " | ---: | ---:" : " | ---: | ---: | ---:");
+        }
+        return s.append(" |").toString();
+    }
+}
