@@ -18,8 +18,12 @@ public final class TrainSettings {
     public record OptimizerSpec(Double beta1, Double beta2, Double eps, Double weightDecay) {
     }
 
-    /** {@code eval:} every {@code interval} steps, validation loss on every corpus seen so far plus {@code corpora}. */
-    public record EvalSpec(Long interval, Long sequences, Long batch, List<String> corpora) {
+    /**
+     * {@code eval:} every {@code interval} steps, validation loss on every corpus seen so far plus {@code corpora},
+     * and the scores of {@code tasks} (at most {@code task_limit} examples each).
+     */
+    public record EvalSpec(Long interval, Long sequences, Long batch, List<String> corpora, List<String> tasks,
+                           Long taskLimit) {
     }
 
     /** {@code checkpoint:} every {@code interval} steps, keeping the newest {@code keep}. */

@@ -106,6 +106,13 @@ final class ExperimentRuns {
         eval.put("interval", spec.evalInterval());
         eval.put("sequences", spec.evalSequences());
         eval.putArray("corpora").add("d0").add("d1");
+        if (spec.tasks() != null && !spec.tasks().isEmpty()) {
+            var tasks = eval.putArray("tasks");
+            spec.tasks().forEach(t -> tasks.add(t.endsWith(".yaml") ? base.resolve(t).toString() : t));
+            if (spec.taskLimit() != null) {
+                eval.put("task_limit", spec.taskLimit());
+            }
+        }
         config.putObject("checkpoint").put("interval", 1_000_000).put("keep", 1);
         config.put("out", ".");
         return config;

@@ -38,6 +38,8 @@ public record ExperimentSpec(
         List<Double> etaMaxSweep,
         Double sweepReplay,
         Eval eval,
+        List<String> tasks,
+        Long taskLimit,
         Double tolerance,
         String out) {
 

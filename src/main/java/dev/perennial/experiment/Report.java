@@ -21,7 +21,8 @@ public final class Report {
 
     /** One row of the table. */
     public record Row(String run, String description, String kind, Double replay, double maxLr, double d0, double d1,
-               double average, Double forgetting, long tokens, double flops, Double computeVsUnion) {
+               double average, Double forgetting, long tokens, double flops, Double computeVsUnion,
+               Double benchmarkAverage) {
     }
 
     /** The verdict: does the best continual run match union re-training, and at what share of its compute? */
@@ -55,7 +56,8 @@ public final class Report {
                     ? (double) (def.parent() != null ? tokens : tokens - d0.tokens()) / unionTokens : null;
             rows.add(new Row(def.name(), def.description(), def.kind().name().toLowerCase(Locale.ROOT),
                     continual ? def.replay() : null, def.maxLr(), l0, l1, (l0 + l1) / 2,
-                    continual ? l0 - d0AtCheckpoint : null, tokens, tokens * flopsPerToken, vsUnion));
+                    continual ? l0 - d0AtCheckpoint : null, tokens, tokens * flopsPerToken, vsUnion,
+                    r.benchmarkAverage()));
         }
         Row union = rows.stream().filter(r -> r.kind().equals("union")).findFirst().orElseThrow();
         Row best = rows.stream().filter(r -> r.kind().equals("continual"))
@@ -78,13 +80,16 @@ public final class Report {
 
     static String markdownTable(List<Row> rows) {
         StringBuilder t = new StringBuilder();
-        t.append("| run | D0 loss | D1 loss | average | forgetting (ΔD0) | tokens | PFLOPs | update compute vs union |\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        boolean tasks = rows.stream().anyMatch(r -> r.benchmarkAverage() != null);
+        t.append("| run | D0 loss | D1 loss | average | forgetting (ΔD0) | tokens | PFLOPs | update compute vs union |")
+                .append(tasks ? " benchmark avg acc |\n" : "\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |").append(tasks ? " ---: |\n" : "\n");
         for (Row r : rows) {
-            t.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %s | %,d | %.4f | %s |%n", r.run(), r.d0(),
+            t.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %s | %,d | %.4f | %s |", r.run(), r.d0(),
                     r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f", r.forgetting()),
                     r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
+            t.append(tasks ? String.format(Locale.ROOT, " %.4f |%n", r.benchmarkAverage()) : "\n");
         }
         return t.toString();
     }
@@ -117,13 +122,19 @@ public final class Report {
                 + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>");
         html.append("<h1>Experiment ").append(escape(spec.name() == null ? "" : spec.name())).append("</h1><p>")
                 .append(escape(intro)).append("</p><table><tr><th>run</th><th>D0 loss</th><th>D1 loss</th>"
-                        + "<th>average</th><th>forgetting</th><th>tokens</th><th>PFLOPs</th><th>update compute vs union</th></tr>");
+                        + "<th>average</th><th>forgetting</th><th>tokens</th><th>PFLOPs</th><th>update compute vs union</th>"
+                        + (summary.rows().getFirst().benchmarkAverage() != null ? "<th>benchmark avg acc</th>" : "")
+                        + "</tr>");
         for (Row r : summary.rows()) {
             html.append(String.format(Locale.ROOT, "<tr><td title=\"%s\">%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
                             + "<td>%s</td><td>%,d</td><td>%.4f</td><td>%s</td></tr>", escape(r.description()), escape(r.run()),
                     r.d0(), r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f",
                             r.forgetting()), r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
+            if (r.benchmarkAverage() != null) {
+                html.insert(html.length() - "</tr>".length(), String.format(Locale.ROOT, "<td>%.4f</td>",
+                        r.benchmarkAverage()));
+            }
         }
         html.append("</table><p><b>Verdict.</b> ").append(escape(summary.verdict())).append("</p>");
         for (String png : List.of("lr", "val-d0", "val-d1", "replay", "tradeoff")) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * last evaluations of its last stage, as the paper averages its last steps), the curves, and the tokens trained.
  */
 record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<double[]> lr,
-                 Map<String, List<double[]>> curves) {
+                 Map<String, List<double[]>> curves, Double benchmarkAverage) {
 
     /** Each curve point is {tokens, value}; {@code tokenOffset} shifts a continual run after its D0 stage. */
     static RunResult read(String name, Path run, int lastEvals, long tokenOffset, long tokensPerStep) {
@@ -55,7 +55,21 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
         }
         int n = last.size();
         finalLoss.replaceAll((k, v) -> v / n);
-        return new RunResult(name, finalLoss, tokens, lr, curves);
+        return new RunResult(name, finalLoss, tokens, lr, curves, benchmarkAverage(evals));
+    }
+
+    /** The mean accuracy over the tasks of the run's final evaluation (the paper's Table 3 average), if any. */
+    private static Double benchmarkAverage(List<JsonNode> evals) {
+        if (evals.isEmpty() || !evals.getLast().has("tasks")) {
+            return null;
+        }
+        double sum = 0;
+        int n = 0;
+        for (JsonNode task : evals.getLast().path("tasks")) {
+            sum += task.path("acc").asDouble();
+            n++;
+        }
+        return n == 0 ? null : sum / n;
     }
 
     double average() {

@@ -46,6 +46,8 @@ public record TrainPlan(
         int evalSequences,
         int evalBatch,
         List<String> extraEvalCorpora,
+        List<dev.perennial.eval.TaskSpec.Task> evalTasks,
+        int taskLimit,
         long checkpointInterval,
         int keepCheckpoints,
         Path out,
@@ -107,7 +109,8 @@ public record TrainPlan(
         double clip = or(c.clip(), TrainStep.CLIP);
         p.positive(at.key("clip"), clip, "the global gradient norm to clip to");
 
-        TrainSettings.EvalSpec eval = c.eval() == null ? new TrainSettings.EvalSpec(null, null, null, null) : c.eval();
+        TrainSettings.EvalSpec eval = c.eval() == null
+                ? new TrainSettings.EvalSpec(null, null, null, null, null, null) : c.eval();
         long evalInterval = whole(p, at.key("eval").key("interval"), eval.interval(), DEFAULT_EVAL_INTERVAL,
                 "steps between evaluations");
         int evalSequences = whole(p, at.key("eval").key("sequences"), eval.sequences(),
@@ -124,6 +127,20 @@ public record TrainPlan(
                 p.add(at.key("eval").key("corpora").index(i), "'" + extra.get(i) + "' is not under corpora:");
             }
         }
+        List<dev.perennial.eval.TaskSpec.Task> tasks = new ArrayList<>();
+        Path shipped = Path.of(System.getProperty("perennial.home", ".")).resolve("data/tasks");
+        for (int i = 0; eval.tasks() != null && i < eval.tasks().size(); i++) {
+            String task = eval.tasks().get(i);
+            boolean file = task.endsWith(".yaml") || task.endsWith(".yml") || task.contains("=");
+            try {
+                tasks.add(dev.perennial.eval.TaskSpec.resolve(file && !task.contains("=")
+                        ? base.resolve(task).toString() : task, shipped));
+            } catch (dev.perennial.UserError e) {
+                p.add(at.key("eval").key("tasks").index(i), e.getMessage());
+            }
+        }
+        int taskLimit = eval.taskLimit() == null ? 0 : whole(p, at.key("eval").key("task_limit"), eval.taskLimit(), 0L,
+                "examples per task at each evaluation");
         TrainSettings.CheckpointSpec ckpt = c.checkpoint() == null
                 ? new TrainSettings.CheckpointSpec(null, null) : c.checkpoint();
         long checkpointInterval = whole(p, at.key("checkpoint").key("interval"), ckpt.interval(),
@@ -144,7 +161,7 @@ public record TrainPlan(
         p.throwIfAny(source);
         return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures, reset, init,
                 fresh, tokenizer, beta1, beta2, eps, weightDecay, clip, evalInterval, evalSequences, evalBatch,
-                List.copyOf(extra), checkpointInterval, keep, base.resolve(c.out()), maxNonfinite);
+                List.copyOf(extra), List.copyOf(tasks), taskLimit, checkpointInterval, keep, base.resolve(c.out()), maxNonfinite);
     }
 
     private static int whole(Problems p, KeyPath key, Long value, Long fallback, String meaning) {

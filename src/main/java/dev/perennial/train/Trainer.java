@@ -301,6 +301,9 @@ public final class Trainer {
                 if (step != null) {
                     step.close();
                 }
+                if (tokenizerForTasks instanceof AutoCloseable closeable) {
+                    close(closeable);
+                }
             }
             Path finalDir = writeFinal();
             progress.finish("done: " + plan.schedule().totalSteps() + " steps");
@@ -388,6 +391,14 @@ public final class Trainer {
         /** Evaluates every corpus read so far (and the extras); records losses and their change since stage start. */
         private Map<String, Double> evaluate(RunSchedule.Placed placed, long stageStep) {
             Map<String, Double> losses = evaluator.losses(model, evalCorpora(placed.index()));
+            Map<String, Map<String, Double>> taskScores = new LinkedHashMap<>();
+            if (!plan.evalTasks().isEmpty()) {
+                dev.perennial.eval.Scorer scorer = new dev.perennial.eval.Scorer(model, tokenizer());
+                for (dev.perennial.eval.TaskSpec.Task task : plan.evalTasks()) {
+                    taskScores.put(task.name(), dev.perennial.eval.TaskRunner.run(task, scorer, plan.taskLimit())
+                            .metrics());
+                }
+            }
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("type", "eval");
             record.put("step", (long) placed.offset() + stageStep);
@@ -398,6 +409,9 @@ public final class Trainer {
             Map<String, Double> baseline = stageStep == 0 ? losses : stageStart;
             losses.forEach((name, loss) -> delta.put(name, loss - baseline.getOrDefault(name, loss)));
             record.put("delta_since_stage_start", delta);
+            if (!taskScores.isEmpty()) {
+                record.put("tasks", taskScores);
+            }
             metrics.write(record);
             return losses;
         }
@@ -428,6 +442,16 @@ public final class Trainer {
                     throw new UncheckedIOException(e);
                 }
             }, plan.keepCheckpoints());
+        }
+
+        private Tokenizer tokenizerForTasks;
+
+        /** The run's tokenizer, opened once when tasks are scored. */
+        private Tokenizer tokenizer() {
+            if (tokenizerForTasks == null) {
+                tokenizerForTasks = Tokenizers.open(tokenizerSpec());
+            }
+            return tokenizerForTasks;
         }
 
         private String tokenizerSpec() {

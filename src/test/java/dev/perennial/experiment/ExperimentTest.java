@@ -58,7 +58,15 @@ class ExperimentTest {
                 lr: {max: 3.0e-3, warmup: 0.1}
                 replay: [0.0, 0.25]
                 eval: {interval: 5, sequences: 4, last: 2}
+                tasks: [mc.yaml]
+                task_limit: 3
                 out: exp
+                """);
+        Files.writeString(dir.resolve("mc.yaml"), "name: mc\nformat: multiple_choice\ndata: mc.jsonl\n");
+        Files.writeString(dir.resolve("mc.jsonl"), """
+                {"context": "a b c d", "choices": [" e f", " w x"], "answer": 0}
+                {"context": "s t u v", "choices": [" e f", " w x"], "answer": 1}
+                {"context": "a c e g", "choices": [" a b", " y z"], "answer": 0}
                 """);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Experiment.Outcome outcome = Experiment.run(spec, new PrintStream(log, true), false);
@@ -81,7 +89,9 @@ class ExperimentTest {
                 replay25.path("d0").asDouble() - rows.get(0).path("d0").asDouble(), org.assertj.core.api.Assertions.within(1e-12));
         assertThat(outcome.summary().verdict()).contains("union re-training").contains("% of its compute");
         assertThat(Files.readString(out.resolve("report.html"))).contains("<table>").contains("rewarm-redecay-replay-25")
-                .contains("Verdict");
+                .contains("Verdict").contains("benchmark avg acc");
+        assertThat(replay25.path("benchmark_average").asDouble(-1)).isBetween(0.0, 1.0);
+        assertThat(outcome.summary().table()).contains("benchmark avg acc");
 
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         Experiment.Outcome rerun = Experiment.run(spec, new PrintStream(again, true), false);
