@@ -36,8 +36,9 @@ public final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder (repeatable).")
-    List<Path> models;
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A model folder or ORG/NAME[@REVISION] (repeatable).")
+    List<String> models;
 
     @Option(names = "--corpus", paramLabel = "[NAME=]DIR", description = "A prepared corpus (repeatable).")
     List<String> corpora = new ArrayList<>();
@@ -73,10 +74,12 @@ public final class EvalCommand implements Runnable {
                 opened.put(eq > 0 ? c.substring(0, eq) : dir.getFileName().toString(), Corpus.open(dir));
             }
             List<Evaluation.ModelResult> results = new ArrayList<>();
-            for (Path dir : models) {
+            for (String model : models) {
+                Path dir = dev.perennial.hub.HubModels.resolve(model, Path.of(""),
+                        dev.perennial.hub.HubSettings.fromEnvironment(), true);
                 try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
                     checkTokenizer(loaded, opened);
-                    results.add(Evaluation.evaluate(dir.toString(), loaded.model(), loaded.tokenizer(), opened,
+                    results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
                             resolved, seqLen, sequences, limit));
                 }
             }

@@ -24,8 +24,9 @@ public final class GenerateCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder.")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
+    String model;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The text to continue.")
     String prompt;
@@ -54,7 +55,9 @@ public final class GenerateCommand implements Runnable {
     public void run() {
         Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed);
         PrintWriter out = spec.commandLine().getOut();
-        try (ModelFolder.Loaded loaded = ModelFolder.load(model, torch.ScalarType.Float)) {
+        Path folder = dev.perennial.hub.HubModels.resolve(model, Path.of(""), dev.perennial.hub.HubSettings
+                .fromEnvironment(), true);
+        try (ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float)) {
             out.print(prompt);
             out.flush();
             long start = System.nanoTime();

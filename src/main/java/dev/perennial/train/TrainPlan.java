@@ -86,7 +86,9 @@ public record TrainPlan(
             p.add(at.key("model"), "give exactly one of init: (a Hugging Face model folder to continue from) or config: "
                     + "(a fresh architecture, config.json keys)");
         } else if (model.init() != null) {
-            init = base.resolve(model.init());
+            // a local folder, or ORG/NAME[@REVISION] through the Hugging Face cache (downloaded when online)
+            init = dev.perennial.hub.HubModels.resolve(model.init(), base, dev.perennial.hub.HubSettings.fromEnvironment(),
+                    true);
         } else {
             fresh = ModelConfigs.parse(model.config(), source + ": model.config");
         }

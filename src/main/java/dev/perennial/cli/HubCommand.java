@@ -1,0 +1,183 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.hub.Downloader;
+import dev.perennial.hub.HubClient;
+import dev.perennial.hub.HubModels;
+import dev.perennial.hub.HubSettings;
+import dev.perennial.hub.Memory;
+import dev.perennial.model.ModelConfigs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code perennial hub}: search, inspect and download models the way huggingface_hub does. */
+@Command(name = "hub", mixinStandardHelpOptions = true,
+        description = {"The Hugging Face Hub: search models, show one, download it into the huggingface_hub cache "
+                + "(shared with the Python tools). Honours HF_ENDPOINT, HF_TOKEN (or HF_HOME/token), HF_HOME, "
+                + "HF_HUB_CACHE, HF_HUB_OFFLINE and HF_HUB_DOWNLOAD_TIMEOUT.", ""},
+        subcommands = {HubCommand.Search.class, HubCommand.Info.class, HubCommand.Download.class})
+public final class HubCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static String license(JsonNode model) {
+        for (JsonNode tag : model.path("tags")) {
+            if (tag.asText().startsWith("license:")) {
+                return tag.asText().substring("license:".length());
+            }
+        }
+        return model.path("cardData").path("license").asText("?");
+    }
+
+    /** {@code perennial hub search}. */
+    @Command(name = "search", mixinStandardHelpOptions = true, description = {"Search models on the Hub.", ""})
+    public static final class Search implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY")
+        String query;
+
+        @Option(names = "--task", defaultValue = "text-generation", paramLabel = "TASK")
+        String task;
+
+        @Option(names = "--library", paramLabel = "LIB")
+        String library;
+
+        @Option(names = "--author", paramLabel = "A")
+        String author;
+
+        @Option(names = "--sort", defaultValue = "downloads", paramLabel = "KEY",
+                description = "downloads (default), likes, trending, created or modified.")
+        String sort;
+
+        @Option(names = "--limit", defaultValue = "20", paramLabel = "N")
+        int limit;
+
+        @Override
+        public void run() {
+            Map<String, String> filters = new LinkedHashMap<>();
+            if (query != null) {
+                filters.put("search", query);
+            }
+            filters.put("pipeline_tag", task);
+            if (library != null) {
+                filters.put("library", library);
+            }
+            if (author != null) {
+                filters.put("author", author);
+            }
+            filters.put("sort", switch (sort) {
+                case "downloads", "likes" -> sort;
+                case "trending" -> "trendingScore";
+                case "created" -> "createdAt";
+                case "modified" -> "lastModified";
+                default -> throw new dev.perennial.UserError("--sort " + sort + " is not one of downloads, likes, "
+                        + "trending, created, modified");
+            });
+            filters.put("direction", "-1");
+            List<JsonNode> models = new HubClient(HubSettings.fromEnvironment()).search(filters, limit);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%-44s %-16s %12s %7s %-12s %10s %10s %10s %10s %10s%n", "id", "task", "downloads",
+                    "likes", "license", "params", "run fp32", "run bf16", "train fp32", "train bf16");
+            for (JsonNode m : models) {
+                long params = m.path("safetensors").path("total").asLong(-1);
+                Memory mem = new Memory(params);
+                out.printf(Locale.ROOT, "%-44s %-16s %,12d %,7d %-12s %10s %10s %10s %10s %10s%n", m.path("id").asText(),
+                        m.path("pipeline_tag").asText("?"), m.path("downloads").asLong(), m.path("likes").asLong(),
+                        license(m), params < 0 ? "?" : String.format(Locale.ROOT, "%.1fM", params / 1e6),
+                        params < 0 ? "?" : Memory.human(mem.runFp32()), params < 0 ? "?" : Memory.human(mem.runBf16()),
+                        params < 0 ? "?" : Memory.human(mem.trainFp32()), params < 0 ? "?" : Memory.human(mem.trainBf16()));
+            }
+            out.flush();
+        }
+    }
+
+    /** {@code perennial hub info}. */
+    @Command(name = "info", mixinStandardHelpOptions = true, description = {"Show one model: card metadata, files "
+            + "and sizes, and whether Perennial supports its architecture.", ""})
+    public static final class Info implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ORG/NAME[@REVISION]")
+        String model;
+
+        @Override
+        public void run() {
+            String[] repo = HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
+                    + ": write ORG/NAME or ORG/NAME@REVISION"));
+            JsonNode info = new HubClient(HubSettings.fromEnvironment()).info(repo[0], repo[1]);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s @ %s (commit %s)%n", info.path("id").asText(repo[0]), repo[1], info.path("sha").asText());
+            out.printf("task: %s, library: %s, license: %s, gated: %s%n", info.path("pipeline_tag").asText("?"),
+                    info.path("library_name").asText("?"), license(info), info.path("gated").asText("false"));
+            String type = info.path("config").path("model_type").asText("?");
+            out.printf("architecture: %s (%s)%n", type, ModelConfigs.SUPPORTED.contains(type)
+                    ? "supported by Perennial" : "NOT supported; Perennial runs " + String.join(", ",
+                    ModelConfigs.SUPPORTED));
+            long params = info.path("safetensors").path("total").asLong(-1);
+            if (params > 0) {
+                Memory mem = new Memory(params);
+                out.printf("parameters: %,d; memory to run %s (fp32) / %s (bf16), to train with AdamW %s / %s%n", params,
+                        Memory.human(mem.runFp32()), Memory.human(mem.runBf16()), Memory.human(mem.trainFp32()),
+                        Memory.human(mem.trainBf16()));
+            }
+            out.println("files:");
+            long total = 0;
+            for (JsonNode f : info.path("siblings")) {
+                long size = f.path("size").asLong(f.path("lfs").path("size").asLong(-1));
+                total += Math.max(0, size);
+                out.printf("  %-50s %12s%s%n", f.path("rfilename").asText(), Memory.human(size),
+                        f.has("lfs") ? "  (LFS)" : "");
+            }
+            out.printf("total: %s%n", Memory.human(total));
+            out.flush();
+        }
+    }
+
+    /** {@code perennial hub download}. */
+    @Command(name = "download", mixinStandardHelpOptions = true, description = {"Download a model into the "
+            + "huggingface_hub cache (resumable; sizes and LFS SHA-256 verified) and print its snapshot folder.", ""})
+    public static final class Download implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ORG/NAME")
+        String model;
+
+        @Option(names = "--revision", paramLabel = "R", description = "Branch, tag or commit (default: main).")
+        String revision;
+
+        @Option(names = "--include", paramLabel = "GLOB", description = "Files to get (repeatable; default: what "
+                + "Perennial needs: config, weights, tokenizer, generation config, card).")
+        List<String> include = new ArrayList<>();
+
+        @Override
+        public void run() {
+            String[] repo = HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
+                    + ": write ORG/NAME"));
+            String rev = revision != null ? revision : repo[1];
+            Path snapshot = new Downloader(new HubClient(HubSettings.fromEnvironment()), true).download(repo[0], rev,
+                    include.isEmpty() ? Downloader.DEFAULT_INCLUDE : include);
+            spec.commandLine().getOut().println(snapshot);
+        }
+    }
+}

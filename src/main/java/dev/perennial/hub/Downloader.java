@@ -1,0 +1,159 @@
+package dev.perennial.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.UserError;
+import dev.perennial.io.Hashing;
+import dev.perennial.progress.Progress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Downloads a model repository into the huggingface_hub cache: each file into {@code blobs/ETAG.incomplete}
+ * (resumed with a Range request when a previous attempt left one), checked for size and, for LFS files, SHA-256
+ * against the Hub's X-Linked-Etag, renamed to {@code blobs/ETAG} and linked from {@code snapshots/COMMIT/}. A file
+ * that fails its check is deleted and nothing of it reaches the snapshot.
+ */
+public final class Downloader {
+
+    /** The files Perennial needs from a model repository, when no --include is given. */
+    public static final List<String> DEFAULT_INCLUDE = List.of("config.json", "*.safetensors",
+            "model.safetensors.index.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+            "generation_config.json", "README.md");
+
+    private final HubClient client;
+    private final HubCache cache;
+    private final boolean showProgress;
+
+    public Downloader(HubClient client, boolean showProgress) {
+        this.client = client;
+        this.cache = new HubCache(client.settings().cache());
+        this.showProgress = showProgress;
+    }
+
+    /** Downloads the files matching {@code include} and returns the snapshot folder. */
+    public Path download(String repo, String revision, List<String> include) {
+        JsonNode info = client.info(repo, revision);
+        String commit = info.path("sha").asText();
+        List<String> files = new ArrayList<>();
+        List<PathMatcher> matchers = include.stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        for (JsonNode sibling : info.path("siblings")) {
+            String name = sibling.path("rfilename").asText();
+            if (matchers.stream().anyMatch(m -> m.matches(Path.of(name)))) {
+                files.add(name);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new UserError(repo + "@" + revision + ": no file matches " + include + "; see 'perennial hub info "
+                    + repo + "'");
+        }
+        for (String file : files) {
+            downloadFile(repo, revision, file);
+        }
+        try {
+            cache.writeRef(repo, revision, commit);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return cache.snapshot(repo, commit);
+    }
+
+    /** One file into the cache; returns its snapshot path (empty when the Hub says it does not exist). */
+    public Optional<Path> downloadFile(String repo, String revision, String file) {
+        Optional<HubClient.FileMetadata> found = client.metadata(repo, revision, file);
+        try {
+            if (found.isEmpty()) {
+                String commit = cache.commit(repo, revision).orElse(revision);
+                Path marker = cache.repo(repo).resolve(".no_exist").resolve(commit).resolve(file);
+                Files.createDirectories(marker.getParent());
+                Files.writeString(marker, "");
+                return Optional.empty();
+            }
+            HubClient.FileMetadata meta = found.get();
+            Path blob = cache.blob(repo, meta.etag());
+            if (!Files.isRegularFile(blob) || (meta.size() >= 0 && Files.size(blob) != meta.size())) {
+                fetch(repo, revision, file, meta, blob);
+            }
+            cache.link(repo, meta.commit(), file, meta.etag());
+            cache.writeRef(repo, revision, meta.commit());
+            return Optional.of(cache.snapshot(repo, meta.commit()).resolve(file));
+        } catch (IOException e) {
+            throw new UserError("could not write the Hub cache under " + cache.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void fetch(String repo, String revision, String file, HubClient.FileMetadata meta, Path blob)
+            throws IOException {
+        Files.createDirectories(blob.getParent());
+        Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
+        long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
+        if (meta.size() >= 0 && have > meta.size()) {
+            Files.delete(incomplete);
+            have = 0;
+        }
+        HttpResponse<InputStream> response = client.download(repo, revision, file, have);
+        if (have > 0 && response.statusCode() != 206) {
+            have = 0; // the server sent the whole file: start over
+        }
+        Progress progress = showProgress ? Progress.console(file, "B", meta.size()) : Progress.silent();
+        try (InputStream in = response.body();
+             OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] buffer = new byte[1 << 16];
+            long done = have;
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                    done += n;
+                    progress.advanceTo(done);
+                }
+            } catch (IOException e) {
+                out.flush();
+                throw new UserError(repo + "/" + file + ": the transfer broke off after " + done + " bytes (" + e
+                        + "); run the download again to resume it", e);
+            }
+        }
+        long size = Files.size(incomplete);
+        if (meta.size() >= 0 && size != meta.size()) {
+            throw new UserError(repo + "/" + file + ": the transfer stopped at " + size + " of " + meta.size()
+                    + " bytes; run the download again to resume it");
+        }
+        if (meta.lfs() && meta.etag().matches("[0-9a-f]{64}")) {
+            String sha = sha256(incomplete);
+            if (!sha.equals(meta.etag())) {
+                Files.delete(incomplete);
+                throw new UserError(repo + "/" + file + ": checksum mismatch (SHA-256 " + sha + ", the Hub says "
+                        + meta.etag() + "); the file was discarded, nothing was added to the cache");
+            }
+        }
+        Files.move(incomplete, blob, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        progress.finish(String.format("%s: %,d bytes", file, size));
+    }
+
+    private static String sha256(Path file) {
+        MessageDigest digest = Hashing.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Hashing.hex(digest);
+    }
+}

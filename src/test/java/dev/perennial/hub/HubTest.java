@@ -1,0 +1,271 @@
+package dev.perennial.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.perennial.UserError;
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.io.Hashing;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelFixtures;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Hub client against a local server that answers like the Hub: the same paths, JSON shapes and headers
+ * (X-Repo-Commit, X-Linked-Etag, X-Linked-Size, ETag, Location, Link), LFS files redirected to another host.
+ */
+class HubTest {
+
+    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+    @TempDir
+    Path dir;
+
+    HttpServer hub;
+    HttpServer cdn;
+    final Map<String, byte[]> files = new LinkedHashMap<>();
+    final List<String> cdnAuthorization = new ArrayList<>();
+    final AtomicInteger breakAfter = new AtomicInteger(-1);
+    boolean corrupt;
+
+    @BeforeEach
+    void start() throws IOException {
+        Path model = dir.resolve("source");
+        try (Model m = ModelFixtures.byteLlama(3)) {
+            ModelFolder.save(m, "byte", model, ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
+        for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
+            files.put(name, Files.readAllBytes(model.resolve(name)));
+        }
+        hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cdn = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
+        hub.createContext("/", this::hub);
+        cdn.createContext("/", this::cdn);
+        hub.start();
+        cdn.start();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.stop(0);
+        cdn.stop(0);
+    }
+
+    HubSettings settings(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("HF_ENDPOINT", "http://127.0.0.1:" + hub.getAddress().getPort(),
+                "HF_HOME", dir.resolve("hf").toString()));
+        env.putAll(extra);
+        return HubSettings.from(env);
+    }
+
+    static boolean lfs(String name) {
+        return name.endsWith(".safetensors");
+    }
+
+    private void hub(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getPath();
+        String auth = x.getRequestHeaders().getFirst("Authorization");
+        if (path.contains("/private/") && !"Bearer secret".equals(auth)) {
+            reply(x, 401, Map.of("X-Error-Code", "RepoNotFound"), "");
+            return;
+        }
+        if (path.contains("/gated/")) {
+            reply(x, 403, Map.of("X-Error-Code", "GatedRepo"), "");
+            return;
+        }
+        if (path.contains("/missing")) {
+            reply(x, 404, Map.of("X-Error-Code", "RepoNotFound"), "");
+            return;
+        }
+        if (path.equals("/api/models")) {
+            boolean second = x.getRequestURI().getQuery().contains("cursor=2");
+            Map<String, String> headers = second ? Map.of() : Map.of("Link", "<http://127.0.0.1:"
+                    + hub.getAddress().getPort() + "/api/models?cursor=2>; rel=\"next\"");
+            reply(x, 200, headers, second
+                    ? "[{\"id\": \"org/c\", \"pipeline_tag\": \"text-generation\", \"downloads\": 5, \"likes\": 1, \"tags\": []}]"
+                    : "[{\"id\": \"org/a\", \"pipeline_tag\": \"text-generation\", \"downloads\": 100, \"likes\": 7, "
+                    + "\"tags\": [\"license:apache-2.0\"], \"safetensors\": {\"total\": 1000000}},"
+                    + "{\"id\": \"org/b\", \"pipeline_tag\": \"text-generation\", \"downloads\": 50, \"likes\": 3, \"tags\": []}]");
+            return;
+        }
+        if (path.startsWith("/api/models/")) {
+            StringBuilder siblings = new StringBuilder();
+            for (var f : files.entrySet()) {
+                siblings.append(siblings.isEmpty() ? "" : ",").append("{\"rfilename\": \"").append(f.getKey())
+                        .append("\", \"size\": ").append(f.getValue().length)
+                        .append(lfs(f.getKey()) ? ", \"lfs\": {\"sha256\": \"" + Hashing.sha256(f.getValue()) + "\", "
+                                + "\"size\": " + f.getValue().length + "}" : "").append('}');
+            }
+            reply(x, 200, Map.of(), "{\"id\": \"org/tiny\", \"sha\": \"" + COMMIT + "\", \"pipeline_tag\": "
+                    + "\"text-generation\", \"config\": {\"model_type\": \"llama\"}, \"siblings\": [" + siblings + "]}");
+            return;
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        byte[] body = files.get(name);
+        if (body == null) {
+            reply(x, 404, Map.of("X-Error-Code", "EntryNotFound", "X-Repo-Commit", COMMIT), "");
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Repo-Commit", COMMIT);
+        if (lfs(name)) {
+            headers.put("X-Linked-Etag", "\"" + Hashing.sha256(body) + "\"");
+            headers.put("X-Linked-Size", String.valueOf(body.length));
+            headers.put("Location", "http://localhost:" + cdn.getAddress().getPort() + "/blob/" + name);
+            x.getResponseHeaders().putAll(toLists(headers));
+            x.sendResponseHeaders(302, -1);
+            x.close();
+            return;
+        }
+        headers.put("ETag", "\"" + Hashing.sha256(body).substring(0, 40) + "\"");
+        if (x.getRequestMethod().equals("HEAD")) {
+            x.getResponseHeaders().putAll(toLists(headers));
+            x.getResponseHeaders().add("Content-Length", String.valueOf(body.length));
+            x.sendResponseHeaders(200, -1);
+            x.close();
+            return;
+        }
+        x.getResponseHeaders().putAll(toLists(headers));
+        x.sendResponseHeaders(200, body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private void cdn(HttpExchange x) throws IOException {
+        cdnAuthorization.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
+        String name = x.getRequestURI().getPath().substring("/blob/".length());
+        byte[] body = files.get(name).clone();
+        if (corrupt) {
+            body[body.length - 1] ^= 1;
+        }
+        String range = x.getRequestHeaders().getFirst("Range");
+        int from = range == null ? 0 : Integer.parseInt(range.replaceAll("\\D*(\\d+)-.*", "$1"));
+        int status = from > 0 ? 206 : 200;
+        x.sendResponseHeaders(status, body.length - from);
+        try (OutputStream out = x.getResponseBody()) {
+            int limit = breakAfter.getAndSet(-1);
+            if (limit >= 0) {
+                out.write(body, from, limit);
+                out.flush();
+                x.getHttpContext().getServer().stop(0); // the connection breaks mid-transfer
+                return;
+            }
+            out.write(body, from, body.length - from);
+        }
+    }
+
+    private static void reply(HttpExchange x, int status, Map<String, String> headers, String json) throws IOException {
+        x.getResponseHeaders().putAll(toLists(headers));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        if (x.getRequestMethod().equals("HEAD") || bytes.length == 0) {
+            x.sendResponseHeaders(status, -1);
+            x.close();
+            return;
+        }
+        x.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static Map<String, List<String>> toLists(Map<String, String> headers) {
+        Map<String, List<String>> lists = new HashMap<>();
+        headers.forEach((k, v) -> lists.put(k, List.of(v)));
+        return lists;
+    }
+
+    @Test
+    void downloadsIntoTheHuggingFaceCacheLayoutAndTheModelLoads() throws Exception {
+        HubSettings settings = settings(Map.of("HF_TOKEN", "secret"));
+        Path snapshot = new Downloader(new HubClient(settings), false).download("org/tiny", "main",
+                Downloader.DEFAULT_INCLUDE);
+        Path repo = dir.resolve("hf/hub/models--org--tiny");
+        assertThat(snapshot).isEqualTo(repo.resolve("snapshots").resolve(COMMIT));
+        assertThat(Files.readString(repo.resolve("refs/main"))).isEqualTo(COMMIT);
+        Path weights = snapshot.resolve("model.safetensors");
+        assertThat(Files.isSymbolicLink(weights)).isTrue();
+        assertThat(Files.readSymbolicLink(weights).toString()).isEqualTo("../../blobs/" + Hashing.sha256(
+                files.get("model.safetensors")));
+        assertThat(Files.readAllBytes(weights)).isEqualTo(files.get("model.safetensors"));
+        assertThat(cdnAuthorization).containsOnly("null"); // the token never left the Hub's host
+        try (ModelFolder.Loaded loaded = ModelFolder.load(snapshot, torch.ScalarType.Float)) {
+            assertThat(loaded.model().parameterCount()).isPositive();
+        }
+        // resolving ORG/NAME finds the cache, online or offline
+        assertThat(HubModels.resolve("org/tiny", dir, settings, false)).isEqualTo(snapshot);
+        assertThat(HubModels.resolve("org/tiny@main", dir, settings(Map.of("HF_HUB_OFFLINE", "1")), false))
+                .isEqualTo(snapshot);
+    }
+
+    @Test
+    void anInterruptedTransferResumesWhereItBrokeOff() throws Exception {
+        breakAfter.set(5000);
+        HubSettings settings = settings(Map.of());
+        assertThatThrownBy(() -> new Downloader(new HubClient(settings), false).download("org/tiny", "main",
+                List.of("model.safetensors"))).isInstanceOf(UserError.class).hasMessageContaining("run the download again");
+        Path blobs = dir.resolve("hf/hub/models--org--tiny/blobs");
+        Path incomplete = blobs.resolve(Hashing.sha256(files.get("model.safetensors")) + ".incomplete");
+        assertThat(Files.size(incomplete)).isEqualTo(5000);
+        cdn = HttpServer.create(new InetSocketAddress("localhost", cdn.getAddress().getPort()), 0);
+        cdn.createContext("/", this::cdn);
+        cdn.start();
+        Path snapshot = new Downloader(new HubClient(settings), false).download("org/tiny", "main",
+                List.of("model.safetensors"));
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
+        assertThat(incomplete).doesNotExist();
+    }
+
+    @Test
+    void aChecksumMismatchIsRefusedAndLeavesNothingInTheSnapshot() {
+        corrupt = true;
+        assertThatThrownBy(() -> new Downloader(new HubClient(settings(Map.of())), false).download("org/tiny", "main",
+                List.of("model.safetensors"))).hasMessageContaining("checksum mismatch");
+        Path repo = dir.resolve("hf/hub/models--org--tiny");
+        assertThat(repo.resolve("snapshots").resolve(COMMIT).resolve("model.safetensors")).doesNotExist();
+        assertThat(repo.resolve("blobs").toFile().list()).isEmpty();
+    }
+
+    @Test
+    void explainsPrivateGatedMissingAndOffline() {
+        HubClient anonymous = new HubClient(settings(Map.of()));
+        assertThatThrownBy(() -> anonymous.info("org/private", "main")).hasMessageContaining("needs a token");
+        assertThat(new HubClient(settings(Map.of("HF_TOKEN", "secret"))).info("org/private", "main")
+                .path("sha").asText()).isEqualTo(COMMIT);
+        assertThatThrownBy(() -> anonymous.info("org/gated", "main")).hasMessageContaining("access is gated");
+        assertThatThrownBy(() -> anonymous.info("org/missing", "main")).hasMessageContaining("no such model on the Hub");
+        assertThatThrownBy(() -> HubModels.resolve("org/uncached", dir, settings(Map.of("HF_HUB_OFFLINE", "1")), false))
+                .hasMessageContaining("not in the Hub cache").hasMessageContaining("HF_HUB_OFFLINE is set");
+        assertThat(anonymous.metadata("org/tiny", "main", "absent.json")).isEmpty();
+    }
+
+    @Test
+    void searchFollowsLinkPaginationAndReadsTheTokenFile() throws Exception {
+        List<JsonNode> models = new HubClient(settings(Map.of())).search(Map.of("search", "x"), 10);
+        assertThat(models).extracting(m -> m.path("id").asText()).containsExactly("org/a", "org/b", "org/c");
+        Files.createDirectories(dir.resolve("hf"));
+        Files.writeString(dir.resolve("hf/token"), "secret\n");
+        assertThat(settings(Map.of()).token()).contains("secret");
+        assertThat(new Memory(1_000_000).trainFp32()).isEqualTo(16_000_000);
+    }
+}
