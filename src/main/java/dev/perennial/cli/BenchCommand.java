@@ -15,7 +15,7 @@ import java.util.List;
 /** {@code perennial bench}: measurements reported, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class,
-                BenchCommand.Checkpoint.class})
+                BenchCommand.Checkpoint.class, BenchCommand.AllReduce.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -218,6 +218,44 @@ public final class BenchCommand implements Runnable {
                         r.optimizerLoadSeconds(), r.bytes() / 1_000_000);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** {@code perennial bench allreduce}: c10d Gloo all-reduce time, to run under {@code perennial launch}. */
+    @Command(name = "allreduce", mixinStandardHelpOptions = true, description = {"Time the all-reduce of a gradient "
+            + "bucket of N fp32 values across the workers started by 'perennial launch'.", ""})
+    public static final class AllReduce implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--elements", defaultValue = "162322944", paramLabel = "N",
+                description = "Values per bucket (default: the 160M-shaped model's parameter count).")
+        long elements;
+
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N")
+        int repeats;
+
+        @Override
+        public void run() {
+            try (dev.perennial.train.Distributed d = dev.perennial.train.Distributed.fromEnvironment(System.getenv(),
+                    600_000); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                if (d == null) {
+                    throw new dev.perennial.UserError("run it under 'perennial launch --nproc-per-node 2 -- bench "
+                            + "allreduce'");
+                }
+                org.bytedeco.pytorch.Tensor bucket = org.bytedeco.pytorch.global.torch.ones(new long[] {elements},
+                        new org.bytedeco.pytorch.TensorOptions(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+                d.allReduceSum(bucket); // warm-up
+                double best = Double.MAX_VALUE;
+                for (int i = 0; i < repeats; i++) {
+                    long start = System.nanoTime();
+                    d.allReduceSum(bucket);
+                    best = Math.min(best, (System.nanoTime() - start) / 1e9);
+                }
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
+                        + "(%,.0f MB) in %.2f s (best of %d)%n", d.rank(), d.worldSize(), elements, elements * 4 / 1e6,
+                        best, repeats);
             }
         }
     }

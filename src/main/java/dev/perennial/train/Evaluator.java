@@ -7,6 +7,7 @@ import dev.perennial.model.Model;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,13 @@ final class Evaluator {
 
     private final Map<String, ValidationSet> sets = new LinkedHashMap<>();
     private final int batch;
+    private final Distributed dist;
 
-    Evaluator(Map<String, Corpus> corpora, int seqLen, int sequences, int batch) {
+    /** With {@code dist}, rank r scores the batches b with b mod W = r and the sums are all-reduced. */
+    Evaluator(Map<String, Corpus> corpora, int seqLen, int sequences, int batch, Distributed dist) {
         corpora.forEach((name, corpus) -> sets.put(name, new ValidationSet(corpus, name, seqLen, sequences)));
         this.batch = batch;
+        this.dist = dist;
     }
 
     Map<String, Double> losses(Model model, List<String> corpora) {
@@ -29,11 +33,21 @@ final class Evaluator {
             for (String name : corpora) {
                 ValidationSet set = sets.get(name);
                 double total = 0;
-                for (int b = 0; b < set.batches(batch); b++) {
+                int rank = dist == null ? 0 : dist.rank();
+                int world = dist == null ? 1 : dist.worldSize();
+                for (int b = rank; b < set.batches(batch); b += world) {
                     try (PointerScope scope = new PointerScope()) {
                         Batch vb = set.batch(b, batch);
                         total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns()))
                                 .item_double() * vb.rows();
+                    }
+                }
+                if (dist != null) {
+                    try (PointerScope scope = new PointerScope()) {
+                        Tensor sum = Tensors.fromDoubles(new double[] {total}, org.bytedeco.pytorch.global.torch
+                                .ScalarType.Double, 1);
+                        dist.allReduceSum(sum);
+                        total = sum.item_double();
                     }
                 }
                 losses.put(name, total / set.sequences());

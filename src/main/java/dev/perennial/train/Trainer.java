@@ -72,8 +72,26 @@ public final class Trainer {
         return new Trainer(plan, handleSignals ? StopSignal.install() : StopSignal.never(), log, showProgress).run();
     }
 
+    /** Seconds a collective may wait for the other workers (PERENNIAL_DIST_TIMEOUT, default 120). */
+    static long distributedTimeoutMs() {
+        return 1000L * Long.parseLong(System.getenv().getOrDefault("PERENNIAL_DIST_TIMEOUT", "120"));
+    }
+
     private Outcome run() {
-        Optional<RunDirectory.Checkpoint> resumeFrom = run.newestValid(log::println);
+        try (Distributed dist = Distributed.fromEnvironment(System.getenv(), distributedTimeoutMs())) {
+            return run(dist);
+        }
+    }
+
+    private Outcome run(Distributed dist) {
+        boolean writer = dist == null || dist.rank() == 0;
+        if (dist != null && (plan.globalBatch() % dist.worldSize() != 0
+                || (plan.globalBatch() / dist.worldSize()) % Math.min(plan.microBatch(),
+                plan.globalBatch() / dist.worldSize()) != 0)) {
+            throw new UserError("global_batch " + plan.globalBatch() + " cannot be split into " + dist.worldSize()
+                    + " equal slices of whole micro-batches; choose a worker count that divides it");
+        }
+        Optional<RunDirectory.Checkpoint> resumeFrom = run.newestValid(writer ? log::println : s -> { });
         if (resumeFrom.isPresent()) {
             checkUnchangedPast(resumeFrom.get().state());
         } else if (!run.checkpoints().isEmpty()) {
@@ -85,7 +103,9 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UserError("could not create " + run.dir() + ": " + e.getMessage(), e);
         }
-        AtomicFiles.writeString(run.configFile(), plan.loaded().yaml());
+        if (writer) {
+            AtomicFiles.writeString(run.configFile(), plan.loaded().yaml());
+        }
         List<DataPlan.StageData> stageData = stageData();
         try (DataPlan data = new DataPlan(plan.corpora(), stageData, plan.seed(), plan.seqLen(), plan.globalBatch(),
                 inheritedLedger())) {
@@ -94,10 +114,13 @@ public final class Trainer {
             data.corpora().forEach((name, corpus) -> corpusHashes.put(name, corpus.hash()));
             resumeFrom.ifPresent(c -> checkSameCorpora(c.state(), corpusHashes, tokenizerHash));
             try (Model model = openModel(resumeFrom);
-                 MetricsLog metrics = new MetricsLog(run.metricsFile(),
-                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L))) {
+                 MetricsLog metrics = writer ? new MetricsLog(run.metricsFile(),
+                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L)) : null) {
                 checkVocabulary(model, data);
-                return new Loop(model, data, metrics, tokenizerHash, corpusHashes).run(resumeFrom.map(
+                if (dist != null) {
+                    broadcastParameters(model, dist);
+                }
+                return new Loop(model, data, metrics, tokenizerHash, corpusHashes, dist).run(resumeFrom.map(
                         RunDirectory.Checkpoint::state));
             }
         }
@@ -164,6 +187,15 @@ public final class Trainer {
             closeable.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every rank starts from rank 0's weights (DDP's rule), whatever it loaded or initialised itself. */
+    private static void broadcastParameters(Model model, Distributed dist) {
+        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Tensor p : model.parameters().values()) {
+                dist.broadcast(p);
+            }
         }
     }
 
@@ -247,15 +279,20 @@ public final class Trainer {
         private Map<String, Double> stageStart = new LinkedHashMap<>();
         private int nonfiniteStreak;
         private long nonfiniteTotal;
+        private final Distributed dist;
+        private final boolean writer;
 
-        Loop(Model model, DataPlan data, MetricsLog metrics, String tokenizerHash, Map<String, String> corpusHashes) {
+        Loop(Model model, DataPlan data, MetricsLog metrics, String tokenizerHash, Map<String, String> corpusHashes,
+             Distributed dist) {
+            this.dist = dist;
+            this.writer = dist == null || dist.rank() == 0;
             this.model = model;
             this.data = data;
             this.metrics = metrics;
             this.tokenizerHash = tokenizerHash;
             this.corpusHashes = corpusHashes;
-            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.evalSequences(), plan.evalBatch());
-            this.progress = showProgress ? Progress.console("train", " tok", plan.schedule().totalSteps()
+            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.evalSequences(), plan.evalBatch(), dist);
+            this.progress = showProgress && writer ? Progress.console("train", " tok", plan.schedule().totalSteps()
                     * (double) plan.globalBatch() * plan.seqLen()) : Progress.silent();
         }
 
@@ -286,10 +323,11 @@ public final class Trainer {
                         if (done % plan.evalInterval() == 0 || stageEnd) {
                             evaluate(placed, done);
                         }
-                        if (done % plan.checkpointInterval() == 0 || stageEnd || stop.requested()) {
+                        boolean stopping = stopAgreed();
+                        if (done % plan.checkpointInterval() == 0 || stageEnd || stopping) {
                             checkpoint(stage, placed, done);
                         }
-                        if (stop.requested() && !(stageEnd && stage == stages.size() - 1)) {
+                        if (stopping && !(stageEnd && stage == stages.size() - 1)) {
                             long global = (long) placed.offset() + done;
                             progress.finish("stopped at step " + global);
                             return new Outcome(false, global, null, "stopped at step " + global + " with a checkpoint; "
@@ -305,10 +343,25 @@ public final class Trainer {
                     close(closeable);
                 }
             }
-            Path finalDir = writeFinal();
+            Path finalDir = writer ? writeFinal() : run.finalDir();
+            if (dist != null) {
+                dist.barrier(); // the final folder exists before any worker reports success
+            }
             progress.finish("done: " + plan.schedule().totalSteps() + " steps");
             return new Outcome(true, plan.schedule().totalSteps(), finalDir, "training complete; the model is in "
                     + finalDir);
+        }
+
+        /** Whether any rank was asked to stop: all ranks must stop after the same step. */
+        private boolean stopAgreed() {
+            if (dist == null) {
+                return stop.requested();
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor flag = Tensors.fromFloats(new float[] {stop.requested() ? 1 : 0}, 1);
+                dist.allReduceSum(flag);
+                return Tensors.toFloats(flag)[0] > 0;
+            }
         }
 
         /** A new stage resets AdamW's state unless told not to (the paper's default); a resumed one reloads it. */
@@ -321,6 +374,9 @@ public final class Trainer {
                 TrainStep.Settings settings = new TrainStep.Settings(plan.beta1(), plan.beta2(), plan.eps(),
                         plan.weightDecay(), plan.clip());
                 step = new TrainStep(model, 0, settings);
+                if (dist != null) {
+                    step.distribute(dist);
+                }
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
                     run.newestValid(s -> { }).ifPresent(c -> step.load(c.dir().resolve("optimizer.pt")));
@@ -336,7 +392,8 @@ public final class Trainer {
             TrainStep.Result result;
             try (PointerScope scope = new PointerScope()) {
                 step.setLearningRate(lr);
-                result = step.step(microBatches(mixture.batch(n)));
+                result = step.step(microBatches(dist == null ? mixture.batch(n)
+                        : mixture.batch(n, dist.rank(), dist.worldSize())));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (result.applied()) {
@@ -371,7 +428,7 @@ public final class Trainer {
             }
             record.put("consumed_tokens", consumed);
             record.put("replayed_tokens", replayed);
-            metrics.write(record);
+            log(record);
             progress.detail(String.format(Locale.ROOT, "stage %s step %d/%d loss %.4f lr %.2e",
                     placed.stage().name(), n + 1, placed.stage().steps(), result.loss(), lr));
             progress.advanceTo(tokens);
@@ -380,7 +437,7 @@ public final class Trainer {
         private List<Tensor> microBatches(Batch batch) {
             List<Tensor> micro = new ArrayList<>();
             long[] all = batch.tokensAsLongs();
-            int rows = plan.microBatch();
+            int rows = Math.min(plan.microBatch(), batch.rows());
             for (int first = 0; first < batch.rows(); first += rows) {
                 long[] part = java.util.Arrays.copyOfRange(all, first * batch.columns(), (first + rows) * batch.columns());
                 micro.add(Tensors.fromLongs(part, rows, batch.columns()));
@@ -412,7 +469,7 @@ public final class Trainer {
             if (!taskScores.isEmpty()) {
                 record.put("tasks", taskScores);
             }
-            metrics.write(record);
+            log(record);
             return losses;
         }
 
@@ -425,7 +482,16 @@ public final class Trainer {
             return List.copyOf(names);
         }
 
+        private void log(Map<String, Object> record) {
+            if (writer) {
+                metrics.write(record);
+            }
+        }
+
         private void checkpoint(int stage, RunSchedule.Placed placed, long stageStep) {
+            if (!writer) {
+                return;
+            }
             long global = (long) placed.offset() + stageStep;
             Ledger ledger = data.stages().get(stage).ledgerAfter(stageStep);
             CheckpointState state = new CheckpointState(global, stage, stageStep, metrics.bytes(), nonfiniteStreak,

@@ -27,8 +27,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The trainer end to end on tiny corpora: stages, metrics, checkpoints, kill -9 and SIGTERM, refusals. */
 class TrainerTest {
 
-    @TempDir
-    static Path corpora;
+    static Path corpora = temporaryFolder();
+
+    private static Path temporaryFolder() {
+        try {
+            Path folder = Files.createTempDirectory("perennial-trainer-test");
+            folder.toFile().deleteOnExit();
+            return folder;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @TempDir
     Path dir;
@@ -37,6 +46,9 @@ class TrainerTest {
 
     @BeforeAll
     static void prepareCorpora() throws IOException {
+        if (Files.isRegularFile(corpora.resolve("de/metadata.json"))) {
+            return;
+        }
         for (String name : List.of("en", "de")) {
             SplittableRandom random = new SplittableRandom(name.hashCode());
             String[] words = name.equals("en") ? "the of and to in a is that for it as was with be by on".split(" ")
