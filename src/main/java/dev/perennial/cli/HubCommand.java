@@ -37,6 +37,12 @@ public final class HubCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {ORG/NAME, REVISION} from what the user wrote, or an error saying how to write it. */
+    static String[] repository(String model) {
+        return HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
+                + ": write ORG/NAME or ORG/NAME@REVISION"));
+    }
+
     static String license(JsonNode model) {
         for (JsonNode tag : model.path("tags")) {
             if (tag.asText().startsWith("license:")) {
@@ -122,8 +128,7 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            String[] repo = HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
-                    + ": write ORG/NAME or ORG/NAME@REVISION"));
+            String[] repo = repository(model);
             JsonNode info = new HubClient(HubSettings.fromEnvironment()).info(repo[0], repo[1]);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s @ %s (commit %s)%n", info.path("id").asText(repo[0]), repo[1], info.path("sha").asText());
@@ -172,8 +177,7 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            String[] repo = HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
-                    + ": write ORG/NAME"));
+            String[] repo = repository(model);
             String rev = revision != null ? revision : repo[1];
             Path snapshot = new Downloader(new HubClient(HubSettings.fromEnvironment()), true).download(repo[0], rev,
                     include.isEmpty() ? Downloader.DEFAULT_INCLUDE : include);
