@@ -33,9 +33,17 @@ public final class Evaluation {
     /** Mean validation loss over the corpus's fixed held-out sequences (at most {@code maxSequences}). */
     public static double corpusLoss(Model model, Corpus corpus, String name, int seqLen, int maxSequences, int batch) {
         ValidationSet set = new ValidationSet(corpus, name, seqLen, maxSequences);
+        return lossSum(model, set, batch, 0, 1) / set.sequences();
+    }
+
+    /**
+     * The sum over sequences of their mean token loss, for the validation batches {@code first, first + stride, …}
+     * (a data-parallel rank scores every {@code stride}-th batch; one process scores them all with 0 and 1).
+     */
+    public static double lossSum(Model model, ValidationSet set, int batch, int first, int stride) {
         double total = 0;
         try (NoGradGuard guard = new NoGradGuard()) {
-            for (int b = 0; b < set.batches(batch); b++) {
+            for (int b = first; b < set.batches(batch); b += stride) {
                 try (PointerScope scope = new PointerScope()) {
                     var vb = set.batch(b, batch);
                     total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())).item_double()
@@ -43,7 +51,7 @@ public final class Evaluation {
                 }
             }
         }
-        return total / set.sequences();
+        return total;
     }
 
     public static ModelResult evaluate(String name, Model model, dev.perennial.tokenizer.Tokenizer tokenizer,

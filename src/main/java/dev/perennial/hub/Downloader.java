@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,7 +131,7 @@ public final class Downloader {
                     + " bytes; run the download again to resume it");
         }
         if (meta.lfs() && meta.etag().matches("[0-9a-f]{64}")) {
-            String sha = sha256(incomplete);
+            String sha = Hashing.sha256(incomplete);
             if (!sha.equals(meta.etag())) {
                 Files.delete(incomplete);
                 throw new UserError(repo + "/" + file + ": checksum mismatch (SHA-256 " + sha + ", the Hub says "
@@ -142,18 +141,5 @@ public final class Downloader {
         Files.move(incomplete, blob, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         progress.finish(String.format("%s: %,d bytes", file, size));
-    }
-
-    private static String sha256(Path file) {
-        MessageDigest digest = Hashing.sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Hashing.hex(digest);
     }
 }

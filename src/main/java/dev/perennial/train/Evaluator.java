@@ -1,12 +1,12 @@
 package dev.perennial.train;
 
-import dev.perennial.data.Batch;
 import dev.perennial.data.Corpus;
 import dev.perennial.data.ValidationSet;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
+import dev.perennial.eval.Evaluation;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.LinkedHashMap;
@@ -29,29 +29,19 @@ final class Evaluator {
 
     Map<String, Double> losses(Model model, List<String> corpora) {
         Map<String, Double> losses = new LinkedHashMap<>();
-        try (NoGradGuard guard = new NoGradGuard()) {
-            for (String name : corpora) {
-                ValidationSet set = sets.get(name);
-                double total = 0;
-                int rank = dist == null ? 0 : dist.rank();
-                int world = dist == null ? 1 : dist.worldSize();
-                for (int b = rank; b < set.batches(batch); b += world) {
-                    try (PointerScope scope = new PointerScope()) {
-                        Batch vb = set.batch(b, batch);
-                        total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns()))
-                                .item_double() * vb.rows();
-                    }
+        int rank = dist == null ? 0 : dist.rank();
+        int world = dist == null ? 1 : dist.worldSize();
+        for (String name : corpora) {
+            ValidationSet set = sets.get(name);
+            double total = Evaluation.lossSum(model, set, batch, rank, world);
+            if (dist != null) {
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor sum = Tensors.fromDoubles(new double[] {total}, torch.ScalarType.Double, 1);
+                    dist.allReduceSum(sum);
+                    total = sum.item_double();
                 }
-                if (dist != null) {
-                    try (PointerScope scope = new PointerScope()) {
-                        Tensor sum = Tensors.fromDoubles(new double[] {total}, org.bytedeco.pytorch.global.torch
-                                .ScalarType.Double, 1);
-                        dist.allReduceSum(sum);
-                        total = sum.item_double();
-                    }
-                }
-                losses.put(name, total / set.sequences());
             }
+            losses.put(name, total / set.sequences());
         }
         return losses;
     }

@@ -120,8 +120,7 @@ public final class Trainer {
                 if (dist != null) {
                     broadcastParameters(model, dist);
                 }
-                return new Loop(model, data, metrics, tokenizerHash, corpusHashes, dist).run(resumeFrom.map(
-                        RunDirectory.Checkpoint::state));
+                return new Loop(model, data, metrics, tokenizerHash, corpusHashes, dist).run(resumeFrom);
             }
         }
     }
@@ -296,7 +295,8 @@ public final class Trainer {
                     * (double) plan.globalBatch() * plan.seqLen()) : Progress.silent();
         }
 
-        Outcome run(Optional<CheckpointState> resumed) {
+        Outcome run(Optional<RunDirectory.Checkpoint> resumedFrom) {
+            Optional<CheckpointState> resumed = resumedFrom.map(RunDirectory.Checkpoint::state);
             int stage = resumed.map(CheckpointState::stage).orElse(0);
             long stageStep = resumed.map(CheckpointState::stageStep).orElse(0L);
             resumed.ifPresent(s -> {
@@ -312,7 +312,7 @@ public final class Trainer {
             try {
                 for (; stage < stages.size(); stage++, stageStep = 0) {
                     RunSchedule.Placed placed = stages.get(stage);
-                    openOptimizer(stage, stageStep, resumed);
+                    openOptimizer(stage, stageStep, resumedFrom);
                     if (stageStep == 0) {
                         stageStart = evaluate(placed, 0);
                     }
@@ -365,7 +365,7 @@ public final class Trainer {
         }
 
         /** A new stage resets AdamW's state unless told not to (the paper's default); a resumed one reloads it. */
-        private void openOptimizer(int stage, long stageStep, Optional<CheckpointState> resumed) {
+        private void openOptimizer(int stage, long stageStep, Optional<RunDirectory.Checkpoint> resumed) {
             boolean fresh = step == null || (stageStep == 0 && plan.resetOptimizer().get(stage));
             if (fresh) {
                 if (step != null) {
@@ -379,7 +379,7 @@ public final class Trainer {
                 }
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
-                    run.newestValid(s -> { }).ifPresent(c -> step.load(c.dir().resolve("optimizer.pt")));
+                    step.load(resumed.get().dir().resolve("optimizer.pt")); // verified when the run started
                 }
             }
         }
