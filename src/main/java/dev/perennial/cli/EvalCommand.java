@@ -1,8 +1,5 @@
 package dev.perennial.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.data.Corpus;
@@ -88,8 +85,7 @@ public final class EvalCommand implements Runnable {
             spec.commandLine().getOut().flush();
             if (out != null) {
                 String base = out.toString().replaceFirst("\\.(json|md)$", "");
-                byte[] json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                        .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(Map.of("models", results));
+                byte[] json = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(Map.of("models", results));
                 AtomicFiles.write(Path.of(base + ".json"), o -> o.write(json));
                 AtomicFiles.writeString(Path.of(base + ".md"), report.markdown());
             }

@@ -1,8 +1,5 @@
 package dev.perennial.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.config.KeyPath;
 import dev.perennial.config.MixtureRules;
@@ -110,8 +107,7 @@ public final class MixtureCommand implements Runnable {
             rows.add(row);
         }
         try {
-            return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows);
+            return dev.perennial.io.Json.OUTPUT.writeValueAsString(rows);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,8 +1,6 @@
 package dev.perennial.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Hashing;
@@ -34,9 +32,7 @@ import java.util.concurrent.Future;
  */
 public final class Prepare {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = dev.perennial.io.Json.OUTPUT;
 
     /** Characters of text per encoding task: large enough to amortise hand-offs, small enough to bound memory. */
     private static final int CHUNK_CHARS = 1 << 20;

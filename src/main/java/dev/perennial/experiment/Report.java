@@ -1,7 +1,5 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.plot.LineChart;
 
@@ -101,8 +99,7 @@ public final class Report {
             json.put("parameters", parameters);
             json.put("tokens_per_stage", spec.tokensPerStage());
             json.put("summary", summary);
-            byte[] bytes = new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            byte[] bytes = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

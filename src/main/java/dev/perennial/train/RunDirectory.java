@@ -1,8 +1,6 @@
 package dev.perennial.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Hashing;
@@ -27,9 +25,7 @@ import java.util.stream.Stream;
  */
 final class RunDirectory {
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = dev.perennial.io.Json.OUTPUT;
 
     /** A complete, verified checkpoint. */
     record Checkpoint(Path dir, CheckpointState state) {
