@@ -180,10 +180,10 @@ public final class BenchCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 for (boolean cache : new boolean[] {true, false}) {
                     dev.perennial.generate.Generator.generateIds(model, prompt,
-                            dev.perennial.generate.Sampling.greedy(4), -1, cache, t -> true); // warm-up
+                            dev.perennial.generate.Sampling.greedy(4), -1, cache, (t, l) -> true); // warm-up
                     long start = System.nanoTime();
                     int[] ids = dev.perennial.generate.Generator.generateIds(model, prompt,
-                            dev.perennial.generate.Sampling.greedy(newTokens), -1, cache, t -> true);
+                            dev.perennial.generate.Sampling.greedy(newTokens), -1, cache, (t, l) -> true);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
                                     + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),

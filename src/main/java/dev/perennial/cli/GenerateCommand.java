@@ -61,9 +61,10 @@ public final class GenerateCommand implements Runnable {
             out.print(prompt);
             out.flush();
             long start = System.nanoTime();
-            Generator.Result result = Generator.generate(loaded.model(), loaded.tokenizer(), prompt, sampling, piece -> {
+            Generator.Result result = Generator.generate(loaded.model(), loaded.tokenizer(), prompt, sampling, 0, (piece, tokens) -> {
                 out.print(piece);
                 out.flush();
+                return true;
             });
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println();

@@ -9,8 +9,9 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * Autoregressive generation. With the KV cache (the default) the prompt is run once and then each step feeds
@@ -19,18 +20,31 @@ import java.util.function.Consumer;
  */
 public final class Generator {
 
-    /** Why generation ended. */
-    public enum Finish { LENGTH, EOS, STOP }
+    /** Why generation ended: the token budget, the end-of-text token, a stop sequence, or the listener. */
+    public enum Finish { LENGTH, EOS, STOP, CANCELLED }
 
-    public record Result(String text, int[] tokens, Finish finish) {
+    /** The generated text and ids, and the prompt's length in tokens. */
+    public record Result(String text, int[] tokens, int promptTokens, Finish finish) {
+    }
+
+    /** Sees each chosen token with the raw logits it was chosen from; returns false to stop generating. */
+    @FunctionalInterface
+    public interface StepListener {
+        boolean onToken(int token, float[] logits);
+    }
+
+    /** Sees the text as it grows, in whole characters, with the tokens that completed it; false stops. */
+    @FunctionalInterface
+    public interface TextListener {
+        boolean onPiece(String text, List<TokenLogProbs.Scored> tokens);
     }
 
     private Generator() {
     }
 
-    /** Generated token ids after {@code prompt}; {@code onToken} sees each id as it is chosen. */
+    /** Generated token ids after {@code prompt}; {@code listener} sees each id as it is chosen. */
     public static int[] generateIds(Model model, int[] prompt, Sampling sampling, int eosId, boolean useCache,
-                                    java.util.function.IntPredicate onToken) {
+                                    StepListener listener) {
         if (prompt.length == 0) {
             throw new UserError("the prompt is empty; give at least one token of text");
         }
@@ -45,7 +59,7 @@ public final class Generator {
         try (NoGradGuard guard = new NoGradGuard();
              KvCache cache = useCache ? model.newCache(1, capacity) : null) {
             for (int step = 0; step < sampling.maxNewTokens(); step++) {
-                int next;
+                float[] logits;
                 try (PointerScope scope = new PointerScope()) {
                     int from = useCache ? (step == 0 ? 0 : length - 1) : 0;
                     long[] input = new long[length - from];
@@ -53,11 +67,12 @@ public final class Generator {
                         input[i - from] = tokens[i];
                     }
                     Tensor ids = Tensors.fromLongs(input, 1, input.length);
-                    Tensor logits = useCache ? model.logits(ids, cache) : model.logits(ids);
-                    next = picker.pick(Tensors.toFloats(logits.select(1, logits.size(1) - 1).select(0, 0)));
+                    Tensor all = useCache ? model.logits(ids, cache) : model.logits(ids);
+                    logits = Tensors.toFloats(all.select(1, all.size(1) - 1).select(0, 0));
                 }
+                int next = picker.pick(logits);
                 tokens[length++] = next;
-                if (!onToken.test(next) || next == eosId) {
+                if (!listener.onToken(next, logits) || next == eosId) {
                     break;
                 }
             }
@@ -66,42 +81,55 @@ public final class Generator {
     }
 
     /**
-     * Generates text after {@code prompt}; {@code onText} receives the text as it grows (whole characters only,
-     * stop sequences cut off).
+     * Generates text after {@code prompt}. {@code listener} receives the text as it grows (whole characters only,
+     * stop sequences cut off) with each token's log-probability and its {@code topLogProbs} most likely
+     * alternatives; when it returns false, generation stops with {@link Finish#CANCELLED}.
      */
     public static Result generate(Model model, Tokenizer tokenizer, String prompt, Sampling sampling,
-                                  Consumer<String> onText) {
-        int[] promptIds = tokenizer.encode(prompt);
+                                  int topLogProbs, TextListener listener) {
+        return generate(model, tokenizer, tokenizer.encode(prompt), sampling, topLogProbs, listener);
+    }
+
+    /** As {@link #generate(Model, Tokenizer, String, Sampling, int, TextListener)}, from prompt token ids. */
+    public static Result generate(Model model, Tokenizer tokenizer, int[] promptIds, Sampling sampling,
+                                  int topLogProbs, TextListener listener) {
         StringBuilder emitted = new StringBuilder();
         Finish[] finish = {Finish.LENGTH};
-        int[][] generated = {new int[0]};
-        int[] ids = generateIds(model, promptIds, sampling, tokenizer.eosId(), true, token -> {
+        List<Integer> generated = new ArrayList<>();
+        List<TokenLogProbs.Scored> pending = new ArrayList<>();
+        int[] ids = generateIds(model, promptIds, sampling, tokenizer.eosId(), true, (token, logits) -> {
             if (token == tokenizer.eosId()) {
                 finish[0] = Finish.EOS;
                 return false;
             }
-            generated[0] = Arrays.copyOf(generated[0], generated[0].length + 1);
-            generated[0][generated[0].length - 1] = token;
-            String text = tokenizer.decode(generated[0]);
+            generated.add(token);
+            pending.add(TokenLogProbs.scored(tokenizer, token, logits, topLogProbs));
+            String text = tokenizer.decode(generated.stream().mapToInt(Integer::intValue).toArray());
             int stopAt = firstStop(text, sampling);
             if (stopAt >= 0) {
                 text = text.substring(0, stopAt);
                 finish[0] = Finish.STOP;
             }
             if (!text.endsWith("\uFFFD") && text.length() > emitted.length()) {
-                onText.accept(text.substring(emitted.length()));
+                boolean more = listener.onPiece(text.substring(emitted.length()), List.copyOf(pending));
+                pending.clear();
                 emitted.setLength(0);
                 emitted.append(text);
+                if (!more) {
+                    finish[0] = Finish.CANCELLED;
+                }
             }
-            return finish[0] != Finish.STOP;
+            return finish[0] == Finish.LENGTH;
         });
-        String text = tokenizer.decode(generated[0]);
+        String text = tokenizer.decode(generated.stream().mapToInt(Integer::intValue).toArray());
         int stopAt = firstStop(text, sampling);
         String finalText = stopAt >= 0 ? text.substring(0, stopAt) : text;
-        if (finalText.length() > emitted.length()) {
-            onText.accept(finalText.substring(emitted.length())); // what was held back waiting for a whole character
+        if (finish[0] != Finish.CANCELLED && (finalText.length() > emitted.length() || !pending.isEmpty())) {
+            // what was held back waiting for a whole character
+            listener.onPiece(finalText.substring(Math.min(emitted.length(), finalText.length())), List.copyOf(pending));
         }
-        return new Result(finalText, ids, finish[0]);
+        return new Result(finish[0] == Finish.CANCELLED ? emitted.toString() : finalText, ids, promptIds.length,
+                finish[0]);
     }
 
     private static int firstStop(String text, Sampling sampling) {

@@ -31,7 +31,7 @@ class GeneratorTest {
     @Test
     void cachedGreedyGenerationEqualsTheArgmaxOfAFullForwardAtEveryStep() {
         for (Model model : new Model[] {ModelFixtures.byteNeoX(1), ModelFixtures.byteLlama(2)}) {
-            int[] generated = Generator.generateIds(model, PROMPT, Sampling.greedy(24), -1, true, t -> true);
+            int[] generated = Generator.generateIds(model, PROMPT, Sampling.greedy(24), -1, true, (t, l) -> true);
             assertThat(generated).hasSize(24);
             int[] sequence = PROMPT;
             for (int token : generated) {
@@ -39,7 +39,7 @@ class GeneratorTest {
                 sequence = Arrays.copyOf(sequence, sequence.length + 1);
                 sequence[sequence.length - 1] = token;
             }
-            assertThat(Generator.generateIds(model, PROMPT, Sampling.greedy(24), -1, false, t -> true))
+            assertThat(Generator.generateIds(model, PROMPT, Sampling.greedy(24), -1, false, (t, l) -> true))
                     .isEqualTo(generated);
             model.close();
         }
@@ -49,14 +49,15 @@ class GeneratorTest {
     void samplingIsFixedBySeedAndTopKOfOneIsGreedy() {
         try (Model model = ModelFixtures.byteLlama(3)) {
             Sampling hot = new Sampling(20, 1.5, 0, 0.95, List.of(), 42);
-            int[] a = Generator.generateIds(model, PROMPT, hot, -1, true, t -> true);
-            int[] b = Generator.generateIds(model, PROMPT, hot, -1, true, t -> true);
+            int[] a = Generator.generateIds(model, PROMPT, hot, -1, true, (t, l) -> true);
+            int[] b = Generator.generateIds(model, PROMPT, hot, -1, true, (t, l) -> true);
             int[] c = Generator.generateIds(model, PROMPT, new Sampling(20, 1.5, 0, 0.95, List.of(), 43), -1, true,
-                    t -> true);
+                    (t, l) -> true);
             assertThat(a).isEqualTo(b).isNotEqualTo(c);
             int[] topOne = Generator.generateIds(model, PROMPT, new Sampling(20, 1.5, 1, 1, List.of(), 7), -1, true,
-                    t -> true);
-            assertThat(topOne).isEqualTo(Generator.generateIds(model, PROMPT, Sampling.greedy(20), -1, true, t -> true));
+                    (t, l) -> true);
+            assertThat(topOne)
+                    .isEqualTo(Generator.generateIds(model, PROMPT, Sampling.greedy(20), -1, true, (t, l) -> true));
         }
     }
 
@@ -65,14 +66,57 @@ class GeneratorTest {
         ByteTokenizer bytes = new ByteTokenizer();
         try (Model model = ModelFixtures.byteLlama(4)) {
             List<String> pieces = new ArrayList<>();
-            Generator.Result full = Generator.generate(model, bytes, "Hello, ", Sampling.greedy(30), pieces::add);
+            Generator.Result full = Generator.generate(model, bytes, "Hello, ", Sampling.greedy(30), 0,
+                    (text, tokens) -> pieces.add(text));
             assertThat(String.join("", pieces)).isEqualTo(full.text());
             assertThat(full.finish()).isEqualTo(Generator.Finish.LENGTH);
             String stop = full.text().substring(5, 7);
             Generator.Result stopped = Generator.generate(model, bytes, "Hello, ",
-                    new Sampling(30, 0, 0, 1, List.of(stop), 0), s -> { });
+                    new Sampling(30, 0, 0, 1, List.of(stop), 0), 0, (text, tokens) -> true);
             assertThat(stopped.finish()).isEqualTo(Generator.Finish.STOP);
             assertThat(stopped.text()).isEqualTo(full.text().substring(0, full.text().indexOf(stop)));
+        }
+    }
+
+    @Test
+    void generatedLogProbsAgreeWithScoringTheTextInOnePass() {
+        ByteTokenizer bytes = new ByteTokenizer();
+        try (Model model = ModelFixtures.byteLlama(5)) {
+            List<TokenLogProbs.Scored> seen = new ArrayList<>();
+            Generator.Result result = Generator.generate(model, bytes, "Hello, ", Sampling.greedy(12), 3,
+                    (text, tokens) -> {
+                        seen.addAll(tokens);
+                        return true;
+                    });
+            assertThat(seen).hasSize(12);
+            for (TokenLogProbs.Scored token : seen) {
+                assertThat(token.logProb()).isNegative();
+                assertThat(token.top()).hasSize(3);
+                assertThat(token.top().getFirst().id()).isEqualTo(token.id()); // greedy picks the most likely
+                assertThat(token.top().get(1).logProb()).isLessThanOrEqualTo(token.top().getFirst().logProb());
+            }
+            // nothing comes before the first byte: it is unscored
+            List<TokenLogProbs.Scored> scored = TokenLogProbs.ofText(model, bytes, "Hello, " + result.text(), 0);
+            assertThat(scored).hasSize(7 + 12);
+            assertThat(scored.getFirst().logProb()).isNaN();
+            for (int i = 0; i < 12; i++) {
+                assertThat(scored.get(7 + i).id()).isEqualTo(seen.get(i).id());
+                assertThat(scored.get(7 + i).logProb()).isCloseTo(seen.get(i).logProb(),
+                        org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void aListenerThatSaysNoCancelsGeneration() {
+        try (Model model = ModelFixtures.byteLlama(4)) { // generates 30 tokens without end-of-text
+            int[] calls = {0};
+            Generator.Result result = Generator.generate(model, new ByteTokenizer(), "Hello, ", Sampling.greedy(30), 0,
+                    (text, tokens) -> ++calls[0] < 3);
+            assertThat(result.finish()).isEqualTo(Generator.Finish.CANCELLED);
+            assertThat(calls[0]).isEqualTo(3);
+            assertThat(result.tokens().length).isLessThan(30);
+            assertThat(result.promptTokens()).isEqualTo(7);
         }
     }
 }
