@@ -1,0 +1,199 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.generate.Generator;
+import dev.perennial.generate.TokenLogProbs;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * OpenAI's completion endpoints over Perennial's generator: POST /v1/completions and /v1/chat/completions, whole
+ * or streamed as server-sent events ("data: {chunk}" … "data: [DONE]"), with optional log-probabilities in each
+ * endpoint's own shape. A streamed generation stops as soon as its client is gone.
+ */
+final class Completions {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Catalog catalog;
+    private final ModelPool pool;
+    private final GenerationGate gate;
+
+    Completions(Catalog catalog, ModelPool pool, GenerationGate gate) {
+        this.catalog = catalog;
+        this.pool = pool;
+        this.gate = gate;
+    }
+
+    void handle(Context ctx, CompletionRequest request) {
+        Catalog.Entry model = catalog.find(Catalog.Kind.MODEL, request.model()).orElseThrow(() -> new ApiError(404,
+                "invalid_request_error", "model", "the model '" + request.model() + "' does not exist here; list "
+                + "the models with GET /v1/models"));
+        String id = (request.chat() ? "chatcmpl-" : "cmpl-")
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        long created = System.currentTimeMillis() / 1000;
+        try (GenerationGate.Permit permit = gate.enter(); ModelPool.Lease lease = pool.lease(model.dir())) {
+            ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
+                    : new ChatTemplate.Rendered(request.prompt(), List.of());
+            var sampling = request.sampling(rendered.stops());
+            int[] prompt = promptIds(lease.loaded(), rendered.prompt(), request.maxTokens());
+            int top = Math.max(0, request.logprobs());
+            Response response = new Response(request, id, created);
+            Generator.Result result;
+            if (request.stream()) {
+                SseStream sse = new SseStream(ctx);
+                if (request.chat()) {
+                    sse.send(null, response.chunk(null, null, null, true).toString());
+                }
+                result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt, sampling,
+                        top, (text, tokens) -> sse.send(null, response.chunk(text, tokens, null, false)
+                                .toString()));
+                if (result.finish() != Generator.Finish.CANCELLED) {
+                    ObjectNode last = response.chunk(request.chat() ? null : "", List.of(), finishReason(result),
+                            false);
+                    last.set("usage", usage(result));
+                    sse.send(null, last.toString());
+                    sse.send(null, "[DONE]");
+                }
+            } else {
+                List<TokenLogProbs.Scored> scored = new ArrayList<>();
+                result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt, sampling,
+                        top, (text, tokens) -> {
+                            scored.addAll(tokens);
+                            return true;
+                        });
+                ctx.status(200).contentType("application/json").result(response.whole(result, scored).toString());
+            }
+            gate.finished(result.finish() == Generator.Finish.CANCELLED);
+        }
+    }
+
+    /** The prompt's ids, refused before any response starts when they cannot be generated from. */
+    private static int[] promptIds(dev.perennial.checkpoint.ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+        int[] ids = loaded.tokenizer().encode(prompt);
+        int positions = loaded.model().config().maxPositions();
+        if (ids.length == 0) {
+            throw ApiError.badRequest("prompt", "the prompt is empty; give at least one token of text");
+        }
+        if (ids.length + maxTokens > positions) {
+            throw ApiError.badRequest("max_tokens", "the prompt (" + ids.length + " tokens) plus max_tokens ("
+                    + maxTokens + ") exceed the model's " + positions + " positions");
+        }
+        return ids;
+    }
+
+    private static String finishReason(Generator.Result result) {
+        return result.finish() == Generator.Finish.LENGTH ? "length" : "stop";
+    }
+
+    private static ObjectNode usage(Generator.Result result) {
+        int completion = result.tokens().length;
+        ObjectNode usage = JSON.createObjectNode();
+        usage.put("prompt_tokens", result.promptTokens());
+        usage.put("completion_tokens", completion);
+        usage.put("total_tokens", result.promptTokens() + completion);
+        return usage;
+    }
+
+    /** Builds the JSON of one request's answer, whole or in chunks. */
+    private record Response(CompletionRequest request, String id, long created) {
+
+        ObjectNode whole(Generator.Result result, List<TokenLogProbs.Scored> scored) {
+            ObjectNode out = head(request.chat() ? "chat.completion" : "text_completion");
+            ObjectNode choice = out.putArray("choices").addObject();
+            choice.put("index", 0);
+            if (request.chat()) {
+                ObjectNode message = choice.putObject("message");
+                message.put("role", "assistant");
+                message.put("content", result.text());
+            } else {
+                choice.put("text", result.text());
+            }
+            choice.set("logprobs", logprobs(scored, 0));
+            choice.put("finish_reason", finishReason(result));
+            out.set("usage", usage(result));
+            return out;
+        }
+
+        /** A streamed chunk: new text (or the role, first, for chat), its tokens, and the finish reason last. */
+        ObjectNode chunk(String text, List<TokenLogProbs.Scored> tokens, String finish, boolean role) {
+            ObjectNode out = head(request.chat() ? "chat.completion.chunk" : "text_completion");
+            ObjectNode choice = out.putArray("choices").addObject();
+            choice.put("index", 0);
+            if (request.chat()) {
+                ObjectNode delta = choice.putObject("delta");
+                if (role) {
+                    delta.put("role", "assistant");
+                    delta.put("content", "");
+                } else if (text != null) {
+                    delta.put("content", text);
+                }
+            } else {
+                choice.put("text", text);
+            }
+            choice.set("logprobs", tokens == null ? null : logprobs(tokens, 0));
+            choice.put("finish_reason", finish);
+            return out;
+        }
+
+        private ObjectNode head(String object) {
+            ObjectNode out = JSON.createObjectNode();
+            out.put("id", id);
+            out.put("object", object);
+            out.put("created", created);
+            out.put("model", request.model());
+            return out;
+        }
+
+        /** null without logprobs; chat: {content: [...]}; completions: parallel lists with text offsets. */
+        private ObjectNode logprobs(List<TokenLogProbs.Scored> tokens, int offset) {
+            if (request.logprobs() < 0) {
+                return null;
+            }
+            ObjectNode out = JSON.createObjectNode();
+            if (request.chat()) {
+                ArrayNode content = out.putArray("content");
+                for (TokenLogProbs.Scored t : tokens) {
+                    ObjectNode entry = content.addObject();
+                    entry.put("token", t.text());
+                    entry.put("logprob", t.logProb());
+                    entry.set("bytes", bytes(t.text()));
+                    ArrayNode top = entry.putArray("top_logprobs");
+                    for (TokenLogProbs.Alternative a : t.top()) {
+                        top.addObject().put("token", a.text()).put("logprob", a.logProb()).set("bytes", bytes(a.text()));
+                    }
+                }
+                return out;
+            }
+            ArrayNode texts = out.putArray("tokens");
+            ArrayNode values = out.putArray("token_logprobs");
+            ArrayNode tops = out.putArray("top_logprobs");
+            ArrayNode offsets = out.putArray("text_offset");
+            int at = offset;
+            for (TokenLogProbs.Scored t : tokens) {
+                texts.add(t.text());
+                values.add(t.logProb());
+                ObjectNode top = tops.addObject();
+                t.top().forEach(a -> top.put(a.text(), a.logProb()));
+                offsets.add(at);
+                at += t.text().length();
+            }
+            return out;
+        }
+
+        private static ArrayNode bytes(String text) {
+            ArrayNode out = JSON.createArrayNode();
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                out.add(b & 0xff);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.perennial.serve;
+
+import dev.perennial.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code perennial serve} serves and how much it accepts: the folders scanned for runs, experiments and
+ * models, the address, the optional API key, and the limits that keep one client from taking the machine.
+ */
+public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
+                           Limits limits) {
+
+    /**
+     * Bounds on requests: body size in bytes, new tokens per request, generations running at once, generations
+     * waiting for a slot (beyond both a request is refused with 429), and models kept loaded.
+     */
+    public record Limits(long maxRequestBytes, int maxTokens, int maxConcurrent, int maxQueued, int maxLoadedModels) {
+
+        public static Limits defaults() {
+            return new Limits(1 << 20, 1024, 4, 32, 4);
+        }
+    }
+
+    public ServeOptions {
+        runRoots = List.copyOf(runRoots);
+        modelRoots = List.copyOf(modelRoots);
+        for (Path root : concat(runRoots, modelRoots)) {
+            if (!Files.isDirectory(root)) {
+                throw new UserError(root + ": no such folder to serve; give an existing folder of runs or models");
+            }
+        }
+        if (port < 0 || port > 65535) {
+            throw new UserError("--port " + port + " is not a port number (0 to 65535; 0 picks a free one)");
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new UserError("--api-key is empty; give a key, or leave the option out to serve without one");
+        }
+        if (limits.maxRequestBytes() < 1024 || limits.maxTokens() < 1 || limits.maxConcurrent() < 1
+                || limits.maxQueued() < 0 || limits.maxLoadedModels() < 1) {
+            throw new UserError("limits must be positive: --max-request-bytes at least 1024, --max-tokens, "
+                    + "--max-concurrent and --max-loaded-models at least 1, --max-queued 0 or more");
+        }
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
+ * the HTTP API (OpenAI-compatible /v1, Perennial's /api). With an API key, every /v1 and /api request needs
+ * {@code Authorization: Bearer KEY}; the pages themselves are public and ask for the key. Every refusal is JSON
+ * with a 4xx status; an unexpected failure is a JSON 500, never a dropped connection.
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String WEB_ROOT = "/dev/perennial/serve/web";
+
+    private final Javalin app;
+    private final ModelPool pool;
+    private final ServeOptions options;
+
+    private WebServer(Javalin app, ModelPool pool, ServeOptions options) {
+        this.app = app;
+        this.pool = pool;
+        this.options = options;
+    }
+
+    public static WebServer start(ServeOptions options) {
+        ServeOptions.Limits limits = options.limits();
+        Catalog catalog = new Catalog(options.runRoots(), options.modelRoots());
+        ModelPool pool = new ModelPool(limits.maxLoadedModels());
+        GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
+        Completions completions = new Completions(catalog, pool, gate);
+        PerennialApi api = new PerennialApi(catalog, pool, gate);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = limits.maxRequestBytes();
+            config.jetty.host = options.host();
+            config.jetty.port = options.port();
+            config.staticFiles.add(WEB_ROOT, Location.CLASSPATH);
+            var routes = config.routes;
+            routes.before("/v1/*", ctx -> guard(ctx, options));
+            routes.before("/api/*", ctx -> guard(ctx, options));
+            routes.get("/v1/models", ctx -> models(ctx, catalog));
+            routes.post("/v1/completions", ctx -> completions.handle(ctx,
+                    CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));
+            routes.post("/v1/chat/completions", ctx -> completions.handle(ctx,
+                    CompletionRequest.chat(body(ctx, limits), limits.maxTokens())));
+            routes.get("/api/health", api::health);
+            routes.get("/api/runs", api::runs);
+            routes.get("/api/runs/<name>", api::run);
+            routes.get("/api/metrics/<name>", api::metrics);
+            routes.get("/api/events/<name>", api::events);
+            routes.get("/api/experiments", api::experiments);
+            routes.get("/api/experiments/<name>", api::experiment);
+            routes.get("/api/experiment-file", api::experimentFile);
+            routes.get("/api/models", api::models);
+            routes.get("/api/models/<name>", api::model);
+            routes.post("/api/logprobs", ctx -> api.logprobs(ctx, body(ctx, limits)));
+            routes.get("/api/hub/search", api::hubSearch);
+            routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.param(), e.getMessage()));
+            routes.exception(UserError.class, (e, ctx) -> error(ctx, 400, "invalid_request_error", null,
+                    e.getMessage()));
+            routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    "invalid_request_error", null, e.getMessage()));
+            routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "server_error", null,
+                    "internal error: " + e));
+        });
+        app.start();
+        return new WebServer(app, pool, options);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return "http://" + host + ":" + port() + "/";
+    }
+
+    /** Checks the key (in constant time) and the declared body size before any handler reads anything. */
+    private static void guard(Context ctx, ServeOptions options) {
+        if (options.apiKey() != null && !ctx.method().name().equals("OPTIONS")) {
+            String header = ctx.header("Authorization");
+            byte[] expected = ("Bearer " + options.apiKey()).getBytes(StandardCharsets.UTF_8);
+            byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(expected, given)) {
+                throw ApiError.unauthorized();
+            }
+        }
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > options.limits().maxRequestBytes()) {
+            throw ApiError.tooLarge(options.limits().maxRequestBytes());
+        }
+    }
+
+    /** The body as JSON, read up to the size limit (bodies without a declared length are counted as read). */
+    private static JsonNode body(Context ctx, ServeOptions.Limits limits) {
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes(Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, limits.maxRequestBytes() + 1)));
+        } catch (IOException e) {
+            throw ApiError.badRequest(null, "could not read the request body: " + e.getMessage());
+        }
+        if (bytes.length > limits.maxRequestBytes()) {
+            throw ApiError.tooLarge(limits.maxRequestBytes());
+        }
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw ApiError.badRequest(null, "the request body is not valid JSON: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+    }
+
+    private static void models(Context ctx, Catalog catalog) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (Catalog.Entry model : catalog.all(Catalog.Kind.MODEL)) {
+            long created = model.dir().toFile().lastModified() / 1000;
+            data.addObject().put("id", model.name()).put("object", "model").put("created", created)
+                    .put("owned_by", "perennial");
+        }
+        PerennialApi.json(ctx, out);
+    }
+
+    private static void error(Context ctx, int status, String type, String param, String message) {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", status);
+        if (ctx.res().isCommitted()) {
+            return; // a stream had started: nothing more can be said on it
+        }
+        ctx.status(status);
+        PerennialApi.json(ctx, out);
+    }
+
+    /** Blocks until the server stops (Ctrl-C). */
+    public void awaitShutdown() throws InterruptedException {
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        pool.close();
+    }
+}

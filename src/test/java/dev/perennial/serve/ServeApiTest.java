@@ -1,0 +1,321 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.generate.Generator;
+import dev.perennial.generate.Sampling;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTP API over real HTTP against a real tiny run: OpenAI endpoints, Perennial's JSON, refusals. */
+class ServeApiTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final String MODEL = "demo/final";
+    static WebServer server;
+
+    @BeforeAll
+    static void start() {
+        server = WebServer.start(ServeFixture.options(null, ServeOptions.Limits.defaults()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(WebServer on, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(on.url() + path.substring(1))).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(WebServer on, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(on.url() + path.substring(1)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    /** The data lines of a server-sent-events body, without the "data: " prefix. */
+    static List<String> events(String body) {
+        return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+    }
+
+    @Test
+    void listsTheModelsFoundInTheServedFolders() throws Exception {
+        JsonNode models = json(get(server, "/v1/models"));
+        assertThat(models.path("object").asText()).isEqualTo("list");
+        List<String> ids = new ArrayList<>();
+        models.path("data").forEach(m -> ids.add(m.path("id").asText()));
+        assertThat(ids).contains(MODEL, "chat", "demo/checkpoints/step-00000040");
+    }
+
+    @Test
+    void aCompletionIsTheGeneratorsTextAndStreamingGivesTheSameText() throws Exception {
+        String expected;
+        try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"),
+                torch.ScalarType.Float)) {
+            expected = Generator.generate(loaded.model(), loaded.tokenizer(), "the of",
+                    new Sampling(20, 1, 0, 1, List.of(), 3), 0,
+                    (text, tokens) -> true).text();
+        }
+        String body = "{\"model\": \"" + MODEL + "\", \"prompt\": \"the of\", \"max_tokens\": 20, \"temperature\": 1"
+                + ", \"seed\": 3, \"logprobs\": 2}";
+        JsonNode whole = json(post(server, "/v1/completions", body));
+        JsonNode choice = whole.path("choices").get(0);
+        assertThat(choice.path("text").asText()).isEqualTo(expected).isNotBlank();
+        assertThat(choice.path("finish_reason").asText()).isIn("length", "stop");
+        assertThat(whole.path("usage").path("prompt_tokens").asInt()).isEqualTo(6);
+        JsonNode logprobs = choice.path("logprobs");
+        assertThat(logprobs.path("tokens")).hasSize(whole.path("usage").path("completion_tokens").asInt());
+        StringBuilder joined = new StringBuilder();
+        logprobs.path("tokens").forEach(t -> joined.append(t.asText()));
+        assertThat(joined.toString()).isEqualTo(expected);
+        logprobs.path("token_logprobs").forEach(v -> assertThat(v.asDouble()).isNegative());
+        assertThat(logprobs.path("top_logprobs").get(0).size()).isEqualTo(2);
+
+        HttpResponse<String> streamed = post(server, "/v1/completions", body.replace("}", ", \"stream\": true}"));
+        assertThat(streamed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> data = events(streamed.body());
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        StringBuilder text = new StringBuilder();
+        for (String chunk : data.subList(0, data.size() - 1)) {
+            text.append(JSON.readTree(chunk).path("choices").get(0).path("text").asText());
+        }
+        assertThat(text.toString()).isEqualTo(expected);
+        JsonNode last = JSON.readTree(data.get(data.size() - 2));
+        assertThat(last.path("choices").get(0).path("finish_reason").asText()).isIn("length", "stop");
+        assertThat(last.path("usage").path("completion_tokens").asInt()).isPositive();
+    }
+
+    @Test
+    void aSeedFixesSamplingAndStopCutsTheText() throws Exception {
+        String body = "{\"model\": \"" + MODEL + "\", \"prompt\": \"the\", \"max_tokens\": 30, \"temperature\": 1.2,"
+                + " \"seed\": %d}";
+        String a = json(post(server, "/v1/completions", body.formatted(7))).path("choices").get(0).path("text").asText();
+        String b = json(post(server, "/v1/completions", body.formatted(7))).path("choices").get(0).path("text").asText();
+        String c = json(post(server, "/v1/completions", body.formatted(8))).path("choices").get(0).path("text").asText();
+        assertThat(a).isEqualTo(b).isNotEqualTo(c);
+        String stop = a.substring(3, 5);
+        JsonNode stopped = json(post(server, "/v1/completions", body.formatted(7).replace("}",
+                ", \"stop\": " + JSON.writeValueAsString(stop) + "}")));
+        assertThat(stopped.path("choices").get(0).path("text").asText()).isEqualTo(a.substring(0, a.indexOf(stop)));
+        assertThat(stopped.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void chatRendersTheModelsTemplateAndStreamsDeltas() throws Exception {
+        ChatTemplate template = ChatTemplate.of(ServeFixture.models().resolve("chat"));
+        assertThat(template.render(List.of(new ChatTemplate.Message("system", "Be brief."),
+                new ChatTemplate.Message("user", "Hi"))).prompt())
+                .isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                        + "<|im_start|>assistant\n");
+        String body = "{\"model\": \"chat\", \"messages\": [{\"role\": \"user\", \"content\": \"der die\"}], "
+                + "\"max_tokens\": 12, \"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 1}";
+        JsonNode whole = json(post(server, "/v1/chat/completions", body));
+        assertThat(whole.path("object").asText()).isEqualTo("chat.completion");
+        JsonNode message = whole.path("choices").get(0).path("message");
+        assertThat(message.path("role").asText()).isEqualTo("assistant");
+        // prompt tokens are the rendered template's bytes (the byte tokenizer: one token per byte)
+        assertThat(whole.path("usage").path("prompt_tokens").asInt())
+                .isEqualTo("<|im_start|>user\nder die<|im_end|>\n<|im_start|>assistant\n".length());
+        assertThat(whole.path("choices").get(0).path("logprobs").path("content").get(0).path("top_logprobs"))
+                .hasSize(1);
+
+        List<String> data = events(post(server, "/v1/chat/completions", body.replace("}", ", \"stream\": true}"))
+                .body());
+        JsonNode first = JSON.readTree(data.getFirst());
+        assertThat(first.path("object").asText()).isEqualTo("chat.completion.chunk");
+        assertThat(first.path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        StringBuilder text = new StringBuilder();
+        for (String chunk : data.subList(1, data.size() - 1)) {
+            text.append(JSON.readTree(chunk).path("choices").get(0).path("delta").path("content").asText(""));
+        }
+        assertThat(text.toString()).isEqualTo(message.path("content").asText());
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void runsMetricsAndModelsAreServedAsJson() throws Exception {
+        JsonNode runs = json(get(server, "/api/runs"));
+        JsonNode demo = null;
+        for (JsonNode run : runs) {
+            if (run.path("name").asText().equals("demo")) {
+                demo = run;
+            }
+        }
+        assertThat(demo).isNotNull();
+        assertThat(demo.path("status").asText()).isEqualTo("finished");
+        assertThat(demo.path("last_step").path("step").asInt()).isEqualTo(40);
+        assertThat(demo.path("stages")).hasSize(2);
+
+        JsonNode all = json(get(server, "/api/metrics/demo"));
+        JsonNode later = json(get(server, "/api/metrics/demo?since=30"));
+        assertThat(all.path("records").size()).isGreaterThan(later.path("records").size());
+        later.path("records").forEach(r -> assertThat(r.path("step").asInt()).isGreaterThan(30));
+        assertThat(later.path("records").findValues("type").stream().map(JsonNode::asText))
+                .contains("step", "eval");
+        assertThat(later.path("next_since").asInt()).isEqualTo(40);
+
+        JsonNode model = json(get(server, "/api/models/demo/final"));
+        assertThat(model.path("architecture").asText()).isEqualTo("llama");
+        assertThat(model.path("kind").asText()).isEqualTo("final model");
+        assertThat(model.path("lineage").path("stages")).hasSize(2);
+        assertThat(model.path("memory").path("train_fp32").asLong()).isEqualTo(16 * model.path("parameters").asLong());
+        long byHand = 257 * 32 * 2 + 32 + 2 * (32 * 32 + 2 * 32 * 16 + 32 * 32 + 3 * 32 * 64 + 2 * 32);
+        assertThat(model.path("parameters").asLong()).isIn(byHand, byHand - 257 * 32); // untied or tied embeddings
+
+        JsonNode scored = json(post(server, "/api/logprobs", "{\"model\": \"" + MODEL + "\", \"text\": \"der die\"}"));
+        assertThat(scored.path("tokens")).hasSize(7);
+        assertThat(scored.path("tokens").get(0).path("logprob").isNull()).isTrue();
+        assertThat(scored.path("tokens").get(1).path("logprob").asDouble()).isNegative();
+    }
+
+    @Test
+    void liveEventsSendTheRecordsAndEndForAFinishedRun() throws Exception {
+        HttpResponse<String> response = get(server, "/api/events/demo?since=35");
+        List<String> lines = response.body().lines().toList();
+        assertThat(lines).contains("event: metrics", "event: end");
+        JsonNode records = JSON.readTree(events(response.body()).getFirst()).path("records");
+        assertThat(records.size()).isPositive();
+        records.forEach(r -> assertThat(r.path("step").asInt()).isGreaterThan(35));
+    }
+
+    @Test
+    void refusalsAreJsonWithTheRightStatus() throws Exception {
+        HttpResponse<String> unknown = post(server, "/v1/completions", "{\"model\": \"nope\", \"prompt\": \"x\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("error").path("param").asText()).isEqualTo("model");
+
+        HttpResponse<String> hot = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": \"x\","
+                + " \"temperature\": 7}");
+        assertThat(hot.statusCode()).isEqualTo(400);
+        assertThat(json(hot).path("error").path("param").asText()).isEqualTo("temperature");
+
+        HttpResponse<String> tooMany = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                + "\"prompt\": \"x\", \"max_tokens\": 5000}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).path("error").path("message").asText()).contains("--max-tokens");
+
+        HttpResponse<String> tooLong = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                + "\"prompt\": \"" + "a".repeat(250) + "\", \"max_tokens\": 10}");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(json(tooLong).path("error").path("message").asText()).contains("256 positions");
+
+        HttpResponse<String> notJson = post(server, "/v1/chat/completions", "{\"model\": ");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson).path("error").path("message").asText()).contains("not valid JSON");
+
+        String huge = "{\"model\": \"" + MODEL + "\", \"prompt\": \"" + "x".repeat(2 << 20) + "\"}";
+        assertThat(post(server, "/v1/completions", huge).statusCode()).isEqualTo(413);
+
+        assertThat(get(server, "/api/runs/..%2F..%2Fetc").statusCode()).isIn(400, 404);
+        assertThat(get(server, "/api/runs/../../etc/passwd").statusCode()).isIn(400, 404);
+        HttpResponse<String> traversal = get(server, "/api/experiment-file?name=demo&file=../../etc/passwd");
+        assertThat(traversal.statusCode()).isEqualTo(404);
+        assertThat(traversal.body()).doesNotContain("root:");
+        assertThat(get(server, "/api/nothing-here").statusCode()).isEqualTo(404);
+        assertThat(json(get(server, "/api/nothing-here")).path("error").path("message").asText())
+                .contains("/api/nothing-here not found");
+    }
+
+    @Test
+    void anApiKeyIsRequiredWhenConfigured() throws Exception {
+        try (WebServer locked = WebServer.start(ServeFixture.options("s3cret", ServeOptions.Limits.defaults()))) {
+            assertThat(get(locked, "/v1/models").statusCode()).isEqualTo(401);
+            assertThat(get(locked, "/v1/models", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+            assertThat(get(locked, "/v1/models", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+            assertThat(get(locked, "/index.html").statusCode()).isEqualTo(200); // the page asks for the key
+        }
+    }
+
+    @Test
+    void excessGenerationsGet429AndADisconnectedClientStopsItsGeneration() throws Exception {
+        ServeOptions.Limits one = new ServeOptions.Limits(1 << 20, 1024, 1, 0, 2);
+        try (WebServer small = WebServer.start(ServeFixture.options(null, one))) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(small.url() + "v1/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"" + MODEL + "\", \"prompt\": \"the\", \"max_tokens\": 250, "
+                                    + "\"temperature\": 1, \"seed\": 1, \"stream\": true}")).build();
+            HttpResponse<InputStream> streaming = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader reader = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8));
+            assertThat(reader.readLine()).startsWith("data: "); // generating now, holding the only slot
+            HttpResponse<String> refused = post(small, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                    + "\"prompt\": \"x\", \"max_tokens\": 2}");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(json(refused).path("error").path("type").asText()).isEqualTo("rate_limit_error");
+            streaming.body().close(); // the client goes away mid-stream
+            JsonNode health = null;
+            for (int i = 0; i < 100; i++) {
+                health = json(get(small, "/api/health"));
+                if (health.path("generations").path("running").asInt() == 0) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(health.path("generations").path("running").asInt()).isZero();
+            assertThat(health.path("generations").path("cancelled").asInt()).isEqualTo(1);
+            assertThat(post(small, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": \"x\", "
+                    + "\"max_tokens\": 2}").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** A bounded load test: 200 completions, 8 at a time, no errors; latencies are printed, not asserted. */
+    @Test
+    void twoHundredRequestsEightAtATimeAllSucceed() throws Exception {
+        int total = 200;
+        int parallel = 8;
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(parallel);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            inFlight.acquire();
+            long sent = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "v1/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"" + MODEL + "\", \"prompt\": \"the of and " + i + "\", \"max_tokens\": 16,"
+                                    + " \"temperature\": 0.8, \"seed\": " + i + "}")).build();
+            all.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+                latencies.add(System.nanoTime() - sent);
+                statuses.add(r.statusCode());
+            }).whenComplete((v, e) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(statuses).hasSize(total).containsOnly(200);
+        List<Long> sorted = latencies.stream().sorted().toList();
+        System.out.printf(java.util.Locale.ROOT, "load test: %d requests, %d at a time, 16 tokens each: p50 %.1f ms, "
+                        + "p99 %.1f ms, %.1f requests/s%n", total, parallel, sorted.get(total / 2) / 1e6,
+                sorted.get((int) Math.ceil(total * 0.99) - 1) / 1e6, total / seconds);
+    }
+}

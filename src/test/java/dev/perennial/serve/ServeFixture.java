@@ -1,0 +1,117 @@
+package dev.perennial.serve;
+
+import dev.perennial.cli.Main;
+import dev.perennial.data.Prepare;
+import dev.perennial.data.PrepareOptions;
+import dev.perennial.data.TextUnit;
+import dev.perennial.tokenizer.ByteTokenizer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A real tiny run, made once per test JVM with the real CLI: two byte-level corpora prepared, a 2-stage llama
+ * run trained (metrics.jsonl, checkpoints, final/ with lineage.json), and a copy of the final model with a
+ * ChatML chat template in its tokenizer_config.json.
+ */
+final class ServeFixture {
+
+    static final String CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
+            + "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private static Path root;
+
+    private ServeFixture() {
+    }
+
+    /** The folder holding runs/demo (the run) and models/chat (the final model with a chat template). */
+    static synchronized Path root() {
+        if (root == null) {
+            try {
+                root = make();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return root;
+    }
+
+    static Path runs() {
+        return root().resolve("runs");
+    }
+
+    static Path models() {
+        return root().resolve("models");
+    }
+
+    private static Path make() throws IOException {
+        Path dir = Files.createTempDirectory("perennial-serve-test");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.perennial.io.AtomicFiles.deleteTree(dir)));
+        for (String name : List.of("en", "de")) {
+            SplittableRandom random = new SplittableRandom(name.hashCode());
+            String[] words = name.equals("en") ? "the of and to in a is that for it as was with be by on".split(" ")
+                    : "der die und in den von zu das mit sich des auf für ist im dem".split(" ");
+            StringBuilder text = new StringBuilder();
+            for (int d = 0; d < 200; d++) {
+                for (int w = 0; w < 20 + random.nextInt(40); w++) {
+                    text.append(words[random.nextInt(words.length)]).append(' ');
+                }
+                text.append(".\n\n");
+            }
+            Path file = dir.resolve(name + ".txt");
+            Files.writeString(file, text);
+            new Prepare(new PrepareOptions(List.of(file.toString()), dir.resolve("corpora").resolve(name), "text",
+                    TextUnit.PARAGRAPH, 0.05, false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2),
+                    new ByteTokenizer(), false).run();
+        }
+        Path config = dir.resolve("run.yaml");
+        Files.writeString(config, """
+                seed: 5
+                seq_len: 32
+                global_batch: 8
+                tokenizer: byte
+                corpora: {en: %s, de: %s}
+                model:
+                  config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 2,
+                           num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
+                           max_position_embeddings: 256}
+                eval: {interval: 5, sequences: 8}
+                checkpoint: {interval: 20, keep: 2}
+                out: %s
+                stages:
+                  - {name: en, steps: 20, data: [{corpus: en}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                  - {name: de, steps: 20, data: [{corpus: de}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """.formatted(dir.resolve("corpora/en"), dir.resolve("corpora/de"), dir.resolve("runs/demo")));
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"train", config.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        if (code != 0) {
+            throw new IllegalStateException("the fixture run failed: " + err);
+        }
+        Path chat = dir.resolve("models/chat");
+        Files.createDirectories(chat);
+        try (var files = Files.list(dir.resolve("runs/demo/final"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, chat.resolve(file.getFileName()));
+            }
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tokenizerConfig = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                chat.resolve("tokenizer_config.json").toFile());
+        tokenizerConfig.put("chat_template", CHATML);
+        json.writeValue(chat.resolve("tokenizer_config.json").toFile(), tokenizerConfig);
+        return dir;
+    }
+
+    static ServeOptions options(String apiKey, ServeOptions.Limits limits) {
+        return new ServeOptions(List.of(runs()), List.of(models()), "127.0.0.1", 0, apiKey, limits);
+    }
+}
