@@ -84,6 +84,7 @@ final class Catalog {
                 }
             });
         }
+        found.sort(java.util.Comparator.comparing(Entry::kind).thenComparing(Entry::name));
         return List.copyOf(found);
     }
 

@@ -79,7 +79,16 @@ public final class WebServer implements AutoCloseable {
             routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "server_error", null,
                     "internal error: " + e));
         });
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            pool.close();
+            if (e.getCause() instanceof java.net.BindException || e instanceof io.javalin.util.JavalinBindException) {
+                throw new UserError(options.host() + ":" + options.port() + " is not free to listen on ("
+                        + e.getMessage() + "); choose another --port, or stop what is using it", e);
+            }
+            throw e;
+        }
         return new WebServer(app, pool, options);
     }
 

@@ -200,6 +200,22 @@ class ServeApiTest {
     }
 
     @Test
+    void experimentsAndTheirReportFilesAreServed() throws Exception {
+        JsonNode experiment = json(get(server, "/api/experiments/tiny-experiment"));
+        assertThat(experiment.path("verdict").asText()).contains("union re-training");
+        assertThat(experiment.path("results").path("summary").path("rows").size()).isGreaterThanOrEqualTo(3);
+        List<String> runs = new ArrayList<>();
+        experiment.path("runs").forEach(r -> runs.add(r.asText()));
+        assertThat(runs).allMatch(r -> r.startsWith("tiny-experiment/runs/")).hasSizeGreaterThanOrEqualTo(3);
+        HttpResponse<byte[]> plot = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()
+                + "api/experiment-file?name=tiny-experiment&file=lr.png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plot.statusCode()).isEqualTo(200);
+        assertThat(plot.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/png");
+        assertThat(java.util.Arrays.copyOf(plot.body(), 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    }
+
+    @Test
     void liveEventsSendTheRecordsAndEndForAFinishedRun() throws Exception {
         HttpResponse<String> response = get(server, "/api/events/demo?since=35");
         List<String> lines = response.body().lines().toList();

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
 
 /**
  * A real tiny run, made once per test JVM with the real CLI: two byte-level corpora prepared, a 2-stage llama
- * run trained (metrics.jsonl, checkpoints, final/ with lineage.json), and a copy of the final model with a
+ * run trained (metrics.jsonl, checkpoints, final/ with lineage.json), a tiny experiment (its runs, results.json
+ * and report) made by the experiment command, and a copy of the final model with a
  * ChatML chat template in its tokenizer_config.json.
  */
 final class ServeFixture {
@@ -95,6 +96,26 @@ final class ServeFixture {
                 new PrintWriter(err));
         if (code != 0) {
             throw new IllegalStateException("the fixture run failed: " + err);
+        }
+        Path spec = dir.resolve("experiment.yaml");
+        Files.writeString(spec, """
+                name: tiny
+                corpora: {d0: corpora/en, d1: corpora/de}
+                tokenizer: byte
+                model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
+                        num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 32}
+                seq_len: 16
+                global_batch: 4
+                tokens_per_stage: 960
+                lr: {max: 3.0e-3, warmup: 0.1}
+                replay: [0.0, 0.25]
+                eval: {interval: 5, sequences: 4, last: 2}
+                out: runs/tiny-experiment
+                """);
+        code = Main.run(new String[] {"experiment", spec.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        if (code != 0) {
+            throw new IllegalStateException("the fixture experiment failed: " + err);
         }
         Path chat = dir.resolve("models/chat");
         Files.createDirectories(chat);

@@ -65,7 +65,7 @@ class WebAppBrowserTest {
             page.navigate(server.url());
             page.waitForSelector("#runs-table a");
             assertThat(page.textContent("#runs-table")).contains("demo", "finished", "en → de");
-            page.click("#runs-table a:text('demo')");
+            page.click("#runs-table a:text-is('demo')");
             page.waitForFunction("document.getElementById('status').dataset.state === 'finished'");
             JsonNode records = ServeApiTest.json(ServeApiTest.get(server, "/api/metrics/demo")).path("records");
             long steps = 0;
@@ -109,6 +109,22 @@ class WebAppBrowserTest {
             assertThat(page.locator("#scores .tokens").count()).isEqualTo(3);
             assertThat(page.locator("#scores .tokens").first().locator("span").count()).isEqualTo(11);
             screenshot(page, "playground");
+        }
+    }
+
+    @Test
+    void theExperimentPageShowsTheResultsTableAndThePlots() {
+        try (Page page = browser.newPage()) {
+            page.navigate(server.url());
+            page.waitForSelector("#experiments-table a");
+            page.click("#experiments-table a:text-is('tiny-experiment')");
+            page.waitForSelector("#results-table");
+            assertThat(page.textContent("#verdict")).contains("union re-training");
+            assertThat(page.textContent("#results-table")).contains("union", "continual");
+            page.waitForFunction("[...document.querySelectorAll('img.plot')].length >= 3 && "
+                    + "[...document.querySelectorAll('img.plot')].every(i => i.complete && i.naturalWidth > 0)");
+            assertThat(page.locator("#runs li").count()).isGreaterThanOrEqualTo(3);
+            screenshot(page, "experiment");
         }
     }
 
