@@ -18,7 +18,7 @@ import java.util.Set;
  * or a runs/ folder of runs) and models (a folder with config.json and safetensors weights: final models,
  * checkpoints, downloads). Each is known by a name relative to its root, and a name resolves only to something
  * found by the scan, never to a path built from the request: there is no way out of the configured folders.
- * A scan is reused for two seconds.
+ * A scan is reused for two seconds, unless a name is asked for that it does not have.
  */
 final class Catalog {
 
@@ -32,6 +32,7 @@ final class Catalog {
 
     private static final int MAX_DEPTH = 8;
     private static final long REUSE_NANOS = 2_000_000_000L;
+    private static final long RESCAN_MISS_NANOS = 250_000_000L;
 
     private final List<Path> runRoots;
     private final List<Path> modelRoots;
@@ -46,8 +47,21 @@ final class Catalog {
         return entries().stream().filter(e -> e.kind() == kind).toList();
     }
 
+    /** The entry of that name; a name not in the last scan triggers a new scan (at most every 250 ms). */
     Optional<Entry> find(Kind kind, String name) {
-        return all(kind).stream().filter(e -> e.name().equals(name)).findFirst();
+        Optional<Entry> found = all(kind).stream().filter(e -> e.name().equals(name)).findFirst();
+        if (found.isEmpty() && rescanAllowed()) {
+            found = all(kind).stream().filter(e -> e.name().equals(name)).findFirst();
+        }
+        return found;
+    }
+
+    private synchronized boolean rescanAllowed() {
+        if (snapshot != null && System.nanoTime() - snapshot.nanos() < RESCAN_MISS_NANOS) {
+            return false;
+        }
+        snapshot = null;
+        return true;
     }
 
     Entry require(Kind kind, String name) {

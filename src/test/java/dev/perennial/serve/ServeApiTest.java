@@ -226,6 +226,39 @@ class ServeApiTest {
     }
 
     @Test
+    void aLiveRunStreamsItsRecordsAsTheyAreWritten() throws Exception {
+        java.nio.file.Path runs = java.nio.file.Files.createTempDirectory(ServeFixture.root(), "live");
+        java.nio.file.Path config = ServeFixture.runConfig(ServeFixture.root(), runs.resolve("growing"), 100, 100);
+        ServeOptions options = new ServeOptions(List.of(runs), List.of(), "127.0.0.1", 0, null,
+                ServeOptions.Limits.defaults());
+        try (WebServer live = WebServer.start(options)) {
+            CompletableFuture<Integer> training = CompletableFuture.supplyAsync(() -> dev.perennial.cli.Main.run(
+                    new String[] {"train", config.toString()}, new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                    new java.io.PrintWriter(java.io.Writer.nullWriter())));
+            HttpResponse<String> events = null;
+            for (int i = 0; i < 200 && (events == null || events.statusCode() != 200); i++) {
+                Thread.sleep(50); // until the scan has seen metrics.jsonl
+                events = get(live, "/api/events/growing");
+            }
+            assertThat(training.get()).isZero();
+            List<String> lines = events.body().lines().toList();
+            long metricsEvents = lines.stream().filter(l -> l.equals("event: metrics")).count();
+            assertThat(metricsEvents).as("records arrive in several events while the run writes them")
+                    .isGreaterThan(1);
+            assertThat(lines).contains("event: end");
+            List<Integer> steps = new ArrayList<>();
+            for (String data : events(events.body())) {
+                JSON.readTree(data).path("records").forEach(r -> {
+                    if (r.path("type").asText().equals("step")) {
+                        steps.add(r.path("step").asInt());
+                    }
+                });
+            }
+            assertThat(steps).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 200).boxed().toList());
+        }
+    }
+
+    @Test
     void refusalsAreJsonWithTheRightStatus() throws Exception {
         HttpResponse<String> unknown = post(server, "/v1/completions", "{\"model\": \"nope\", \"prompt\": \"x\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);

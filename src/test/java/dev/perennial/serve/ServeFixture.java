@@ -72,25 +72,7 @@ final class ServeFixture {
                     TextUnit.PARAGRAPH, 0.05, false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2),
                     new ByteTokenizer(), false).run();
         }
-        Path config = dir.resolve("run.yaml");
-        Files.writeString(config, """
-                seed: 5
-                seq_len: 32
-                global_batch: 8
-                tokenizer: byte
-                corpora: {en: %s, de: %s}
-                model:
-                  config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 2,
-                           num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
-                           max_position_embeddings: 256}
-                eval: {interval: 5, sequences: 8}
-                checkpoint: {interval: 20, keep: 2}
-                out: %s
-                stages:
-                  - {name: en, steps: 20, data: [{corpus: en}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                  - {name: de, steps: 20, data: [{corpus: de}], replay: 0.25,
-                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                """.formatted(dir.resolve("corpora/en"), dir.resolve("corpora/de"), dir.resolve("runs/demo")));
+        Path config = runConfig(dir, dir.resolve("runs/demo"), 20, 20);
         StringWriter err = new StringWriter();
         int code = Main.run(new String[] {"train", config.toString()}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err));
@@ -130,6 +112,30 @@ final class ServeFixture {
         tokenizerConfig.put("chat_template", CHATML);
         json.writeValue(chat.resolve("tokenizer_config.json").toFile(), tokenizerConfig);
         return dir;
+    }
+
+    /** A 2-stage tiny llama run config over the fixture's corpora (en, then de with 25% replay). */
+    static Path runConfig(Path dir, Path out, int steps0, int steps1) throws IOException {
+        Path config = Files.createTempFile(dir, "run", ".yaml");
+        Files.writeString(config, """
+                seed: 5
+                seq_len: 32
+                global_batch: 8
+                tokenizer: byte
+                corpora: {en: %s, de: %s}
+                model:
+                  config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 2,
+                           num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
+                           max_position_embeddings: 256}
+                eval: {interval: 5, sequences: 8}
+                checkpoint: {interval: 20, keep: 2}
+                out: %s
+                stages:
+                  - {name: en, steps: %d, data: [{corpus: en}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                  - {name: de, steps: %d, data: [{corpus: de}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """.formatted(dir.resolve("corpora/en"), dir.resolve("corpora/de"), out, steps0, steps1));
+        return config;
     }
 
     static ServeOptions options(String apiKey, ServeOptions.Limits limits) {
