@@ -43,6 +43,7 @@ public final class WebServer implements AutoCloseable {
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
         Completions completions = new Completions(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
+        WebPages pages = new WebPages();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -54,6 +55,8 @@ public final class WebServer implements AutoCloseable {
             var routes = config.routes;
             routes.before("/v1/*", ctx -> guard(ctx, options));
             routes.before("/api/*", ctx -> guard(ctx, options));
+            routes.get("/", ctx -> pages.serve(ctx, "index"));
+            routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
             routes.get("/v1/models", ctx -> models(ctx, catalog));
             routes.post("/v1/completions", ctx -> completions.handle(ctx,
                     CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));

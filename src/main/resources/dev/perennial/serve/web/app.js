@@ -107,7 +107,8 @@ const Perennial = (() => {
     where.append(el("p", { class: "error" }, String(error.message || error)));
   }
 
-  function nav(active) {
+  function nav() {
+    const active = location.pathname.replace(/^.*\//, "") || "index.html";
     const links = [["index.html", "Runs & experiments"], ["models.html", "Models"], ["playground.html", "Playground"]];
     const header = el("header", {}, el("span", { class: "brand" }, "Perennial"),
       el("nav", {}, ...links.map(([href, text]) => el("a", { href, class: href === active ? "active" : "" }, text))));
@@ -168,5 +169,7 @@ const Perennial = (() => {
     }
   }
 
-  return { api, stream, blobUrl, param, el, fmt, showError, nav, Chart, palette };
+  document.addEventListener("DOMContentLoaded", nav);
+
+  return { api, stream, blobUrl, param, el, fmt, showError, Chart, palette };
 })();

@@ -1,0 +1,59 @@
+package dev.perennial.serve;
+
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The web app's pages: one shell (head, assets, navigation) around each page's own content and script, kept in
+ * the jar under {@code pages/} and put together once at start. Assets (app.js, style.css, uPlot) are static files.
+ */
+final class WebPages {
+
+    static final List<String> NAMES = List.of("index", "run", "experiment", "models", "playground");
+    private static final String ROOT = "/dev/perennial/serve/";
+    private static final Pattern TITLE = Pattern.compile("\\A<!-- title: (.*?) -->\\n");
+
+    private final Map<String, String> pages = new LinkedHashMap<>();
+
+    WebPages() {
+        String shell = resource("shell.html");
+        for (String name : NAMES) {
+            String page = resource("pages/" + name + ".html");
+            Matcher title = TITLE.matcher(page);
+            if (!title.find()) {
+                throw new IllegalStateException("pages/" + name + ".html does not start with its title comment");
+            }
+            pages.put(name, shell.replace("{{title}}", title.group(1))
+                    .replace("{{content}}", page.substring(title.end()).strip()));
+        }
+    }
+
+    /** GET / and GET /NAME.html. */
+    void serve(Context ctx, String name) {
+        String page = pages.get(name);
+        if (page == null) {
+            throw ApiError.notFound("no page " + name + ".html; the pages are " + NAMES);
+        }
+        ctx.contentType("text/html; charset=utf-8").result(page);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = WebPages.class.getResourceAsStream(ROOT + path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing from the jar: " + ROOT + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
