@@ -2,7 +2,6 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import io.javalin.Javalin;
@@ -41,7 +40,7 @@ public final class WebServer implements AutoCloseable {
         Catalog catalog = new Catalog(options.runRoots(), options.modelRoots());
         ModelPool pool = new ModelPool(limits.maxLoadedModels());
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
-        Completions completions = new Completions(catalog, pool, gate);
+        OpenAiApi openAi = new OpenAiApi(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
         WebPages pages = new WebPages();
         Javalin app = Javalin.create(config -> {
@@ -57,10 +56,10 @@ public final class WebServer implements AutoCloseable {
             routes.before("/api/*", ctx -> guard(ctx, options));
             routes.get("/", ctx -> pages.serve(ctx, "index"));
             routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
-            routes.get("/v1/models", ctx -> models(ctx, catalog));
-            routes.post("/v1/completions", ctx -> completions.handle(ctx,
+            routes.get("/v1/models", openAi::models);
+            routes.post("/v1/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));
-            routes.post("/v1/chat/completions", ctx -> completions.handle(ctx,
+            routes.post("/v1/chat/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.chat(body(ctx, limits), limits.maxTokens())));
             routes.get("/api/health", api::health);
             routes.get("/api/runs", api::runs);
@@ -137,18 +136,6 @@ public final class WebServer implements AutoCloseable {
             throw ApiError.badRequest(null, "the request body is not valid JSON: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
-    }
-
-    private static void models(Context ctx, Catalog catalog) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("object", "list");
-        ArrayNode data = out.putArray("data");
-        for (Catalog.Entry model : catalog.all(Catalog.Kind.MODEL)) {
-            long created = model.dir().toFile().lastModified() / 1000;
-            data.addObject().put("id", model.name()).put("object", "model").put("created", created)
-                    .put("owned_by", "perennial");
-        }
-        PerennialApi.json(ctx, out);
     }
 
     private static void error(Context ctx, int status, String type, String param, String message) {

@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * OpenAI's completion endpoints over Perennial's generator: POST /v1/completions and /v1/chat/completions, whole
+ * OpenAI's endpoints over Perennial's catalog and generator: GET /v1/models, and POST /v1/completions and
+ * /v1/chat/completions, whole
  * or streamed as server-sent events ("data: {chunk}" … "data: [DONE]"), with optional log-probabilities in each
  * endpoint's own shape. A streamed generation stops as soon as its client is gone.
  */
-final class Completions {
+final class OpenAiApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,13 +27,25 @@ final class Completions {
     private final ModelPool pool;
     private final GenerationGate gate;
 
-    Completions(Catalog catalog, ModelPool pool, GenerationGate gate) {
+    OpenAiApi(Catalog catalog, ModelPool pool, GenerationGate gate) {
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
     }
 
-    void handle(Context ctx, CompletionRequest request) {
+    void models(Context ctx) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (Catalog.Entry model : catalog.all(Catalog.Kind.MODEL)) {
+            long created = model.dir().toFile().lastModified() / 1000;
+            data.addObject().put("id", model.name()).put("object", "model").put("created", created)
+                    .put("owned_by", "perennial");
+        }
+        PerennialApi.json(ctx, out);
+    }
+
+    void complete(Context ctx, CompletionRequest request) {
         Catalog.Entry model = catalog.find(Catalog.Kind.MODEL, request.model()).orElseThrow(() -> new ApiError(404,
                 "invalid_request_error", "model", "the model '" + request.model() + "' does not exist here; list "
                 + "the models with GET /v1/models"));
@@ -102,8 +115,18 @@ final class Completions {
         return usage;
     }
 
-    /** Builds the JSON of one request's answer, whole or in chunks. */
-    private record Response(CompletionRequest request, String id, long created) {
+    /** Builds the JSON of one request's answer, whole or in chunks; counts characters for text offsets. */
+    private static final class Response {
+        private final CompletionRequest request;
+        private final String id;
+        private final long created;
+        private int textOffset;
+
+        Response(CompletionRequest request, String id, long created) {
+            this.request = request;
+            this.id = id;
+            this.created = created;
+        }
 
         ObjectNode whole(Generator.Result result, List<TokenLogProbs.Scored> scored) {
             ObjectNode out = head(request.chat() ? "chat.completion" : "text_completion");
@@ -116,7 +139,7 @@ final class Completions {
             } else {
                 choice.put("text", result.text());
             }
-            choice.set("logprobs", logprobs(scored, 0));
+            choice.set("logprobs", logprobs(scored));
             choice.put("finish_reason", finishReason(result));
             out.set("usage", usage(result));
             return out;
@@ -138,7 +161,7 @@ final class Completions {
             } else {
                 choice.put("text", text);
             }
-            choice.set("logprobs", tokens == null ? null : logprobs(tokens, 0));
+            choice.set("logprobs", tokens == null ? null : logprobs(tokens));
             choice.put("finish_reason", finish);
             return out;
         }
@@ -153,7 +176,7 @@ final class Completions {
         }
 
         /** null without logprobs; chat: {content: [...]}; completions: parallel lists with text offsets. */
-        private ObjectNode logprobs(List<TokenLogProbs.Scored> tokens, int offset) {
+        private ObjectNode logprobs(List<TokenLogProbs.Scored> tokens) {
             if (request.logprobs() < 0) {
                 return null;
             }
@@ -176,14 +199,13 @@ final class Completions {
             ArrayNode values = out.putArray("token_logprobs");
             ArrayNode tops = out.putArray("top_logprobs");
             ArrayNode offsets = out.putArray("text_offset");
-            int at = offset;
             for (TokenLogProbs.Scored t : tokens) {
                 texts.add(t.text());
                 values.add(t.logProb());
                 ObjectNode top = tops.addObject();
                 t.top().forEach(a -> top.put(a.text(), a.logProb()));
-                offsets.add(at);
-                at += t.text().length();
+                offsets.add(textOffset);
+                textOffset += t.text().length();
             }
             return out;
         }
