@@ -29,7 +29,8 @@ public final class TrainBenchmark {
     }
 
     public record Result(Shape shape, long parameters, double tokensPerSecond, double msMedian, double msMin,
-                         double msMax, double gflops, double matmulGflops, long peakRssMb, int threads) {
+                         double msMax, double gflops, double matmulGflops, long peakRssMb, int threads,
+                         String blas) {
     }
 
     private TrainBenchmark() {
@@ -80,7 +81,7 @@ public final class TrainBenchmark {
             double tokensPerSecond = shape.batch() * (double) shape.seq() / (median / 1000);
             return new Result(shape, model.parameterCount(), tokensPerSecond, median, sorted[0],
                     sorted[sorted.length - 1], flopsPerToken(model.parameterCount(), shape) * tokensPerSecond / 1e9,
-                    matmul, peakRssMb(), torch.get_num_threads());
+                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse());
         }
     }
 
@@ -102,6 +103,14 @@ public final class TrainBenchmark {
             }
             return 2.0 * 512 * 512 * 512 / best / 1e9;
         }
+    }
+
+    /** The BLAS libraries mapped into this process (the launcher may preload an OpenMP build of OpenBLAS). */
+    static String blasInUse() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .filter(path -> path.contains("libopenblas") || path.contains("libmkl") || path.contains("libblas"))
+                .distinct().collect(java.util.stream.Collectors.joining(", "));
     }
 
     static long peakRssMb() throws IOException {

@@ -136,8 +136,9 @@ public final class BenchCommand implements Runnable {
                     return;
                 }
                 TrainBenchmark.Shape s = r.shape();
-                out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads%n", s.arch(), s.vocab(),
-                        s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(), r.threads());
+                out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads, BLAS %s%n", s.arch(),
+                        s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(), r.threads(),
+                        r.blas());
                 out.printf("  %,.0f tokens/s; ms/step median %.1f (min %.1f, max %.1f)%n", r.tokensPerSecond(),
                         r.msMedian(), r.msMin(), r.msMax());
                 out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
