@@ -34,7 +34,8 @@ class WebAppBrowserTest {
                 + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
         server = WebServer.start(ServeFixture.options(null, ServeOptions.Limits.defaults()));
         playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+                // no preloaded BLAS (see the openmp-blas profile) in Node and Chromium: it breaks their threads
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "LD_PRELOAD", "")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
                 .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync")));
@@ -66,7 +67,8 @@ class WebAppBrowserTest {
             page.waitForSelector("#runs-table a");
             assertThat(page.textContent("#runs-table")).contains("demo", "finished", "en → de");
             page.click("#runs-table a:text-is('demo')");
-            page.waitForFunction("document.getElementById('status').dataset.state === 'finished'");
+            page.waitForURL("**/run.html?name=demo");
+            page.waitForFunction("document.getElementById('status')?.dataset.state === 'finished'");
             JsonNode records = ServeApiTest.json(ServeApiTest.get(server, "/api/metrics/demo")).path("records");
             long steps = 0;
             for (JsonNode r : records) {
@@ -118,6 +120,7 @@ class WebAppBrowserTest {
             page.navigate(server.url());
             page.waitForSelector("#experiments-table a");
             page.click("#experiments-table a:text-is('tiny-experiment')");
+            page.waitForURL("**/experiment.html?name=tiny-experiment");
             page.waitForSelector("#results-table");
             assertThat(page.textContent("#verdict")).contains("union re-training");
             assertThat(page.textContent("#results-table")).contains("union", "continual");

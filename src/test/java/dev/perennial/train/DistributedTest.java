@@ -52,7 +52,8 @@ class DistributedTest {
     Process launch(Path config, int workers, int port) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder b = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+        ProcessBuilder b = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djdk.lang.processReaperUseDefaultStackSize=true", "-cp", classpath,
                 "dev.perennial.cli.Main", "launch", "--nproc-per-node", String.valueOf(workers), "--master-port",
                 String.valueOf(port), "--timeout", "15", "--", "train", config.toString());
         b.environment().put("OMP_WAIT_POLICY", "PASSIVE");

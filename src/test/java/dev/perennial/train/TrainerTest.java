@@ -244,7 +244,8 @@ class TrainerTest {
     static Process launch(Path config) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djdk.lang.processReaperUseDefaultStackSize=true", "-cp", classpath,
                 "dev.perennial.cli.Main", "train", config.toString());
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
