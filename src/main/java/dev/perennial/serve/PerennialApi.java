@@ -125,14 +125,15 @@ final class PerennialApi {
 
     void experiments(Context ctx) {
         ArrayNode out = JSON.createArrayNode();
-        catalog.all(Catalog.Kind.EXPERIMENT).forEach(e -> out.add(experimentSummary(e)));
+        catalog.all(Catalog.Kind.EXPERIMENT).forEach(e -> out.add(experimentSummary(e, results(e))));
         json(ctx, out);
     }
 
     void experiment(Context ctx) {
         Catalog.Entry experiment = catalog.require(Catalog.Kind.EXPERIMENT, ctx.pathParam("name"));
-        ObjectNode out = experimentSummary(experiment);
-        out.set("results", ModelInfo.readJson(experiment.dir().resolve("results.json")));
+        JsonNode results = results(experiment);
+        ObjectNode out = experimentSummary(experiment, results);
+        out.set("results", results);
         ArrayNode files = out.putArray("files");
         reportFiles(experiment.dir()).forEach(f -> files.add(f.getFileName().toString()));
         json(ctx, out);
@@ -158,10 +159,14 @@ final class PerennialApi {
         }
     }
 
-    private ObjectNode experimentSummary(Catalog.Entry experiment) {
+    /** The experiment's results.json, or null before it has finished. */
+    private static JsonNode results(Catalog.Entry experiment) {
+        return ModelInfo.readJson(experiment.dir().resolve("results.json"));
+    }
+
+    private ObjectNode experimentSummary(Catalog.Entry experiment, JsonNode results) {
         ObjectNode out = JSON.createObjectNode();
         out.put("name", experiment.name());
-        JsonNode results = ModelInfo.readJson(experiment.dir().resolve("results.json"));
         out.put("has_results", results != null);
         out.put("verdict", results == null ? null : results.path("summary").path("verdict").asText(null));
         ArrayNode runs = out.putArray("runs");
