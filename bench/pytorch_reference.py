@@ -5,6 +5,9 @@ GPT-NeoX (fused interleaved qkv, 25% rotary, parallel residual, LayerNorm, GELU,
 SwiGLU with 8/3*d rounded to 64, rotary on all head dims) with the same shapes as Perennial's bench, trained on
 random tokens with AdamW(0.9, 0.95, eps 1e-8, weight decay 0.1 on >= 2-D tensors) and gradient clipping to 1.0.
 Prints one JSON line: tokens_per_second, ms per step (median/min/max), and the raw 512^3 fp32 matmul GFLOP/s.
+With --generate it times greedy generation instead, as 'perennial bench generate' does: batch 1, a random prompt of
+--prompt-tokens, then --new-tokens tokens with a KV cache that grows by concatenation (as transformers'
+DynamicCache does), under torch.no_grad(); tokens_per_second is new tokens over the whole time, prompt included.
 Runs with Debian's python3-torch (PyTorch 1.13, /usr/bin/python3) and the OpenMP build of OpenBLAS.
 """
 import argparse, json, statistics, time
@@ -49,17 +52,22 @@ class Model(torch.nn.Module):
         self.head = torch.nn.Linear(d, vocab, bias=False)
 
     def attention(self, q, k, v):
-        b, h, t, hd = q.shape
+        """Causal attention of q over k, v whose last q.shape[2] positions are the queries' own."""
+        t, s = q.shape[2], k.shape[2]
         if hasattr(F, "scaled_dot_product_attention"):
-            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        att = (q @ k.transpose(-2, -1)) / hd ** 0.5
-        mask = torch.ones(t, t, dtype=torch.bool).triu(1)
-        return att.masked_fill(mask, float("-inf")).softmax(-1) @ v
+            return F.scaled_dot_product_attention(q, k, v, is_causal=t > 1 and t == s)
+        att = (q @ k.transpose(-2, -1)) / q.shape[-1] ** 0.5
+        if t > 1:
+            mask = torch.ones(t, s, dtype=torch.bool).triu(s - t + 1)
+            att = att.masked_fill(mask, float("-inf"))
+        return att.softmax(-1) @ v
 
-    def forward(self, ids):
+    def forward(self, ids, cache=None):
+        """Logits of ids; with cache (a list, one (k, v) per layer once filled), ids continue what it holds."""
         b, t = ids.shape
+        start = cache[0][0].shape[2] if cache else 0
         x = self.embed(ids)
-        for l in self.layers:
+        for i, l in enumerate(self.layers):
             h = l["ln1"](x)
             if self.arch == "gpt-neox":
                 qkv = l["qkv"](h).view(b, t, self.heads, 3 * self.hd).transpose(1, 2)
@@ -70,7 +78,14 @@ class Model(torch.nn.Module):
                 k = l["k"](h).view(b, t, self.heads, self.hd).transpose(1, 2)
                 v = l["v"](h).view(b, t, self.heads, self.hd).transpose(1, 2)
                 dims = self.hd
-            a = self.attention(rotary(q, dims), rotary(k, dims), v).transpose(1, 2).reshape(b, t, self.d)
+            q, k = rotary(q, dims, start), rotary(k, dims, start)
+            if cache is not None:
+                if len(cache) > i:
+                    k, v = torch.cat((cache[i][0], k), dim=2), torch.cat((cache[i][1], v), dim=2)
+                    cache[i] = (k, v)
+                else:
+                    cache.append((k, v))
+            a = self.attention(q, k, v).transpose(1, 2).reshape(b, t, self.d)
             a = l["out"](a)
             if self.arch == "gpt-neox":
                 x = x + a + l["down"](F.gelu(l["up"](l["ln2"](x))))
@@ -101,15 +116,7 @@ def matmul_gflops():
     return 2 * 512 ** 3 / best / 1e9
 
 
-def main():
-    p = argparse.ArgumentParser()
-    for name, default in (("vocab", 4096), ("hidden", 128), ("layers", 4), ("heads", 4), ("seq", 128), ("batch", 32),
-                          ("steps", 10), ("warmup", 3)):
-        p.add_argument("--" + name, type=int, default=default)
-    p.add_argument("--arch", default="gpt-neox")
-    a = p.parse_args()
-    torch.manual_seed(0)
-    model = Model(a.arch, a.vocab, a.hidden, a.layers, a.heads)
+def train(model, a):
     decay = [q for q in model.parameters() if q.dim() >= 2]
     rest = [q for q in model.parameters() if q.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}],
@@ -127,10 +134,42 @@ def main():
         if s >= a.warmup:
             times.append((time.perf_counter() - start) * 1000)
     median = statistics.median(times)
-    print(json.dumps({"tokens_per_second": a.batch * a.seq / (median / 1000), "ms_median": median,
-                      "ms_min": min(times), "ms_max": max(times), "matmul_gflops": matmul_gflops(),
-                      "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "parameters": sum(q.numel() for q in model.parameters())}))
+    return {"tokens_per_second": a.batch * a.seq / (median / 1000), "ms_median": median, "ms_min": min(times),
+            "ms_max": max(times)}
+
+
+@torch.no_grad()
+def generate(model, a):
+    prompt = torch.randint(0, a.vocab, (1, a.prompt_tokens))
+
+    def run(new_tokens):
+        cache, ids, out = [], prompt, []
+        for _ in range(new_tokens):
+            next_id = model(ids, cache)[0, -1].argmax()
+            out.append(int(next_id))
+            ids = next_id.view(1, 1)
+        return out
+
+    run(4)  # warm-up
+    start = time.perf_counter()
+    tokens = run(a.new_tokens)
+    seconds = time.perf_counter() - start
+    return {"tokens_per_second": len(tokens) / seconds, "new_tokens": len(tokens), "prompt_tokens": a.prompt_tokens}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name, default in (("vocab", 4096), ("hidden", 128), ("layers", 4), ("heads", 4), ("seq", 128), ("batch", 32),
+                          ("steps", 10), ("warmup", 3), ("prompt-tokens", 16), ("new-tokens", 64)):
+        p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--arch", default="gpt-neox")
+    p.add_argument("--generate", action="store_true", help="time KV-cached greedy generation instead of training")
+    a = p.parse_args()
+    torch.manual_seed(0)
+    model = Model(a.arch, a.vocab, a.hidden, a.layers, a.heads)
+    result = generate(model.eval(), a) if a.generate else train(model, a)
+    print(json.dumps({**result, "matmul_gflops": matmul_gflops(), "threads": torch.get_num_threads(),
+                      "torch": torch.__version__, "parameters": sum(q.numel() for q in model.parameters())}))
 
 
 if __name__ == "__main__":

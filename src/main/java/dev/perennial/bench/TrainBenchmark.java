@@ -30,7 +30,7 @@ public final class TrainBenchmark {
 
     public record Result(Shape shape, long parameters, double tokensPerSecond, double msMedian, double msMin,
                          double msMax, double gflops, double matmulGflops, long peakRssMb, int threads,
-                         String blas) {
+                         String blas, String malloc) {
     }
 
     private TrainBenchmark() {
@@ -81,7 +81,7 @@ public final class TrainBenchmark {
             double tokensPerSecond = shape.batch() * (double) shape.seq() / (median / 1000);
             return new Result(shape, model.parameterCount(), tokensPerSecond, median, sorted[0],
                     sorted[sorted.length - 1], flopsPerToken(model.parameterCount(), shape) * tokensPerSecond / 1e9,
-                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse());
+                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse());
         }
     }
 
@@ -107,9 +107,19 @@ public final class TrainBenchmark {
 
     /** The BLAS libraries mapped into this process (the launcher may preload an OpenMP build of OpenBLAS). */
     static String blasInUse() throws IOException {
+        return mappedLibraries("libopenblas", "libmkl", "libblas");
+    }
+
+    /** The malloc in use: a preloaded tcmalloc or jemalloc (the launcher preloads tcmalloc), else glibc's. */
+    static String mallocInUse() throws IOException {
+        String preloaded = mappedLibraries("libtcmalloc", "libjemalloc");
+        return preloaded.isEmpty() ? "glibc" : preloaded;
+    }
+
+    private static String mappedLibraries(String... names) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                .filter(path -> path.contains("libopenblas") || path.contains("libmkl") || path.contains("libblas"))
+                .filter(path -> Arrays.stream(names).anyMatch(path::contains))
                 .distinct().collect(java.util.stream.Collectors.joining(", "));
     }
 

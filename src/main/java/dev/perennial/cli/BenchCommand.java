@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import dev.perennial.bench.DataBenchmark;
+import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
@@ -136,9 +137,9 @@ public final class BenchCommand implements Runnable {
                     return;
                 }
                 TrainBenchmark.Shape s = r.shape();
-                out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads, BLAS %s%n", s.arch(),
-                        s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(), r.threads(),
-                        r.blas());
+                out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads, BLAS %s, malloc %s%n",
+                        s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(),
+                        r.threads(), r.blas(), r.malloc());
                 out.printf("  %,.0f tokens/s; ms/step median %.1f (min %.1f, max %.1f)%n", r.tokensPerSecond(),
                         r.msMedian(), r.msMin(), r.msMax());
                 out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
@@ -157,8 +158,12 @@ public final class BenchCommand implements Runnable {
 
     /** {@code perennial bench generate}: generation speed with and without the KV cache. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Time greedy generation of a fresh model (batch 1) with the KV cache and without it.", ""})
+            description = {"Time greedy generation of a fresh model (batch 1) with the KV cache and without it: new "
+                    + "tokens per second over the whole generation, prompt included, after a warm-up.", ""})
     public static final class Generate implements Runnable {
+
+        /** Which of the two ways to time. */
+        enum CacheMode { with, without, both }
 
         @Spec
         CommandSpec spec;
@@ -172,24 +177,36 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
         int newTokens;
 
+        @Option(names = "--cache", defaultValue = "both", paramLabel = "MODE",
+                description = "with, without or both (default) KV cache.")
+        CacheMode cacheMode;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+        ScheduleCommand.Format format;
+
         @Override
         public void run() {
             TrainBenchmark.Shape s = shape.options.shape();
-            try (dev.perennial.model.Model model = dev.perennial.model.Model.initialise(TrainBenchmark.config(s), 0,
-                    org.bytedeco.pytorch.global.torch.ScalarType.Float)) {
-                int[] prompt = new java.util.SplittableRandom(0).ints(promptTokens, 0, s.vocab()).toArray();
-                PrintWriter out = spec.commandLine().getOut();
-                for (boolean cache : new boolean[] {true, false}) {
-                    dev.perennial.generate.Generator.generateIds(model, prompt,
-                            dev.perennial.generate.Sampling.greedy(4), -1, cache, (t, l) -> true); // warm-up
-                    long start = System.nanoTime();
-                    int[] ids = dev.perennial.generate.Generator.generateIds(model, prompt,
-                            dev.perennial.generate.Sampling.greedy(newTokens), -1, cache, (t, l) -> true);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
-                                    + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
-                            model.parameterCount(), cache ? "with" : "without", ids.length / seconds, ids.length,
-                            promptTokens);
+            PrintWriter out = spec.commandLine().getOut();
+            List<GenerateBenchmark.Result> results = new java.util.ArrayList<>();
+            for (boolean cache : new boolean[] {true, false}) {
+                if (cacheMode == CacheMode.both || cacheMode == (cache ? CacheMode.with : CacheMode.without)) {
+                    GenerateBenchmark.Result r = GenerateBenchmark.run(s, promptTokens, newTokens, cache);
+                    results.add(r);
+                    if (format == ScheduleCommand.Format.table) {
+                        out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
+                                        + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
+                                r.parameters(), cache ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
+                                promptTokens);
+                    }
+                }
+            }
+            if (format == ScheduleCommand.Format.json) {
+                try {
+                    out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                            results.size() == 1 ? results.getFirst() : results));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
                 }
             }
         }

@@ -56,7 +56,6 @@ class DistributedTest {
                 "-Djdk.lang.processReaperUseDefaultStackSize=true", "-cp", classpath,
                 "dev.perennial.cli.Main", "launch", "--nproc-per-node", String.valueOf(workers), "--master-port",
                 String.valueOf(port), "--timeout", "15", "--", "train", config.toString());
-        b.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         b.redirectErrorStream(true).redirectOutput(config.resolveSibling(config.getFileName() + ".out").toFile());
         return b.start();
     }

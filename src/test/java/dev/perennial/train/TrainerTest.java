@@ -247,7 +247,6 @@ class TrainerTest {
         ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "-Djdk.lang.processReaperUseDefaultStackSize=true", "-cp", classpath,
                 "dev.perennial.cli.Main", "train", config.toString());
-        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.redirectOutput(config.resolveSibling(config.getFileName() + ".out").toFile());
         return builder.start();

@@ -1,0 +1,35 @@
+package dev.perennial.bench;
+
+import dev.perennial.generate.Generator;
+import dev.perennial.generate.Sampling;
+import dev.perennial.model.Model;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.SplittableRandom;
+
+/**
+ * Times greedy generation of a fresh fp32 model, batch 1, from a random prompt: new tokens per second over the
+ * whole generation, prompt included, after a short warm-up ({@code bench/pytorch_reference.py --generate} does the
+ * same in PyTorch eager).
+ */
+public final class GenerateBenchmark {
+
+    public record Result(TrainBenchmark.Shape shape, long parameters, boolean kvCache, int promptTokens,
+                         int newTokens, double tokensPerSecond, int threads) {
+    }
+
+    private GenerateBenchmark() {
+    }
+
+    public static Result run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, boolean kvCache) {
+        try (Model model = Model.initialise(TrainBenchmark.config(shape), 0, torch.ScalarType.Float)) {
+            int[] prompt = new SplittableRandom(0).ints(promptTokens, 0, shape.vocab()).toArray();
+            Generator.generateIds(model, prompt, Sampling.greedy(4), -1, kvCache, (t, l) -> true);
+            long start = System.nanoTime();
+            int[] ids = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, kvCache, (t, l) -> true);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(shape, model.parameterCount(), kvCache, promptTokens, ids.length, ids.length / seconds,
+                    torch.get_num_threads());
+        }
+    }
+}
