@@ -47,6 +47,37 @@ class CliTest {
     }
 
     @Test
+    void benchTrainAndGenerateReportInJsonWhatTheyRanAndTheNativeLibrariesInUse() throws Exception {
+        String[] shape = {"--vocab", "64", "--hidden", "16", "--layers", "1", "--heads", "2", "--seq", "8", "--batch",
+                "2"};
+        Result train = run(concat(new String[] {"bench", "train", "--steps", "2", "--warmup", "1", "--format", "json"},
+                shape));
+        assertThat(train.code()).as(train.err()).isZero();
+        JsonNode t = new ObjectMapper().readTree(train.out());
+        assertThat(t.path("shape").path("hidden").asInt()).isEqualTo(16);
+        assertThat(t.path("tokensPerSecond").asDouble()).isPositive();
+        assertThat(t.path("msMin").asDouble()).isLessThanOrEqualTo(t.path("msMax").asDouble());
+        assertThat(t.path("malloc").asText()).isNotEmpty();
+
+        Result generate = run(concat(new String[] {"bench", "generate", "--new-tokens", "5", "--prompt-tokens", "3",
+                "--cache", "with", "--format", "json"}, shape));
+        assertThat(generate.code()).as(generate.err()).isZero();
+        JsonNode g = new ObjectMapper().readTree(generate.out());
+        assertThat(g.path("kvCache").asBoolean()).isTrue();
+        assertThat(g.path("newTokens").asInt()).isEqualTo(5);
+        assertThat(g.path("promptTokens").asInt()).isEqualTo(3);
+        assertThat(g.path("tokensPerSecond").asDouble()).isPositive();
+
+        Result both = run(concat(new String[] {"bench", "generate", "--new-tokens", "2", "--format", "json"}, shape));
+        assertThat(new ObjectMapper().readTree(both.out()).findValuesAsText("kvCache")).containsExactly("true", "false");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+                .toArray(String[]::new);
+    }
+
+    @Test
     void aBadFlagIsOneLineAndExitTwo() {
         Result r = run("schedule", "--family", "cosine", "--total-steps", "100", "--format", "xml");
         assertThat(r.code()).isEqualTo(2);
