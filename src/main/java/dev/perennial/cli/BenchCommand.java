@@ -133,7 +133,7 @@ public final class BenchCommand implements Runnable {
                 TrainBenchmark.Result r = TrainBenchmark.run(shape.options.shape(), steps, warmup);
                 PrintWriter out = spec.commandLine().getOut();
                 if (format == ScheduleCommand.Format.json) {
-                    out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r));
+                    printJson(out, r);
                     return;
                 }
                 TrainBenchmark.Shape s = r.shape();
@@ -202,12 +202,7 @@ public final class BenchCommand implements Runnable {
                 }
             }
             if (format == ScheduleCommand.Format.json) {
-                try {
-                    out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
-                            results.size() == 1 ? results.getFirst() : results));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                printJson(out, results.size() == 1 ? results.getFirst() : results);
             }
         }
     }
@@ -275,6 +270,15 @@ public final class BenchCommand implements Runnable {
                         + "(%,.0f MB) in %.2f s (best of %d)%n", d.rank(), d.worldSize(), elements, elements * 4 / 1e6,
                         best, repeats);
             }
+        }
+    }
+
+    /** One line of JSON: a benchmark's result record(s). */
+    static void printJson(PrintWriter out, Object result) {
+        try {
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a benchmark result did not serialise", e);
         }
     }
 }
