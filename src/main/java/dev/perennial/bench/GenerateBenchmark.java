@@ -5,6 +5,8 @@ import dev.perennial.generate.Sampling;
 import dev.perennial.model.Model;
 import org.bytedeco.pytorch.global.torch;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,15 +23,20 @@ public final class GenerateBenchmark {
     private GenerateBenchmark() {
     }
 
-    public static Result run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, boolean kvCache) {
+    /** Times generation once per entry of {@code kvCache} (with the cache, without it), on one fresh model. */
+    public static List<Result> run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, List<Boolean> kvCache) {
         try (Model model = Model.initialise(TrainBenchmark.config(shape), 0, torch.ScalarType.Float)) {
             int[] prompt = new SplittableRandom(0).ints(promptTokens, 0, shape.vocab()).toArray();
-            Generator.generateIds(model, prompt, Sampling.greedy(4), -1, kvCache, (t, l) -> true);
-            long start = System.nanoTime();
-            int[] ids = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, kvCache, (t, l) -> true);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(shape, model.parameterCount(), kvCache, promptTokens, ids.length, ids.length / seconds,
-                    torch.get_num_threads());
+            List<Result> results = new ArrayList<>();
+            for (boolean cache : kvCache) {
+                Generator.generateIds(model, prompt, Sampling.greedy(4), -1, cache, (t, l) -> true);
+                long start = System.nanoTime();
+                int[] ids = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, cache, (t, l) -> true);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                results.add(new Result(shape, model.parameterCount(), cache, promptTokens, ids.length,
+                        ids.length / seconds, torch.get_num_threads()));
+            }
+            return results;
         }
     }
 }

@@ -162,8 +162,16 @@ public final class BenchCommand implements Runnable {
                     + "tokens per second over the whole generation, prompt included, after a warm-up.", ""})
     public static final class Generate implements Runnable {
 
-        /** Which of the two ways to time. */
-        enum CacheMode { with, without, both }
+        /** Which of the two ways to time: with the KV cache (true), without it (false), or both. */
+        enum CacheMode {
+            with(true), without(false), both(true, false);
+
+            final List<Boolean> kvCache;
+
+            CacheMode(Boolean... kvCache) {
+                this.kvCache = List.of(kvCache);
+            }
+        }
 
         @Spec
         CommandSpec spec;
@@ -188,21 +196,17 @@ public final class BenchCommand implements Runnable {
         public void run() {
             TrainBenchmark.Shape s = shape.options.shape();
             PrintWriter out = spec.commandLine().getOut();
-            List<GenerateBenchmark.Result> results = new java.util.ArrayList<>();
-            for (boolean cache : new boolean[] {true, false}) {
-                if (cacheMode == CacheMode.both || cacheMode == (cache ? CacheMode.with : CacheMode.without)) {
-                    GenerateBenchmark.Result r = GenerateBenchmark.run(s, promptTokens, newTokens, cache);
-                    results.add(r);
-                    if (format == ScheduleCommand.Format.table) {
-                        out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
-                                        + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
-                                r.parameters(), cache ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
-                                promptTokens);
-                    }
-                }
-            }
+            List<GenerateBenchmark.Result> results =
+                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache);
             if (format == ScheduleCommand.Format.json) {
                 printJson(out, results.size() == 1 ? results.getFirst() : results);
+                return;
+            }
+            for (GenerateBenchmark.Result r : results) {
+                out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
+                                + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
+                        r.parameters(), r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
+                        promptTokens);
             }
         }
     }
