@@ -66,8 +66,10 @@ public final class PrepareCommand implements Runnable {
         TextUnit unit = Choices.parse(TextUnit.class, textUnit, "--text-unit");
         PrepareOptions options = new PrepareOptions(inputs, out, textField, unit, valFraction, skipBad, overwrite,
                 shardTokens, threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        Tokenizer tok = Tokenizers.open(tokenizer);
-        CorpusMetadata metadata = new Prepare(options, tok, true).run();
+        CorpusMetadata metadata;
+        try (Tokenizer tok = Tokenizers.open(tokenizer)) {
+            metadata = new Prepare(options, tok, true).run();
+        }
         spec.commandLine().getOut().printf("corpus written to %s: %,d training and %,d validation tokens (%s, "
                         + "tokenizer %s %s)%n", out, metadata.train().tokens(), metadata.val().tokens(), metadata.dtype(),
                 metadata.tokenizer().name(), metadata.tokenizer().hash().substring(0, 12));

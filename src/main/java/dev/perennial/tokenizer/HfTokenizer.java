@@ -18,7 +18,7 @@ import java.util.Map;
  * A Hugging Face {@code tokenizer.json}, run by the Rust tokenizers library through DJL. DJL truncates to 512
  * tokens and adds special tokens unless told otherwise (DESIGN.md, "Things that bite"), so both are switched off.
  */
-public final class HfTokenizer implements Tokenizer, AutoCloseable {
+public final class HfTokenizer implements Tokenizer {
 
     /** End-of-text tokens of common model families, tried in order when tokenizer_config.json does not say. */
     private static final List<String> EOS_CANDIDATES =

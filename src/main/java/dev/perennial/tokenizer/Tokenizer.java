@@ -2,9 +2,10 @@ package dev.perennial.tokenizer;
 
 /**
  * Text to token ids and back. Every tokenizer has a content hash that is recorded wherever its tokens are
- * stored, so that tokens are never read with another tokenizer than the one that made them.
+ * stored, so that tokens are never read with another tokenizer than the one that made them. Some hold native
+ * memory: close them when done (try-with-resources).
  */
-public interface Tokenizer {
+public interface Tokenizer extends AutoCloseable {
 
     /** A short human name ("byte", or the tokenizer file's folder). */
     String name();
@@ -22,4 +23,9 @@ public interface Tokenizer {
     int[] encode(String text);
 
     String decode(int[] ids);
+
+    /** Frees what the tokenizer holds outside the Java heap; nothing by default. */
+    @Override
+    default void close() {
+    }
 }
