@@ -257,7 +257,7 @@ public final class BenchCommand implements Runnable {
         public void run() {
             try (dev.perennial.train.Distributed d = dev.perennial.train.Distributed.fromEnvironment(System.getenv(),
                     600_000); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-                if (d == null) {
+                if (d.worldSize() == 1) {
                     throw new dev.perennial.UserError("run it under 'perennial launch --nproc-per-node 2 -- bench "
                             + "allreduce'");
                 }

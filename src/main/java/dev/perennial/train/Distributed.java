@@ -1,105 +1,98 @@
 package dev.perennial.train;
 
-import dev.perennial.UserError;
-import org.bytedeco.javacpp.chrono.Milliseconds;
-import org.bytedeco.pytorch.GlooDeviceVector;
-import org.bytedeco.pytorch.ProcessGroupGloo;
-import org.bytedeco.pytorch.TCPStore;
-import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.Work;
 
+import java.util.Collection;
 import java.util.Map;
 
 /**
- * Data parallelism on PyTorch's own c10d: a TCPStore rendezvous (rank 0 serves it) and a Gloo process group, set
- * up from torchrun's environment (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK). Collective calls wait
- * at most {@code timeout}, so a worker that dies or hangs makes the others fail with an error, not hang.
+ * The ranks a run is trained on: a Gloo process group for data parallelism (see {@link GlooGroup}), or the single
+ * process of an ordinary run, whose collectives do nothing at all (no tensor is made, nothing waits).
  */
-public final class Distributed implements AutoCloseable {
+public sealed interface Distributed extends AutoCloseable permits Distributed.Single, GlooGroup {
 
-    private final int rank;
-    private final int worldSize;
-    private final TCPStore store;
-    private final ProcessGroupGloo group;
-    private final long timeoutMs;
-
-    private Distributed(int rank, int worldSize, TCPStore store, ProcessGroupGloo group, long timeoutMs) {
-        this.rank = rank;
-        this.worldSize = worldSize;
-        this.store = store;
-        this.group = group;
-        this.timeoutMs = timeoutMs;
+    /** The one process of a run that is not distributed: rank 0 of 1. */
+    static Distributed single() {
+        return new Single();
     }
 
-    /** The process group described by torchrun's variables, or null when WORLD_SIZE is absent or 1. */
-    public static Distributed fromEnvironment(Map<String, String> env, long timeoutMs) {
+    /** The process group described by torchrun's variables, or {@link #single()} when WORLD_SIZE is absent or 1. */
+    static Distributed fromEnvironment(Map<String, String> env, long timeoutMs) {
         int world = Integer.parseInt(env.getOrDefault("WORLD_SIZE", "1"));
-        if (world <= 1) {
-            return null;
-        }
-        for (String key : new String[] {"RANK", "MASTER_ADDR", "MASTER_PORT"}) {
-            if (!env.containsKey(key)) {
-                throw new UserError("WORLD_SIZE is " + world + " but " + key + " is not set; start workers with "
-                        + "'perennial launch' or a launcher that sets torchrun's variables");
-            }
-        }
-        int rank = Integer.parseInt(env.get("RANK"));
-        String host = env.get("MASTER_ADDR");
-        short port = (short) Integer.parseInt(env.get("MASTER_PORT"));
-        TCPStoreOptions options = new TCPStoreOptions();
-        options.port(port);
-        options.isServer(rank == 0);
-        options.waitWorkers(false); // the process group's own rendezvous waits for every rank
-        options.timeout(new Milliseconds(timeoutMs));
-        TCPStore store;
-        try {
-            store = new TCPStore(host, options);
-        } catch (RuntimeException e) {
-            throw new UserError("rank " + rank + ": the rendezvous at " + host + ":" + (port & 0xffff) + " failed ("
-                    + e.getMessage() + "); check MASTER_ADDR/MASTER_PORT and that every worker started", e);
-        }
-        ProcessGroupGloo.Options glooOptions = ProcessGroupGloo.Options.create(new Milliseconds(timeoutMs));
-        glooOptions.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(host)));
-        ProcessGroupGloo group = new ProcessGroupGloo(store, rank, world, glooOptions);
-        return new Distributed(rank, world, store, group, timeoutMs);
+        return world <= 1 ? single() : GlooGroup.fromEnvironment(world, env, timeoutMs);
     }
 
-    public int rank() {
-        return rank;
-    }
+    int rank();
 
-    public int worldSize() {
-        return worldSize;
+    int worldSize();
+
+    /** Whether this is rank 0, the one that writes the run's files and reports. */
+    default boolean leads() {
+        return rank() == 0;
     }
 
     /** Sums {@code tensor} over all ranks in place. */
-    public void allReduceSum(Tensor tensor) {
-        await(group.allreduce(new TensorVector(tensor)), "all-reduce");
-    }
+    void allReduceSum(Tensor tensor);
+
+    /** {@code value} summed over all ranks. */
+    double sum(double value);
+
+    /** Whether {@code flag} is true on any rank. */
+    boolean any(boolean flag);
+
+    /** Averages the gradients of {@code parameters} over all ranks in place; returns the loss averaged likewise. */
+    double averageGradients(Collection<Tensor> parameters, double loss);
 
     /** Replaces {@code tensor} by rank 0's in place. */
-    public void broadcast(Tensor tensor) {
-        await(group.broadcast(new TensorVector(tensor)), "broadcast");
-    }
+    void broadcast(Tensor tensor);
 
-    public void barrier() {
-        await(group.barrier(), "barrier");
-    }
-
-    private void await(Work work, String what) {
-        try {
-            work._wait(new Milliseconds(timeoutMs));
-        } catch (RuntimeException e) {
-            throw new UserError("rank " + rank + ": " + what + " failed: another worker stopped or did not answer "
-                    + "within " + timeoutMs / 1000 + " s (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-        }
-    }
+    void barrier();
 
     @Override
-    public void close() {
-        group.close();
-        store.close();
+    void close();
+
+    /** One process: every collective is the identity. */
+    record Single() implements Distributed {
+
+        @Override
+        public int rank() {
+            return 0;
+        }
+
+        @Override
+        public int worldSize() {
+            return 1;
+        }
+
+        @Override
+        public void allReduceSum(Tensor tensor) {
+        }
+
+        @Override
+        public double sum(double value) {
+            return value;
+        }
+
+        @Override
+        public boolean any(boolean flag) {
+            return flag;
+        }
+
+        @Override
+        public double averageGradients(Collection<Tensor> parameters, double loss) {
+            return loss;
+        }
+
+        @Override
+        public void broadcast(Tensor tensor) {
+        }
+
+        @Override
+        public void barrier() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.perennial.train;
 
 import dev.perennial.model.Model;
-import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
@@ -46,7 +45,7 @@ public final class TrainStep implements AutoCloseable {
     private final AdamW optimizer;
     private final TensorVector all;
     private final double clip;
-    private Distributed distributed;
+    private Distributed distributed = Distributed.single();
 
     public TrainStep(Model model, double lr, double weightDecay, double clip) {
         this(model, lr, new Settings(BETA1, BETA2, EPS, weightDecay, clip));
@@ -101,9 +100,7 @@ public final class TrainStep implements AutoCloseable {
             l.div(new org.bytedeco.pytorch.Scalar((double) microBatches.size())).backward();
             loss += l.item_double() / microBatches.size();
         }
-        if (distributed != null) {
-            loss = averageOverRanks(loss);
-        }
+        loss = distributed.averageGradients(model.parameters().values(), loss);
         double norm = torch.clip_grad_norm_(all, clip);
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             optimizer.zero_grad(true);
@@ -111,30 +108,6 @@ public final class TrainStep implements AutoCloseable {
         }
         optimizer.step();
         return new Result(loss, norm, true);
-    }
-
-    /**
-     * One all-reduce of all gradients, flattened into a single bucket, then divided by the number of ranks: every
-     * rank ends the step with the same gradients, hence the same clipping and the same update. The loss rides along.
-     */
-    private double averageOverRanks(double loss) {
-        List<Tensor> grads = new ArrayList<>();
-        for (Tensor p : model.parameters().values()) {
-            grads.add(p.grad().reshape(-1));
-        }
-        grads.add(Tensors.fromFloats(new float[] {(float) loss}, 1).to(grads.getFirst().scalar_type()));
-        Tensor bucket = torch.cat(new TensorVector(grads.toArray(Tensor[]::new)));
-        distributed.allReduceSum(bucket);
-        bucket.div_(new org.bytedeco.pytorch.Scalar((double) distributed.worldSize()));
-        long offset = 0;
-        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
-            for (Tensor p : model.parameters().values()) {
-                long n = p.numel();
-                p.grad().copy_(bucket.narrow(0, offset, n).view(p.sizes().vec().get()));
-                offset += n;
-            }
-        }
-        return bucket.select(0, offset).item_double();
     }
 
     /** Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format. */
