@@ -9,6 +9,7 @@ import dev.perennial.config.ConfigLoader;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.run.RunFolder;
 import dev.perennial.train.TrainPlan;
 import dev.perennial.train.Trainer;
 
@@ -44,7 +45,7 @@ public final class Experiment {
         int done = 0;
         for (RunDefinition run : definitions) {
             Path folder = runs.resolve(run.name());
-            if (Files.isRegularFile(folder.resolve("final/lineage.json"))) {
+            if (new RunFolder(folder).isFinished()) {
                 log.printf("experiment: %s is complete, skipped%n", run.name());
                 done++;
                 continue;

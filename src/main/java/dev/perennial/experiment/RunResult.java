@@ -1,11 +1,9 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.run.MetricsFile;
+import dev.perennial.run.MetricsRecord;
+import dev.perennial.run.RunFolder;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,37 +19,33 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
 
     /** Each curve point is {tokens, value}; {@code tokenOffset} shifts a continual run after its D0 stage. */
     static RunResult read(String name, Path run, int lastEvals, long tokenOffset, long tokensPerStep) {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> evals = new ArrayList<>();
+        List<MetricsRecord.Eval> evals = new ArrayList<>();
         List<double[]> lr = new ArrayList<>();
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         long tokens = 0;
         String lastStage = null;
-        try {
-            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-                JsonNode r = json.readTree(line);
-                if (r.path("type").asText().equals("step")) {
-                    tokens = r.path("tokens").asLong();
-                    lr.add(new double[] {tokenOffset + tokens, r.path("lr").asDouble()});
-                    lastStage = r.path("stage").asText();
-                } else {
-                    evals.add(r);
-                    long at = tokenOffset + r.path("step").asLong() * tokensPerStep;
-                    r.path("val_loss").fields().forEachRemaining(e -> curves.computeIfAbsent(e.getKey(),
-                            k -> new ArrayList<>()).add(new double[] {at, e.getValue().asDouble()}));
+        for (MetricsRecord record : MetricsFile.readAll(new RunFolder(run).metricsFile())) {
+            switch (record) {
+                case MetricsRecord.Step step -> {
+                    tokens = step.tokens();
+                    lr.add(new double[] {tokenOffset + tokens, step.lr()});
+                    lastStage = step.stage();
+                }
+                case MetricsRecord.Eval eval -> {
+                    evals.add(eval);
+                    long at = tokenOffset + eval.step() * tokensPerStep;
+                    eval.valLoss().forEach((corpus, loss) -> curves.computeIfAbsent(corpus,
+                            k -> new ArrayList<>()).add(new double[] {at, loss}));
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         String stage = lastStage;
-        List<JsonNode> last = evals.stream().filter(e -> e.path("stage").asText().equals(stage)
-                && e.path("stage_step").asLong() > 0).toList();
+        List<MetricsRecord.Eval> last = evals.stream().filter(e -> e.stage().equals(stage) && e.stageStep() > 0)
+                .toList();
         last = last.subList(Math.max(0, last.size() - lastEvals), last.size());
         Map<String, Double> finalLoss = new LinkedHashMap<>();
-        for (JsonNode e : last) {
-            e.path("val_loss").fields().forEachRemaining(f -> finalLoss.merge(f.getKey(), f.getValue().asDouble(),
-                    Double::sum));
+        for (MetricsRecord.Eval e : last) {
+            e.valLoss().forEach((corpus, loss) -> finalLoss.merge(corpus, loss, Double::sum));
         }
         int n = last.size();
         finalLoss.replaceAll((k, v) -> v / n);
@@ -59,14 +53,14 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
     }
 
     /** The mean accuracy over the tasks of the run's final evaluation (the paper's Table 3 average), if any. */
-    private static Double benchmarkAverage(List<JsonNode> evals) {
-        if (evals.isEmpty() || !evals.getLast().has("tasks")) {
+    private static Double benchmarkAverage(List<MetricsRecord.Eval> evals) {
+        if (evals.isEmpty() || evals.getLast().tasks() == null) {
             return null;
         }
         double sum = 0;
         int n = 0;
-        for (JsonNode task : evals.getLast().path("tasks")) {
-            sum += task.path("acc").asDouble();
+        for (Map<String, Double> metrics : evals.getLast().tasks().values()) {
+            sum += metrics.getOrDefault("acc", 0.0);
             n++;
         }
         return n == 0 ? null : sum / n;

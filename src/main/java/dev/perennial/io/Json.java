@@ -1,6 +1,7 @@
 package dev.perennial.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -13,6 +14,9 @@ public final class Json {
     public static final ObjectMapper OUTPUT = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The same style on one line, for JSON Lines files (metrics.jsonl). */
+    public static final ObjectWriter LINE = OUTPUT.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
     }

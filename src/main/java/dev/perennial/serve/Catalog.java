@@ -1,5 +1,7 @@
 package dev.perennial.serve;
 
+import dev.perennial.run.RunFolder;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -83,7 +85,7 @@ final class Catalog {
         Set<Path> seenModels = new HashSet<>();
         for (Path root : runRoots) {
             walk(root, dir -> {
-                if (Files.isRegularFile(dir.resolve("metrics.jsonl"))) {
+                if (RunFolder.isRun(dir)) {
                     found.add(new Entry(Kind.RUN, unique(Kind.RUN, name(root, dir), taken), dir));
                 }
                 if (Files.isRegularFile(dir.resolve("results.json")) || hasRuns(dir.resolve("runs"))) {
@@ -112,7 +114,7 @@ final class Catalog {
             return false;
         }
         try (var children = Files.list(dir)) {
-            return children.anyMatch(child -> Files.isRegularFile(child.resolve("metrics.jsonl")));
+            return children.anyMatch(RunFolder::isRun);
         } catch (IOException e) {
             return false;
         }

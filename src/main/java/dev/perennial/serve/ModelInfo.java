@@ -7,6 +7,7 @@ import dev.perennial.hub.Memory;
 import dev.perennial.io.Hashing;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.run.RunFolder;
 import dev.perennial.tensor.Safetensors;
 
 import java.io.IOException;
@@ -55,17 +56,16 @@ final class ModelInfo {
         needs.put("train_fp32_text", Memory.human(memory.trainFp32()));
         out.set("tokenizer", tokenizer(dir));
         out.put("kind", kind(dir));
-        out.set("lineage", readJson(dir.resolve("lineage.json")));
-        out.set("checkpoint_state", readJson(dir.resolve("state.json")));
+        out.set("lineage", readJson(RunFolder.lineageFile(dir)));
+        out.set("checkpoint_state", readJson(RunFolder.stateFile(dir)));
         return out;
     }
 
     private static String kind(Path dir) {
-        Path parent = dir.getParent();
-        if (String.valueOf(dir.getFileName()).equals("final")) {
+        if (RunFolder.isFinalModel(dir)) {
             return "final model";
         }
-        if (parent != null && String.valueOf(parent.getFileName()).equals("checkpoints")) {
+        if (RunFolder.isCheckpoint(dir)) {
             return "checkpoint";
         }
         return "model folder";

@@ -8,6 +8,9 @@ import dev.perennial.UserError;
 import dev.perennial.generate.TokenLogProbs;
 import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubSettings;
+import dev.perennial.run.MetricsFile;
+import dev.perennial.run.MetricsRecord;
+import dev.perennial.run.RunFolder;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -63,7 +66,7 @@ final class PerennialApi {
     void run(Context ctx) {
         Catalog.Entry run = catalog.require(Catalog.Kind.RUN, ctx.pathParam("name"));
         ObjectNode out = RunFiles.summary(run);
-        Path config = run.dir().resolve("config.yaml");
+        Path config = new RunFolder(run.dir()).configFile();
         out.put("config", Files.isRegularFile(config) ? read(config) : null);
         json(ctx, out);
     }
@@ -71,17 +74,18 @@ final class PerennialApi {
     /** GET /api/metrics/NAME?since=STEP: records after STEP, and the step to ask from next time. */
     void metrics(Context ctx) {
         Catalog.Entry run = catalog.require(Catalog.Kind.RUN, ctx.pathParam("name"));
+        RunFolder folder = new RunFolder(run.dir());
         long since = longParam(ctx, "since", -1);
-        List<JsonNode> records = RunFiles.since(RunFiles.read(run.dir(), 0).records(), since, MAX_RECORDS);
-        String status = RunFiles.status(run.dir());
-        long last = records.isEmpty() ? since : records.getLast().path("step").asLong();
+        List<MetricsRecord> records = RunFiles.since(MetricsFile.readAll(folder.metricsFile()), since, MAX_RECORDS);
+        String status = RunFiles.status(folder);
+        long last = records.isEmpty() ? since : records.getLast().step();
         // the newest step of a live run may still get its evaluation record: ask for it again
         long next = status.equals("running") && records.size() < MAX_RECORDS ? Math.max(since, last - 1) : last;
         ObjectNode out = JSON.createObjectNode();
         out.put("run", run.name());
         out.put("status", status);
         out.put("next_since", next);
-        out.set("records", JSON.valueToTree(records));
+        out.set("records", RunFiles.json(records));
         json(ctx, out);
     }
 
@@ -92,26 +96,27 @@ final class PerennialApi {
      */
     void events(Context ctx) {
         Catalog.Entry run = catalog.require(Catalog.Kind.RUN, ctx.pathParam("name"));
+        RunFolder folder = new RunFolder(run.dir());
         long since = longParam(ctx, "since", -1);
         SseStream sse = new SseStream(ctx);
         long offset = 0;
         long lastPing = System.currentTimeMillis();
         boolean first = true;
         while (sse.open()) {
-            RunFiles.Chunk chunk = RunFiles.read(run.dir(), offset);
+            MetricsFile.Chunk chunk = MetricsFile.read(folder.metricsFile(), offset);
             if (chunk.reset() && !sse.send("reset", "{}")) {
                 return;
             }
-            List<JsonNode> records = first ? RunFiles.since(chunk.records(), since, Integer.MAX_VALUE)
+            List<MetricsRecord> records = first ? RunFiles.since(chunk.records(), since, Integer.MAX_VALUE)
                     : chunk.records();
             first = false;
             offset = chunk.next();
             if (!records.isEmpty()) {
                 ObjectNode event = JSON.createObjectNode();
-                event.set("records", JSON.valueToTree(records));
+                event.set("records", RunFiles.json(records));
                 sse.send("metrics", event.toString());
             }
-            if (RunFiles.status(run.dir()).equals("finished") && records.isEmpty()) {
+            if (RunFiles.status(folder).equals("finished") && records.isEmpty()) {
                 sse.send("end", "{\"status\":\"finished\"}");
                 return;
             }

@@ -1,79 +1,47 @@
 package dev.perennial.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.run.MetricsFile;
+import dev.perennial.run.MetricsRecord;
+import dev.perennial.run.RunFolder;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads what a run writes: metrics.jsonl (one JSON record per line, "step" and "eval" types, written whole
- * lines at a time and cut back on resume) and final/ when the run has finished. Reading follows the file by
- * byte offset, so a live run is tailed without re-reading it.
+ * What the web app says about a run, from what the run writes (its folder and metrics, read through
+ * {@link RunFolder} and {@link MetricsFile}): whether it is running, and its summary for lists and headers.
  */
 final class RunFiles {
 
     /** A run idle this long without a final model is reported as stopped rather than running. */
     static final long RUNNING_WITHIN_MILLIS = 120_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Records read from {@code from} to the last whole line, and the offset to continue from. */
-    record Chunk(List<JsonNode> records, long next, boolean reset) {
-    }
 
     private RunFiles() {
     }
 
-    static Path metrics(Path run) {
-        return run.resolve("metrics.jsonl");
-    }
-
-    /** Whole lines from byte {@code from}; when the file is now shorter (a resumed run cut it back), from 0. */
-    static Chunk read(Path run, long from) {
-        Path file = metrics(run);
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            boolean reset = length < from;
-            long start = reset ? 0 : from;
-            byte[] bytes = new byte[Math.toIntExact(length - start)];
-            in.seek(start);
-            in.readFully(bytes);
-            int end = bytes.length;
-            while (end > 0 && bytes[end - 1] != '\n') {
-                end--; // a line still being written waits for the next read
-            }
-            List<JsonNode> records = new ArrayList<>();
-            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    records.add(JSON.readTree(line));
-                }
-            }
-            return new Chunk(records, start + end, reset);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Records with a step above {@code since}, at most {@code limit} of them. */
-    static List<JsonNode> since(List<JsonNode> records, long since, int limit) {
-        return records.stream().filter(r -> r.path("step").asLong() > since).limit(limit).toList();
+    static List<MetricsRecord> since(List<MetricsRecord> records, long since, int limit) {
+        return records.stream().filter(r -> r.step() > since).limit(limit).toList();
     }
 
-    static String status(Path run) {
-        if (Files.isRegularFile(run.resolve("final/config.json"))) {
+    /** The records as the JSON array the API answers with: each as its line in metrics.jsonl. */
+    static ArrayNode json(List<MetricsRecord> records) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        records.forEach(r -> out.add(MetricsFile.tree(r)));
+        return out;
+    }
+
+    static String status(RunFolder run) {
+        if (run.isFinished()) {
             return "finished";
         }
         try {
-            long age = System.currentTimeMillis() - Files.getLastModifiedTime(metrics(run)).toMillis();
+            long age = System.currentTimeMillis() - Files.getLastModifiedTime(run.metricsFile()).toMillis();
             return age < RUNNING_WITHIN_MILLIS ? "running" : "stopped";
         } catch (IOException e) {
             return "stopped";
@@ -81,33 +49,33 @@ final class RunFiles {
     }
 
     /** The run's name, status, last step record, last evaluation and stages, for lists and headers. */
-    static ObjectNode summary(Catalog.Entry run) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("name", run.name());
-        out.put("status", status(run.dir()));
+    static ObjectNode summary(Catalog.Entry entry) {
+        RunFolder run = new RunFolder(entry.dir());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("name", entry.name());
+        out.put("status", status(run));
         try {
-            out.put("updated", Instant.ofEpochMilli(Files.getLastModifiedTime(metrics(run.dir())).toMillis())
+            out.put("updated", Instant.ofEpochMilli(Files.getLastModifiedTime(run.metricsFile()).toMillis())
                     .toString());
         } catch (IOException e) {
             out.putNull("updated");
         }
-        JsonNode lastStep = null;
-        JsonNode lastEval = null;
+        MetricsRecord lastStep = null;
+        MetricsRecord lastEval = null;
         ArrayNode stages = out.putArray("stages");
-        for (JsonNode record : read(run.dir(), 0).records()) {
-            if (record.path("type").asText().equals("step")) {
-                lastStep = record;
-            } else if (record.path("type").asText().equals("eval")) {
-                lastEval = record;
+        for (MetricsRecord record : MetricsFile.readAll(run.metricsFile())) {
+            switch (record) {
+                case MetricsRecord.Step step -> lastStep = step;
+                case MetricsRecord.Eval eval -> lastEval = eval;
             }
-            String stage = record.path("stage").asText();
+            String stage = record.stage();
             if (!stage.isEmpty() && (stages.isEmpty() || !stages.get(stages.size() - 1).asText().equals(stage))) {
                 stages.add(stage);
             }
         }
-        out.set("last_step", lastStep);
-        out.set("last_eval", lastEval);
-        out.put("has_final_model", Files.isRegularFile(run.dir().resolve("final/config.json")));
+        out.set("last_step", lastStep == null ? null : MetricsFile.tree(lastStep));
+        out.set("last_eval", lastEval == null ? null : MetricsFile.tree(lastEval));
+        out.put("has_final_model", run.isFinished());
         return out;
     }
 }

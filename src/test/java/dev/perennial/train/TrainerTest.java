@@ -7,6 +7,9 @@ import dev.perennial.config.ConfigLoader;
 import dev.perennial.data.Prepare;
 import dev.perennial.data.PrepareOptions;
 import dev.perennial.data.TextUnit;
+import dev.perennial.run.MetricsFile;
+import dev.perennial.run.MetricsRecord;
+import dev.perennial.run.RunFolder;
 import dev.perennial.tokenizer.ByteTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -141,6 +145,58 @@ class TrainerTest {
         assertThat(run.resolve("final/README.md")).content().contains("25.0% replay of earlier data");
         assertThat(run.resolve("config.yaml")).exists();
         assertThat(Files.list(run.resolve("checkpoints")).count()).isEqualTo(2);
+    }
+
+    /**
+     * metrics.jsonl is read by the experiment report and the web app through the same typed reader the trainer
+     * writes through; a renamed or reordered field fails here instead of blanking a chart.
+     */
+    @Test
+    void theMetricsFileReadsBackTypedWithTheFieldsTheReportAndWebAppUse() throws Exception {
+        Path config = write("typed.yaml", config("typed", 30, 20, ""));
+        TrainPlan plan = TrainPlan.from(ConfigLoader.load(config, List.of()));
+        assertThat(Trainer.run(plan, false, QUIET, false).completed()).isTrue();
+        RunFolder run = new RunFolder(dir.resolve("typed"));
+        assertThat(run.isFinished()).isTrue();
+        List<MetricsRecord> records = MetricsFile.readAll(run.metricsFile());
+
+        List<MetricsRecord.Step> steps = records.stream().filter(r -> r instanceof MetricsRecord.Step)
+                .map(r -> (MetricsRecord.Step) r).toList();
+        assertThat(steps).hasSize(50);
+        assertThat(steps).extracting(MetricsRecord.Step::step)
+                .isEqualTo(LongStream.rangeClosed(1, 50).boxed().toList());
+        assertThat(steps.stream().map(MetricsRecord::stage).distinct().toList()).containsExactly("d0", "d1");
+        for (MetricsRecord.Step step : steps) {
+            assertThat(step.lr()).isEqualTo(plan.schedule().lr(step.step() - 1));
+            assertThat(step.tokens()).isEqualTo(step.step() * 8 * 32);
+        }
+        assertThat(steps.get(29).stageStep()).isEqualTo(30);
+        assertThat(steps.get(29).consumedTokens()).containsEntry("d0", 30L * 8 * 32);
+        assertThat(steps.getLast().replayedTokens()).containsEntry("d0", 40L * 32);
+
+        List<MetricsRecord.Eval> evals = records.stream().filter(r -> r instanceof MetricsRecord.Eval)
+                .map(r -> (MetricsRecord.Eval) r).toList();
+        assertThat(evals).extracting(MetricsRecord.Eval::step).containsExactly(0L, 10L, 20L, 30L, 30L, 40L, 50L);
+        assertThat(evals.getFirst().valLoss()).containsOnlyKeys("d0");
+        assertThat(evals.getLast().valLoss()).containsOnlyKeys("d0", "d1");
+        assertThat(evals.getLast().deltaSinceStageStart()).containsOnlyKeys("d0", "d1");
+        assertThat(evals.getLast().tasks()).isNull();
+
+        List<String> lines = Files.readAllLines(run.metricsFile());
+        ObjectMapper json = new ObjectMapper();
+        assertThat(fieldNames(json.readTree(lines.getFirst()))).containsExactly("type", "step", "stage", "stage_step",
+                "val_loss", "delta_since_stage_start");
+        assertThat(fieldNames(json.readTree(lines.get(1)))).containsExactly("type", "step", "stage", "stage_step",
+                "tokens", "lr", "loss", "grad_norm", "skipped", "tokens_per_s", "consumed_tokens", "replayed_tokens");
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(MetricsFile.tree(records.get(i))).isEqualTo(json.readTree(lines.get(i)));
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -1,15 +1,8 @@
-package dev.perennial.train;
+package dev.perennial.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.perennial.data.DataPlan;
-import dev.perennial.data.Ledger;
-import dev.perennial.io.Hashing;
-import dev.perennial.schedule.RunSchedule;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,38 +27,8 @@ public record Lineage(
     public record Stage(String name, long steps, long tokens, JsonNode schedule, JsonNode data, double replay) {
     }
 
-    static Lineage of(TrainPlan plan, DataPlan data, String tokenizerHash, Map<String, String> corpusHashes) {
-        List<Stage> stages = new ArrayList<>();
-        JsonNode configStages = plan.loaded().tree().path("stages");
-        for (RunSchedule.Placed p : plan.schedule().stages()) {
-            JsonNode stage = configStages.get(p.index());
-            stages.add(new Stage(p.stage().name(), p.stage().steps(),
-                    p.stage().steps() * plan.globalBatch() * (long) plan.seqLen(), stage.path("schedule"),
-                    stage.path("data"), plan.mixtures().get(p.index()).replay()));
-        }
-        Ledger ledger = data.ledgerAt(stages.size());
-        Map<String, Long> consumed = new LinkedHashMap<>();
-        Map<String, Long> replayed = new LinkedHashMap<>();
-        ledger.corpora().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            consumed.put(e.getKey(), e.getValue().consumed() * plan.seqLen());
-            replayed.put(e.getKey(), e.getValue().replayed() * plan.seqLen());
-        });
-        return new Lineage(plan.init() == null ? null : plan.init().toString(), parentHash(plan.init()), plan.seed(),
-                plan.seqLen(), plan.globalBatch(), tokenizerHash, corpusHashes, stages, consumed, replayed);
-    }
-
-    private static String parentHash(Path init) {
-        if (init == null) {
-            return null;
-        }
-        Path single = init.resolve("model.safetensors");
-        Path index = init.resolve("model.safetensors.index.json");
-        return Files.isRegularFile(single) ? Hashing.sha256(single)
-                : Files.isRegularFile(index) ? Hashing.sha256(index) : null;
-    }
-
     /** The lineage in prose, for the model card. */
-    String story() {
+    public String story() {
         StringBuilder text = new StringBuilder("## Lineage\n\n");
         text.append(parent == null ? "Trained from scratch (seed " + seed + ")."
                 : "Continued from `" + parent + "` (weights sha256 " + parentWeightsSha256 + ").");

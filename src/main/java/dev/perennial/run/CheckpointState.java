@@ -1,4 +1,4 @@
-package dev.perennial.train;
+package dev.perennial.run;
 
 import dev.perennial.data.Ledger;
 

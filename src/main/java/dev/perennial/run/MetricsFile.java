@@ -1,0 +1,127 @@
+package dev.perennial.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.perennial.io.Json;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * metrics.jsonl, written and read only here: one {@link MetricsRecord} per line, written and flushed line by
+ * line so that a reader (the web app, the experiment report, a script) always sees whole lines. A resumed run
+ * first cuts the file back to what its checkpoint had seen; a reader follows the file by byte offset, so a live
+ * run is tailed without re-reading it.
+ */
+public final class MetricsFile {
+
+    private static final ObjectWriter LINE = Json.LINE.forType(MetricsRecord.class);
+    private static final ObjectReader READER = Json.OUTPUT.readerFor(MetricsRecord.class);
+
+    /** Records read from {@code from} to the last whole line, the offset to continue from, and whether the
+     * file had been cut back since (then the records are read from its start). */
+    public record Chunk(List<MetricsRecord> records, long next, boolean reset) {
+    }
+
+    private MetricsFile() {
+    }
+
+    /** Opens {@code file} for appending after its first {@code keepBytes} bytes, dropping the rest. */
+    public static Writer append(Path file, long keepBytes) {
+        return new Writer(file, keepBytes);
+    }
+
+    /** Every record of {@code file}. */
+    public static List<MetricsRecord> readAll(Path file) {
+        return read(file, 0).records();
+    }
+
+    /** Whole lines from byte {@code from}; when the file is now shorter (a resumed run cut it back), from 0. */
+    public static Chunk read(Path file, long from) {
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long length = in.length();
+            boolean reset = length < from;
+            long start = reset ? 0 : from;
+            byte[] bytes = new byte[Math.toIntExact(length - start)];
+            in.seek(start);
+            in.readFully(bytes);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--; // a line still being written waits for the next read
+            }
+            List<MetricsRecord> records = new ArrayList<>();
+            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    records.add(READER.readValue(line));
+                }
+            }
+            return new Chunk(records, start + end, reset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A record as the JSON tree of its line, for answers that pass records on (the web API). */
+    public static JsonNode tree(MetricsRecord record) {
+        try {
+            return Json.OUTPUT.readTree(LINE.writeValueAsBytes(record));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The appending end of metrics.jsonl; {@link #bytes()} is what a checkpoint records to cut back to. */
+    public static final class Writer implements AutoCloseable {
+
+        private final FileChannel channel;
+
+        private Writer(Path file, long keepBytes) {
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel.truncate(keepBytes);
+                channel.position(keepBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void write(MetricsRecord record) {
+            try {
+                ByteBuffer buffer = ByteBuffer.wrap((LINE.writeValueAsString(record) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public long bytes() {
+            try {
+                return channel.position();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
