@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -97,7 +98,7 @@ public final class TrainStep implements AutoCloseable {
         double loss = 0;
         for (Tensor micro : microBatches) {
             Tensor l = model.loss(micro);
-            l.div(new org.bytedeco.pytorch.Scalar((double) microBatches.size())).backward();
+            l.div(new Scalar((double) microBatches.size())).backward();
             loss += l.item_double() / microBatches.size();
         }
         loss = distributed.averageGradients(model.parameters().values(), loss);

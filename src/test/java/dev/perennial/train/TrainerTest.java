@@ -2,6 +2,7 @@ package dev.perennial.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.data.Prepare;
@@ -10,13 +11,18 @@ import dev.perennial.data.TextUnit;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
+import dev.perennial.tokenizer.BpeTrainer;
 import dev.perennial.tokenizer.ByteTokenizer;
+import dev.perennial.tokenizer.TokenizerFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +45,14 @@ class TrainerTest {
             folder.toFile().deleteOnExit();
             return folder;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     @TempDir
     Path dir;
 
-    static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @BeforeAll
     static void prepareCorpora() throws IOException {
@@ -108,7 +114,7 @@ class TrainerTest {
         List<String> lines = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+            var node = (ObjectNode) json.readTree(line);
             node.remove("tokens_per_s");
             lines.add(node.toString());
         }
@@ -241,7 +247,7 @@ class TrainerTest {
         byte[] bytes = Files.readAllBytes(newest);
         bytes[bytes.length - 1] ^= 1;
         Files.write(newest, bytes);
-        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
         Trainer.Outcome outcome = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), false,
                 new PrintStream(warnings, true), false);
         assertThat(outcome.completed()).isTrue();
@@ -288,7 +294,7 @@ class TrainerTest {
     @Test
     void refusesCorporaTokenizedWithAnotherTokenizer() throws Exception {
         Path tok = dir.resolve("bpe");
-        dev.perennial.tokenizer.TokenizerFiles.write(dev.perennial.tokenizer.BpeTrainer.train(
+        TokenizerFiles.write(BpeTrainer.train(
                 List.of("some text to learn from, some text").iterator(), 260), tok);
         Path config = write("tok.yaml", config("tok", 5, 5, ""));
         assertThatThrownBy(() -> train(config, "tokenizer=" + tok))
