@@ -6,6 +6,7 @@ import dev.perennial.data.Corpus;
 import dev.perennial.eval.Evaluation;
 import dev.perennial.eval.TaskSpec;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +86,7 @@ public final class EvalCommand implements Runnable {
             spec.commandLine().getOut().flush();
             if (out != null) {
                 String base = out.toString().replaceFirst("\\.(json|md)$", "");
-                byte[] json = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(Map.of("models", results));
+                byte[] json = Json.FILE.writeValueAsBytes(Map.of("models", results));
                 AtomicFiles.write(Path.of(base + ".json"), o -> o.write(json));
                 AtomicFiles.writeString(Path.of(base + ".md"), report.markdown());
             }

@@ -9,6 +9,7 @@ import dev.perennial.data.Accounting;
 import dev.perennial.data.DataPlan;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.data.StageMixture;
+import dev.perennial.io.Json;
 import dev.perennial.schedule.RunSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,7 +108,7 @@ public final class MixtureCommand implements Runnable {
             rows.add(row);
         }
         try {
-            return dev.perennial.io.Json.OUTPUT.writeValueAsString(rows);
+            return Json.FILE.writeValueAsString(rows);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -40,8 +41,8 @@ public final class Corpus implements AutoCloseable {
         }
         CorpusMetadata metadata;
         try {
-            metadata = Prepare.JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), CorpusMetadata.class);
+            metadata = Json.MAPPER.readerFor(CorpusMetadata.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
         } catch (IOException e) {
             throw new UserError(file + ": unreadable corpus metadata (" + e.getMessage().lines().findFirst().orElse("")
                     + "); prepare the corpus again", e);

@@ -2,8 +2,8 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +31,6 @@ public final class DocumentReader {
         /** Called for a bad record; throw to stop reading. */
         void bad(BadRecord record);
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String textField;
     private final TextUnit textUnit;
@@ -95,7 +93,7 @@ public final class DocumentReader {
             }
             JsonNode record;
             try {
-                record = JSON.readTree(text);
+                record = Json.MAPPER.readTree(text);
             } catch (JsonProcessingException e) {
                 sink.bad(new BadRecord(location, "not a JSON object (" + e.getOriginalMessage() + ")"));
                 return;

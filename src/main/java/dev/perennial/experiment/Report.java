@@ -1,6 +1,7 @@
 package dev.perennial.experiment;
 
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import dev.perennial.plot.LineChart;
 
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ public final class Report {
             json.put("parameters", parameters);
             json.put("tokens_per_stage", spec.tokensPerStage());
             json.put("summary", summary);
-            byte[] bytes = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(json);
+            byte[] bytes = Json.FILE.writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

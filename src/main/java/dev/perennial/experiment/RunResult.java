@@ -1,7 +1,7 @@
 package dev.perennial.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,6 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
 
     /** Each curve point is {tokens, value}; {@code tokenOffset} shifts a continual run after its D0 stage. */
     static RunResult read(String name, Path run, int lastEvals, long tokenOffset, long tokensPerStep) {
-        ObjectMapper json = new ObjectMapper();
         List<JsonNode> evals = new ArrayList<>();
         List<double[]> lr = new ArrayList<>();
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
@@ -29,7 +28,7 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
         String lastStage = null;
         try {
             for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-                JsonNode r = json.readTree(line);
+                JsonNode r = Json.MAPPER.readTree(line);
                 if (r.path("type").asText().equals("step")) {
                     tokens = r.path("tokens").asLong();
                     lr.add(new double[] {tokenOffset + tokens, r.path("lr").asDouble()});

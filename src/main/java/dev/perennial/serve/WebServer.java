@@ -1,9 +1,9 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,7 +22,6 @@ import java.security.MessageDigest;
  */
 public final class WebServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String WEB_ROOT = "/dev/perennial/serve/web";
 
     private final Javalin app;
@@ -131,7 +130,7 @@ public final class WebServer implements AutoCloseable {
             throw ApiError.tooLarge(limits.maxRequestBytes());
         }
         try {
-            return JSON.readTree(bytes);
+            return Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw ApiError.badRequest(null, "the request body is not valid JSON: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -139,7 +138,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String type, String param, String message) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode error = out.putObject("error");
         error.put("message", message);
         error.put("type", type);

@@ -1,10 +1,10 @@
 package dev.perennial.tensor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -46,7 +46,6 @@ public final class Safetensors {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
 
     private Safetensors() {
@@ -78,7 +77,7 @@ public final class Safetensors {
         channel.read(headerBytes, 8);
         JsonNode json;
         try {
-            json = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            json = Json.MAPPER.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw corrupt(file, "has a header that is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -227,7 +226,7 @@ public final class Safetensors {
     /** Writes {@code tensors} (CPU) to {@code file} atomically, with {@code format: pt} metadata. */
     public static void write(Path file, Map<String, Tensor> tensors) {
         Map<String, Tensor> contiguous = new LinkedHashMap<>();
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
@@ -288,7 +287,7 @@ public final class Safetensors {
             total += bytes;
         }
         shards.add(current);
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.putObject("metadata").put("total_size", total);
         ObjectNode weightMap = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
@@ -298,7 +297,7 @@ public final class Safetensors {
         }
         try {
             if (shards.size() > 1) {
-                byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
+                byte[] json = Json.FILE.writeValueAsBytes(index);
                 AtomicFiles.write(dir.resolve(INDEX), out -> out.write(json));
             } else {
                 Files.deleteIfExists(dir.resolve(INDEX));
@@ -348,7 +347,7 @@ public final class Safetensors {
         }
         JsonNode weightMap;
         try {
-            weightMap = JSON.readTree(index.toFile()).path("weight_map");
+            weightMap = Json.MAPPER.readTree(index.toFile()).path("weight_map");
         } catch (IOException e) {
             throw new UserError(index + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
