@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.TrainBenchmark;
+import dev.perennial.io.Json;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
@@ -280,7 +281,7 @@ public final class BenchCommand implements Runnable {
     /** One line of JSON: a benchmark's result record(s). */
     static void printJson(PrintWriter out, Object result) {
         try {
-            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
+            out.println(Json.LINE.writeValueAsString(result));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a benchmark result did not serialise", e);
         }
