@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -103,7 +104,7 @@ public final class DocumentReader {
                 sink.bad(new BadRecord(location, "no \"" + textField + "\" field; choose the field with --text-field"));
             } else if (!value.isTextual()) {
                 sink.bad(new BadRecord(location, "\"" + textField + "\" is " + value.getNodeType().toString()
-                        .toLowerCase(java.util.Locale.ROOT) + ", not text"));
+                        .toLowerCase(Locale.ROOT) + ", not text"));
             } else if (!value.asText().isBlank()) {
                 sink.document(new Document(value.asText(), location));
             }

@@ -10,6 +10,7 @@ import dev.perennial.tokenizer.Tokenizer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,7 +169,7 @@ public final class Prepare {
             try (InputStream raw = new CountingStream(Files.newInputStream(file), bytesBefore);
                  DigestInputStream hashed = new DigestInputStream(raw, digest)) {
                 reader.read(file, hashed, sink);
-                hashed.transferTo(java.io.OutputStream.nullOutputStream()); // hash what the reader did not need to read
+                hashed.transferTo(OutputStream.nullOutputStream()); // hash what the reader did not need to read
             }
             result.sha256 = Hashing.hex(digest);
         }

@@ -1,5 +1,6 @@
 package dev.perennial.experiment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.plot.LineChart;
@@ -102,7 +103,7 @@ public final class Report {
             json.put("summary", summary);
             byte[] bytes = Json.FILE.writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         String intro = String.format(Locale.ROOT, "A %,d-parameter model; %,.0f tokens per stage; corpora D0 = %s, "

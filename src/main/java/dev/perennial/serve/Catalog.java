@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * What the configured folders hold: runs (a folder with metrics.jsonl), experiments (a folder with results.json
@@ -65,7 +69,7 @@ final class Catalog {
     }
 
     Entry require(Kind kind, String name) {
-        return find(kind, name).orElseThrow(() -> ApiError.notFound("no " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        return find(kind, name).orElseThrow(() -> ApiError.notFound("no " + kind.name().toLowerCase(Locale.ROOT)
                 + " named '" + name + "' in the served folders; list them with GET /api/"
                 + (kind == Kind.MODEL ? "models" : kind == Kind.RUN ? "runs" : "experiments")));
     }
@@ -91,14 +95,14 @@ final class Catalog {
                 }
             });
         }
-        for (Path root : java.util.stream.Stream.concat(modelRoots.stream(), runRoots.stream()).toList()) {
+        for (Path root : Stream.concat(modelRoots.stream(), runRoots.stream()).toList()) {
             walk(root, dir -> {
                 if (isModelFolder(dir) && seenModels.add(dir)) {
                     found.add(new Entry(Kind.MODEL, unique(Kind.MODEL, name(root, dir), taken), dir));
                 }
             });
         }
-        found.sort(java.util.Comparator.comparing(Entry::kind).thenComparing(Entry::name));
+        found.sort(Comparator.comparing(Entry::kind).thenComparing(Entry::name));
         return List.copyOf(found);
     }
 
@@ -133,7 +137,7 @@ final class Catalog {
         return candidate;
     }
 
-    private static void walk(Path root, java.util.function.Consumer<Path> visit) {
+    private static void walk(Path root, Consumer<Path> visit) {
         try {
             Files.walkFileTree(root, Set.of(), MAX_DEPTH, new SimpleFileVisitor<>() {
                 @Override

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What a model folder is, without loading its weights: architecture and sizes from config.json, the parameter
@@ -73,7 +74,7 @@ final class ModelInfo {
         try (var files = Files.list(dir)) {
             long total = 0;
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))
-                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new))) {
+                    .collect(Collectors.toCollection(TreeSet::new))) {
                 total += Safetensors.header(file).values().stream().mapToLong(Safetensors.Entry::numel).sum();
             }
             return total;

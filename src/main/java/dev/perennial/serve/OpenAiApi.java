@@ -2,6 +2,7 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.TokenLogProbs;
 import dev.perennial.io.Json;
@@ -87,7 +88,7 @@ final class OpenAiApi {
     }
 
     /** The prompt's ids, refused before any response starts when they cannot be generated from. */
-    private static int[] promptIds(dev.perennial.checkpoint.ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+    private static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
         int[] ids = loaded.tokenizer().encode(prompt);
         int positions = loaded.model().config().maxPositions();
         if (ids.length == 0) {

@@ -8,11 +8,14 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.util.JavalinBindException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
@@ -84,7 +87,7 @@ public final class WebServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             pool.close();
-            if (e.getCause() instanceof java.net.BindException || e instanceof io.javalin.util.JavalinBindException) {
+            if (e.getCause() instanceof BindException || e instanceof JavalinBindException) {
                 throw new UserError(options.host() + ":" + options.port() + " is not free to listen on ("
                         + e.getMessage() + "); choose another --port, or stop what is using it", e);
             }
@@ -153,7 +156,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Blocks until the server stops (Ctrl-C). */
     public void awaitShutdown() throws InterruptedException {
-        new java.util.concurrent.CountDownLatch(1).await();
+        new CountDownLatch(1).await();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.perennial.tokenizer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.io.AtomicFiles;
@@ -77,7 +78,7 @@ public final class TokenizerFiles {
     private static byte[] bytes(ObjectNode node) {
         try {
             return Json.FILE.writeValueAsBytes(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -5,8 +5,10 @@ import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -98,7 +100,7 @@ public final class TrainStep implements AutoCloseable {
         double loss = 0;
         for (Tensor micro : microBatches) {
             Tensor l = model.loss(micro);
-            l.div(new org.bytedeco.pytorch.Scalar((double) microBatches.size())).backward();
+            l.div(new Scalar((double) microBatches.size())).backward();
             loss += l.item_double() / microBatches.size();
         }
         if (distributed != null) {
@@ -125,9 +127,9 @@ public final class TrainStep implements AutoCloseable {
         grads.add(Tensors.fromFloats(new float[] {(float) loss}, 1).to(grads.getFirst().scalar_type()));
         Tensor bucket = torch.cat(new TensorVector(grads.toArray(Tensor[]::new)));
         distributed.allReduceSum(bucket);
-        bucket.div_(new org.bytedeco.pytorch.Scalar((double) distributed.worldSize()));
+        bucket.div_(new Scalar((double) distributed.worldSize()));
         long offset = 0;
-        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (NoGradGuard guard = new NoGradGuard()) {
             for (Tensor p : model.parameters().values()) {
                 long n = p.numel();
                 p.grad().copy_(bucket.narrow(0, offset, n).view(p.sizes().vec().get()));
