@@ -195,9 +195,4 @@ public record TrainPlan(
                 evalSequences, evalBatch, extraEvalCorpora, evalTasks, taskLimit, checkpointInterval, keepCheckpoints,
                 out, maxNonfinite);
     }
-
-    /** The stage names in order. */
-    public List<String> stageNames() {
-        return schedule.stages().stream().map(s -> s.stage().name()).toList();
-    }
 }

@@ -34,10 +34,6 @@ public final class TrainStep implements AutoCloseable {
 
     /** AdamW's settings; the learning rate is set per step. */
     public record Settings(double beta1, double beta2, double eps, double weightDecay, double clip) {
-
-        public static Settings paper() {
-            return new Settings(BETA1, BETA2, EPS, WEIGHT_DECAY, CLIP);
-        }
     }
 
     /** The mean loss, the gradient norm before clipping, and whether the step was applied (both finite). */
