@@ -45,8 +45,8 @@ for shape in $shapes; do
   "$python" - "$shape" "$java" "$py" <<'EOF3'
 import json, sys
 shape, j, p = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-print(f"{shape:<24} {j['tokensPerSecond']:12,.0f} {p['tokens_per_second']:12,.0f} {j['tokensPerSecond'] / p['tokens_per_second']:7.2f} "
-      f"{j['matmulGflops']:14.1f} {p['matmul_gflops']:14.1f}")
+print(f"{shape:<24} {j['tokens_per_second']:12,.0f} {p['tokens_per_second']:12,.0f} {j['tokens_per_second'] / p['tokens_per_second']:7.2f} "
+      f"{j['matmul_gflops']:14.1f} {p['matmul_gflops']:14.1f}")
 EOF3
 done
 
@@ -59,6 +59,6 @@ if [ "$generate" = yes ]; then
   "$python" - "$shape" "$java" "$py" <<'EOF4'
 import json, sys
 shape, j, p = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-print(f"{shape:<24} {j['tokensPerSecond']:12,.1f} {p['tokens_per_second']:12,.1f} {j['tokensPerSecond'] / p['tokens_per_second']:7.2f}")
+print(f"{shape:<24} {j['tokens_per_second']:12,.1f} {p['tokens_per_second']:12,.1f} {j['tokens_per_second'] / p['tokens_per_second']:7.2f}")
 EOF4
 fi

@@ -3,6 +3,7 @@ package dev.perennial.bench;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.Model;
+import dev.perennial.tensor.Safetensors;
 import dev.perennial.tensor.Tensors;
 import dev.perennial.train.TrainStep;
 import org.bytedeco.javacpp.PointerScope;
@@ -43,8 +44,8 @@ public final class CheckpointBenchmark {
                 bytes = files.mapToLong(f -> f.toFile().length()).sum();
             }
             start = System.nanoTime();
-            Model loaded = dev.perennial.model.Model.fromTensors(model.config(),
-                    dev.perennial.tensor.Safetensors.readFolder(dir, torch.ScalarType.Float), torch.ScalarType.Float,
+            Model loaded = Model.fromTensors(model.config(),
+                    Safetensors.readFolder(dir, torch.ScalarType.Float), torch.ScalarType.Float,
                     dir.toString());
             double load = seconds(start);
             start = System.nanoTime();

@@ -1,7 +1,7 @@
 package dev.perennial.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.io.Json;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
@@ -37,7 +37,7 @@ public final class TrainBenchmark {
     }
 
     public static ModelConfig config(Shape s) {
-        ObjectNode json = new ObjectMapper().createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("vocab_size", s.vocab());
         json.put("hidden_size", s.hidden());
         json.put("num_hidden_layers", s.layers());

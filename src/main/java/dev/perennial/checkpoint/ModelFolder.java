@@ -1,10 +1,9 @@
 package dev.perennial.checkpoint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import dev.perennial.model.GptNeoXConfig;
 import dev.perennial.model.LlamaConfig;
 import dev.perennial.model.Model;
@@ -35,8 +34,6 @@ public final class ModelFolder {
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
     private static final List<String> TOKENIZER_FILES =
             List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** A loaded folder: the model and its tokenizer. Close it to free both. */
     public record Loaded(Path dir, Model model, HfTokenizer tokenizer) implements AutoCloseable {
         @Override
@@ -61,16 +58,16 @@ public final class ModelFolder {
             ObjectNode json = config.raw().deepCopy();
             json.putArray("architectures").add(className(config));
             json.put("torch_dtype", dtypeName(model.dtype()));
-            byte[] configBytes = JSON.writeValueAsBytes(json);
+            byte[] configBytes = Json.FILE.writeValueAsBytes(json);
             AtomicFiles.write(dir.resolve("config.json"), out -> out.write(configBytes));
             Safetensors.writeSharded(dir, model.parameters(), maxShardBytes);
             try (HfTokenizer saved = HfTokenizer.load(dir)) {
-                ObjectNode generation = JSON.createObjectNode();
+                ObjectNode generation = Json.MAPPER.createObjectNode();
                 if (saved.eosId() >= 0) {
                     generation.put("eos_token_id", saved.eosId());
                 }
                 generation.put("do_sample", false);
-                byte[] generationBytes = JSON.writeValueAsBytes(generation);
+                byte[] generationBytes = Json.FILE.writeValueAsBytes(generation);
                 AtomicFiles.write(dir.resolve("generation_config.json"), out -> out.write(generationBytes));
                 AtomicFiles.writeString(dir.resolve("README.md"), card(model, saved, cardText));
             }

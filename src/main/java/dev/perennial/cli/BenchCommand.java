@@ -1,17 +1,31 @@
 package dev.perennial.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.perennial.UserError;
+import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.TrainBenchmark;
+import dev.perennial.io.Json;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
+import dev.perennial.train.Distributed;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code perennial bench}: measurements reported, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
@@ -99,7 +113,7 @@ public final class BenchCommand implements Runnable {
 
         TrainBenchmark.Shape shape() {
             if (!arch.equals("gpt-neox") && !arch.equals("llama")) {
-                throw new dev.perennial.UserError("--arch " + arch + " is not one of gpt-neox, llama");
+                throw new UserError("--arch " + arch + " is not one of gpt-neox, llama");
             }
             return new TrainBenchmark.Shape(arch, vocab, hidden, layers, heads, seq, batch);
         }
@@ -115,7 +129,7 @@ public final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         ShapeMixin shape;
 
         @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "Timed steps (default 10).")
@@ -144,15 +158,15 @@ public final class BenchCommand implements Runnable {
                         r.msMedian(), r.msMin(), r.msMax());
                 out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
                         r.matmulGflops(), 100 * r.gflops() / r.matmulGflops(), r.peakRssMb());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
 
     /** picocli mixin wrapper for the shape options. */
     public static final class ShapeMixin {
-        @picocli.CommandLine.ArgGroup(exclusive = false)
+        @ArgGroup(exclusive = false)
         ShapeOptions options = new ShapeOptions();
     }
 
@@ -176,7 +190,7 @@ public final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         ShapeMixin shape;
 
         @Option(names = "--prompt-tokens", defaultValue = "16", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
@@ -220,21 +234,21 @@ public final class BenchCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         ShapeMixin shape;
 
         @Override
         public void run() {
             try {
-                dev.perennial.bench.CheckpointBenchmark.Result r =
-                        dev.perennial.bench.CheckpointBenchmark.run(shape.options.shape());
-                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "%,d parameters: save %.2f s (weights %.2f s, "
+                CheckpointBenchmark.Result r =
+                        CheckpointBenchmark.run(shape.options.shape());
+                spec.commandLine().getOut().printf(Locale.ROOT, "%,d parameters: save %.2f s (weights %.2f s, "
                                 + "optimizer %.2f s), load %.2f s (weights %.2f s, optimizer %.2f s), %,d MB on disk%n",
                         r.parameters(), r.saveSeconds() + r.optimizerSaveSeconds(), r.saveSeconds(),
                         r.optimizerSaveSeconds(), r.loadSeconds() + r.optimizerLoadSeconds(), r.loadSeconds(),
                         r.optimizerLoadSeconds(), r.bytes() / 1_000_000);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
@@ -255,14 +269,14 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            try (dev.perennial.train.Distributed d = dev.perennial.train.Distributed.fromEnvironment(System.getenv(),
-                    600_000); org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            try (Distributed d = Distributed.fromEnvironment(System.getenv(),
+                    600_000); PointerScope scope = new PointerScope()) {
                 if (d.worldSize() == 1) {
-                    throw new dev.perennial.UserError("run it under 'perennial launch --nproc-per-node 2 -- bench "
+                    throw new UserError("run it under 'perennial launch --nproc-per-node 2 -- bench "
                             + "allreduce'");
                 }
-                org.bytedeco.pytorch.Tensor bucket = org.bytedeco.pytorch.global.torch.ones(new long[] {elements},
-                        new org.bytedeco.pytorch.TensorOptions(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+                Tensor bucket = torch.ones(new long[] {elements},
+                        new TensorOptions(torch.ScalarType.Float));
                 d.allReduceSum(bucket); // warm-up
                 double best = Double.MAX_VALUE;
                 for (int i = 0; i < repeats; i++) {
@@ -270,7 +284,7 @@ public final class BenchCommand implements Runnable {
                     d.allReduceSum(bucket);
                     best = Math.min(best, (System.nanoTime() - start) / 1e9);
                 }
-                spec.commandLine().getOut().printf(java.util.Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
+                spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
                         + "(%,.0f MB) in %.2f s (best of %d)%n", d.rank(), d.worldSize(), elements, elements * 4 / 1e6,
                         best, repeats);
             }
@@ -280,8 +294,8 @@ public final class BenchCommand implements Runnable {
     /** One line of JSON: a benchmark's result record(s). */
     static void printJson(PrintWriter out, Object result) {
         try {
-            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            out.println(Json.LINE.writeValueAsString(result));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a benchmark result did not serialise", e);
         }
     }

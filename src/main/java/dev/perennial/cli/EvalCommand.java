@@ -1,11 +1,15 @@
 package dev.perennial.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.data.Corpus;
 import dev.perennial.eval.Evaluation;
 import dev.perennial.eval.TaskSpec;
+import dev.perennial.hub.HubModels;
+import dev.perennial.hub.HubSettings;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,8 +76,8 @@ public final class EvalCommand implements Runnable {
             }
             List<Evaluation.ModelResult> results = new ArrayList<>();
             for (String model : models) {
-                Path dir = dev.perennial.hub.HubModels.resolve(model, Path.of(""),
-                        dev.perennial.hub.HubSettings.fromEnvironment(), true);
+                Path dir = HubModels.resolve(model, Path.of(""),
+                        HubSettings.fromEnvironment(), true);
                 try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
                     checkTokenizer(loaded, opened);
                     results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
@@ -85,11 +89,11 @@ public final class EvalCommand implements Runnable {
             spec.commandLine().getOut().flush();
             if (out != null) {
                 String base = out.toString().replaceFirst("\\.(json|md)$", "");
-                byte[] json = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(Map.of("models", results));
+                byte[] json = Json.FILE.writeValueAsBytes(Map.of("models", results));
                 AtomicFiles.write(Path.of(base + ".json"), o -> o.write(json));
                 AtomicFiles.writeString(Path.of(base + ".md"), report.markdown());
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } finally {
             opened.values().forEach(Corpus::close);

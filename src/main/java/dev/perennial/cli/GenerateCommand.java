@@ -3,6 +3,8 @@ package dev.perennial.cli;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
+import dev.perennial.hub.HubModels;
+import dev.perennial.hub.HubSettings;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +57,7 @@ public final class GenerateCommand implements Runnable {
     public void run() {
         Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed);
         PrintWriter out = spec.commandLine().getOut();
-        Path folder = dev.perennial.hub.HubModels.resolve(model, Path.of(""), dev.perennial.hub.HubSettings
+        Path folder = HubModels.resolve(model, Path.of(""), HubSettings
                 .fromEnvironment(), true);
         try (ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float)) {
             out.print(prompt);

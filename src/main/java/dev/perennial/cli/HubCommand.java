@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.UserError;
 import dev.perennial.hub.Downloader;
 import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubModels;
@@ -39,7 +40,7 @@ public final class HubCommand implements Runnable {
 
     /** {ORG/NAME, REVISION} from what the user wrote, or an error saying how to write it. */
     static String[] repository(String model) {
-        return HubModels.parse(model).orElseThrow(() -> new dev.perennial.UserError(model
+        return HubModels.parse(model).orElseThrow(() -> new UserError(model
                 + ": write ORG/NAME or ORG/NAME@REVISION"));
     }
 
@@ -95,7 +96,7 @@ public final class HubCommand implements Runnable {
                 case "trending" -> "trendingScore";
                 case "created" -> "createdAt";
                 case "modified" -> "lastModified";
-                default -> throw new dev.perennial.UserError("--sort " + sort + " is not one of downloads, likes, "
+                default -> throw new UserError("--sort " + sort + " is not one of downloads, likes, "
                         + "trending, created, modified");
             });
             filters.put("direction", "-1");

@@ -1,5 +1,7 @@
 package dev.perennial.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.perennial.UserError;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.config.KeyPath;
 import dev.perennial.config.MixtureRules;
@@ -9,6 +11,7 @@ import dev.perennial.data.Accounting;
 import dev.perennial.data.DataPlan;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.data.StageMixture;
+import dev.perennial.io.Json;
 import dev.perennial.schedule.RunSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +54,7 @@ public final class MixtureCommand implements Runnable {
         RunSchedule schedule = StageRules.runSchedule(run, KeyPath.root(), source);
         List<MixtureSpec> mixtures = MixtureRules.mixtures(run, KeyPath.root(), source);
         if (run.seqLen() == null || run.globalBatch() == null) {
-            throw new dev.perennial.UserError(source + ": seq_len and global_batch are needed to cut corpora into "
+            throw new UserError(source + ": seq_len and global_batch are needed to cut corpora into "
                     + "sequences and batches; set both");
         }
         Map<String, Path> dirs = new LinkedHashMap<>();
@@ -107,8 +110,8 @@ public final class MixtureCommand implements Runnable {
             rows.add(row);
         }
         try {
-            return dev.perennial.io.Json.OUTPUT.writeValueAsString(rows);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.FILE.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }

@@ -1,8 +1,11 @@
 package dev.perennial.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code perennial}: the root command; it only lists the subcommands. */
 @Command(name = "perennial",
@@ -15,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, ExperimentCommand.class,
                 QuickstartCommand.class, EvalCommand.class, GenerateCommand.class, ServeCommand.class, HubCommand.class, LaunchCommand.class,
                 BenchCommand.class,
-                picocli.CommandLine.HelpCommand.class},
+                HelpCommand.class},
         footer = {"", "Run 'perennial COMMAND --help' for a command's options. Documentation: README.md."})
 public final class PerennialCommand implements Runnable {
 
@@ -23,8 +26,8 @@ public final class PerennialCommand implements Runnable {
             description = "On an error, print every problem and the stack trace.")
     boolean verbose;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {

@@ -1,9 +1,8 @@
 package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.perennial.config.Numbers;
+import dev.perennial.io.Json;
 import dev.perennial.schedule.Jump;
 import dev.perennial.schedule.RunSchedule;
 import dev.perennial.schedule.Segment;
@@ -17,8 +16,6 @@ import java.util.Map;
 
 /** The text forms of a schedule preview: a table for people, JSON for programs, and the jump report. */
 final class ScheduleText {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ScheduleText() {
     }
@@ -62,7 +59,7 @@ final class ScheduleText {
     static String json(List<RunSchedule.Point> points, boolean withTokens) {
         List<Map<String, Object>> rows = points.stream().map(p -> row(p, withTokens)).toList();
         try {
-            return JSON.writeValueAsString(rows);
+            return Json.FILE.writeValueAsString(rows);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

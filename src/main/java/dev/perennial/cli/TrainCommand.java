@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import dev.perennial.UserError;
 import dev.perennial.config.ConfigLoader;
+import dev.perennial.hub.HubSettings;
 import dev.perennial.run.RunFolder;
 import dev.perennial.train.TrainPlan;
 import dev.perennial.train.Trainer;
@@ -40,7 +41,8 @@ public final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        TrainPlan plan = TrainPlan.from(ConfigLoader.load(config, overrides));
+        TrainPlan plan = TrainPlan.from(ConfigLoader.load(config, overrides)).resolved(HubSettings.fromEnvironment(),
+                true);
         if (resume && !Files.isDirectory(new RunFolder(plan.out()).checkpointsDir())) {
             throw new UserError("--resume: " + plan.out() + " holds no checkpoint to continue from");
         }

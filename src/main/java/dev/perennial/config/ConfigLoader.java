@@ -2,18 +2,14 @@ package dev.perennial.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,18 +20,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads YAML run configs into records. Keys are snake_case; an unknown key, a value of the wrong type or a
- * syntax error is refused with the file, the key path (or line and column) and a hint.
+ * The run config format: reads YAML run configs into records and writes records back as YAML. Keys are
+ * snake_case; an unknown key, a value of the wrong type or a syntax error is refused with the file, the key path
+ * (or line and column) and a hint.
  */
 public final class ConfigLoader {
-
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .build();
 
     private ConfigLoader() {
     }
@@ -49,11 +38,20 @@ public final class ConfigLoader {
 
         /** The resolved config as YAML, the way the run directory records it. */
         public String yaml() {
-            try {
-                return YAML.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            return write(tree);
+        }
+    }
+
+    /** {@code config} as a run config file that {@link #load} reads back to an equal record; unset keys are left out. */
+    public static String yaml(RunConfig config) {
+        return write(config);
+    }
+
+    private static String write(Object config) {
+        try {
+            return Json.YAML.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run config did not serialise", e);
         }
     }
 
@@ -80,14 +78,14 @@ public final class ConfigLoader {
             throw new UserError(source + ": the file is empty; a run config needs at least 'stages:'");
         }
         try {
-            JsonNode tree = YAML.readTree(text);
+            JsonNode tree = Json.YAML.readTree(text);
             if (!(tree instanceof ObjectNode object)) {
                 throw new UserError(source + ": the file holds no settings; a run config needs at least 'stages:'");
             }
             for (String override : overrides) {
-                Overrides.apply(object, override, YAML);
+                Overrides.apply(object, override);
             }
-            return new Loaded(YAML.treeToValue(object, RunConfig.class), object, source);
+            return new Loaded(Json.YAML.treeToValue(object, RunConfig.class), object, source);
         } catch (UnrecognizedPropertyException e) {
             throw new UserError(source + ": " + keyPath(e) + " is not a known key" + suggestion(e), e);
         } catch (InvalidFormatException e) {

@@ -1,10 +1,10 @@
 package dev.perennial.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ final class Overrides {
     private Overrides() {
     }
 
-    static void apply(ObjectNode root, String override, ObjectMapper yaml) {
+    static void apply(ObjectNode root, String override) {
         int eq = override.indexOf('=');
         if (eq <= 0) {
             throw new UserError("--set " + override + ": write key.path=value, e.g. --set stages[1].replay=0.25");
@@ -31,7 +31,7 @@ final class Overrides {
         String path = override.substring(0, eq).strip();
         JsonNode value;
         try {
-            value = yaml.readTree(override.substring(eq + 1));
+            value = Json.YAML.readTree(override.substring(eq + 1));
         } catch (Exception e) {
             throw new UserError("--set " + override + ": the value is not valid YAML (" + e.getMessage().lines()
                     .findFirst().orElse("") + ")");

@@ -2,12 +2,14 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +42,8 @@ public final class Corpus implements AutoCloseable {
         }
         CorpusMetadata metadata;
         try {
-            metadata = Prepare.JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), CorpusMetadata.class);
+            metadata = Json.MAPPER.readerFor(CorpusMetadata.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
         } catch (IOException e) {
             throw new UserError(file + ": unreadable corpus metadata (" + e.getMessage().lines().findFirst().orElse("")
                     + "); prepare the corpus again", e);
@@ -89,7 +91,7 @@ public final class Corpus implements AutoCloseable {
             try (FileChannel channel = FileChannel.open(file)) {
                 return channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new UserError(file + ": missing from the corpus; prepare the corpus again", e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);

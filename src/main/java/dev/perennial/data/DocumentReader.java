@@ -2,8 +2,8 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -31,8 +32,6 @@ public final class DocumentReader {
         /** Called for a bad record; throw to stop reading. */
         void bad(BadRecord record);
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String textField;
     private final TextUnit textUnit;
@@ -95,7 +94,7 @@ public final class DocumentReader {
             }
             JsonNode record;
             try {
-                record = JSON.readTree(text);
+                record = Json.MAPPER.readTree(text);
             } catch (JsonProcessingException e) {
                 sink.bad(new BadRecord(location, "not a JSON object (" + e.getOriginalMessage() + ")"));
                 return;
@@ -105,7 +104,7 @@ public final class DocumentReader {
                 sink.bad(new BadRecord(location, "no \"" + textField + "\" field; choose the field with --text-field"));
             } else if (!value.isTextual()) {
                 sink.bad(new BadRecord(location, "\"" + textField + "\" is " + value.getNodeType().toString()
-                        .toLowerCase(java.util.Locale.ROOT) + ", not text"));
+                        .toLowerCase(Locale.ROOT) + ", not text"));
             } else if (!value.asText().isBlank()) {
                 sink.document(new Document(value.asText(), location));
             }

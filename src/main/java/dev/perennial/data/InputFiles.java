@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Turns what a user gave ({@code --input} files, folders and globs) into a sorted list of readable inputs. */
@@ -57,7 +58,7 @@ public final class InputFiles {
         return slash < 0 ? Path.of(".") : Path.of(slash == 0 ? "/" : fixed.substring(0, slash));
     }
 
-    private static List<Path> walk(Path root, java.util.function.Predicate<Path> keep) {
+    private static List<Path> walk(Path root, Predicate<Path> keep) {
         try (Stream<Path> paths = Files.walk(root)) {
             List<Path> files = new ArrayList<>(paths.filter(Files::isRegularFile).filter(keep).toList());
             files.sort(null);

@@ -1,15 +1,16 @@
 package dev.perennial.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Hashing;
+import dev.perennial.io.Json;
 import dev.perennial.progress.Progress;
 import dev.perennial.tokenizer.Tokenizer;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +32,6 @@ import java.util.concurrent.Future;
  * {@code .NAME.partial} folder that is renamed to {@code NAME} only when complete.
  */
 public final class Prepare {
-
-    static final ObjectMapper JSON = dev.perennial.io.Json.OUTPUT;
 
     /** Characters of text per encoding task: large enough to amortise hand-offs, small enough to bound memory. */
     private static final int CHUNK_CHARS = 1 << 20;
@@ -69,7 +68,7 @@ public final class Prepare {
         try {
             Files.createDirectories(partial);
             CorpusMetadata metadata = write(files, partial);
-            AtomicFiles.write(partial.resolve("metadata.json"), o -> JSON.writeValue(o, metadata));
+            AtomicFiles.write(partial.resolve("metadata.json"), o -> Json.FILE.writeValue(o, metadata));
             AtomicFiles.deleteTree(out);
             Files.move(partial, out);
             return metadata;
@@ -170,7 +169,7 @@ public final class Prepare {
             try (InputStream raw = new CountingStream(Files.newInputStream(file), bytesBefore);
                  DigestInputStream hashed = new DigestInputStream(raw, digest)) {
                 reader.read(file, hashed, sink);
-                hashed.transferTo(java.io.OutputStream.nullOutputStream()); // hash what the reader did not need to read
+                hashed.transferTo(OutputStream.nullOutputStream()); // hash what the reader did not need to read
             }
             result.sha256 = Hashing.hex(digest);
         }

@@ -2,6 +2,8 @@ package dev.perennial.data;
 
 import dev.perennial.UserError;
 
+import java.util.List;
+
 /**
  * The fixed validation sequences of a corpus: consecutive windows of {@code seq_len + 1} tokens over its
  * held-out split, in order, at most {@code maxSequences}. Identical across runs, so losses compare.
@@ -39,7 +41,7 @@ public final class ValidationSet {
         for (int r = 0; r < rows; r++) {
             corpus.val().read((long) (first + r) * seqLen, tokens, r * columns, columns);
         }
-        return new Batch(rows, columns, tokens, new int[rows], new boolean[rows], java.util.List.of("val"));
+        return new Batch(rows, columns, tokens, new int[rows], new boolean[rows], List.of("val"));
     }
 
     public int batches(int batchSize) {

@@ -4,6 +4,7 @@ import dev.perennial.data.Corpus;
 import dev.perennial.data.ValidationSet;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.Tensors;
+import dev.perennial.tokenizer.Tokenizer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 
@@ -54,7 +55,7 @@ public final class Evaluation {
         return total;
     }
 
-    public static ModelResult evaluate(String name, Model model, dev.perennial.tokenizer.Tokenizer tokenizer,
+    public static ModelResult evaluate(String name, Model model, Tokenizer tokenizer,
                                        Map<String, Corpus> corpora, List<TaskSpec.Task> tasks, int seqLen,
                                        int corpusSequences, int limit) {
         Map<String, Double> losses = new LinkedHashMap<>();

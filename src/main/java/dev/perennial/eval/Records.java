@@ -2,8 +2,8 @@ package dev.perennial.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.data.InputFormat;
+import dev.perennial.io.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,8 +26,6 @@ final class Records {
     record Located(JsonNode record, String location) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private Records() {
     }
 
@@ -47,7 +45,7 @@ final class Records {
                 }
                 String location = file + " line " + line;
                 try {
-                    JsonNode record = JSON.readTree(text);
+                    JsonNode record = Json.MAPPER.readTree(text);
                     if (!record.isObject()) {
                         throw new TaskException(location + ": not a JSON object");
                     }
@@ -74,7 +72,7 @@ final class Records {
                 long row = 0;
                 while (rows.next()) {
                     row++;
-                    records.add(new Located(JSON.readTree(rows.getString(1)), file + " row " + row));
+                    records.add(new Located(Json.MAPPER.readTree(rows.getString(1)), file + " row " + row));
                 }
             }
         } catch (SQLException | IOException e) {

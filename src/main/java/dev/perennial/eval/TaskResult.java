@@ -1,5 +1,6 @@
 package dev.perennial.eval;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -14,8 +15,8 @@ public record TaskResult(String task, int examples, Map<String, Double> metrics,
         if (n < 2) {
             return Double.NaN;
         }
-        double mean = java.util.Arrays.stream(values).average().orElse(0);
-        double squares = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+        double mean = Arrays.stream(values).average().orElse(0);
+        double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
         return Math.sqrt(squares / (n - 1)) / Math.sqrt(n);
     }
 }

@@ -2,6 +2,7 @@ package dev.perennial.eval;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class TaskRunner {
         if (task.format().isCloze()) {
             // lm-evaluation-harness's perplexity for LAMBADA: exp of the negative mean log-likelihood per example
             metrics.put("perplexity", Math.exp(-mean(logLikelihood)));
-            metrics.put("token_perplexity", Math.exp(-java.util.Arrays.stream(logLikelihood).sum() / tokens));
+            metrics.put("token_perplexity", Math.exp(-Arrays.stream(logLikelihood).sum() / tokens));
         } else {
             metrics.put("acc_norm", mean(accNorm));
             stderr.put("acc_norm", TaskResult.stderrOfMean(accNorm));
@@ -111,6 +112,6 @@ public final class TaskRunner {
     }
 
     private static double mean(double[] values) {
-        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        return Arrays.stream(values).average().orElse(Double.NaN);
     }
 }

@@ -1,12 +1,8 @@
 package dev.perennial.eval;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.perennial.Choice;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,13 +22,18 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
         }
     }
 
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
     /** A resolved task: its spec, parsed format and data path. */
     public record Task(String name, TaskFormat format, Path data, Fields fields, int numFewshot, long fewshotSeed,
                        String fewshotDelimiter, String targetDelimiter) {
+    }
+
+    /**
+     * A task as a config in {@code configFolder} names it, ready for {@link #resolve}: a task file (.yaml or .yml)
+     * is taken relative to the config's folder; a shipped task's name and {@code FORMAT=DATA_FILE} stay as written.
+     */
+    public static String located(String task, Path configFolder) {
+        boolean file = (task.endsWith(".yaml") || task.endsWith(".yml")) && !task.contains("=");
+        return file ? configFolder.resolve(task).toString() : task;
     }
 
     /**
@@ -63,7 +64,7 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
     static Task load(Path file) {
         TaskSpec s;
         try {
-            s = YAML.readValue(file.toFile(), TaskSpec.class);
+            s = Json.YAML.readValue(file.toFile(), TaskSpec.class);
         } catch (IOException e) {
             throw new TaskException(file + ": not a valid task file (" + e.getMessage().lines().findFirst().orElse("")
                     + ")");

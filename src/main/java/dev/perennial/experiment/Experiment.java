@@ -1,17 +1,17 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.perennial.UserError;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.config.ConfigLoader;
+import dev.perennial.hub.HubSettings;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
 import dev.perennial.run.RunFolder;
 import dev.perennial.train.TrainPlan;
 import dev.perennial.train.Trainer;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +41,6 @@ public final class Experiment {
                 : spec.name()) : spec.out());
         Path runs = out.resolve("runs");
         List<RunDefinition> definitions = new ExperimentRuns(spec, base, runs).all();
-        ObjectMapper yaml = JsonMapper.builder(new YAMLFactory()).build();
         int done = 0;
         for (RunDefinition run : definitions) {
             Path folder = runs.resolve(run.name());
@@ -54,12 +53,13 @@ public final class Experiment {
             Path config = folder.resolve("run.yaml");
             try {
                 Files.createDirectories(folder);
-                AtomicFiles.writeString(config, yaml.writerWithDefaultPrettyPrinter().writeValueAsString(run.config()));
+                AtomicFiles.writeString(config, ConfigLoader.yaml(run.config()));
             } catch (IOException e) {
                 throw new UserError("could not write " + config + ": " + e.getMessage(), e);
             }
-            Trainer.Outcome outcome = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), true, log,
-                    showProgress);
+            TrainPlan plan = TrainPlan.from(ConfigLoader.load(config, List.of()))
+                    .resolved(HubSettings.fromEnvironment(), showProgress);
+            Trainer.Outcome outcome = Trainer.run(plan, true, log, showProgress);
             if (!outcome.completed()) {
                 return new Outcome(false, null, null, "stopped during run " + run.name() + "; resume with: "
                         + "perennial experiment " + specFile);
@@ -68,8 +68,7 @@ public final class Experiment {
         }
         ModelConfig model = ModelConfigs.parse(spec.model(), specFile + ": model");
         long parameters;
-        try (dev.perennial.model.Model sized = dev.perennial.model.Model.initialise(model, 0,
-                org.bytedeco.pytorch.global.torch.ScalarType.Float)) {
+        try (Model sized = Model.initialise(model, 0, torch.ScalarType.Float)) {
             parameters = sized.parameterCount();
         }
         double flopsPerToken = TrainBenchmark.flopsPerToken(parameters, new TrainBenchmark.Shape("", model.vocabSize(),

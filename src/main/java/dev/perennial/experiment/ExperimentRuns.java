@@ -1,19 +1,24 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.config.RunConfig;
+import dev.perennial.config.ScheduleConfig;
+import dev.perennial.config.StageConfig;
+import dev.perennial.config.TrainSettings;
+import dev.perennial.eval.TaskSpec;
+import dev.perennial.tokenizer.Tokenizers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** The paper's runs as train configs: each a list of stages over D0 and D1 with its schedule and replay. */
 final class ExperimentRuns {
 
     static final String D0_ONLY = "d0-only";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExperimentSpec spec;
     private final Path base;
@@ -33,11 +38,9 @@ final class ExperimentRuns {
                 scratch(stage("d0", 1, data("d0"), 0, cosine(big)))));
         all.add(new RunDefinition("d1-scratch", RunDefinition.Kind.BASELINE, null, 0, big, "D1 only, from scratch",
                 scratch(stage("d1", 1, data("d1"), 0, cosine(big)))));
-        ArrayNode both = JSON.createArrayNode();
-        both.add(entry("d0")).add(entry("d1"));
         all.add(new RunDefinition("union", RunDefinition.Kind.UNION, null, 0, big,
-                "re-training from scratch on D0 ∪ D1 (same total tokens)", scratch(stage("union", 2, both, 0,
-                cosine(big)))));
+                "re-training from scratch on D0 ∪ D1 (same total tokens)",
+                scratch(stage("union", 2, data("d0", "d1"), 0, cosine(big)))));
         all.add(continual("constant-min", 0, m, "continue at constant η_min (no re-warming)", constant(m, 0)));
         all.add(continual("rewarm-constant", 0, big, "re-warm, no re-decay", constant(big, spec.warmup())));
         for (double replay : spec.replays()) {
@@ -60,10 +63,11 @@ final class ExperimentRuns {
         return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
     }
 
-    private RunDefinition continual(String name, double replay, double maxLr, String description, ObjectNode schedule) {
-        ObjectNode config = common();
-        config.putObject("model").put("init", runs.resolve(D0_ONLY).resolve("final").toString());
-        config.putArray("stages").add(stage("d1", 1, data("d1"), replay, schedule));
+    private RunDefinition continual(String name, double replay, double maxLr, String description,
+                                    ScheduleConfig schedule) {
+        TrainSettings.ModelSpec d0Checkpoint = new TrainSettings.ModelSpec(
+                runs.resolve(D0_ONLY).resolve("final").toString(), null);
+        RunConfig config = config(d0Checkpoint, List.of(stage("d1", 1, data("d1"), replay, schedule)));
         return new RunDefinition(name, RunDefinition.Kind.CONTINUAL, D0_ONLY, replay, maxLr, description, config);
     }
 
@@ -71,79 +75,61 @@ final class ExperimentRuns {
     private RunDefinition infinite() {
         double c = spec.constantLr();
         double replay = spec.infiniteReplay() != null ? spec.infiniteReplay() : 0.05;
-        ObjectNode first = JSON.createObjectNode().put("family", "infinite-cosine").put("max_lr", spec.maxLr())
-                .put("constant_lr", c).put("min_lr", spec.minLr()).put("warmup", spec.warmup()).put("cooldown", 0.6)
-                .put("constant_end", 1 - spec.warmup());
-        ObjectNode second = JSON.createObjectNode().put("family", "infinite-cosine").put("max_lr", c)
-                .put("constant_lr", c).put("min_lr", spec.minLr()).put("warmup", 0).put("cooldown", 0)
-                .put("constant_end", 0.85);
-        ObjectNode config = common();
-        config.set("model", JSON.createObjectNode().set("config", spec.model().deepCopy()));
-        ArrayNode stages = config.putArray("stages");
-        stages.add(stage("d0", 1, data("d0"), 0, first));
-        stages.add(stage("d1", 1, data("d1"), replay, second).put("reset_optimizer", false));
+        ScheduleConfig first = infiniteCosine(spec.maxLr(), c, spec.warmup(), 0.6, 1 - spec.warmup());
+        ScheduleConfig second = infiniteCosine(c, c, 0, 0, 0.85);
+        StageConfig d1 = stage("d1", 1, data("d1"), replay, second);
+        StageConfig d1KeepingOptimizer = new StageConfig(d1.name(), d1.steps(), d1.tokens(), d1.schedule(), d1.data(),
+                d1.replay(), d1.replayFrom(), d1.onExhausted(), false);
+        RunConfig config = config(fresh(), List.of(stage("d0", 1, data("d0"), 0, first), d1KeepingOptimizer));
         return new RunDefinition("infinite", RunDefinition.Kind.CONTINUAL, null, replay, spec.maxLr(),
                 "infinite schedule across D0 and D1, no re-warming, " + percent(replay) + "% replay", config);
     }
 
-    private ObjectNode scratch(ObjectNode stage) {
-        ObjectNode config = common();
-        config.set("model", JSON.createObjectNode().set("config", spec.model().deepCopy()));
-        config.putArray("stages").add(stage);
-        return config;
+    private RunConfig scratch(StageConfig stage) {
+        return config(fresh(), List.of(stage));
     }
 
-    private ObjectNode common() {
-        ObjectNode config = JSON.createObjectNode();
-        config.put("seed", spec.seed() == null ? 0 : spec.seed());
-        config.put("seq_len", spec.seqLen());
-        config.put("global_batch", spec.globalBatch());
-        config.put("micro_batch", spec.microBatch() == null ? spec.globalBatch() : spec.microBatch());
-        config.put("tokenizer", spec.tokenizer().equals("byte") ? "byte" : base.resolve(spec.tokenizer()).toString());
-        ObjectNode corpora = config.putObject("corpora");
+    private TrainSettings.ModelSpec fresh() {
+        return new TrainSettings.ModelSpec(null, spec.model().deepCopy());
+    }
+
+    /** The settings every run shares, with paths made absolute: run.yaml lives in the run's folder, not the spec's. */
+    private RunConfig config(TrainSettings.ModelSpec model, List<StageConfig> stages) {
+        Map<String, String> corpora = new LinkedHashMap<>();
         spec.corpora().forEach((name, dir) -> corpora.put(name, base.resolve(dir).toString()));
-        ObjectNode eval = config.putObject("eval");
-        eval.put("interval", spec.evalInterval());
-        eval.put("sequences", spec.evalSequences());
-        eval.putArray("corpora").add("d0").add("d1");
-        if (spec.tasks() != null && !spec.tasks().isEmpty()) {
-            var tasks = eval.putArray("tasks");
-            spec.tasks().forEach(t -> tasks.add(t.endsWith(".yaml") ? base.resolve(t).toString() : t));
-            if (spec.taskLimit() != null) {
-                eval.put("task_limit", spec.taskLimit());
-            }
-        }
-        config.putObject("checkpoint").put("interval", 1_000_000).put("keep", 1);
-        config.put("out", ".");
-        return config;
+        boolean tasks = spec.tasks() != null && !spec.tasks().isEmpty();
+        TrainSettings.EvalSpec eval = new TrainSettings.EvalSpec(spec.evalInterval(), spec.evalSequences(), null,
+                List.of("d0", "d1"), tasks ? spec.tasks().stream().map(t -> TaskSpec.located(t, base)).toList() : null,
+                tasks ? spec.taskLimit() : null);
+        long seed = spec.seed() == null ? 0 : spec.seed();
+        long microBatch = spec.microBatch() == null ? spec.globalBatch() : spec.microBatch();
+        return new RunConfig(seed, spec.seqLen(), spec.globalBatch(), corpora, stages, model,
+                Tokenizers.located(spec.tokenizer(), base), microBatch, null, null, eval,
+                new TrainSettings.CheckpointSpec(1_000_000L, 1L), ".", null);
     }
 
-    private ObjectNode stage(String name, int budgets, ArrayNode data, double replay, ObjectNode schedule) {
-        ObjectNode stage = JSON.createObjectNode();
-        stage.put("name", name);
-        stage.put("tokens", budgets * spec.tokensPerStage());
-        stage.set("data", data);
-        if (replay > 0) {
-            stage.put("replay", replay);
-        }
-        stage.set("schedule", schedule);
-        return stage;
+    private StageConfig stage(String name, int budgets, List<StageConfig.DataEntry> data, double replay,
+                              ScheduleConfig schedule) {
+        return new StageConfig(name, null, budgets * spec.tokensPerStage(), schedule, data,
+                replay > 0 ? replay : null, null, null, null);
     }
 
-    private static ArrayNode data(String corpus) {
-        return JSON.createArrayNode().add(entry(corpus));
+    private static List<StageConfig.DataEntry> data(String... corpora) {
+        return Stream.of(corpora).map(corpus -> new StageConfig.DataEntry(corpus, null)).toList();
     }
 
-    private static ObjectNode entry(String corpus) {
-        return JSON.createObjectNode().put("corpus", corpus);
+    private ScheduleConfig cosine(double maxLr) {
+        return new ScheduleConfig("cosine", maxLr, spec.minLr(), null, spec.warmup(), null, null, null, null, null,
+                null);
     }
 
-    private ObjectNode cosine(double maxLr) {
-        return JSON.createObjectNode().put("family", "cosine").put("max_lr", maxLr).put("min_lr", spec.minLr())
-                .put("warmup", spec.warmup());
+    private static ScheduleConfig constant(double lr, double warmup) {
+        return new ScheduleConfig("constant", lr, null, null, warmup, null, null, null, null, null, null);
     }
 
-    private static ObjectNode constant(double lr, double warmup) {
-        return JSON.createObjectNode().put("family", "constant").put("max_lr", lr).put("warmup", warmup);
+    private ScheduleConfig infiniteCosine(double maxLr, double constantLr, double warmup, double cooldown,
+                                          double constantEnd) {
+        return new ScheduleConfig("infinite-cosine", maxLr, spec.minLr(), constantLr, warmup, null, cooldown,
+                constantEnd, null, null, null);
     }
 }

@@ -1,14 +1,10 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.perennial.UserError;
 import dev.perennial.config.KeyPath;
 import dev.perennial.config.Problems;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,15 +47,10 @@ public record ExperimentSpec(
     public record Eval(Long interval, Long sequences, Long last) {
     }
 
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     public static ExperimentSpec load(Path file) {
         ExperimentSpec spec;
         try {
-            spec = YAML.readValue(file.toFile(), ExperimentSpec.class);
+            spec = Json.YAML.readValue(file.toFile(), ExperimentSpec.class);
         } catch (IOException e) {
             throw new UserError(file + ": " + e.getMessage().lines().findFirst().orElse("not a valid experiment spec")
                     + "; see README 'perennial experiment' for the keys", e);

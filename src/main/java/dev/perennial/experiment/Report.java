@@ -1,6 +1,8 @@
 package dev.perennial.experiment;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import dev.perennial.plot.LineChart;
 
 import java.nio.file.Path;
@@ -99,9 +101,9 @@ public final class Report {
             json.put("parameters", parameters);
             json.put("tokens_per_stage", spec.tokensPerStage());
             json.put("summary", summary);
-            byte[] bytes = dev.perennial.io.Json.OUTPUT.writeValueAsBytes(json);
+            byte[] bytes = Json.FILE.writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         String intro = String.format(Locale.ROOT, "A %,d-parameter model; %,.0f tokens per stage; corpora D0 = %s, "

@@ -1,13 +1,13 @@
 package dev.perennial.experiment;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.config.RunConfig;
 
 /**
  * One run of an experiment: its name, what it stands for in the paper's protocol, the run it continues from
  * (null for runs from scratch), the replay fraction and peak learning rate of its last stage, and its config.
  */
 record RunDefinition(String name, Kind kind, String parent, double replay, double maxLr, String description,
-                     ObjectNode config) {
+                     RunConfig config) {
 
     enum Kind { BASELINE, UNION, CONTINUAL }
 }

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -80,7 +81,7 @@ public final class TokenLogProbs {
             throw new UserError("the text has " + ids.length + " tokens; this model reads at most "
                     + model.config().maxPositions());
         }
-        long[] input = java.util.Arrays.stream(ids).asLongStream().toArray();
+        long[] input = Arrays.stream(ids).asLongStream().toArray();
         List<Scored> out = new ArrayList<>();
         out.add(new Scored(ids[0], tokenizer.decode(new int[] {ids[0]}), Double.NaN, List.of()));
         try (NoGradGuard guard = new NoGradGuard(); PointerScope scope = new PointerScope()) {

@@ -3,6 +3,7 @@ package dev.perennial.hub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -50,8 +51,8 @@ public record HubCache(Path root) {
         Files.createDirectories(ref.getParent());
         Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp");
         Files.writeString(tmp, commit);
-        Files.move(tmp, ref, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Links snapshot/COMMIT/FILE to its blob with a relative symlink, as huggingface_hub does. */

@@ -1,8 +1,8 @@
 package dev.perennial.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class HubClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
     private static final int MAX_REDIRECTS = 10;
 
@@ -58,7 +57,7 @@ public final class HubClient {
         while (next != null && models.size() < limit) {
             HttpResponse<InputStream> response = send(next, "GET", Map.of(), "the model search");
             try (InputStream body = response.body()) {
-                JSON.readTree(body).forEach(models::add);
+                Json.MAPPER.readTree(body).forEach(models::add);
             } catch (IOException e) {
                 throw new UserError("the Hub's search answer is not JSON (" + e.getMessage() + ")", e);
             }
@@ -74,7 +73,7 @@ public final class HubClient {
                 + URLEncoder.encode(revision, StandardCharsets.UTF_8) + "?blobs=true";
         HttpResponse<InputStream> response = send(url, "GET", Map.of(), repo);
         try (InputStream body = response.body()) {
-            return JSON.readTree(body);
+            return Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new UserError(repo + ": the Hub's answer is not JSON (" + e.getMessage() + ")", e);
         }

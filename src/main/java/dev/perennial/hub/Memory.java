@@ -1,5 +1,6 @@
 package dev.perennial.hub;
 
+import java.util.Locale;
 /**
  * What a model of {@code parameters} needs in memory, before activations: to run, its weights (4 bytes per
  * parameter in fp32, 2 in bf16); to train with AdamW, weights + gradients + two moments (16 bytes per parameter in
@@ -34,6 +35,6 @@ public record Memory(long parameters) {
             v /= 1000;
             u++;
         }
-        return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+        return String.format(Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 }

@@ -1,22 +1,46 @@
 package dev.perennial.io;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * The one JSON style of the files and outputs Perennial writes (metadata.json, state.json, ledger.json,
- * lineage.json, results.json, eval and mixture JSON): snake_case keys, indented. Do not reconfigure it; copy it.
+ * The one JSON and YAML style of everything Perennial reads and writes: files (metadata.json, state.json,
+ * ledger.json, lineage.json, results.json, eval and mixture JSON), JSONL lines, HTTP bodies, benchmark output and
+ * YAML configs. Record and POJO properties are snake_case; trees and maps keep their keys as they are. Use these;
+ * do not build another mapper.
  */
 public final class Json {
 
-    public static final ObjectMapper OUTPUT = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads any JSON; writes compactly (use {@link #FILE} or {@link #LINE} to say which layout is meant). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
 
-    /** The same style on one line, for JSON Lines files (metrics.jsonl). */
-    public static final ObjectWriter LINE = OUTPUT.writer().without(SerializationFeature.INDENT_OUTPUT);
+    /** JSON files a person may read: indented. */
+    public static final ObjectWriter FILE = MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT);
+
+    /** One line of JSON: a JSONL record, an HTTP body, a benchmark result. */
+    public static final ObjectWriter LINE = MAPPER.writer();
+
+    /**
+     * YAML configs (run configs, experiment specs, task files), which people write: an unknown key, a missing
+     * primitive or a fraction where a whole number belongs is refused rather than guessed at; written configs
+     * leave out unset keys.
+     */
+    public static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
 
     private Json() {
     }

@@ -2,6 +2,7 @@ package dev.perennial.plot;
 
 import dev.perennial.io.AtomicFiles;
 
+import java.awt.geom.Ellipse2D;
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -148,7 +149,7 @@ public final class LineChart {
 
     /** Rows the legend wraps into at this width (measured with the legend's font). */
     private int legendRows() {
-        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scratch.createGraphics();
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
         FontMetrics fm = g.getFontMetrics();
@@ -245,7 +246,7 @@ public final class LineChart {
             }
             if (s.points()) {
                 for (int i = 0; i < s.x().length; i++) {
-                    g.fill(new java.awt.geom.Ellipse2D.Double(f.px(s.x()[i]) - 5, f.py(s.y()[i]) - 5, 10, 10));
+                    g.fill(new Ellipse2D.Double(f.px(s.x()[i]) - 5, f.py(s.y()[i]) - 5, 10, 10));
                 }
             }
         }

@@ -62,10 +62,6 @@ public class Progress {
         this.detail = text;
     }
 
-    public void advanceBy(double amount) {
-        advanceTo(done + amount);
-    }
-
     public void finish(String summary) {
         if (terminal) {
             out.print("\r\033[K");

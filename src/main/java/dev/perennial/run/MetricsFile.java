@@ -25,7 +25,7 @@ import java.util.List;
 public final class MetricsFile {
 
     private static final ObjectWriter LINE = Json.LINE.forType(MetricsRecord.class);
-    private static final ObjectReader READER = Json.OUTPUT.readerFor(MetricsRecord.class);
+    private static final ObjectReader READER = Json.MAPPER.readerFor(MetricsRecord.class);
 
     /** Records read from {@code from} to the last whole line, the offset to continue from, and whether the
      * file had been cut back since (then the records are read from its start). */
@@ -73,7 +73,7 @@ public final class MetricsFile {
     /** A record as the JSON tree of its line, for answers that pass records on (the web API). */
     public static JsonNode tree(MetricsRecord record) {
         try {
-            return Json.OUTPUT.readTree(LINE.writeValueAsBytes(record));
+            return Json.MAPPER.readTree(LINE.writeValueAsBytes(record));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -90,7 +90,7 @@ public final class RunFolder {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.OUTPUT.readValue(file.toFile(), Ledger.class));
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), Ledger.class));
         } catch (IOException e) {
             throw new UserError(file + ": unreadable data ledger (" + e.getMessage() + ")", e);
         }
@@ -142,7 +142,7 @@ public final class RunFolder {
             if (damage.isEmpty()) {
                 try {
                     return Optional.of(new Checkpoint(checkpoint,
-                            Json.OUTPUT.readValue(stateFile(checkpoint).toFile(), CheckpointState.class)));
+                            Json.MAPPER.readValue(stateFile(checkpoint).toFile(), CheckpointState.class)));
                 } catch (IOException e) {
                     warn.accept("warning: " + checkpoint + " has an unreadable state.json; using an older checkpoint");
                     continue;
@@ -160,7 +160,7 @@ public final class RunFolder {
             return Optional.of("no manifest.json");
         }
         try {
-            Map<?, ?> sums = Json.OUTPUT.readValue(manifest.toFile(), Map.class);
+            Map<?, ?> sums = Json.MAPPER.readValue(manifest.toFile(), Map.class);
             for (Map.Entry<?, ?> e : sums.entrySet()) {
                 Path file = checkpoint.resolve(e.getKey().toString());
                 if (!Files.isRegularFile(file)) {
@@ -230,7 +230,7 @@ public final class RunFolder {
     }
 
     private static void writeJson(Path file, Object value) throws IOException {
-        byte[] json = Json.OUTPUT.writeValueAsBytes(value);
+        byte[] json = Json.FILE.writeValueAsBytes(value);
         AtomicFiles.write(file, out -> out.write(json));
     }
 }

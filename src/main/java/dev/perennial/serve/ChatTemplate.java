@@ -71,10 +71,6 @@ final class ChatTemplate {
         return node.isTextual() ? node.asText() : node.path("content").asText("");
     }
 
-    boolean hasTemplate() {
-        return template != null;
-    }
-
     Rendered render(List<Message> messages) {
         if (template == null) {
             StringBuilder text = new StringBuilder();

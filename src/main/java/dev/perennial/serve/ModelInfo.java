@@ -1,10 +1,10 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.hub.Memory;
 import dev.perennial.io.Hashing;
+import dev.perennial.io.Json;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
 import dev.perennial.run.RunFolder;
@@ -24,14 +24,12 @@ import java.util.stream.Collectors;
  */
 final class ModelInfo {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ModelInfo() {
     }
 
     static ObjectNode describe(Catalog.Entry model) {
         Path dir = model.dir();
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("id", model.name());
         try {
             ModelConfig config = ModelConfigs.read(dir.resolve("config.json"));
@@ -88,7 +86,7 @@ final class ModelInfo {
     }
 
     private static ObjectNode tokenizer(Path dir) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         Path file = dir.resolve("tokenizer.json");
         out.put("present", Files.isRegularFile(file));
         if (Files.isRegularFile(file)) {
@@ -107,7 +105,7 @@ final class ModelInfo {
             return null;
         }
         try {
-            return JSON.readTree(file.toFile());
+            return Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             return null;
         }

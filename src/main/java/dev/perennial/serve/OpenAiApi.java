@@ -1,10 +1,11 @@
 package dev.perennial.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.TokenLogProbs;
+import dev.perennial.io.Json;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class OpenAiApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Catalog catalog;
     private final ModelPool pool;
     private final GenerationGate gate;
@@ -34,7 +33,7 @@ final class OpenAiApi {
     }
 
     void models(Context ctx) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
         for (Catalog.Entry model : catalog.all(Catalog.Kind.MODEL)) {
@@ -89,7 +88,7 @@ final class OpenAiApi {
     }
 
     /** The prompt's ids, refused before any response starts when they cannot be generated from. */
-    private static int[] promptIds(dev.perennial.checkpoint.ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+    private static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
         int[] ids = loaded.tokenizer().encode(prompt);
         int positions = loaded.model().config().maxPositions();
         if (ids.length == 0) {
@@ -108,7 +107,7 @@ final class OpenAiApi {
 
     private static ObjectNode usage(Generator.Result result) {
         int completion = result.tokens().length;
-        ObjectNode usage = JSON.createObjectNode();
+        ObjectNode usage = Json.MAPPER.createObjectNode();
         usage.put("prompt_tokens", result.promptTokens());
         usage.put("completion_tokens", completion);
         usage.put("total_tokens", result.promptTokens() + completion);
@@ -167,7 +166,7 @@ final class OpenAiApi {
         }
 
         private ObjectNode head(String object) {
-            ObjectNode out = JSON.createObjectNode();
+            ObjectNode out = Json.MAPPER.createObjectNode();
             out.put("id", id);
             out.put("object", object);
             out.put("created", created);
@@ -180,7 +179,7 @@ final class OpenAiApi {
             if (request.logprobs() < 0) {
                 return null;
             }
-            ObjectNode out = JSON.createObjectNode();
+            ObjectNode out = Json.MAPPER.createObjectNode();
             if (request.chat()) {
                 ArrayNode content = out.putArray("content");
                 for (TokenLogProbs.Scored t : tokens) {
@@ -211,7 +210,7 @@ final class OpenAiApi {
         }
 
         private static ArrayNode bytes(String text) {
-            ArrayNode out = JSON.createArrayNode();
+            ArrayNode out = Json.MAPPER.createArrayNode();
             for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
                 out.add(b & 0xff);
             }

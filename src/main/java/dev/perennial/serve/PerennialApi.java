@@ -1,13 +1,13 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.generate.TokenLogProbs;
 import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubSettings;
+import dev.perennial.io.Json;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  */
 final class PerennialApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REPORT_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*\\.(png|html|md|json)");
     private static final int MAX_RECORDS = 20_000;
     private static final long POLL_MILLIS = 500;
@@ -45,7 +44,7 @@ final class PerennialApi {
     }
 
     void health(Context ctx) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("status", "ok");
         ObjectNode generations = out.putObject("generations");
         generations.put("running", gate.running());
@@ -58,7 +57,7 @@ final class PerennialApi {
     }
 
     void runs(Context ctx) {
-        ArrayNode out = JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         catalog.all(Catalog.Kind.RUN).forEach(run -> out.add(RunFiles.summary(run)));
         json(ctx, out);
     }
@@ -81,7 +80,7 @@ final class PerennialApi {
         long last = records.isEmpty() ? since : records.getLast().step();
         // the newest step of a live run may still get its evaluation record: ask for it again
         long next = status.equals("running") && records.size() < MAX_RECORDS ? Math.max(since, last - 1) : last;
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("run", run.name());
         out.put("status", status);
         out.put("next_since", next);
@@ -112,7 +111,7 @@ final class PerennialApi {
             first = false;
             offset = chunk.next();
             if (!records.isEmpty()) {
-                ObjectNode event = JSON.createObjectNode();
+                ObjectNode event = Json.MAPPER.createObjectNode();
                 event.set("records", RunFiles.json(records));
                 sse.send("metrics", event.toString());
             }
@@ -129,7 +128,7 @@ final class PerennialApi {
     }
 
     void experiments(Context ctx) {
-        ArrayNode out = JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         catalog.all(Catalog.Kind.EXPERIMENT).forEach(e -> out.add(experimentSummary(e, results(e))));
         json(ctx, out);
     }
@@ -170,7 +169,7 @@ final class PerennialApi {
     }
 
     private ObjectNode experimentSummary(Catalog.Entry experiment, JsonNode results) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("name", experiment.name());
         out.put("has_results", results != null);
         out.put("verdict", results == null ? null : results.path("summary").path("verdict").asText(null));
@@ -190,7 +189,7 @@ final class PerennialApi {
     }
 
     void models(Context ctx) {
-        ArrayNode out = JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         catalog.all(Catalog.Kind.MODEL).forEach(m -> out.add(ModelInfo.describe(m)));
         json(ctx, out);
     }
@@ -211,7 +210,7 @@ final class PerennialApi {
             tokens = TokenLogProbs.ofText(lease.loaded().model(), lease.loaded().tokenizer(),
                     body.path("text").asText(), top);
         }
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("model", model.name());
         ArrayNode list = out.putArray("tokens");
         double sum = 0;
@@ -242,7 +241,7 @@ final class PerennialApi {
         } catch (UserError e) {
             throw new ApiError(502, "hub_error", null, e.getMessage());
         }
-        ArrayNode out = JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         found.forEach(out::add);
         json(ctx, out);
     }

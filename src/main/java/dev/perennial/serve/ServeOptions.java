@@ -5,6 +5,7 @@ import dev.perennial.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What {@code perennial serve} serves and how much it accepts: the folders scanned for runs, experiments and
@@ -46,6 +47,6 @@ public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String ho
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 }

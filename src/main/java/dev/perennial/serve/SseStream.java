@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,7 +26,7 @@ final class SseStream {
             this.out = ctx.res().getOutputStream();
             out.flush(); // commit the headers now, so the client sees the stream start
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,18 +1,21 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.util.JavalinBindException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
@@ -22,7 +25,6 @@ import java.security.MessageDigest;
  */
 public final class WebServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String WEB_ROOT = "/dev/perennial/serve/web";
 
     private final Javalin app;
@@ -85,7 +87,7 @@ public final class WebServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             pool.close();
-            if (e.getCause() instanceof java.net.BindException || e instanceof io.javalin.util.JavalinBindException) {
+            if (e.getCause() instanceof BindException || e instanceof JavalinBindException) {
                 throw new UserError(options.host() + ":" + options.port() + " is not free to listen on ("
                         + e.getMessage() + "); choose another --port, or stop what is using it", e);
             }
@@ -131,7 +133,7 @@ public final class WebServer implements AutoCloseable {
             throw ApiError.tooLarge(limits.maxRequestBytes());
         }
         try {
-            return JSON.readTree(bytes);
+            return Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw ApiError.badRequest(null, "the request body is not valid JSON: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -139,7 +141,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String type, String param, String message) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode error = out.putObject("error");
         error.put("message", message);
         error.put("type", type);
@@ -154,7 +156,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Blocks until the server stops (Ctrl-C). */
     public void awaitShutdown() throws InterruptedException {
-        new java.util.concurrent.CountDownLatch(1).await();
+        new CountDownLatch(1).await();
     }
 
     @Override

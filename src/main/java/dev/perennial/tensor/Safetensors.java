@@ -1,10 +1,10 @@
 package dev.perennial.tensor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -20,8 +20,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,7 +49,6 @@ public final class Safetensors {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
 
     private Safetensors() {
@@ -56,7 +58,7 @@ public final class Safetensors {
     public static Map<String, Entry> header(Path file) {
         try (FileChannel channel = FileChannel.open(file)) {
             return header(file, channel);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file", e);
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
@@ -78,7 +80,7 @@ public final class Safetensors {
         channel.read(headerBytes, 8);
         JsonNode json;
         try {
-            json = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
+            json = Json.MAPPER.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw corrupt(file, "has a header that is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
@@ -201,8 +203,8 @@ public final class Safetensors {
             return FileChannel.open(file);
         }
         try {
-            return FileChannel.open(file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
-        } catch (java.nio.file.AccessDeniedException e) {
+            return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (AccessDeniedException e) {
             return null;
         }
     }
@@ -227,7 +229,7 @@ public final class Safetensors {
     /** Writes {@code tensors} (CPU) to {@code file} atomically, with {@code format: pt} metadata. */
     public static void write(Path file, Map<String, Tensor> tensors) {
         Map<String, Tensor> contiguous = new LinkedHashMap<>();
-        ObjectNode header = JSON.createObjectNode();
+        ObjectNode header = Json.MAPPER.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
@@ -288,7 +290,7 @@ public final class Safetensors {
             total += bytes;
         }
         shards.add(current);
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = Json.MAPPER.createObjectNode();
         index.putObject("metadata").put("total_size", total);
         ObjectNode weightMap = index.putObject("weight_map");
         for (int i = 0; i < shards.size(); i++) {
@@ -298,7 +300,7 @@ public final class Safetensors {
         }
         try {
             if (shards.size() > 1) {
-                byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
+                byte[] json = Json.FILE.writeValueAsBytes(index);
                 AtomicFiles.write(dir.resolve(INDEX), out -> out.write(json));
             } else {
                 Files.deleteIfExists(dir.resolve(INDEX));
@@ -348,7 +350,7 @@ public final class Safetensors {
         }
         JsonNode weightMap;
         try {
-            weightMap = JSON.readTree(index.toFile()).path("weight_map");
+            weightMap = Json.MAPPER.readTree(index.toFile()).path("weight_map");
         } catch (IOException e) {
             throw new UserError(index + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }

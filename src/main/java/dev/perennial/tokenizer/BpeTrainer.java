@@ -1,6 +1,7 @@
 package dev.perennial.tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -155,7 +156,7 @@ public final class BpeTrainer {
                     out[n++] = word[i];
                 }
             }
-            return java.util.Arrays.copyOf(out, n);
+            return Arrays.copyOf(out, n);
         }
 
         private static Set<Long> pairs(int[] word) {

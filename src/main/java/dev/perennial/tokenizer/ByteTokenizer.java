@@ -3,6 +3,7 @@ package dev.perennial.tokenizer;
 import dev.perennial.io.Hashing;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * UTF-8 bytes as ids 0–255, and 256 as end of text: the tokenizer of tiny models and tests. It is exactly a
@@ -17,7 +18,7 @@ public final class ByteTokenizer implements Tokenizer {
     private static final String HASH = Hashing.sha256(TokenizerFiles.tokenizerJson(AS_BPE));
 
     /** Writes this tokenizer as tokenizer.json and tokenizer_config.json into {@code dir}. */
-    public static void writeFiles(java.nio.file.Path dir) {
+    public static void writeFiles(Path dir) {
         TokenizerFiles.write(AS_BPE, dir);
     }
 

@@ -2,9 +2,9 @@ package dev.perennial.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
 import dev.perennial.io.Hashing;
+import dev.perennial.io.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -52,7 +52,7 @@ public final class HfTokenizer implements Tokenizer {
         JsonNode json;
         try {
             bytes = Files.readAllBytes(file);
-            json = new ObjectMapper().readTree(bytes);
+            json = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new UserError(file + ": not a readable tokenizer.json (" + e.getMessage().lines().findFirst()
                     .orElse("") + ")", e);
@@ -89,7 +89,7 @@ public final class HfTokenizer implements Tokenizer {
         String eos = null;
         if (Files.isRegularFile(config)) {
             try {
-                JsonNode token = new ObjectMapper().readTree(config.toFile()).path("eos_token");
+                JsonNode token = Json.MAPPER.readTree(config.toFile()).path("eos_token");
                 eos = token.isTextual() ? token.asText() : token.path("content").asText(null);
             } catch (IOException e) {
                 throw new UserError(config + ": not valid JSON (" + e.getMessage() + ")", e);

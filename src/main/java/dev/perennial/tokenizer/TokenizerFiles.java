@@ -1,10 +1,10 @@
 package dev.perennial.tokenizer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Json;
 
 import java.nio.file.Path;
 
@@ -16,8 +16,6 @@ import java.nio.file.Path;
 public final class TokenizerFiles {
 
     public static final String EOS_TOKEN = "<|endoftext|>";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private TokenizerFiles() {
     }
 
@@ -30,7 +28,7 @@ public final class TokenizerFiles {
 
     /** The tokenizer.json bytes of {@code model}: deterministic, so that their hash identifies the tokenizer. */
     static byte[] tokenizerJson(BpeTrainer.Model model) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
@@ -67,7 +65,7 @@ public final class TokenizerFiles {
     }
 
     private static byte[] tokenizerConfigJson() {
-        ObjectNode config = JSON.createObjectNode();
+        ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("tokenizer_class", "PreTrainedTokenizerFast");
         config.put("bos_token", EOS_TOKEN);
         config.put("eos_token", EOS_TOKEN);
@@ -79,14 +77,14 @@ public final class TokenizerFiles {
 
     private static byte[] bytes(ObjectNode node) {
         try {
-            return JSON.writeValueAsBytes(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.FILE.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static ObjectNode byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("type", "ByteLevel");
         node.put("add_prefix_space", addPrefixSpace);
         node.put("trim_offsets", trimOffsets);

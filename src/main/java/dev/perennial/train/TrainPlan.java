@@ -1,5 +1,6 @@
 package dev.perennial.train;
 
+import dev.perennial.UserError;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.config.KeyPath;
 import dev.perennial.config.MixtureRules;
@@ -9,9 +10,13 @@ import dev.perennial.config.StageConfig;
 import dev.perennial.config.StageRules;
 import dev.perennial.config.TrainSettings;
 import dev.perennial.data.MixtureSpec;
+import dev.perennial.eval.TaskSpec;
+import dev.perennial.hub.HubModels;
+import dev.perennial.hub.HubSettings;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
 import dev.perennial.schedule.RunSchedule;
+import dev.perennial.tokenizer.Tokenizers;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +27,7 @@ import java.util.Map;
 /**
  * Everything a training run needs, checked and completed with defaults: the one place where the trainer's keys
  * are validated (the schedule and data keys are checked by their own rules). Relative paths are taken from the
- * config file's folder.
+ * config file's folder. {@code init} is the model to continue from as written until {@link #resolved} finds it.
  */
 public record TrainPlan(
         ConfigLoader.Loaded loaded,
@@ -46,7 +51,7 @@ public record TrainPlan(
         int evalSequences,
         int evalBatch,
         List<String> extraEvalCorpora,
-        List<dev.perennial.eval.TaskSpec.Task> evalTasks,
+        List<TaskSpec.Task> evalTasks,
         int taskLimit,
         long checkpointInterval,
         int keepCheckpoints,
@@ -86,17 +91,14 @@ public record TrainPlan(
             p.add(at.key("model"), "give exactly one of init: (a Hugging Face model folder to continue from) or config: "
                     + "(a fresh architecture, config.json keys)");
         } else if (model.init() != null) {
-            // a local folder, or ORG/NAME[@REVISION] through the Hugging Face cache (downloaded when online)
-            init = dev.perennial.hub.HubModels.resolve(model.init(), base, dev.perennial.hub.HubSettings.fromEnvironment(),
-                    true);
+            init = base.resolve(model.init()); // as written; resolved() looks ORG/NAME up in the Hub cache
         } else {
             fresh = ModelConfigs.parse(model.config(), source + ": model.config");
         }
         if (c.tokenizer() == null && init == null) {
             p.add(at.key("tokenizer"), "missing; give 'byte' or a tokenizer.json (or its folder) for a fresh model");
         }
-        String tokenizer = c.tokenizer() == null || c.tokenizer().equals("byte") ? c.tokenizer()
-                : base.resolve(c.tokenizer()).toString();
+        String tokenizer = Tokenizers.located(c.tokenizer(), base);
 
         TrainSettings.OptimizerSpec opt = c.optimizer() == null
                 ? new TrainSettings.OptimizerSpec(null, null, null, null) : c.optimizer();
@@ -129,15 +131,12 @@ public record TrainPlan(
                 p.add(at.key("eval").key("corpora").index(i), "'" + extra.get(i) + "' is not under corpora:");
             }
         }
-        List<dev.perennial.eval.TaskSpec.Task> tasks = new ArrayList<>();
+        List<TaskSpec.Task> tasks = new ArrayList<>();
         Path shipped = Path.of(System.getProperty("perennial.home", ".")).resolve("data/tasks");
         for (int i = 0; eval.tasks() != null && i < eval.tasks().size(); i++) {
-            String task = eval.tasks().get(i);
-            boolean file = task.endsWith(".yaml") || task.endsWith(".yml") || task.contains("=");
             try {
-                tasks.add(dev.perennial.eval.TaskSpec.resolve(file && !task.contains("=")
-                        ? base.resolve(task).toString() : task, shipped));
-            } catch (dev.perennial.UserError e) {
+                tasks.add(TaskSpec.resolve(TaskSpec.located(eval.tasks().get(i), base), shipped));
+            } catch (UserError e) {
                 p.add(at.key("eval").key("tasks").index(i), e.getMessage());
             }
         }
@@ -179,8 +178,21 @@ public record TrainPlan(
         return value != null ? value : fallback;
     }
 
-    /** The stage names in order. */
-    public List<String> stageNames() {
-        return schedule.stages().stream().map(s -> s.stage().name()).toList();
+    /**
+     * This plan with {@code model.init} as a model folder: a local folder as it is, ORG/NAME[@REVISION] through the
+     * Hugging Face cache, downloading what is missing unless HF_HUB_OFFLINE is set. Kept apart from {@link #from}
+     * so that checking a config never touches the network; commands that train call it once the plan is valid.
+     */
+    public TrainPlan resolved(HubSettings hub, boolean showProgress) {
+        String written = loaded.config().model().init();
+        if (written == null) {
+            return this;
+        }
+        Path folder = HubModels.resolve(written, Path.of(loaded.source()).toAbsolutePath().getParent(), hub,
+                showProgress);
+        return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures,
+                resetOptimizer, folder, freshModel, tokenizer, beta1, beta2, eps, weightDecay, clip, evalInterval,
+                evalSequences, evalBatch, extraEvalCorpora, evalTasks, taskLimit, checkpointInterval, keepCheckpoints,
+                out, maxNonfinite);
     }
 }

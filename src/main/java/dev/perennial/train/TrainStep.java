@@ -4,6 +4,7 @@ import dev.perennial.model.Model;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Scalar;
@@ -32,10 +33,6 @@ public final class TrainStep implements AutoCloseable {
 
     /** AdamW's settings; the learning rate is set per step. */
     public record Settings(double beta1, double beta2, double eps, double weightDecay, double clip) {
-
-        public static Settings paper() {
-            return new Settings(BETA1, BETA2, EPS, WEIGHT_DECAY, CLIP);
-        }
     }
 
     /** The mean loss, the gradient norm before clipping, and whether the step was applied (both finite). */

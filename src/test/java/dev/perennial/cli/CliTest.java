@@ -55,21 +55,21 @@ class CliTest {
         assertThat(train.code()).as(train.err()).isZero();
         JsonNode t = new ObjectMapper().readTree(train.out());
         assertThat(t.path("shape").path("hidden").asInt()).isEqualTo(16);
-        assertThat(t.path("tokensPerSecond").asDouble()).isPositive();
-        assertThat(t.path("msMin").asDouble()).isLessThanOrEqualTo(t.path("msMax").asDouble());
+        assertThat(t.path("tokens_per_second").asDouble()).isPositive();
+        assertThat(t.path("ms_min").asDouble()).isLessThanOrEqualTo(t.path("ms_max").asDouble());
         assertThat(t.path("malloc").asText()).isNotEmpty();
 
         Result generate = run(concat(new String[] {"bench", "generate", "--new-tokens", "5", "--prompt-tokens", "3",
                 "--cache", "with", "--format", "json"}, shape));
         assertThat(generate.code()).as(generate.err()).isZero();
         JsonNode g = new ObjectMapper().readTree(generate.out());
-        assertThat(g.path("kvCache").asBoolean()).isTrue();
-        assertThat(g.path("newTokens").asInt()).isEqualTo(5);
-        assertThat(g.path("promptTokens").asInt()).isEqualTo(3);
-        assertThat(g.path("tokensPerSecond").asDouble()).isPositive();
+        assertThat(g.path("kv_cache").asBoolean()).isTrue();
+        assertThat(g.path("new_tokens").asInt()).isEqualTo(5);
+        assertThat(g.path("prompt_tokens").asInt()).isEqualTo(3);
+        assertThat(g.path("tokens_per_second").asDouble()).isPositive();
 
         Result both = run(concat(new String[] {"bench", "generate", "--new-tokens", "2", "--format", "json"}, shape));
-        assertThat(new ObjectMapper().readTree(both.out()).findValuesAsText("kvCache")).containsExactly("true", "false");
+        assertThat(new ObjectMapper().readTree(both.out()).findValuesAsText("kv_cache")).containsExactly("true", "false");
     }
 
     private static String[] concat(String[] a, String[] b) {
