@@ -9,6 +9,7 @@ import dev.perennial.model.LlamaConfig;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import dev.perennial.tokenizer.ByteTokenizer;
 import dev.perennial.tokenizer.HfTokenizer;
@@ -99,7 +100,8 @@ public final class ModelFolder {
     }
 
     /** Loads a model folder as {@code dtype}; refuses a tokenizer whose ids do not fit the model's vocabulary. */
-    public static Loaded load(Path dir, torch.ScalarType dtype) {
+    public static Loaded load(Path dir, DType precision) {
+        torch.ScalarType dtype = precision.scalarType();
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": no such model folder");
         }

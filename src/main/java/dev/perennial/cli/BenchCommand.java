@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
+import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
@@ -9,11 +10,6 @@ import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.io.Json;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
-import dev.perennial.train.Distributed;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,10 +63,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            Tokenizer tok = Tokenizers.open(tokenizer);
             int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             DataBenchmark.Result r;
-            try {
+            try (Tokenizer tok = Tokenizers.open(tokenizer)) {
                 r = DataBenchmark.run(tok, inputs, n, seqLen, batch);
             } catch (RuntimeException e) {
                 throw e;
@@ -269,25 +264,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            try (Distributed d = Distributed.fromEnvironment(System.getenv(),
-                    600_000); PointerScope scope = new PointerScope()) {
-                if (d.worldSize() == 1) {
-                    throw new UserError("run it under 'perennial launch --nproc-per-node 2 -- bench "
-                            + "allreduce'");
-                }
-                Tensor bucket = torch.ones(new long[] {elements},
-                        new TensorOptions(torch.ScalarType.Float));
-                d.allReduceSum(bucket); // warm-up
-                double best = Double.MAX_VALUE;
-                for (int i = 0; i < repeats; i++) {
-                    long start = System.nanoTime();
-                    d.allReduceSum(bucket);
-                    best = Math.min(best, (System.nanoTime() - start) / 1e9);
-                }
-                spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
-                        + "(%,.0f MB) in %.2f s (best of %d)%n", d.rank(), d.worldSize(), elements, elements * 4 / 1e6,
-                        best, repeats);
-            }
+            AllReduceBenchmark.Result r = AllReduceBenchmark.run(elements, repeats);
+            spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
+                    + "(%,.0f MB) in %.2f s (best of %d)%n", r.rank(), r.worldSize(), r.elements(), r.elements() * 4 / 1e6,
+                    r.bestSeconds(), r.repeats());
         }
     }
 

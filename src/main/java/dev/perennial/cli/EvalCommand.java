@@ -10,7 +10,7 @@ import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,7 +78,7 @@ public final class EvalCommand implements Runnable {
             for (String model : models) {
                 Path dir = HubModels.resolve(model, Path.of(""),
                         HubSettings.fromEnvironment(), true);
-                try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
+                try (ModelFolder.Loaded loaded = ModelFolder.load(dir, DType.F32)) {
                     checkTokenizer(loaded, opened);
                     results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
                             resolved, seqLen, sequences, limit));

@@ -5,7 +5,7 @@ import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,7 +59,7 @@ public final class GenerateCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         Path folder = HubModels.resolve(model, Path.of(""), HubSettings
                 .fromEnvironment(), true);
-        try (ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float)) {
+        try (ModelFolder.Loaded loaded = ModelFolder.load(folder, DType.F32)) {
             out.print(prompt);
             out.flush();
             long start = System.nanoTime();

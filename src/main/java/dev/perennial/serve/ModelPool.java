@@ -1,7 +1,7 @@
 package dev.perennial.serve;
 
 import dev.perennial.checkpoint.ModelFolder;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.tensor.DType;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,7 +60,7 @@ final class ModelPool implements AutoCloseable {
     synchronized Lease lease(Path dir) {
         Slot slot = slots.get(dir);
         if (slot == null) {
-            slot = new Slot(ModelFolder.load(dir, torch.ScalarType.Float));
+            slot = new Slot(ModelFolder.load(dir, DType.F32));
             slots.put(dir, slot);
         }
         slot.users++;

@@ -14,6 +14,7 @@ import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
 import dev.perennial.schedule.RunSchedule;
+import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -132,7 +133,7 @@ public final class Trainer {
     private Model openModel(Optional<RunFolder.Checkpoint> resumeFrom) {
         Path folder = resumeFrom.map(RunFolder.Checkpoint::dir).orElse(plan.init());
         if (folder != null) {
-            ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float);
+            ModelFolder.Loaded loaded = ModelFolder.load(folder, DType.F32);
             loaded.tokenizer().close();
             return loaded.model();
         }

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelFixtures;
+import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class ModelFolderTest {
         for (Model model : new Model[] {ModelFixtures.byteNeoX(1), ModelFixtures.byteLlama(2)}) {
             Path folder = dir.resolve(model.config().modelType());
             ModelFolder.save(model, "byte", folder, ModelFolder.DEFAULT_SHARD_BYTES, "test");
-            try (ModelFolder.Loaded loaded = ModelFolder.load(folder, torch.ScalarType.Float)) {
+            try (ModelFolder.Loaded loaded = ModelFolder.load(folder, DType.F32)) {
                 assertBitExact(model, loaded.model());
                 assertThat(loaded.tokenizer().hash()).isEqualTo(new dev.perennial.tokenizer.ByteTokenizer().hash());
             }
@@ -59,7 +59,7 @@ class ModelFolderTest {
             try (var files = Files.list(dir)) {
                 assertThat(files.filter(f -> f.toString().endsWith(".safetensors")).count()).isGreaterThan(3);
             }
-            try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float)) {
+            try (ModelFolder.Loaded loaded = ModelFolder.load(dir, DType.F32)) {
                 assertBitExact(model, loaded.model());
             }
         }
@@ -92,7 +92,7 @@ class ModelFolderTest {
             tensors.put("model.extra.weight", model.parameters().get("model.norm.weight"));
             tensors.put("model.layers.0.mlp.up_proj.weight", model.parameters().get("model.layers.0.mlp.down_proj.weight"));
             Safetensors.write(dir.resolve("model.safetensors"), tensors);
-            assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+            assertThatThrownBy(() -> ModelFolder.load(dir, DType.F32))
                     .isInstanceOf(UserError.class)
                     .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p)
                                     .contains("tensor model.norm.weight is missing"))
@@ -110,7 +110,7 @@ class ModelFolderTest {
         Path file = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
-        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+        assertThatThrownBy(() -> ModelFolder.load(dir, DType.F32))
                 .hasMessageContaining("model.safetensors: not a valid safetensors file")
                 .hasMessageContaining("truncated file?");
         Files.write(file, Arrays.copyOf(bytes, 4));
@@ -133,14 +133,14 @@ class ModelFolderTest {
         try (Model model = ModelFixtures.tinyLlama(7)) { // vocabulary of 37: the byte tokenizer's 257 ids do not fit
             ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
         }
-        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+        assertThatThrownBy(() -> ModelFolder.load(dir, DType.F32))
                 .hasMessageContaining("tokenizer.json has 257 tokens but config.json's vocab_size is 37");
     }
 
     @Test
     void refusesAnUnsupportedArchitectureListingTheSupported() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\"}");
-        assertThatThrownBy(() -> ModelFolder.load(dir, torch.ScalarType.Float))
+        assertThatThrownBy(() -> ModelFolder.load(dir, DType.F32))
                 .hasMessageContaining("model_type 'bert' is not supported; Perennial runs gpt_neox, llama, mistral, qwen2");
     }
 
@@ -157,7 +157,7 @@ class ModelFolderTest {
             ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
         }
         byte[] before = Files.readAllBytes(dir.resolve("model.safetensors"));
-        try (ModelFolder.Loaded loaded = ModelFolder.load(dir, torch.ScalarType.Float);
+        try (ModelFolder.Loaded loaded = ModelFolder.load(dir, DType.F32);
              dev.perennial.train.TrainStep step = new dev.perennial.train.TrainStep(loaded.model(), 1e-2, 0.1, 1.0);
              org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
             Tensor norm = loaded.model().parameters().get("model.norm.weight");

@@ -8,7 +8,7 @@ import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.io.Hashing;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelFixtures;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.tensor.DType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -209,7 +209,7 @@ class HubTest {
                 files.get("model.safetensors")));
         assertThat(Files.readAllBytes(weights)).isEqualTo(files.get("model.safetensors"));
         assertThat(cdnAuthorization).containsOnly("null"); // the token never left the Hub's host
-        try (ModelFolder.Loaded loaded = ModelFolder.load(snapshot, torch.ScalarType.Float)) {
+        try (ModelFolder.Loaded loaded = ModelFolder.load(snapshot, DType.F32)) {
             assertThat(loaded.model().parameterCount()).isPositive();
         }
         // resolving ORG/NAME finds the cache, online or offline

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.tensor.DType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,7 +82,7 @@ class ServeApiTest {
     void aCompletionIsTheGeneratorsTextAndStreamingGivesTheSameText() throws Exception {
         String expected;
         try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"),
-                torch.ScalarType.Float)) {
+                DType.F32)) {
             expected = Generator.generate(loaded.model(), loaded.tokenizer(), "the of",
                     new Sampling(20, 1, 0, 1, List.of(), 3), 0,
                     (text, tokens) -> true).text();
