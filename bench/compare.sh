@@ -1,5 +1,5 @@
 #!/bin/sh
-# Perennial against PyTorch eager on the same machine, alternately, on DESIGN.md's shapes
+# Perennial against PyTorch eager on the same machine, alternately, on docs/architecture.md's shapes
 # (vocab/hidden/layers/heads/seq/batch), printing tokens/s of both, their ratio, and raw matmul GFLOP/s; then
 # KV-cached greedy generation (batch 1, 16-token prompt, 64 new tokens) on the 160M shape.
 # Needs Debian's python3-torch and libopenblas0-openmp (apt-get install python3-torch libopenblas0-openmp).

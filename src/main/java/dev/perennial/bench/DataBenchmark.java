@@ -33,7 +33,10 @@ import java.util.concurrent.Future;
  */
 public final class DataBenchmark {
 
-    /** What a small model's training step consumes at best here (DESIGN.md: PyTorch, 1.8M parameters, 2 cores). */
+    /**
+     * What a small model's training step consumes at best here (docs/architecture.md, "Speed: the yardstick":
+     * PyTorch, 1.8M parameters, 2 cores).
+     */
     public static final double TRAINING_TOKENS_PER_SECOND = 13_000;
 
     public record Result(long documents, long tokens, double encodeTokensPerSecond, double prepareTokensPerSecond,

@@ -5,6 +5,7 @@ import dev.perennial.config.ScheduleConfig;
 import dev.perennial.config.StageConfig;
 import dev.perennial.config.TrainSettings;
 import dev.perennial.eval.TaskSpec;
+import dev.perennial.run.RunFolder;
 import dev.perennial.tokenizer.Tokenizers;
 
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class ExperimentRuns {
     private RunDefinition continual(String name, double replay, double maxLr, String description,
                                     ScheduleConfig schedule) {
         TrainSettings.ModelSpec d0Checkpoint = new TrainSettings.ModelSpec(
-                runs.resolve(D0_ONLY).resolve("final").toString(), null);
+                new RunFolder(runs.resolve(D0_ONLY)).finalDir().toString(), null);
         RunConfig config = config(d0Checkpoint, List.of(stage("d1", 1, data("d1"), replay, schedule)));
         return new RunDefinition(name, RunDefinition.Kind.CONTINUAL, D0_ONLY, replay, maxLr, description, config);
     }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The learning rate of one stage over its steps {@code [0, T]}: consecutive {@link Segment}s. Step {@code n}
- * belongs to the first segment whose end is at or after it, so boundaries follow DESIGN.md ("n ≤ W" is warmup,
- * "W < n ≤ T" is the decay). Past {@code T} the final value holds.
+ * belongs to the first segment whose end is at or after it, so boundaries follow docs/architecture.md ("n ≤ W" is
+ * warmup, "W < n ≤ T" is the decay). Past {@code T} the final value holds.
  */
 public record LrCurve(List<Segment> segments) {
 

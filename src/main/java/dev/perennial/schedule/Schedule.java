@@ -2,8 +2,8 @@ package dev.perennial.schedule;
 
 /**
  * A stage's learning-rate schedule, as a pure function of the step. Fractions are of the stage's length
- * {@code T}; derived lengths are real numbers, never rounded (DESIGN.md, "Schedules, exactly"). Values are
- * checked by {@code dev.perennial.config.ScheduleValidator} before a schedule is built.
+ * {@code T}; derived lengths are real numbers, never rounded (docs/architecture.md, "Schedules, exactly"). Values
+ * are checked by the run config's rules (config.ScheduleRules) before a schedule is built.
  */
 public sealed interface Schedule {
 

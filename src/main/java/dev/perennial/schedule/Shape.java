@@ -2,8 +2,8 @@ package dev.perennial.schedule;
 
 /**
  * How the learning rate moves inside one {@link Segment}. Every shape is evaluated at a step {@code n} of the
- * stage together with the segment's bounds, so the formulas below read exactly as in DESIGN.md ("Schedules,
- * exactly"), with {@code p = (n - start) / (end - start)} the progress through the segment.
+ * stage together with the segment's bounds, so the formulas below read exactly as in docs/architecture.md
+ * ("Schedules, exactly"), with {@code p = (n - start) / (end - start)} the progress through the segment.
  */
 public sealed interface Shape {
 
@@ -77,7 +77,7 @@ public sealed interface Shape {
         return (n - start) / (end - start);
     }
 
-    /** Guards a monotone shape against rounding past its end points (DESIGN: "never below m"). */
+    /** Guards a monotone shape against rounding past its end points (docs/architecture.md: "never below m"). */
     private static double clampBetween(double lr, double a, double b) {
         return Math.min(Math.max(lr, Math.min(a, b)), Math.max(a, b));
     }

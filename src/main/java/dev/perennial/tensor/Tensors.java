@@ -12,8 +12,9 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.Arrays;
 
 /**
- * Copies between Java arrays and libtorch tensors. This package is the only one that knows libtorch details
- * (DESIGN.md, "Architecture"); everything else asks it. Tensors are created in the caller's PointerScope.
+ * Copies between Java arrays and libtorch tensors, so that the compute packages allowed to use libtorch
+ * (docs/architecture.md, "Packages and their arrows") share one way of doing it. Tensors are created in the
+ * caller's PointerScope.
  */
 public final class Tensors {
 

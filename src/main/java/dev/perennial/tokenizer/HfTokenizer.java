@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * A Hugging Face {@code tokenizer.json}, run by the Rust tokenizers library through DJL. DJL truncates to 512
- * tokens and adds special tokens unless told otherwise (DESIGN.md, "Things that bite"), so both are switched off.
+ * tokens and adds special tokens unless told otherwise (docs/architecture.md, "Things that bite"), so both are
+ * switched off.
  */
 public final class HfTokenizer implements Tokenizer {
 

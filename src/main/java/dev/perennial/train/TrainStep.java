@@ -77,7 +77,7 @@ public final class TrainStep implements AutoCloseable {
         this.distributed = group;
     }
 
-    /** Sets the learning rate of every parameter group (DESIGN.md: per group, per step). */
+    /** Sets the learning rate of every parameter group, per step (docs/architecture.md, "Things that bite"). */
     public void setLearningRate(double lr) {
         for (long i = 0; i < optimizer.param_groups().size(); i++) {
             optimizer.param_groups().get(i).options().set_lr(lr);

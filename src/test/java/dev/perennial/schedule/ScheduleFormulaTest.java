@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Every family against values computed here, independently, from the formulas in DESIGN.md ("Schedules,
+ * Every family against values computed here, independently, from the formulas in docs/architecture.md ("Schedules,
  * exactly"), at the boundaries that matter. T = 1234 and a warmup of 1.3% make W = 16.042 a real number, so a
  * rounded warmup would show.
  */

@@ -70,7 +70,8 @@ class TrainStepTest {
     }
 
     /**
-     * DESIGN.md: without a per-step scope RSS grew from 164 MB to 1.9 GB in 4,000 steps; with one it stays flat.
+     * docs/architecture.md: without a per-step scope RSS grew from 164 MB to 1.9 GB in 4,000 steps; with one it stays
+     * flat.
      * The batch is large enough that leaking one step's tensors (several MB of activations and gradients) would
      * add gigabytes, far above the slack left for the JVM's own growth.
      */
