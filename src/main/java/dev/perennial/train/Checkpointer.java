@@ -48,7 +48,7 @@ final class Checkpointer {
 
     /** After {@code stageStep} steps of the stage: saves a checkpoint when one is due. */
     void maybeSave(RunSchedule.Placed placed, long stageStep, boolean stopping, TrainStep optimizer) {
-        boolean due = stageStep % plan.checkpointInterval() == 0 || stageStep == placed.stage().steps() || stopping;
+        boolean due = stageStep % plan.checkpoints().interval() == 0 || stageStep == placed.stage().steps() || stopping;
         if (due && writes) {
             save(placed, stageStep, optimizer);
         }
@@ -63,7 +63,7 @@ final class Checkpointer {
         run.writeCheckpoint(global, state, dir -> ModelFolder.save(model, tokenizerSpec(), dir,
                 ModelFolder.DEFAULT_SHARD_BYTES, "Checkpoint at step " + global + " (stage " + placed.stage().name()
                         + ", step " + stageStep + ") of the Perennial run in " + run.dir() + "."),
-                optimizer::save, plan.keepCheckpoints());
+                optimizer::save, plan.checkpoints().keep());
     }
 
     /** Writes final/ (on rank 0) and returns it. */

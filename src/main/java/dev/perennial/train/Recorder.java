@@ -43,7 +43,7 @@ final class Recorder {
 
     /** Whether an evaluation is due after {@code done} steps of the stage. */
     boolean evalDue(long done, boolean stageEnd) {
-        return done % plan.evalInterval() == 0 || stageEnd;
+        return done % plan.eval().interval() == 0 || stageEnd;
     }
 
     /** Records step {@code n} (0-based) of the stage. */

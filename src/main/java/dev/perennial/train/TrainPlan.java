@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything a training run needs, checked and completed with defaults: the one place where the trainer's keys
@@ -42,21 +43,24 @@ public record TrainPlan(
         Path init,
         ModelConfig freshModel,
         String tokenizer,
-        double beta1,
-        double beta2,
-        double eps,
-        double weightDecay,
-        double clip,
-        long evalInterval,
-        int evalSequences,
-        int evalBatch,
-        List<String> extraEvalCorpora,
-        List<TaskSpec.Task> evalTasks,
-        int taskLimit,
-        long checkpointInterval,
-        int keepCheckpoints,
+        TrainStep.Settings optimizer,
+        Evaluation eval,
+        Checkpoints checkpoints,
         Path out,
         int maxNonfinite) {
+
+    /**
+     * When and what to evaluate: every {@code interval} steps, {@code sequences} validation sequences per corpus in
+     * forward passes of {@code batch}, the corpora read so far plus {@code extraCorpora}, and {@code tasks} scored on
+     * at most {@code taskLimit} examples each (0: all).
+     */
+    public record Evaluation(long interval, int sequences, int batch, List<String> extraCorpora,
+                             List<TaskSpec.Task> tasks, int taskLimit) {
+    }
+
+    /** A checkpoint every {@code interval} steps (and at every stage's end); the newest {@code keep} are kept. */
+    public record Checkpoints(long interval, int keep) {
+    }
 
     public static final long DEFAULT_EVAL_INTERVAL = 100;
     public static final int DEFAULT_EVAL_SEQUENCES = 64;
@@ -100,6 +104,31 @@ public record TrainPlan(
         }
         String tokenizer = Tokenizers.located(c.tokenizer(), base);
 
+        Map<String, Path> corpora = new LinkedHashMap<>();
+        if (c.corpora() != null) {
+            c.corpora().forEach((name, dir) -> corpora.put(name, base.resolve(dir)));
+        }
+        TrainStep.Settings optimizer = optimizer(c, p, at);
+        Evaluation eval = evaluation(c, corpora.keySet(), microBatch, base, p, at);
+        Checkpoints checkpoints = checkpoints(c, p, at);
+        int maxNonfinite = whole(p, at.key("max_nonfinite"), c.maxNonfinite(), (long) DEFAULT_MAX_NONFINITE,
+                "non-finite steps in a row before training stops");
+        if (c.out() == null) {
+            p.add(at.key("out"), "missing; name the run folder, e.g. 'out: runs/demo'");
+        }
+        List<Boolean> reset = new ArrayList<>();
+        List<StageConfig> stages = c.stages();
+        for (int i = 0; i < stages.size(); i++) {
+            Boolean r = stages.get(i).resetOptimizer();
+            reset.add(r == null ? i > 0 : r);
+        }
+        p.throwIfAny(source);
+        return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures, reset, init,
+                fresh, tokenizer, optimizer, eval, checkpoints, base.resolve(c.out()), maxNonfinite);
+    }
+
+    /** AdamW's settings and the clipping norm, with the paper's values where the config is silent. */
+    private static TrainStep.Settings optimizer(RunConfig c, Problems p, KeyPath at) {
         TrainSettings.OptimizerSpec opt = c.optimizer() == null
                 ? new TrainSettings.OptimizerSpec(null, null, null, null) : c.optimizer();
         double beta1 = or(opt.beta1(), TrainStep.BETA1);
@@ -112,22 +141,23 @@ public record TrainPlan(
         p.nonNegative(at.key("optimizer").key("weight_decay"), weightDecay, "decoupled weight decay");
         double clip = or(c.clip(), TrainStep.CLIP);
         p.positive(at.key("clip"), clip, "the global gradient norm to clip to");
+        return new TrainStep.Settings(beta1, beta2, eps, weightDecay, clip);
+    }
 
+    /** The eval: keys, with extra corpora checked against corpora: and task files found and parsed. */
+    private static Evaluation evaluation(RunConfig c, Set<String> corpora, int microBatch, Path base, Problems p,
+                                         KeyPath at) {
         TrainSettings.EvalSpec eval = c.eval() == null
                 ? new TrainSettings.EvalSpec(null, null, null, null, null, null) : c.eval();
-        long evalInterval = whole(p, at.key("eval").key("interval"), eval.interval(), DEFAULT_EVAL_INTERVAL,
+        long interval = whole(p, at.key("eval").key("interval"), eval.interval(), DEFAULT_EVAL_INTERVAL,
                 "steps between evaluations");
-        int evalSequences = whole(p, at.key("eval").key("sequences"), eval.sequences(),
+        int sequences = whole(p, at.key("eval").key("sequences"), eval.sequences(),
                 (long) DEFAULT_EVAL_SEQUENCES, "validation sequences per corpus");
-        int evalBatch = whole(p, at.key("eval").key("batch"), eval.batch(), (long) Math.max(1, microBatch),
+        int batch = whole(p, at.key("eval").key("batch"), eval.batch(), (long) Math.max(1, microBatch),
                 "validation sequences per forward pass");
         List<String> extra = eval.corpora() == null ? List.of() : eval.corpora();
-        Map<String, Path> corpora = new LinkedHashMap<>();
-        if (c.corpora() != null) {
-            c.corpora().forEach((name, dir) -> corpora.put(name, base.resolve(dir)));
-        }
         for (int i = 0; i < extra.size(); i++) {
-            if (!corpora.containsKey(extra.get(i))) {
+            if (!corpora.contains(extra.get(i))) {
                 p.add(at.key("eval").key("corpora").index(i), "'" + extra.get(i) + "' is not under corpora:");
             }
         }
@@ -142,27 +172,17 @@ public record TrainPlan(
         }
         int taskLimit = eval.taskLimit() == null ? 0 : whole(p, at.key("eval").key("task_limit"), eval.taskLimit(), 0L,
                 "examples per task at each evaluation");
+        return new Evaluation(interval, sequences, batch, List.copyOf(extra), List.copyOf(tasks), taskLimit);
+    }
+
+    private static Checkpoints checkpoints(RunConfig c, Problems p, KeyPath at) {
         TrainSettings.CheckpointSpec ckpt = c.checkpoint() == null
                 ? new TrainSettings.CheckpointSpec(null, null) : c.checkpoint();
-        long checkpointInterval = whole(p, at.key("checkpoint").key("interval"), ckpt.interval(),
+        long interval = whole(p, at.key("checkpoint").key("interval"), ckpt.interval(),
                 DEFAULT_CHECKPOINT_INTERVAL, "steps between checkpoints");
         int keep = whole(p, at.key("checkpoint").key("keep"), ckpt.keep(), (long) DEFAULT_KEEP,
                 "checkpoints kept (the newest ones)");
-        int maxNonfinite = whole(p, at.key("max_nonfinite"), c.maxNonfinite(), (long) DEFAULT_MAX_NONFINITE,
-                "non-finite steps in a row before training stops");
-        if (c.out() == null) {
-            p.add(at.key("out"), "missing; name the run folder, e.g. 'out: runs/demo'");
-        }
-        List<Boolean> reset = new ArrayList<>();
-        List<StageConfig> stages = c.stages();
-        for (int i = 0; i < stages.size(); i++) {
-            Boolean r = stages.get(i).resetOptimizer();
-            reset.add(r == null ? i > 0 : r);
-        }
-        p.throwIfAny(source);
-        return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures, reset, init,
-                fresh, tokenizer, beta1, beta2, eps, weightDecay, clip, evalInterval, evalSequences, evalBatch,
-                List.copyOf(extra), List.copyOf(tasks), taskLimit, checkpointInterval, keep, base.resolve(c.out()), maxNonfinite);
+        return new Checkpoints(interval, keep);
     }
 
     private static int whole(Problems p, KeyPath key, Long value, Long fallback, String meaning) {
@@ -191,8 +211,6 @@ public record TrainPlan(
         Path folder = HubModels.resolve(written, Path.of(loaded.source()).toAbsolutePath().getParent(), hub,
                 showProgress);
         return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures,
-                resetOptimizer, folder, freshModel, tokenizer, beta1, beta2, eps, weightDecay, clip, evalInterval,
-                evalSequences, evalBatch, extraEvalCorpora, evalTasks, taskLimit, checkpointInterval, keepCheckpoints,
-                out, maxNonfinite);
+                resetOptimizer, folder, freshModel, tokenizer, optimizer, eval, checkpoints, out, maxNonfinite);
     }
 }

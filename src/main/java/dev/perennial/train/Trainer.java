@@ -159,7 +159,7 @@ public final class Trainer {
             this.recorder = recorder;
             this.nonfinite = new NonfiniteGuard(plan.maxNonfinite());
             this.checkpointer = new Checkpointer(plan, run, dist, model, data, hashes, recorder, nonfinite);
-            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.evalSequences(), plan.evalBatch(), dist);
+            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.eval().sequences(), plan.eval().batch(), dist);
             this.progress = showProgress && dist.leads() ? Progress.console("train", " tok",
                     plan.schedule().totalSteps() * (double) plan.globalBatch() * plan.seqLen()) : Progress.silent();
         }
@@ -175,7 +175,7 @@ public final class Trainer {
                 stage++;
                 stageStep = 0;
             }
-            try (TaskScores tasks = new TaskScores(plan.evalTasks(), plan.taskLimit(), checkpointer.tokenizerSpec())) {
+            try (TaskScores tasks = new TaskScores(plan.eval().tasks(), plan.eval().taskLimit(), checkpointer.tokenizerSpec())) {
                 for (; stage < stages.size(); stage++, stageStep = 0) {
                     RunSchedule.Placed placed = stages.get(stage);
                     openOptimizer(stage, stageStep, resumedFrom);
@@ -221,9 +221,7 @@ public final class Trainer {
                 if (step != null) {
                     step.close();
                 }
-                TrainStep.Settings settings = new TrainStep.Settings(plan.beta1(), plan.beta2(), plan.eps(),
-                        plan.weightDecay(), plan.clip());
-                step = new TrainStep(model, 0, settings);
+                step = new TrainStep(model, 0, plan.optimizer());
                 step.distribute(dist);
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
@@ -272,7 +270,7 @@ public final class Trainer {
             for (int i = 0; i <= stage; i++) {
                 plan.mixtures().get(i).corpora().forEach(w -> names.add(w.corpus()));
             }
-            names.addAll(plan.extraEvalCorpora());
+            names.addAll(plan.eval().extraCorpora());
             return List.copyOf(names);
         }
     }
