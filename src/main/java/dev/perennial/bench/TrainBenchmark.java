@@ -5,6 +5,7 @@ import dev.perennial.io.Json;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.model.ModelFamily;
 import dev.perennial.tensor.Tensors;
 import dev.perennial.train.TrainStep;
 import org.bytedeco.javacpp.PointerScope;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Times training steps (forward, backward, clipping, AdamW) of a fresh model on random tokens, and libtorch's raw
@@ -24,8 +26,8 @@ import java.util.SplittableRandom;
  */
 public final class TrainBenchmark {
 
-    /** A model shape: vocab/hidden/layers/heads, and the step's sequence length and batch. */
-    public record Shape(String arch, int vocab, int hidden, int layers, int heads, int seq, int batch) {
+    /** A model shape: the family, vocab/hidden/layers/heads, and the step's sequence length and batch. */
+    public record Shape(ModelFamily arch, int vocab, int hidden, int layers, int heads, int seq, int batch) {
     }
 
     public record Result(Shape shape, long parameters, double tokensPerSecond, double msMedian, double msMin,
@@ -43,25 +45,21 @@ public final class TrainBenchmark {
         json.put("num_hidden_layers", s.layers());
         json.put("num_attention_heads", s.heads());
         json.put("max_position_embeddings", Math.max(2048, s.seq()));
-        if (s.arch().equals("gpt-neox")) {
-            json.put("model_type", "gpt_neox");
-            json.put("intermediate_size", 4 * s.hidden());
-            json.put("rotary_pct", 0.25);
-        } else {
-            json.put("model_type", "llama");
-            json.put("intermediate_size", (8 * s.hidden() / 3 + 63) / 64 * 64); // SwiGLU's 8/3·d, to a multiple of 64
+        json.put("model_type", s.arch().modelTypes().getFirst());
+        switch (s.arch()) {
+            case GPT_NEOX -> {
+                json.put("intermediate_size", 4 * s.hidden());
+                json.put("rotary_pct", 0.25);
+            }
+            case LLAMA -> json.put("intermediate_size", (8 * s.hidden() / 3 + 63) / 64 * 64); // SwiGLU's 8/3·d, to 64
         }
         return ModelConfigs.parse(json, "bench");
     }
 
-    /** FLOPs per token of a training step: 6 per parameter plus attention's 12·L·d·T (the models issue's formula). */
-    public static double flopsPerToken(long parameters, Shape s) {
-        return 6.0 * parameters + 12.0 * s.layers() * s.hidden() * s.seq();
-    }
-
     public static Result run(Shape shape, int steps, int warmup) throws IOException {
         double matmul = matmulGflops();
-        try (Model model = Model.initialise(config(shape), 0, torch.ScalarType.Float);
+        ModelConfig config = config(shape);
+        try (Model model = Model.initialise(config, 0, torch.ScalarType.Float);
              TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
             SplittableRandom random = new SplittableRandom(0);
             double[] ms = new double[steps];
@@ -80,7 +78,7 @@ public final class TrainBenchmark {
             double median = sorted[sorted.length / 2];
             double tokensPerSecond = shape.batch() * (double) shape.seq() / (median / 1000);
             return new Result(shape, model.parameterCount(), tokensPerSecond, median, sorted[0],
-                    sorted[sorted.length - 1], flopsPerToken(model.parameterCount(), shape) * tokensPerSecond / 1e9,
+                    sorted[sorted.length - 1], config.trainingFlopsPerToken(shape.seq()) * tokensPerSecond / 1e9,
                     matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse());
         }
     }
@@ -120,7 +118,7 @@ public final class TrainBenchmark {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .map(l -> l.substring(l.lastIndexOf(' ') + 1))
                 .filter(path -> Arrays.stream(names).anyMatch(path::contains))
-                .distinct().collect(java.util.stream.Collectors.joining(", "));
+                .distinct().collect(Collectors.joining(", "));
     }
 
     static long peakRssMb() throws IOException {

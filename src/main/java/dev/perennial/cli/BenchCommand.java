@@ -8,6 +8,7 @@ import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.io.Json;
+import dev.perennial.model.ModelFamily;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
 import picocli.CommandLine.ArgGroup;
@@ -107,10 +108,9 @@ public final class BenchCommand implements Runnable {
         int batch;
 
         TrainBenchmark.Shape shape() {
-            if (!arch.equals("gpt-neox") && !arch.equals("llama")) {
-                throw new UserError("--arch " + arch + " is not one of gpt-neox, llama");
-            }
-            return new TrainBenchmark.Shape(arch, vocab, hidden, layers, heads, seq, batch);
+            ModelFamily family = ModelFamily.ofCommandName(arch).orElseThrow(
+                    () -> new UserError("--arch " + arch + " is not one of " + ModelFamily.commandNames()));
+            return new TrainBenchmark.Shape(family, vocab, hidden, layers, heads, seq, batch);
         }
     }
 
@@ -147,7 +147,7 @@ public final class BenchCommand implements Runnable {
                 }
                 TrainBenchmark.Shape s = r.shape();
                 out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads, BLAS %s, malloc %s%n",
-                        s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(),
+                        s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(),
                         r.threads(), r.blas(), r.malloc());
                 out.printf("  %,.0f tokens/s; ms/step median %.1f (min %.1f, max %.1f)%n", r.tokensPerSecond(),
                         r.msMedian(), r.msMin(), r.msMax());
@@ -213,7 +213,7 @@ public final class BenchCommand implements Runnable {
             }
             for (GenerateBenchmark.Result r : results) {
                 out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
-                                + "%d-token prompt)%n", s.arch(), s.vocab(), s.hidden(), s.layers(), s.heads(),
+                                + "%d-token prompt)%n", s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(),
                         r.parameters(), r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
                         promptTokens);
             }

@@ -7,7 +7,7 @@ import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.hub.Memory;
-import dev.perennial.model.ModelConfigs;
+import dev.perennial.model.ModelFamily;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -136,9 +136,9 @@ public final class HubCommand implements Runnable {
             out.printf("task: %s, library: %s, license: %s, gated: %s%n", info.path("pipeline_tag").asText("?"),
                     info.path("library_name").asText("?"), license(info), info.path("gated").asText("false"));
             String type = info.path("config").path("model_type").asText("?");
-            out.printf("architecture: %s (%s)%n", type, ModelConfigs.SUPPORTED.contains(type)
+            out.printf("architecture: %s (%s)%n", type, ModelFamily.ofModelType(type).isPresent()
                     ? "supported by Perennial" : "NOT supported; Perennial runs " + String.join(", ",
-                    ModelConfigs.SUPPORTED));
+                    ModelFamily.supportedModelTypes()));
             long params = info.path("safetensors").path("total").asLong(-1);
             if (params > 0) {
                 Memory mem = new Memory(params);

@@ -1,17 +1,14 @@
 package dev.perennial.experiment;
 
 import dev.perennial.UserError;
-import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.io.AtomicFiles;
-import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
 import dev.perennial.run.RunFolder;
 import dev.perennial.train.TrainPlan;
 import dev.perennial.train.Trainer;
-import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,12 +64,8 @@ public final class Experiment {
             done++;
         }
         ModelConfig model = ModelConfigs.parse(spec.model(), specFile + ": model");
-        long parameters;
-        try (Model sized = Model.initialise(model, 0, torch.ScalarType.Float)) {
-            parameters = sized.parameterCount();
-        }
-        double flopsPerToken = TrainBenchmark.flopsPerToken(parameters, new TrainBenchmark.Shape("", model.vocabSize(),
-                model.hiddenSize(), model.layers(), model.heads(), Math.toIntExact(spec.seqLen()), 1));
+        long parameters = model.parameterCount();
+        double flopsPerToken = model.trainingFlopsPerToken(spec.seqLen());
         List<RunResult> results = new ArrayList<>();
         long tokensPerStep = spec.seqLen() * spec.globalBatch();
         for (RunDefinition run : definitions) {

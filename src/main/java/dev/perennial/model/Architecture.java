@@ -4,8 +4,11 @@ import org.bytedeco.pytorch.Tensor;
 
 import java.util.Map;
 
-/** A model family: its Hugging Face parameter names and shapes, its initialisation, and its forward pass. */
-public sealed interface Architecture permits GptNeoX, Llama {
+/**
+ * A model family: its Hugging Face parameter names and shapes (declared once, as typed weights: see
+ * {@link Parameters}), its initialisation, and its forward pass over bound weights.
+ */
+sealed interface Architecture permits GptNeoX, Llama {
 
     ModelConfig config();
 
@@ -15,8 +18,14 @@ public sealed interface Architecture permits GptNeoX, Llama {
     /** Initialises freshly allocated parameters for training from scratch; torch's generator is seeded already. */
     void initialise(Map<String, Tensor> params);
 
+    /** The forward pass over {@code params} (every name of {@link #shapes()}), bound once into typed weights. */
+    Forward bind(Map<String, Tensor> params);
+
     /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, and it is extended. */
-    Tensor forward(Map<String, Tensor> params, Tensor ids, KvCache cache);
+    @FunctionalInterface
+    interface Forward {
+        Tensor logits(Tensor ids, KvCache cache);
+    }
 
     static Architecture of(ModelConfig config) {
         return switch (config) {

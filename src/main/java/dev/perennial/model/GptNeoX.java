@@ -1,9 +1,12 @@
 package dev.perennial.model;
 
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +15,47 @@ import java.util.Map;
  * {@code x + attn(ln1(x)) + mlp(ln2(x))} with the parallel residual.
  */
 final class GptNeoX implements Architecture {
+
+    /** One layer, in checkpoint order; the attention biases are null where the config has none. */
+    record Layer(Tensor inputNormWeight, Tensor inputNormBias, Tensor postNormWeight, Tensor postNormBias,
+                 Tensor qkv, Tensor qkvBias, Tensor dense, Tensor denseBias, Tensor up, Tensor upBias, Tensor down,
+                 Tensor downBias) {
+
+        static Layer declare(Parameters p, GptNeoXConfig c, int i) {
+            String at = "gpt_neox.layers." + i + ".";
+            long d = c.hiddenSize();
+            long ff = c.intermediateSize();
+            return new Layer(
+                    p.required(at + "input_layernorm.weight", d),
+                    p.required(at + "input_layernorm.bias", d),
+                    p.required(at + "post_attention_layernorm.weight", d),
+                    p.required(at + "post_attention_layernorm.bias", d),
+                    p.required(at + "attention.query_key_value.weight", 3 * d, d),
+                    p.optional(c.attentionBias(), at + "attention.query_key_value.bias", 3 * d),
+                    p.required(at + "attention.dense.weight", d, d),
+                    p.optional(c.attentionBias(), at + "attention.dense.bias", d),
+                    p.required(at + "mlp.dense_h_to_4h.weight", ff, d),
+                    p.required(at + "mlp.dense_h_to_4h.bias", ff),
+                    p.required(at + "mlp.dense_4h_to_h.weight", d, ff),
+                    p.required(at + "mlp.dense_4h_to_h.bias", d));
+        }
+    }
+
+    /** The whole model; {@code head} is the input embedding itself when the embeddings are tied. */
+    record Weights(Tensor embed, List<Layer> layers, Tensor finalNormWeight, Tensor finalNormBias, Tensor head) {
+
+        static Weights declare(Parameters p, GptNeoXConfig c) {
+            Tensor embed = p.required("gpt_neox.embed_in.weight", c.vocabSize(), c.hiddenSize());
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < c.layers(); i++) {
+                layers.add(Layer.declare(p, c, i));
+            }
+            Tensor normWeight = p.required("gpt_neox.final_layer_norm.weight", c.hiddenSize());
+            Tensor normBias = p.required("gpt_neox.final_layer_norm.bias", c.hiddenSize());
+            Tensor head = p.optional(!c.tiedEmbeddings(), "embed_out.weight", c.vocabSize(), c.hiddenSize());
+            return new Weights(embed, List.copyOf(layers), normWeight, normBias, c.tiedEmbeddings() ? embed : head);
+        }
+    }
 
     private final GptNeoXConfig c;
 
@@ -24,40 +68,11 @@ final class GptNeoX implements Architecture {
         return c;
     }
 
-    private static String layer(int i) {
-        return "gpt_neox.layers." + i + ".";
-    }
-
     @Override
     public Map<String, long[]> shapes() {
-        Map<String, long[]> s = new LinkedHashMap<>();
-        long d = c.hiddenSize();
-        s.put("gpt_neox.embed_in.weight", new long[] {c.vocabSize(), d});
-        for (int i = 0; i < c.layers(); i++) {
-            String p = layer(i);
-            s.put(p + "input_layernorm.weight", new long[] {d});
-            s.put(p + "input_layernorm.bias", new long[] {d});
-            s.put(p + "post_attention_layernorm.weight", new long[] {d});
-            s.put(p + "post_attention_layernorm.bias", new long[] {d});
-            s.put(p + "attention.query_key_value.weight", new long[] {3 * d, d});
-            if (c.attentionBias()) {
-                s.put(p + "attention.query_key_value.bias", new long[] {3 * d});
-            }
-            s.put(p + "attention.dense.weight", new long[] {d, d});
-            if (c.attentionBias()) {
-                s.put(p + "attention.dense.bias", new long[] {d});
-            }
-            s.put(p + "mlp.dense_h_to_4h.weight", new long[] {c.intermediateSize(), d});
-            s.put(p + "mlp.dense_h_to_4h.bias", new long[] {c.intermediateSize()});
-            s.put(p + "mlp.dense_4h_to_h.weight", new long[] {d, c.intermediateSize()});
-            s.put(p + "mlp.dense_4h_to_h.bias", new long[] {d});
-        }
-        s.put("gpt_neox.final_layer_norm.weight", new long[] {d});
-        s.put("gpt_neox.final_layer_norm.bias", new long[] {d});
-        if (!c.tiedEmbeddings()) {
-            s.put("embed_out.weight", new long[] {c.vocabSize(), d});
-        }
-        return s;
+        Parameters.Shapes shapes = Parameters.shapes();
+        Weights.declare(shapes, c);
+        return shapes.toMap();
     }
 
     /**
@@ -70,51 +85,51 @@ final class GptNeoX implements Architecture {
         double wang = 2.0 / (c.layers() * Math.sqrt(c.hiddenSize()));
         params.forEach((name, t) -> {
             if (name.contains("layernorm") || name.contains("layer_norm")) {
-                t.fill_(new org.bytedeco.pytorch.Scalar(name.endsWith("weight") ? 1.0 : 0.0));
+                t.fill_(new Scalar(name.endsWith("weight") ? 1.0 : 0.0));
             } else if (name.endsWith("bias")) {
                 t.zero_();
             } else {
                 boolean residualOut = name.endsWith("attention.dense.weight") || name.endsWith("dense_4h_to_h.weight");
-                t.normal_(0, residualOut ? wang : small, new org.bytedeco.pytorch.GeneratorOptional());
+                t.normal_(0, residualOut ? wang : small, new GeneratorOptional());
             }
         });
     }
 
     @Override
-    public Tensor forward(Map<String, Tensor> p, Tensor ids, KvCache cache) {
+    public Forward bind(Map<String, Tensor> params) {
+        Weights w = Weights.declare(Parameters.boundTo(params), c);
+        return (ids, cache) -> forward(w, ids, cache);
+    }
+
+    private Tensor forward(Weights w, Tensor ids, KvCache cache) {
         long batch = ids.size(0);
         long t = ids.size(1);
         long start = cache == null ? 0 : cache.length();
-        Tensor x = torch.embedding(p.get("gpt_neox.embed_in.weight"), ids);
+        Tensor x = torch.embedding(w.embed(), ids);
         Tensor[] rope = Layers.rotaryTables(c.rope(), start, t, x.scalar_type());
         for (int i = 0; i < c.layers(); i++) {
-            String l = layer(i);
-            Tensor attention = attention(p, l, Layers.layerNorm(x, p.get(l + "input_layernorm.weight"),
-                    p.get(l + "input_layernorm.bias"), c.layerNormEps()), rope, cache, i, batch, t);
+            Layer l = w.layers().get(i);
+            Tensor attention = attention(l, Layers.layerNorm(x, l.inputNormWeight(), l.inputNormBias(),
+                    c.layerNormEps()), rope, cache, i, batch, t);
             if (c.parallelResidual()) {
-                Tensor mlp = mlp(p, l, Layers.layerNorm(x, p.get(l + "post_attention_layernorm.weight"),
-                        p.get(l + "post_attention_layernorm.bias"), c.layerNormEps()));
+                Tensor mlp = mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps()));
                 x = x.add(attention).add(mlp);
             } else {
                 x = x.add(attention);
-                x = x.add(mlp(p, l, Layers.layerNorm(x, p.get(l + "post_attention_layernorm.weight"),
-                        p.get(l + "post_attention_layernorm.bias"), c.layerNormEps())));
+                x = x.add(mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps())));
             }
         }
         if (cache != null) {
             cache.advance((int) t);
         }
-        x = Layers.layerNorm(x, p.get("gpt_neox.final_layer_norm.weight"), p.get("gpt_neox.final_layer_norm.bias"),
-                c.layerNormEps());
-        return Layers.linear(x, p.get(c.tiedEmbeddings() ? "gpt_neox.embed_in.weight" : "embed_out.weight"), null);
+        x = Layers.layerNorm(x, w.finalNormWeight(), w.finalNormBias(), c.layerNormEps());
+        return Layers.linear(x, w.head(), null);
     }
 
-    private Tensor attention(Map<String, Tensor> p, String l, Tensor h, Tensor[] rope, KvCache cache, int layer,
-                             long batch, long t) {
+    private Tensor attention(Layer l, Tensor h, Tensor[] rope, KvCache cache, int layer, long batch, long t) {
         int heads = c.heads();
         int hd = c.headDim();
-        Tensor qkv = Layers.linear(h, p.get(l + "attention.query_key_value.weight"),
-                p.get(l + "attention.query_key_value.bias"));
+        Tensor qkv = Layers.linear(h, l.qkv(), l.qkvBias());
         // [B, T, H, 3·hd] → [B, H, T, 3·hd], then q, k, v are consecutive slices of each head
         Tensor heads3 = qkv.view(batch, t, heads, 3L * hd).transpose(1, 2);
         Tensor q = Layers.rotate(heads3.narrow(-1, 0, hd), rope[0], rope[1], c.rope().dims());
@@ -126,12 +141,11 @@ final class GptNeoX implements Architecture {
             v = kv[1];
         }
         Tensor out = Layers.attention(q, k, v).transpose(1, 2).reshape(batch, t, (long) heads * hd);
-        return Layers.linear(out, p.get(l + "attention.dense.weight"), p.get(l + "attention.dense.bias"));
+        return Layers.linear(out, l.dense(), l.denseBias());
     }
 
-    private Tensor mlp(Map<String, Tensor> p, String l, Tensor h) {
-        Tensor up = Layers.linear(h, p.get(l + "mlp.dense_h_to_4h.weight"), p.get(l + "mlp.dense_h_to_4h.bias"));
-        return Layers.linear(c.activation().apply(up), p.get(l + "mlp.dense_4h_to_h.weight"),
-                p.get(l + "mlp.dense_4h_to_h.bias"));
+    private Tensor mlp(Layer l, Tensor h) {
+        Tensor up = Layers.linear(h, l.up(), l.upBias());
+        return Layers.linear(c.activation().apply(up), l.down(), l.downBias());
     }
 }

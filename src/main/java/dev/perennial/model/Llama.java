@@ -1,9 +1,12 @@
 package dev.perennial.model;
 
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +15,52 @@ import java.util.Map;
  * {@code down(silu(gate(x)) · up(x))}, and a sequential residual.
  */
 final class Llama implements Architecture {
+
+    /** One decoder layer, in checkpoint order; a bias is null where the config has none. */
+    record Layer(Tensor inputNorm, Tensor q, Tensor k, Tensor v, Tensor qBias, Tensor kBias, Tensor vBias,
+                 Tensor o, Tensor oBias, Tensor postNorm, Tensor gate, Tensor up, Tensor down,
+                 Tensor gateBias, Tensor upBias, Tensor downBias) {
+
+        static Layer declare(Parameters p, LlamaConfig c, int i) {
+            String at = "model.layers." + i + ".";
+            long d = c.hiddenSize();
+            long q = (long) c.heads() * c.headDim();
+            long kv = (long) c.kvHeads() * c.headDim();
+            long ff = c.intermediateSize();
+            return new Layer(
+                    p.required(at + "input_layernorm.weight", d),
+                    p.required(at + "self_attn.q_proj.weight", q, d),
+                    p.required(at + "self_attn.k_proj.weight", kv, d),
+                    p.required(at + "self_attn.v_proj.weight", kv, d),
+                    p.optional(c.qkvBias(), at + "self_attn.q_proj.bias", q),
+                    p.optional(c.qkvBias(), at + "self_attn.k_proj.bias", kv),
+                    p.optional(c.qkvBias(), at + "self_attn.v_proj.bias", kv),
+                    p.required(at + "self_attn.o_proj.weight", d, q),
+                    p.optional(c.outputBias(), at + "self_attn.o_proj.bias", d),
+                    p.required(at + "post_attention_layernorm.weight", d),
+                    p.required(at + "mlp.gate_proj.weight", ff, d),
+                    p.required(at + "mlp.up_proj.weight", ff, d),
+                    p.required(at + "mlp.down_proj.weight", d, ff),
+                    p.optional(c.mlpBias(), at + "mlp.gate_proj.bias", ff),
+                    p.optional(c.mlpBias(), at + "mlp.up_proj.bias", ff),
+                    p.optional(c.mlpBias(), at + "mlp.down_proj.bias", d));
+        }
+    }
+
+    /** The whole model; {@code lmHead} is the embedding matrix itself when the embeddings are tied. */
+    record Weights(Tensor embed, List<Layer> layers, Tensor norm, Tensor lmHead) {
+
+        static Weights declare(Parameters p, LlamaConfig c) {
+            Tensor embed = p.required("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < c.layers(); i++) {
+                layers.add(Layer.declare(p, c, i));
+            }
+            Tensor norm = p.required("model.norm.weight", c.hiddenSize());
+            Tensor head = p.optional(!c.tiedEmbeddings(), "lm_head.weight", c.vocabSize(), c.hiddenSize());
+            return new Weights(embed, List.copyOf(layers), norm, c.tiedEmbeddings() ? embed : head);
+        }
+    }
 
     private final LlamaConfig c;
 
@@ -24,48 +73,11 @@ final class Llama implements Architecture {
         return c;
     }
 
-    private static String layer(int i) {
-        return "model.layers." + i + ".";
-    }
-
     @Override
     public Map<String, long[]> shapes() {
-        Map<String, long[]> s = new LinkedHashMap<>();
-        long d = c.hiddenSize();
-        long q = (long) c.heads() * c.headDim();
-        long kv = (long) c.kvHeads() * c.headDim();
-        long ff = c.intermediateSize();
-        s.put("model.embed_tokens.weight", new long[] {c.vocabSize(), d});
-        for (int i = 0; i < c.layers(); i++) {
-            String p = layer(i);
-            s.put(p + "input_layernorm.weight", new long[] {d});
-            s.put(p + "self_attn.q_proj.weight", new long[] {q, d});
-            s.put(p + "self_attn.k_proj.weight", new long[] {kv, d});
-            s.put(p + "self_attn.v_proj.weight", new long[] {kv, d});
-            if (c.qkvBias()) {
-                s.put(p + "self_attn.q_proj.bias", new long[] {q});
-                s.put(p + "self_attn.k_proj.bias", new long[] {kv});
-                s.put(p + "self_attn.v_proj.bias", new long[] {kv});
-            }
-            s.put(p + "self_attn.o_proj.weight", new long[] {d, q});
-            if (c.outputBias()) {
-                s.put(p + "self_attn.o_proj.bias", new long[] {d});
-            }
-            s.put(p + "post_attention_layernorm.weight", new long[] {d});
-            s.put(p + "mlp.gate_proj.weight", new long[] {ff, d});
-            s.put(p + "mlp.up_proj.weight", new long[] {ff, d});
-            s.put(p + "mlp.down_proj.weight", new long[] {d, ff});
-            if (c.mlpBias()) {
-                s.put(p + "mlp.gate_proj.bias", new long[] {ff});
-                s.put(p + "mlp.up_proj.bias", new long[] {ff});
-                s.put(p + "mlp.down_proj.bias", new long[] {d});
-            }
-        }
-        s.put("model.norm.weight", new long[] {d});
-        if (!c.tiedEmbeddings()) {
-            s.put("lm_head.weight", new long[] {c.vocabSize(), d});
-        }
-        return s;
+        Parameters.Shapes shapes = Parameters.shapes();
+        Weights.declare(shapes, c);
+        return shapes.toMap();
     }
 
     /** transformers' _init_weights: N(0, initializer_range) for weights and embeddings, biases 0, norms 1. */
@@ -73,42 +85,46 @@ final class Llama implements Architecture {
     public void initialise(Map<String, Tensor> params) {
         params.forEach((name, t) -> {
             if (name.endsWith("norm.weight")) {
-                t.fill_(new org.bytedeco.pytorch.Scalar(1.0));
+                t.fill_(new Scalar(1.0));
             } else if (name.endsWith("bias")) {
                 t.zero_();
             } else {
-                t.normal_(0, c.initializerRange(), new org.bytedeco.pytorch.GeneratorOptional());
+                t.normal_(0, c.initializerRange(), new GeneratorOptional());
             }
         });
     }
 
     @Override
-    public Tensor forward(Map<String, Tensor> p, Tensor ids, KvCache cache) {
+    public Forward bind(Map<String, Tensor> params) {
+        Weights w = Weights.declare(Parameters.boundTo(params), c);
+        return (ids, cache) -> forward(w, ids, cache);
+    }
+
+    private Tensor forward(Weights w, Tensor ids, KvCache cache) {
         long batch = ids.size(0);
         long t = ids.size(1);
         long start = cache == null ? 0 : cache.length();
-        Tensor x = torch.embedding(p.get("model.embed_tokens.weight"), ids);
+        Tensor x = torch.embedding(w.embed(), ids);
         Tensor[] rope = Layers.rotaryTables(c.rope(), start, t, x.scalar_type());
         for (int i = 0; i < c.layers(); i++) {
-            String l = layer(i);
-            Tensor h = Layers.rmsNorm(x, p.get(l + "input_layernorm.weight"), c.rmsNormEps());
-            x = x.add(attention(p, l, h, rope, cache, i, batch, t));
-            h = Layers.rmsNorm(x, p.get(l + "post_attention_layernorm.weight"), c.rmsNormEps());
-            x = x.add(mlp(p, l, h));
+            Layer l = w.layers().get(i);
+            Tensor h = Layers.rmsNorm(x, l.inputNorm(), c.rmsNormEps());
+            x = x.add(attention(l, h, rope, cache, i, batch, t));
+            h = Layers.rmsNorm(x, l.postNorm(), c.rmsNormEps());
+            x = x.add(mlp(l, h));
         }
         if (cache != null) {
             cache.advance((int) t);
         }
-        x = Layers.rmsNorm(x, p.get("model.norm.weight"), c.rmsNormEps());
-        return Layers.linear(x, p.get(c.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight"), null);
+        x = Layers.rmsNorm(x, w.norm(), c.rmsNormEps());
+        return Layers.linear(x, w.lmHead(), null);
     }
 
-    private Tensor attention(Map<String, Tensor> p, String l, Tensor h, Tensor[] rope, KvCache cache, int layer,
-                             long batch, long t) {
+    private Tensor attention(Layer l, Tensor h, Tensor[] rope, KvCache cache, int layer, long batch, long t) {
         int hd = c.headDim();
-        Tensor q = project(p, l + "self_attn.q_proj", h).view(batch, t, c.heads(), hd).transpose(1, 2);
-        Tensor k = project(p, l + "self_attn.k_proj", h).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
-        Tensor v = project(p, l + "self_attn.v_proj", h).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
+        Tensor q = Layers.linear(h, l.q(), l.qBias()).view(batch, t, c.heads(), hd).transpose(1, 2);
+        Tensor k = Layers.linear(h, l.k(), l.kBias()).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
+        Tensor v = Layers.linear(h, l.v(), l.vBias()).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
         q = Layers.rotate(q, rope[0], rope[1], c.rope().dims());
         k = Layers.rotate(k, rope[0], rope[1], c.rope().dims());
         if (cache != null) {
@@ -117,15 +133,11 @@ final class Llama implements Architecture {
             v = kv[1];
         }
         Tensor out = Layers.attention(q, k, v).transpose(1, 2).reshape(batch, t, (long) c.heads() * hd);
-        return project(p, l + "self_attn.o_proj", out);
+        return Layers.linear(out, l.o(), l.oBias());
     }
 
-    private Tensor mlp(Map<String, Tensor> p, String l, Tensor h) {
-        Tensor gate = c.activation().apply(project(p, l + "mlp.gate_proj", h));
-        return project(p, l + "mlp.down_proj", gate.mul(project(p, l + "mlp.up_proj", h)));
-    }
-
-    private static Tensor project(Map<String, Tensor> p, String name, Tensor x) {
-        return Layers.linear(x, p.get(name + ".weight"), p.get(name + ".bias"));
+    private Tensor mlp(Layer l, Tensor h) {
+        Tensor gate = c.activation().apply(Layers.linear(h, l.gate(), l.gateBias()));
+        return Layers.linear(gate.mul(Layers.linear(h, l.up(), l.upBias())), l.down(), l.downBias());
     }
 }

@@ -1,6 +1,8 @@
 package dev.perennial.model;
 
 import dev.perennial.UserError;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -11,6 +13,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A causal language model: an {@link Architecture} and its parameters under their Hugging Face names. The
@@ -24,6 +28,7 @@ public final class Model implements AutoCloseable {
 
     private final Architecture architecture;
     private final Map<String, Tensor> parameters;
+    private final Architecture.Forward forward;
     private final torch.ScalarType dtype;
     /** What the parameters' memory belongs to when they view a mapped file; closed after them. */
     private final AutoCloseable storage;
@@ -32,6 +37,7 @@ public final class Model implements AutoCloseable {
                   AutoCloseable storage) {
         this.architecture = architecture;
         this.parameters = Collections.unmodifiableMap(parameters);
+        this.forward = architecture.bind(this.parameters);
         this.dtype = dtype;
         this.storage = storage;
     }
@@ -41,9 +47,10 @@ public final class Model implements AutoCloseable {
         Architecture architecture = Architecture.of(config);
         Map<String, Tensor> params = new LinkedHashMap<>();
         TensorOptions options = new TensorOptions(dtype);
-        architecture.shapes().forEach((name, shape) -> params.put(name, torch.empty(shape, options, new org.bytedeco.pytorch.MemoryFormatOptional())));
+        architecture.shapes().forEach((name, shape) -> params.put(name, torch.empty(shape, options,
+                new MemoryFormatOptional())));
         torch.manual_seed(seed);
-        try (var guard = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (NoGradGuard guard = new NoGradGuard()) {
             architecture.initialise(params);
         }
         params.values().forEach(t -> t.requires_grad_(true));
@@ -65,12 +72,17 @@ public final class Model implements AutoCloseable {
                                     String source, AutoCloseable storage) {
         Architecture architecture = Architecture.of(config);
         Map<String, long[]> shapes = architecture.shapes();
+        List<String> missing = new ArrayList<>();
+        List<String> misshapen = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, long[]> expected : shapes.entrySet()) {
             Tensor t = tensors.get(expected.getKey());
             if (t == null) {
+                missing.add(expected.getKey());
                 problems.add(source + ": tensor " + expected.getKey() + " is missing");
             } else if (!Arrays.equals(t.sizes().vec().get(), expected.getValue())) {
+                misshapen.add(expected.getKey());
                 problems.add(source + ": tensor " + expected.getKey() + " has shape "
                         + Arrays.toString(t.sizes().vec().get()) + " but config.json implies "
                         + Arrays.toString(expected.getValue()));
@@ -79,12 +91,19 @@ public final class Model implements AutoCloseable {
         for (String name : tensors.keySet()) {
             boolean tiedCopy = config.tiedEmbeddings() && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
             if (!shapes.containsKey(name) && !tiedCopy && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)) {
+                unexpected.add(name);
                 problems.add(source + ": tensor " + name + " is not a parameter of " + config.modelType()
                         + " with this config.json");
             }
         }
         if (!problems.isEmpty()) {
             tensors.values().forEach(Tensor::close);
+            if (problems.size() > 1) {
+                String mismatches = Stream.of(named("missing", missing), named("not parameters", unexpected),
+                        named("misshapen", misshapen)).filter(s -> !s.isEmpty()).collect(Collectors.joining("; "));
+                problems.addFirst(source + ": the tensors do not match config.json (" + config.modelType() + "): "
+                        + mismatches + "; check that config.json and the weights belong to the same model");
+            }
             throw new UserError(problems, null);
         }
         Map<String, Tensor> params = new LinkedHashMap<>();
@@ -102,6 +121,16 @@ public final class Model implements AutoCloseable {
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
         return new Model(architecture, ordered, dtype, storage);
+    }
+
+    /** "missing a, b, c and 4 more", or "" for none: the first few names of a kind of mismatch. */
+    private static String named(String kind, List<String> names) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(3, names.size());
+        return kind + " " + String.join(", ", names.subList(0, shown))
+                + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
     }
 
     public ModelConfig config() {
@@ -123,7 +152,7 @@ public final class Model implements AutoCloseable {
 
     /** Logits [B, T, V] of ids [B, T] (int64). */
     public Tensor logits(Tensor ids) {
-        return architecture.forward(parameters, ids, null);
+        return forward.logits(ids, null);
     }
 
     /** Logits of ids that continue what {@code cache} holds, extending the cache. */
@@ -132,7 +161,7 @@ public final class Model implements AutoCloseable {
             throw new UserError("the sequence would reach " + (cache.length() + ids.size(1)) + " positions; the model "
                     + "supports " + config().maxPositions() + " (max_position_embeddings)");
         }
-        return architecture.forward(parameters, ids, cache);
+        return forward.logits(ids, cache);
     }
 
     /**

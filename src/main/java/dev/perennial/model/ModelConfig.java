@@ -2,6 +2,8 @@ package dev.perennial.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Arrays;
+
 /**
  * An architecture's settings as read from a Hugging Face {@code config.json}. {@code raw} keeps the file's own
  * object so that saving writes back every key, including those Perennial does not use.
@@ -33,4 +35,27 @@ public sealed interface ModelConfig permits GptNeoXConfig, LlamaConfig {
     Rope rope();
 
     ObjectNode raw();
+
+    /** The family this config belongs to. */
+    default ModelFamily family() {
+        return switch (this) {
+            case GptNeoXConfig c -> ModelFamily.GPT_NEOX;
+            case LlamaConfig c -> ModelFamily.LLAMA;
+        };
+    }
+
+    /** Learned parameters, counted from the family's declared shapes without allocating a model. */
+    default long parameterCount() {
+        return Architecture.of(this).shapes().values().stream()
+                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
+    }
+
+    /**
+     * FLOPs of a training step (forward and backward) per token at sequence length {@code seqLen}: 6 per parameter
+     * (Kaplan et al. 2020, §2.1) plus attention's 12·layers·hidden·seqLen (PaLM, Chowdhery et al. 2022,
+     * Appendix B), as nanoGPT's estimate_mfu counts them.
+     */
+    default double trainingFlopsPerToken(long seqLen) {
+        return 6.0 * parameterCount() + 12.0 * layers() * hiddenSize() * seqLen;
+    }
 }

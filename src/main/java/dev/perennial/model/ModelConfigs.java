@@ -1,13 +1,12 @@
 package dev.perennial.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}. Both the older keys (rotary_pct,
@@ -16,15 +15,13 @@ import java.util.List;
  */
 public final class ModelConfigs {
 
-    public static final List<String> SUPPORTED = List.of("gpt_neox", "llama", "mistral", "qwen2");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelConfigs() {
     }
 
     public static ModelConfig read(Path file) {
         try {
-            JsonNode json = JSON.readTree(file.toFile());
+            JsonNode json = Json.MAPPER.readTree(file.toFile());
             if (!(json instanceof ObjectNode object)) {
                 throw new UserError(file + ": not a JSON object; a config.json describes the model's architecture");
             }
@@ -38,11 +35,15 @@ public final class ModelConfigs {
     public static ModelConfig parse(ObjectNode json, String source) {
         Reader r = new Reader(json, source);
         String type = r.text("model_type", null);
-        if (type == null || !SUPPORTED.contains(type)) {
+        ModelFamily family = type == null ? null : ModelFamily.ofModelType(type).orElse(null);
+        if (family == null) {
             throw new UserError(source + ": model_type " + (type == null ? "is missing" : "'" + type + "' is not supported")
-                    + "; Perennial runs " + String.join(", ", SUPPORTED));
+                    + "; Perennial runs " + String.join(", ", ModelFamily.supportedModelTypes()));
         }
-        return type.equals("gpt_neox") ? gptNeoX(r, json) : llama(r, json, type);
+        return switch (family) {
+            case GPT_NEOX -> gptNeoX(r, json);
+            case LLAMA -> llama(r, json, type);
+        };
     }
 
     private static GptNeoXConfig gptNeoX(Reader r, ObjectNode json) {

@@ -1,0 +1,75 @@
+package dev.perennial.model;
+
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a model family names its parameters: once, each with its shape, in checkpoint order. A family writes its
+ * weights as records of tensors (one per layer, one for the whole model) and one {@code declare(Parameters, config)}
+ * method that builds them by calling {@link #required} and {@link #optional} for every Hugging Face name. Run over
+ * {@link #shapes()} that method lists the names and shapes a checkpoint must hold (loading checks them, training
+ * allocates them); run over {@link #boundTo} it fills the same records with the loaded tensors, so that
+ * {@code forward()} reads record fields and no name is ever spelled twice.
+ */
+sealed interface Parameters {
+
+    /** A parameter that every model of the family has. */
+    Tensor required(String name, long... shape);
+
+    /**
+     * A parameter that the config may leave out (a bias, an untied head): null exactly when {@code present} is
+     * false, so a tensor that the config says exists can never silently be missing.
+     */
+    default Tensor optional(boolean present, String name, long... shape) {
+        return present ? required(name, shape) : null;
+    }
+
+    /** Collects names and shapes; every tensor it returns is null. */
+    static Shapes shapes() {
+        return new Shapes();
+    }
+
+    /** Hands out the tensors of {@code tensors} (by name), refusing a name that is not there or has another shape. */
+    static Parameters boundTo(Map<String, Tensor> tensors) {
+        return new Bound(tensors);
+    }
+
+    /** The declaration run without tensors: the family's parameter names and shapes in checkpoint order. */
+    final class Shapes implements Parameters {
+        private final Map<String, long[]> shapes = new LinkedHashMap<>();
+
+        private Shapes() {
+        }
+
+        @Override
+        public Tensor required(String name, long... shape) {
+            if (shapes.put(name, shape) != null) {
+                throw new IllegalStateException("parameter " + name + " is declared twice");
+            }
+            return null;
+        }
+
+        public Map<String, long[]> toMap() {
+            return shapes;
+        }
+    }
+
+    /** The declaration run over loaded tensors. */
+    record Bound(Map<String, Tensor> tensors) implements Parameters {
+        @Override
+        public Tensor required(String name, long... shape) {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                throw new IllegalStateException("parameter " + name + " was not loaded");
+            }
+            if (!Arrays.equals(t.sizes().vec().get(), shape)) {
+                throw new IllegalStateException("parameter " + name + " has shape "
+                        + Arrays.toString(t.sizes().vec().get()) + ", not " + Arrays.toString(shape));
+            }
+            return t;
+        }
+    }
+}
