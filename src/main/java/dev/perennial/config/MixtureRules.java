@@ -17,7 +17,7 @@ public final class MixtureRules {
     private MixtureRules() {
     }
 
-    /** The stages' mixtures in order, or a {@link dev.perennial.UserError} listing every problem. */
+    /** The stages' mixtures in order, or a UserError listing every problem. */
     public static List<MixtureSpec> mixtures(RunConfig config, KeyPath at, String source) {
         Problems problems = new Problems();
         Map<String, String> corpora = config.corpora() == null ? Map.of() : config.corpora();

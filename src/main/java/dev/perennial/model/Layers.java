@@ -2,7 +2,10 @@ package dev.perennial.model;
 
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -41,8 +44,8 @@ final class Layers {
     /** LlamaRMSNorm: {@code w · x / √(mean(x²) + ε)}, the statistics in at least fp32. */
     static Tensor rmsNorm(Tensor x, Tensor weight, double eps) {
         Tensor wide = x.scalar_type().value == torch.ScalarType.Double.value ? x : x.to(torch.ScalarType.Float);
-        Tensor normed = wide.mul(wide.pow(new org.bytedeco.pytorch.Scalar(2)).mean(new long[] {-1}, true,
-                new org.bytedeco.pytorch.ScalarTypeOptional()).add(new org.bytedeco.pytorch.Scalar(eps)).rsqrt());
+        Tensor normed = wide.mul(wide.pow(new Scalar(2)).mean(new long[] {-1}, true,
+                new ScalarTypeOptional()).add(new Scalar(eps)).rsqrt());
         return weight.mul(normed.to(x.scalar_type()));
     }
 
@@ -95,7 +98,7 @@ final class Layers {
         }
         // queries at positions s - t ... s - 1 see every key up to their own position
         Tensor mask = torch.ones(new long[] {t, s},
-                new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Bool)).tril(s - t);
+                new TensorOptions(torch.ScalarType.Bool)).tril(s - t);
         return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
                 new DoubleOptional(scale), false);
     }

@@ -1,10 +1,15 @@
 package dev.perennial.model;
 
 import dev.perennial.UserError;
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.tensor.DType;
+import dev.perennial.tensor.Safetensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,27 +24,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TypedWeightsTest {
 
+    @TempDir
+    Path dir;
+
     @Test
-    void aRenamedAndAMissingParameterAreRefusedInOneLineNamingBoth() {
+    void aModelFolderWithARenamedAndAMissingParameterIsRefusedInOneLineNamingBoth() {
         // Qwen2's config implies q/k/v biases: a checkpoint without one must not load as a model "without bias"
-        try (Model model = Model.initialise(TinyConfigs.qwen2(), 3, torch.ScalarType.Float)) {
+        ModelConfig qwen2 = ModelConfigs.parse(TinyConfigs.json("""
+                {"model_type": "qwen2", "vocab_size": 257, "hidden_size": 16, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 24,
+                 "max_position_embeddings": 64}
+                """), "tiny-qwen2");
+        try (Model model = Model.initialise(qwen2, 3, torch.ScalarType.Float)) {
+            ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
             Map<String, Tensor> tensors = new LinkedHashMap<>(model.parameters());
             tensors.remove("model.layers.0.self_attn.k_proj.bias");
             tensors.put("model.layers.1.self_attn.out_proj.weight",
                     tensors.remove("model.layers.1.self_attn.o_proj.weight"));
-            Map<String, Tensor> copies = new LinkedHashMap<>();
-            tensors.forEach((name, t) -> copies.put(name, t.detach().clone()));
-            assertThatThrownBy(() -> Model.fromTensors(model.config(), copies, torch.ScalarType.Float, "qwen2-folder"))
-                    .isInstanceOf(UserError.class)
-                    .hasMessageStartingWith("qwen2-folder: the tensors do not match config.json (qwen2): missing "
-                            + "model.layers.0.self_attn.k_proj.bias, model.layers.1.self_attn.o_proj.weight; "
-                            + "not parameters model.layers.1.self_attn.out_proj.weight")
-                    .satisfies(e -> assertThat(((UserError) e).problems()).contains(
-                            "qwen2-folder: tensor model.layers.0.self_attn.k_proj.bias is missing",
-                            "qwen2-folder: tensor model.layers.1.self_attn.o_proj.weight is missing",
-                            "qwen2-folder: tensor model.layers.1.self_attn.out_proj.weight is not a parameter of "
-                                    + "qwen2 with this config.json"));
+            Safetensors.write(dir.resolve("model.safetensors"), tensors);
         }
+        assertThatThrownBy(() -> ModelFolder.load(dir, DType.F32))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith(dir + ": the tensors do not match config.json (qwen2): missing "
+                        + "model.layers.0.self_attn.k_proj.bias, model.layers.1.self_attn.o_proj.weight; "
+                        + "not parameters model.layers.1.self_attn.out_proj.weight")
+                .satisfies(e -> assertThat(((UserError) e).problems()).contains(
+                        dir + ": tensor model.layers.0.self_attn.k_proj.bias is missing",
+                        dir + ": tensor model.layers.1.self_attn.o_proj.weight is missing",
+                        dir + ": tensor model.layers.1.self_attn.out_proj.weight is not a parameter of qwen2 "
+                                + "with this config.json"));
     }
 
     @Test
