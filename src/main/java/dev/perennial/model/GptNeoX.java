@@ -5,7 +5,6 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,14 +45,11 @@ final class GptNeoX implements Architecture {
 
         static Weights declare(Parameters p, GptNeoXConfig c) {
             Tensor embed = p.required("gpt_neox.embed_in.weight", c.vocabSize(), c.hiddenSize());
-            List<Layer> layers = new ArrayList<>();
-            for (int i = 0; i < c.layers(); i++) {
-                layers.add(Layer.declare(p, c, i));
-            }
+            List<Layer> layers = Parameters.layers(c.layers(), i -> Layer.declare(p, c, i));
             Tensor normWeight = p.required("gpt_neox.final_layer_norm.weight", c.hiddenSize());
             Tensor normBias = p.required("gpt_neox.final_layer_norm.bias", c.hiddenSize());
             Tensor head = p.optional(!c.tiedEmbeddings(), "embed_out.weight", c.vocabSize(), c.hiddenSize());
-            return new Weights(embed, List.copyOf(layers), normWeight, normBias, c.tiedEmbeddings() ? embed : head);
+            return new Weights(embed, layers, normWeight, normBias, c.tiedEmbeddings() ? embed : head);
         }
     }
 

@@ -5,7 +5,6 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,13 +51,10 @@ final class Llama implements Architecture {
 
         static Weights declare(Parameters p, LlamaConfig c) {
             Tensor embed = p.required("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
-            List<Layer> layers = new ArrayList<>();
-            for (int i = 0; i < c.layers(); i++) {
-                layers.add(Layer.declare(p, c, i));
-            }
+            List<Layer> layers = Parameters.layers(c.layers(), i -> Layer.declare(p, c, i));
             Tensor norm = p.required("model.norm.weight", c.hiddenSize());
             Tensor head = p.optional(!c.tiedEmbeddings(), "lm_head.weight", c.vocabSize(), c.hiddenSize());
-            return new Weights(embed, List.copyOf(layers), norm, c.tiedEmbeddings() ? embed : head);
+            return new Weights(embed, layers, norm, c.tiedEmbeddings() ? embed : head);
         }
     }
 

@@ -2,9 +2,12 @@ package dev.perennial.model;
 
 import org.bytedeco.pytorch.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Where a model family names its parameters: once, each with its shape, in checkpoint order. A family writes its
@@ -25,6 +28,15 @@ sealed interface Parameters {
      */
     default Tensor optional(boolean present, String name, long... shape) {
         return present ? required(name, shape) : null;
+    }
+
+    /** {@code count} layers declared in order: layer 0's parameters first, as checkpoints list them. */
+    static <L> List<L> layers(int count, IntFunction<L> layer) {
+        List<L> layers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            layers.add(layer.apply(i));
+        }
+        return List.copyOf(layers);
     }
 
     /** Collects names and shapes; every tensor it returns is null. */
