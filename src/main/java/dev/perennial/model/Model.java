@@ -72,6 +72,30 @@ public final class Model implements AutoCloseable {
                                     String source, AutoCloseable storage) {
         Architecture architecture = Architecture.of(config);
         Map<String, long[]> shapes = architecture.shapes();
+        refuseMismatches(config, shapes, tensors, source);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
+            Tensor t = named.getValue();
+            if (!shapes.containsKey(named.getKey())) {
+                t.close(); // an ignored buffer or the tied copy of the embeddings
+            } else if (t.scalar_type().value == dtype.value) {
+                params.put(named.getKey(), t);
+            } else {
+                params.put(named.getKey(), t.to(dtype));
+                t.close();
+            }
+        }
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
+        return new Model(architecture, ordered, dtype, storage);
+    }
+
+    /**
+     * Refuses (closing the tensors) unless {@code tensors} hold exactly the family's parameters with their shapes;
+     * one line names the missing, unexpected and misshapen tensors, and each has its own problem for --verbose.
+     */
+    private static void refuseMismatches(ModelConfig config, Map<String, long[]> shapes, Map<String, Tensor> tensors,
+                                         String source) {
         List<String> missing = new ArrayList<>();
         List<String> misshapen = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
@@ -89,7 +113,8 @@ public final class Model implements AutoCloseable {
             }
         }
         for (String name : tensors.keySet()) {
-            boolean tiedCopy = config.tiedEmbeddings() && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
+            boolean tiedCopy = config.tiedEmbeddings()
+                    && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
             if (!shapes.containsKey(name) && !tiedCopy && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)) {
                 unexpected.add(name);
                 problems.add(source + ": tensor " + name + " is not a parameter of " + config.modelType()
@@ -106,21 +131,6 @@ public final class Model implements AutoCloseable {
             }
             throw new UserError(problems, null);
         }
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
-            Tensor t = named.getValue();
-            if (!shapes.containsKey(named.getKey())) {
-                t.close(); // an ignored buffer or the tied copy of the embeddings
-            } else if (t.scalar_type().value == dtype.value) {
-                params.put(named.getKey(), t);
-            } else {
-                params.put(named.getKey(), t.to(dtype));
-                t.close();
-            }
-        }
-        Map<String, Tensor> ordered = new LinkedHashMap<>();
-        shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
-        return new Model(architecture, ordered, dtype, storage);
     }
 
     /** "missing a, b, c and 4 more", or "" for none: the first few names of a kind of mismatch. */
