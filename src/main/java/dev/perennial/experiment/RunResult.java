@@ -1,5 +1,6 @@
 package dev.perennial.experiment;
 
+import dev.perennial.UserError;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
@@ -24,7 +25,14 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         long tokens = 0;
         String lastStage = null;
-        for (MetricsRecord record : MetricsFile.readAll(new RunFolder(run).metricsFile())) {
+        Path file = new RunFolder(run).metricsFile();
+        MetricsFile.Chunk metrics = MetricsFile.readAll(file);
+        if (!metrics.unreadableAt().isEmpty()) {
+            throw new UserError(file + ": the line at byte " + metrics.unreadableAt().getFirst() + " is not a metrics "
+                    + "record (" + metrics.unreadableAt().size() + " such lines); the report would leave them out. "
+                    + "Restore the file, or train the run " + name + " again");
+        }
+        for (MetricsRecord record : metrics.records()) {
             switch (record) {
                 case MetricsRecord.Step step -> {
                     tokens = step.tokens();

@@ -1,8 +1,10 @@
 package dev.perennial.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
 import java.io.IOException;
@@ -11,10 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * metrics.jsonl, written and read only here: one {@link MetricsRecord} per line, written and flushed line by
@@ -27,22 +31,28 @@ public final class MetricsFile {
     private static final ObjectWriter LINE = Json.LINE.forType(MetricsRecord.class);
     private static final ObjectReader READER = Json.MAPPER.readerFor(MetricsRecord.class);
 
-    /** Records read from {@code from} to the last whole line, the offset to continue from, and whether the
-     * file had been cut back since (then the records are read from its start). */
-    public record Chunk(List<MetricsRecord> records, long next, boolean reset) {
+    /**
+     * Records read from {@code from} to the last whole line, the offset to continue from, whether the file had been
+     * cut back since (then the records are read from its start), and the byte offsets of lines that are not
+     * metrics records (damaged by hand or by a disk): those are skipped, so one bad line costs only itself.
+     */
+    public record Chunk(List<MetricsRecord> records, long next, boolean reset, List<Long> unreadableAt) {
     }
 
     private MetricsFile() {
     }
 
-    /** Opens {@code file} for appending after its first {@code keepBytes} bytes, dropping the rest. */
+    /**
+     * Opens {@code file} for appending after its first {@code keepBytes} bytes (what the checkpoint to resume from
+     * had seen), dropping the rest; a missing file starts empty, and one shorter than that is refused.
+     */
     public static Writer append(Path file, long keepBytes) {
         return new Writer(file, keepBytes);
     }
 
-    /** Every record of {@code file}. */
-    public static List<MetricsRecord> readAll(Path file) {
-        return read(file, 0).records();
+    /** Every record of {@code file}, and where its unreadable lines are. */
+    public static Chunk readAll(Path file) {
+        return read(file, 0);
     }
 
     /** Whole lines from byte {@code from}; when the file is now shorter (a resumed run cut it back), from 0. */
@@ -59,14 +69,33 @@ public final class MetricsFile {
                 end--; // a line still being written waits for the next read
             }
             List<MetricsRecord> records = new ArrayList<>();
-            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    records.add(READER.readValue(line));
+            List<Long> unreadable = new ArrayList<>();
+            int lineStart = 0;
+            for (int i = 0; i < end; i++) {
+                if (bytes[i] == '\n') {
+                    String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
+                    if (!line.isBlank()) {
+                        Optional<MetricsRecord> record = parse(line);
+                        if (record.isPresent()) {
+                            records.add(record.get());
+                        } else {
+                            unreadable.add(start + lineStart);
+                        }
+                    }
+                    lineStart = i + 1;
                 }
             }
-            return new Chunk(records, start + end, reset);
+            return new Chunk(records, start + end, reset, unreadable);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<MetricsRecord> parse(String line) {
+        try {
+            return Optional.of(READER.readValue(line));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
         }
     }
 
@@ -86,9 +115,16 @@ public final class MetricsFile {
 
         private Writer(Path file, long keepBytes) {
             try {
+                // a file moved aside starts again from nothing; one cut short cannot be continued without a hole
+                long keep = Files.exists(file) ? keepBytes : 0;
+                if (Files.exists(file) && Files.size(file) < keepBytes) {
+                    throw new UserError(file + " holds " + Files.size(file) + " bytes, but the checkpoint to resume "
+                            + "from was written after " + keepBytes + ": it was cut short or replaced since. Restore "
+                            + "it, or move it aside to resume with a new metrics file");
+                }
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                channel.truncate(keepBytes);
-                channel.position(keepBytes);
+                channel.truncate(keep);
+                channel.position(keep);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -75,7 +75,8 @@ final class PerennialApi {
         Catalog.Entry run = catalog.require(Catalog.Kind.RUN, ctx.pathParam("name"));
         RunFolder folder = new RunFolder(run.dir());
         long since = longParam(ctx, "since", -1);
-        List<MetricsRecord> records = RunFiles.since(MetricsFile.readAll(folder.metricsFile()), since, MAX_RECORDS);
+        MetricsFile.Chunk all = MetricsFile.readAll(folder.metricsFile());
+        List<MetricsRecord> records = RunFiles.since(all.records(), since, MAX_RECORDS);
         String status = RunFiles.status(folder);
         long last = records.isEmpty() ? since : records.getLast().step();
         // the newest step of a live run may still get its evaluation record: ask for it again
@@ -84,6 +85,7 @@ final class PerennialApi {
         out.put("run", run.name());
         out.put("status", status);
         out.put("next_since", next);
+        out.put("unreadable_lines", all.unreadableAt().size());
         out.set("records", RunFiles.json(records));
         json(ctx, out);
     }

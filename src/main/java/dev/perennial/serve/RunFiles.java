@@ -63,7 +63,8 @@ final class RunFiles {
         MetricsRecord lastStep = null;
         MetricsRecord lastEval = null;
         ArrayNode stages = out.putArray("stages");
-        for (MetricsRecord record : MetricsFile.readAll(run.metricsFile())) {
+        MetricsFile.Chunk metrics = MetricsFile.readAll(run.metricsFile());
+        for (MetricsRecord record : metrics.records()) {
             switch (record) {
                 case MetricsRecord.Step step -> lastStep = step;
                 case MetricsRecord.Eval eval -> lastEval = eval;
@@ -76,6 +77,7 @@ final class RunFiles {
         out.set("last_step", lastStep == null ? null : MetricsFile.tree(lastStep));
         out.set("last_eval", lastEval == null ? null : MetricsFile.tree(lastEval));
         out.put("has_final_model", run.isFinished());
+        out.put("unreadable_lines", metrics.unreadableAt().size());
         return out;
     }
 }

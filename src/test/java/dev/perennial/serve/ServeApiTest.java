@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
+import dev.perennial.io.AtomicFiles;
 import dev.perennial.tensor.DType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +70,35 @@ class ServeApiTest {
     /** The data lines of a server-sent-events body, without the "data: " prefix. */
     static List<String> events(String body) {
         return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+    }
+
+    /**
+     * A line of metrics.jsonl that is not a record (a hand edit, a disk fault) costs only itself: every endpoint of
+     * that run answers 200 with the readable records and the count of unreadable lines, never the file's content.
+     */
+    @Test
+    void aMalformedMetricsLineIsSkippedAndCountedForThatRunOnly() throws Exception {
+        Path runs = Files.createTempDirectory("perennial-damaged-runs");
+        Path damaged = runs.resolve("damaged");
+        Files.createDirectories(damaged);
+        List<String> lines = new ArrayList<>(Files.readAllLines(ServeFixture.runs().resolve("demo/metrics.jsonl")));
+        int good = lines.size();
+        lines.add(3, "{\"type\": \"step\", \"secret-looking text\": ");
+        lines.add(5, "\0\0\0\0");
+        Files.write(damaged.resolve("metrics.jsonl"), lines);
+        try (WebServer own = WebServer.start(new ServeOptions(List.of(runs), List.of(), "127.0.0.1", 0, null,
+                ServeOptions.Limits.defaults()))) {
+            HttpResponse<String> list = get(own, "/api/runs");
+            HttpResponse<String> run = get(own, "/api/runs/damaged");
+            HttpResponse<String> metrics = get(own, "/api/metrics/damaged");
+            assertThat(List.of(list.statusCode(), run.statusCode(), metrics.statusCode())).containsOnly(200);
+            assertThat(json(metrics).path("records")).hasSize(good);
+            assertThat(json(metrics).path("unreadable_lines").asInt()).isEqualTo(2);
+            assertThat(json(list).toString()).contains("\"unreadable_lines\":2");
+            assertThat(list.body() + run.body() + metrics.body()).doesNotContain("secret-looking");
+        } finally {
+            AtomicFiles.deleteTree(runs);
+        }
     }
 
     @Test

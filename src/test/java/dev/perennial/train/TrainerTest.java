@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -164,7 +165,9 @@ class TrainerTest {
         assertThat(Trainer.run(plan, false, QUIET, false).completed()).isTrue();
         RunFolder run = new RunFolder(dir.resolve("typed"));
         assertThat(run.isFinished()).isTrue();
-        List<MetricsRecord> records = MetricsFile.readAll(run.metricsFile());
+        MetricsFile.Chunk metrics = MetricsFile.readAll(run.metricsFile());
+        assertThat(metrics.unreadableAt()).isEmpty();
+        List<MetricsRecord> records = metrics.records();
 
         List<MetricsRecord.Step> steps = records.stream().filter(r -> r instanceof MetricsRecord.Step)
                 .map(r -> (MetricsRecord.Step) r).toList();
@@ -271,6 +274,37 @@ class TrainerTest {
         assertThat(train(appended).completed()).isTrue();
         JsonNode lineage = new ObjectMapper().readTree(dir.resolve("c/final/lineage.json").toFile());
         assertThat(lineage.path("stages")).hasSize(3);
+    }
+
+    /**
+     * A resume cuts metrics.jsonl back to what its checkpoint had seen: a file cut shorter than that is refused (it
+     * used to be padded with NUL bytes up to the checkpoint's offset), and a file moved aside starts again, valid.
+     */
+    @Test
+    void aMetricsFileCutShortIsRefusedAndOneMovedAsideStartsAgain() throws Exception {
+        Path config = write("m.yaml", config("m", 20, 0, "").replace("""
+                  - {name: d1, steps: 0, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """, ""));
+        train(config);
+        Path appended = write("m2.yaml", Files.readString(config) + """
+                  - {name: d1, steps: 10, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """);
+        Path metrics = dir.resolve("m/metrics.jsonl");
+        byte[] whole = Files.readAllBytes(metrics);
+        Files.write(metrics, Arrays.copyOf(whole, whole.length / 2));
+        assertThatThrownBy(() -> train(appended)).isInstanceOf(UserError.class)
+                .hasMessageContaining("metrics.jsonl holds " + whole.length / 2 + " bytes")
+                .hasMessageContaining("cut short or replaced since");
+
+        Files.move(metrics, dir.resolve("m/metrics.jsonl.old"));
+        assertThat(train(appended).completed()).isTrue();
+        MetricsFile.Chunk resumed = MetricsFile.readAll(metrics);
+        assertThat(resumed.unreadableAt()).isEmpty();
+        assertThat(Files.readAllBytes(metrics)).doesNotContain((byte) 0);
+        assertThat(resumed.records()).allSatisfy(r -> assertThat(r.stage()).isEqualTo("d1"));
+        assertThat(resumed.records().getLast().step()).isEqualTo(30);
     }
 
     @Test
