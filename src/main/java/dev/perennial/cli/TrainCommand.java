@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +42,12 @@ public final class TrainCommand implements Runnable {
     public void run() {
         TrainPlan plan = TrainPlan.from(ConfigLoader.load(config, overrides)).resolved(HubSettings.fromEnvironment(),
                 true);
-        if (resume && !Files.isDirectory(new RunFolder(plan.out()).checkpointsDir())) {
-            throw new UserError("--resume: " + plan.out() + " holds no checkpoint to continue from");
+        RunFolder run = new RunFolder(plan.out());
+        if (resume && run.checkpoints().isEmpty()) {
+            throw new UserError("--resume: " + plan.out() + " holds no " + (run.partialCheckpoints().isEmpty()
+                    ? "checkpoint to continue from" : "complete checkpoint, only the half-written "
+                    + run.partialCheckpoints().getLast().getFileName() + " of a run stopped while writing it")
+                    + "; run without --resume to start over");
         }
         Trainer.Outcome outcome = Trainer.run(plan, true, System.err, true);
         spec.commandLine().getOut().println(outcome.message());

@@ -7,6 +7,12 @@ import dev.perennial.io.Hashing;
 import dev.perennial.io.Json;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +42,7 @@ public final class RunFolder {
     private static final String MANIFEST = "manifest.json";
     private static final String OPTIMIZER = "optimizer.pt";
     private static final String LINEAGE = "lineage.json";
+    private static final String LOCK = ".lock";
     /**
      * The data ledger a model folder carries (final/ and checkpoints of Perennial runs): a run continuing from
      * that model continues its data history, so that replay draws from what the model actually read.
@@ -116,9 +123,89 @@ public final class RunFolder {
         return dir.resolve(CHECKPOINTS);
     }
 
+    /**
+     * Claims the folder for one trainer until the lock is closed: a second trainer on the same out: folder is
+     * refused instead of interleaving metrics lines with the first. The operating system releases the lock when
+     * the holding process dies, so a killed run leaves no stale lock; the file keeps the holder's pid for messages.
+     */
+    public Lock lock() {
+        Path file = dir.resolve(LOCK);
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            if (tryLock(channel) == null) {
+                String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
+                throw new UserError(dir + " is being trained by another process" + (holder.isEmpty() ? ""
+                        : " (pid " + holder + ")") + "; wait for it to finish or stop it, or train into another "
+                        + "out: folder");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+            return new Lock(channel);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UserError("could not lock " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** A held claim on the folder; closing it releases the claim. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private Lock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        /** No claim, for the workers of a distributed run, which write nothing into the folder. */
+        public static Lock none() {
+            return new Lock(null);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel); // closing the channel releases its lock
+        }
+    }
+
+    /** The lock, or null when another process (or another trainer in this one) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            // the descriptor is gone either way, and with it any lock it held
+        }
+    }
+
     /** Whether the run has written its final model. */
     public boolean isFinished() {
         return Files.isRegularFile(lineageFile(finalDir()));
+    }
+
+    /** Checkpoints a stopped run left half-written (never used: their step is trained again), oldest first. */
+    public List<Path> partialCheckpoints() {
+        if (!Files.isDirectory(checkpointsDir())) {
+            return List.of();
+        }
+        try (Stream<Path> paths = Files.list(checkpointsDir())) {
+            return paths.filter(p -> p.getFileName().toString().matches("\\.step-\\d+\\.partial")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Checkpoint folders, oldest first. */
@@ -185,7 +272,7 @@ public final class RunFolder {
                                 int keep) {
         String name = String.format("step-%08d", step);
         Path target = checkpointsDir().resolve(name);
-        Path partial = checkpointsDir().resolve("." + name + ".partial");
+        Path partial = checkpointsDir().resolve("." + name + ".partial"); // as partialCheckpoints() finds them
         try {
             AtomicFiles.deleteTree(partial);
             Files.createDirectories(partial);

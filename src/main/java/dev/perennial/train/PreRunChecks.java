@@ -53,6 +53,10 @@ final class PreRunChecks {
         } else if (!run.checkpoints().isEmpty()) {
             throw new UserError(run.dir() + ": every checkpoint is damaged; remove " + run.checkpointsDir()
                     + " to start over");
+        } else if (!run.partialCheckpoints().isEmpty()) {
+            warn.accept("note: " + run.dir() + " holds only a half-written checkpoint ("
+                    + run.partialCheckpoints().getLast().getFileName() + "), which cannot be resumed from; "
+                    + "training starts over");
         }
         return newest;
     }

@@ -78,6 +78,13 @@ public final class Trainer {
 
     private Outcome run(Distributed dist) {
         checks.workersSplitTheBatch(dist);
+        try (RunFolder.Lock lock = dist.leads() ? run.lock() : RunFolder.Lock.none()) {
+            return train(dist);
+        }
+    }
+
+    /** The run proper, once this process holds the run folder. */
+    private Outcome train(Distributed dist) {
         Optional<RunFolder.Checkpoint> resumeFrom = checks.resumePoint(dist.leads() ? log::println : s -> { });
         createRunFolder(dist);
         try (DataPlan data = new DataPlan(plan.corpora(), stageData(), plan.seed(), plan.seqLen(), plan.globalBatch(),

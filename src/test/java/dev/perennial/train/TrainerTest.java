@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.cli.Main;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.data.Prepare;
 import dev.perennial.data.PrepareOptions;
@@ -22,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -305,6 +308,38 @@ class TrainerTest {
         assertThat(Files.readAllBytes(metrics)).doesNotContain((byte) 0);
         assertThat(resumed.records()).allSatisfy(r -> assertThat(r.stage()).isEqualTo("d1"));
         assertThat(resumed.records().getLast().step()).isEqualTo(30);
+    }
+
+    /** One trainer per run folder: a second one on the same out: folder is refused while the first trains. */
+    @Test
+    void aSecondTrainerOnTheSameFolderIsRefusedWhileTheFirstTrains() throws Exception {
+        Path config = write("locked.yaml", config("locked", 200, 10, ""));
+        Process first = launch(config);
+        try {
+            waitForSteps(dir.resolve("locked"), 2, first);
+            assertThatThrownBy(() -> train(config)).isInstanceOf(UserError.class)
+                    .hasMessageContaining("is being trained by another process (pid " + first.pid() + ")");
+        } finally {
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A run stopped while writing its only checkpoint left nothing to resume: --resume says so instead of restarting. */
+    @Test
+    void resumeRefusesAHalfWrittenCheckpointAndSaysWhy() throws Exception {
+        Path config = write("half.yaml", config("half", 10, 10, ""));
+        Files.createDirectories(dir.resolve("half/checkpoints/.step-00000010.partial"));
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"train", config.toString(), "--resume"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("holds no complete checkpoint, only the half-written "
+                + ".step-00000010.partial of a run stopped while writing it; run without --resume to start over");
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        Trainer.Outcome fresh = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), false,
+                new PrintStream(notes, true), false);
+        assertThat(fresh.completed()).isTrue();
+        assertThat(notes.toString()).contains("holds only a half-written checkpoint (.step-00000010.partial)");
     }
 
     @Test
