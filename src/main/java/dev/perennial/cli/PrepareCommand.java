@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.data.Corpus;
 import dev.perennial.data.CorpusMetadata;
 import dev.perennial.data.Prepare;
 import dev.perennial.data.PrepareOptions;
@@ -8,10 +9,12 @@ import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code perennial prepare}: text files to a tokenized corpus folder. */
@@ -25,16 +28,20 @@ public final class PrepareCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tokenizer", required = true, paramLabel = "T",
+    @Option(names = "--tokenizer", paramLabel = "T",
             description = "'byte', or a tokenizer.json or a folder holding one.")
     String tokenizer;
 
-    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+    @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
             description = "Files, folders or globs to read.")
     List<String> inputs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The corpus folder to create.")
+    @Option(names = "--out", paramLabel = "DIR", description = "The corpus folder to create.")
     Path out;
+
+    @Option(names = "--verify", paramLabel = "DIR", description = "Instead of preparing: check every file of the "
+            + "corpus in DIR against the SHA-256 its metadata.json recorded (opening a corpus checks a sample).")
+    Path verify;
 
     @Option(names = "--text-field", paramLabel = "F", defaultValue = PrepareOptions.DEFAULT_TEXT_FIELD,
             description = "The JSON field or Parquet column holding the text (default: ${DEFAULT-VALUE}).")
@@ -63,6 +70,13 @@ public final class PrepareCommand implements Runnable {
 
     @Override
     public void run() {
+        if (verify != null) {
+            CorpusMetadata metadata = Corpus.verify(verify);
+            spec.commandLine().getOut().printf("%s: all %d files match their SHA-256 (%,d training and %,d validation "
+                    + "tokens)%n", verify, metadata.files().size(), metadata.train().tokens(), metadata.val().tokens());
+            return;
+        }
+        requirePreparingOptions();
         TextUnit unit = Choices.parse(TextUnit.class, textUnit, "--text-unit");
         PrepareOptions options = new PrepareOptions(inputs, out, textField, unit, valFraction, skipBad, overwrite,
                 shardTokens, threads != null ? threads : Runtime.getRuntime().availableProcessors());
@@ -73,5 +87,23 @@ public final class PrepareCommand implements Runnable {
         spec.commandLine().getOut().printf("corpus written to %s: %,d training and %,d validation tokens (%s, "
                         + "tokenizer %s %s)%n", out, metadata.train().tokens(), metadata.val().tokens(), metadata.dtype(),
                 metadata.tokenizer().name(), metadata.tokenizer().hash().substring(0, 12));
+    }
+
+    /** --tokenizer, --input and --out are required to prepare (not to --verify), as picocli would say it. */
+    private void requirePreparingOptions() {
+        List<String> missing = new ArrayList<>();
+        if (tokenizer == null) {
+            missing.add("'--tokenizer=T'");
+        }
+        if (inputs == null || inputs.isEmpty()) {
+            missing.add("'--input=PATH'");
+        }
+        if (out == null) {
+            missing.add("'--out=DIR'");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required option" + (missing.size() > 1 ? "s" : "")
+                    + ": " + String.join(", ", missing));
+        }
     }
 }

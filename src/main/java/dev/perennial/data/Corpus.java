@@ -2,6 +2,7 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.perennial.UserError;
+import dev.perennial.io.Hashing;
 import dev.perennial.io.Json;
 
 import java.io.IOException;
@@ -12,14 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A prepared corpus folder, opened read-only: its metadata, and its train and validation token streams mapped
- * into memory. Opening checks that every file the metadata names is there with the right size, so a truncated or
- * half-copied corpus is refused before training reads a token.
+ * into memory. Opening checks that every file the metadata names is there with the right size, and its content
+ * against the SHA-256 that metadata.json recorded (every file of a corpus up to {@link #FULL_CHECK_BYTES}; of a
+ * larger one the index files and a sample of shards, with {@link #verify} for all), so a truncated, half-copied or
+ * bit-flipped corpus is refused before training reads a token.
  */
 public final class Corpus implements AutoCloseable {
+
+    /** Corpora up to this size are checked in full on every open: SHA-256 reads about 1 GB/s on one core. */
+    static final long FULL_CHECK_BYTES = 256L << 20;
 
     private final Path dir;
     private final CorpusMetadata metadata;
@@ -56,11 +65,61 @@ public final class Corpus implements AutoCloseable {
         try {
             TokenSplit train = map(dir, metadata, metadata.train(), arena);
             TokenSplit val = map(dir, metadata, metadata.val(), arena);
+            checkContent(dir, metadata, false); // after the size checks, which name a missing file better
             return new Corpus(dir, metadata, arena, train, val);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Checks every file of the corpus in {@code dir} against its recorded SHA-256 (perennial prepare --verify). */
+    public static CorpusMetadata verify(Path dir) {
+        try (Corpus corpus = open(dir)) {
+            if (corpus.metadata().fileSha256() == null) {
+                throw new UserError(dir + ": prepared before file checksums were recorded, so only sizes can be "
+                        + "checked; prepare it again to have its content verified");
+            }
+            checkContent(dir, corpus.metadata(), true);
+            return corpus.metadata();
+        }
+    }
+
+    /** SHA-256 of each of the corpus's token and index files, as metadata.json records them. */
+    static Map<String, String> checksums(Path dir, CorpusMetadata metadata) {
+        Map<String, String> sums = new LinkedHashMap<>();
+        metadata.files().forEach(file -> sums.put(file, Hashing.sha256(dir.resolve(file))));
+        return sums;
+    }
+
+    /** The files' content against metadata.json's checksums: all of them, or a sample of a large corpus. */
+    private static void checkContent(Path dir, CorpusMetadata metadata, boolean all) {
+        if (metadata.fileSha256() == null) {
+            return; // prepared before checksums were recorded: the size checks are all there is
+        }
+        List<String> files = metadata.files();
+        long bytes = (metadata.train().tokens() + metadata.val().tokens()) * metadata.bytesPerToken();
+        for (String file : all || bytes <= FULL_CHECK_BYTES ? files : sample(metadata)) {
+            Path path = dir.resolve(file);
+            String recorded = metadata.fileSha256().get(file);
+            if (recorded == null || !recorded.equals(Hashing.sha256(path))) {
+                throw new UserError(path + ": its content does not match the SHA-256 in metadata.json (damaged or "
+                        + "changed since it was prepared); prepare the corpus again");
+            }
+        }
+    }
+
+    /** The index files, each split's first shard and one shard picked at random: repeated opens cover them all. */
+    private static List<String> sample(CorpusMetadata metadata) {
+        List<String> sample = new ArrayList<>();
+        for (CorpusMetadata.Split split : List.of(metadata.train(), metadata.val())) {
+            sample.add(split.index());
+            if (!split.shards().isEmpty()) {
+                sample.add(split.shards().getFirst().file());
+                sample.add(split.shards().get(ThreadLocalRandom.current().nextInt(split.shards().size())).file());
+            }
+        }
+        return sample.stream().distinct().toList();
     }
 
     private static TokenSplit map(Path dir, CorpusMetadata metadata, CorpusMetadata.Split split, Arena arena) {

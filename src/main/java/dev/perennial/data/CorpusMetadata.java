@@ -1,10 +1,13 @@
 package dev.perennial.data;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code metadata.json} of a prepared corpus: which tokenizer made the tokens, where they came from, how many
- * there are, how the validation split was chosen and what separates documents.
+ * there are, how the validation split was chosen and what separates documents, and the SHA-256 of every token and
+ * index file ({@code fileSha256}; null in corpora prepared before it was recorded, which are checked by size only).
  */
 public record CorpusMetadata(
         String format,
@@ -19,7 +22,8 @@ public record CorpusMetadata(
         Split train,
         Split val,
         long badRecordsSkipped,
-        String contentHash) {
+        String contentHash,
+        Map<String, String> fileSha256) {
 
     public static final String FORMAT = "perennial-corpus-v1";
     public static final String EOS_POLICY = "append: one end-of-text token after every document";
@@ -37,6 +41,19 @@ public record CorpusMetadata(
 
     /** A split's token stream: shards in order, and the document index file (n + 1 int64 start offsets). */
     public record Split(long documents, long tokens, List<Shard> shards, String index) {
+    }
+
+    /** This metadata with the files' checksums recorded. */
+    public CorpusMetadata withFileSha256(Map<String, String> sums) {
+        return new CorpusMetadata(format, tokenizer, dtype, eosPolicy, textField, textUnit, valFraction, valRule,
+                sources, train, val, badRecordsSkipped, contentHash, sums);
+    }
+
+    /** Every token shard and document index file, train split first, in order. */
+    public List<String> files() {
+        return Stream.of(train, val)
+                .flatMap(split -> Stream.concat(split.shards().stream().map(Shard::file), Stream.of(split.index())))
+                .toList();
     }
 
     public int bytesPerToken() {

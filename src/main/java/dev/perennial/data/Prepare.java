@@ -67,7 +67,8 @@ public final class Prepare {
         AtomicFiles.deleteTree(partial); // what an interrupted run left
         try {
             Files.createDirectories(partial);
-            CorpusMetadata metadata = write(files, partial);
+            CorpusMetadata written = write(files, partial);
+            CorpusMetadata metadata = written.withFileSha256(Corpus.checksums(partial, written));
             AtomicFiles.write(partial.resolve("metadata.json"), o -> Json.FILE.writeValue(o, metadata));
             AtomicFiles.deleteTree(out);
             Files.move(partial, out);
@@ -121,7 +122,7 @@ public final class Prepare {
                             tokenizer.eosId()),
                     width == 2 ? "uint16" : "uint32", CorpusMetadata.EOS_POLICY, options.textField(),
                     options.textUnit().id(), options.valFraction(), CorpusMetadata.VAL_RULE, sources, train.split(),
-                    val.split(), bad, contentHash(train, val));
+                    val.split(), bad, contentHash(train, val), null);
         } finally {
             pool.shutdownNow();
         }

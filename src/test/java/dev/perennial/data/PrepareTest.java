@@ -1,6 +1,9 @@
 package dev.perennial.data;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.cli.Main;
 import dev.perennial.io.Hashing;
 import dev.perennial.tokenizer.BpeTrainer;
 import dev.perennial.tokenizer.ByteTokenizer;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,6 +237,58 @@ class PrepareTest {
         assertThatThrownBy(() -> Corpus.open(dir.resolve("c")))
                 .isInstanceOf(UserError.class).hasMessageContaining("train-00000.bin").hasMessageContaining("truncated");
         assertThatThrownBy(() -> Corpus.open(dir)).hasMessageContaining("not a prepared corpus");
+    }
+
+    /** A flipped byte keeps the file's size, so only its checksum finds it: on open and with prepare --verify. */
+    @Test
+    void aFlippedByteIsFoundOnOpenAndByVerify() throws Exception {
+        Path txt = dir.resolve("f.txt");
+        Files.writeString(txt, String.join("\n\n", DOCS));
+        CorpusMetadata metadata = prepare(new ByteTokenizer(), options(List.of(txt.toString()), "f"));
+        assertThat(metadata.fileSha256()).containsOnlyKeys(metadata.files());
+        Path corpus = dir.resolve("f");
+        Result good = cli("prepare", "--verify", corpus.toString());
+        assertThat(good.code()).isZero();
+        assertThat(good.out()).contains("all 4 files match their SHA-256");
+
+        Path shard = corpus.resolve("val-00000.bin");
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(shard, bytes);
+        assertThatThrownBy(() -> Corpus.open(corpus)).isInstanceOf(UserError.class)
+                .hasMessageContaining("val-00000.bin: its content does not match the SHA-256 in metadata.json");
+        Result bad = cli("prepare", "--verify", corpus.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("val-00000.bin: its content does not match");
+        assertThat(cli("prepare", "--tokenizer", "byte").err()).contains("Missing required options: '--input=PATH', "
+                + "'--out=DIR'");
+    }
+
+    /** Corpora prepared before checksums were recorded still open (by size), and --verify says what it cannot do. */
+    @Test
+    void aCorpusWithoutChecksumsOpensAndVerifySaysWhy() throws Exception {
+        Path txt = dir.resolve("o.txt");
+        Files.writeString(txt, String.join("\n\n", DOCS));
+        prepare(new ByteTokenizer(), options(List.of(txt.toString()), "o"));
+        Path file = dir.resolve("o/metadata.json");
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        json.remove("file_sha256");
+        Files.writeString(file, json.toString());
+        try (Corpus corpus = Corpus.open(dir.resolve("o"))) {
+            assertThat(corpus.metadata().fileSha256()).isNull();
+        }
+        assertThat(cli("prepare", "--verify", dir.resolve("o").toString()).err())
+                .contains("prepared before file checksums were recorded");
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
     }
 
     static void writeParquet(Path file, String column, List<String> values) throws Exception {
