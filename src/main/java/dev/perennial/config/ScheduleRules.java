@@ -19,6 +19,11 @@ import java.util.Set;
 public final class ScheduleRules {
 
     public static final double DEFAULT_MAX_LR = 3e-4;
+    /**
+     * AdamW moves every weight by about the learning rate each step, so a peak above this diverges at once; far
+     * above it (1e300) libtorch cannot even hold the value in a float.
+     */
+    public static final double MAX_MAX_LR = 10;
     public static final double DEFAULT_MIN_LR_RATIO = 0.1;
     public static final double DEFAULT_CONSTANT_LR_RATIO = 0.55;
     public static final double DEFAULT_WARMUP = 0.01;
@@ -59,7 +64,9 @@ public final class ScheduleRules {
         boolean ok = keysApply(config, f, at, problems);
 
         double maxLr = or(config.maxLr(), DEFAULT_MAX_LR);
-        ok &= problems.positive(at.key("max_lr"), maxLr, "the peak learning rate");
+        ok &= problems.positive(at.key("max_lr"), maxLr, "the peak learning rate")
+                && problems.inRange(at.key("max_lr"), maxLr, 0, MAX_MAX_LR, "the peak learning rate; AdamW moves each "
+                + "weight by about this much per step");
         double minLr = or(config.minLr(), ok ? DEFAULT_MIN_LR_RATIO * maxLr : 0);
         ok &= problems.nonNegative(at.key("min_lr"), minLr, "the floor");
         if (ok && minLr > maxLr) {

@@ -99,6 +99,11 @@ public record TrainPlan(
         } else {
             fresh = ModelConfigs.parse(model.config(), source + ": model.config");
         }
+        if (fresh != null && seqLen > fresh.maxPositions()) {
+            p.add(at.key("model").key("config").key("max_position_embeddings"), fresh.maxPositions()
+                    + " is below seq_len " + seqLen + "; the model has no positions past it: raise "
+                    + "max_position_embeddings or lower seq_len");
+        }
         if (c.tokenizer() == null && init == null) {
             p.add(at.key("tokenizer"), "missing; give 'byte' or a tokenizer.json (or its folder) for a fresh model");
         }
