@@ -196,7 +196,7 @@ public record TrainPlan(
             return 0;
         }
         long v = value != null ? value : fallback;
-        return p.wholeAtLeastOne(key, v, meaning) ? Math.toIntExact(Math.min(v, Integer.MAX_VALUE)) : 0;
+        return p.wholeFromOneTo(key, v, Integer.MAX_VALUE, meaning) ? Math.toIntExact(v) : 0;
     }
 
     private static double or(Double value, double fallback) {

@@ -115,6 +115,16 @@ class UserMistakeCliTest {
     }
 
     @Test
+    void aGlobalBatchBeyondAnIntIsRefusedAsGivenNotClampedAndReported() throws IOException {
+        Path config = runConfig("16", llama(""), "3e-4");
+        Files.writeString(config, Files.readString(config).replace("global_batch: 2",
+                "global_batch: 3000000000\nmicro_batch: 7"));
+        CliTest.Result r = CliTest.run("train", config.toString());
+        refusedInOneLine(r, "global_batch: 3000000000 is more than 2,147,483,647");
+        assertThat(r.err()).doesNotContain("2147483647");
+    }
+
+    @Test
     void aRunConfigWithAKeyGivenTwiceIsRefused() throws IOException {
         Path config = runConfig("16", llama(""), "3e-4");
         Files.writeString(config, "seq_len: 32\n" + Files.readString(config));
