@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}. Both the older keys (rotary_pct,
@@ -31,14 +32,21 @@ public final class ModelConfigs {
      * than {@code availableBytes}, naming the size keys that set the count.
      */
     public static void requireFits(ModelConfig config, String source, int bytesPerParameter, long availableBytes) {
+        fitProblem(config, bytesPerParameter, availableBytes).ifPresent(problem -> {
+            throw new UserError(source + ": " + problem);
+        });
+    }
+
+    /** Why {@code config}'s parameters at {@code bytesPerParameter} do not fit in {@code availableBytes}, if not. */
+    public static Optional<String> fitProblem(ModelConfig config, int bytesPerParameter, long availableBytes) {
         long parameters = config.parameterCount();
         double needed = (double) parameters * bytesPerParameter;
-        if (needed > availableBytes) {
-            throw new UserError(source + ": " + sizeKeys(config) + " make " + String.format(Locale.ROOT, "%,d",
-                    parameters) + " parameters, " + gigabytes(needed) + " at " + bytesPerParameter
-                    + " bytes each, but only " + gigabytes(availableBytes) + " of memory is available; make the "
-                    + "model smaller");
+        if (needed <= availableBytes) {
+            return Optional.empty();
         }
+        return Optional.of(sizeKeys(config) + " make " + String.format(Locale.ROOT, "%,d", parameters)
+                + " parameters, " + gigabytes(needed) + " at " + bytesPerParameter + " bytes each, but only "
+                + gigabytes(availableBytes) + " of memory is available; make the model smaller");
     }
 
     /** The keys that set a config's parameter count, with their values, as a message names them. */

@@ -99,6 +99,10 @@ public record TrainPlan(
         } else {
             fresh = ModelConfigs.parse(model.config(), source + ": model.config");
         }
+        if (fresh != null) { // the weights alone, in float32; refused here to name the file before any compute
+            ModelConfigs.fitProblem(fresh, 4, ModelConfigs.availableMemory())
+                    .ifPresent(problem -> p.add(at.key("model").key("config"), problem));
+        }
         if (fresh != null && seqLen > fresh.maxPositions()) {
             p.add(at.key("model").key("config").key("max_position_embeddings"), fresh.maxPositions()
                     + " is below seq_len " + seqLen + "; the model has no positions past it: raise "
