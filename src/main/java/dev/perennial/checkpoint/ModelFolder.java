@@ -119,6 +119,7 @@ public final class ModelFolder {
         }
         Safetensors.Mapped mapped = null;
         try {
+            requireWeightsPresent(dir, config);
             mapped = Safetensors.mapFolder(dir, dtype);
             Model model = Model.fromTensors(config, mapped.tensors(), dtype, dir.toString(), mapped);
             return new Loaded(dir, model, tokenizer);
@@ -128,6 +129,24 @@ public final class ModelFolder {
             }
             tokenizer.close();
             throw e;
+        }
+    }
+
+    /** The fewest bytes a weight takes in the float types a checkpoint may hold (F16, BF16). */
+    private static final int MIN_WEIGHT_BYTES = 2;
+
+    /**
+     * A config.json whose parameters need more bytes than the folder's safetensors hold cannot match them: refuse
+     * it from the file sizes, before mapping anything or counting on the machine's memory.
+     */
+    private static void requireWeightsPresent(Path dir, ModelConfig config) {
+        long present = Safetensors.folderBytes(dir);
+        double needed = (double) config.parameterCount() * MIN_WEIGHT_BYTES;
+        if (needed > present) {
+            throw new UserError(dir.resolve("config.json") + ": " + ModelConfigs.sizeKeys(config) + " make "
+                    + String.format(Locale.ROOT, "%,d", config.parameterCount()) + " parameters, at least "
+                    + String.format(Locale.ROOT, "%,.0f", needed) + " bytes, but the folder's safetensors hold "
+                    + String.format(Locale.ROOT, "%,d", present) + "; config.json does not describe these weights");
         }
     }
 

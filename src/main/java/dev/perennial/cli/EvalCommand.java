@@ -65,6 +65,7 @@ public final class EvalCommand implements Runnable {
         if (corpora.isEmpty() && tasks.isEmpty()) {
             throw new UserError("nothing to evaluate: give --corpus and/or --task");
         }
+        checkCounts();
         Path tasksDir = QuickstartCommand.home().resolve("data/tasks");
         List<TaskSpec.Task> resolved = tasks.stream().map(t -> TaskSpec.resolve(t, tasksDir)).toList();
         Map<String, Corpus> opened = new LinkedHashMap<>();
@@ -97,6 +98,18 @@ public final class EvalCommand implements Runnable {
             throw new IllegalStateException(e);
         } finally {
             opened.values().forEach(Corpus::close);
+        }
+    }
+
+    private void checkCounts() {
+        if (seqLen < 1) {
+            throw new UserError("--seq-len " + seqLen + " must be at least 1 (tokens per validation sequence)");
+        }
+        if (sequences < 1) {
+            throw new UserError("--sequences " + sequences + " must be at least 1 (validation sequences per corpus)");
+        }
+        if (limit < 0) {
+            throw new UserError("--limit " + limit + " must be 0 (all examples) or more");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.UserError;
 import dev.perennial.data.Corpus;
 import dev.perennial.data.CorpusMetadata;
 import dev.perennial.data.Prepare;
@@ -78,6 +79,10 @@ public final class PrepareCommand implements Runnable {
         }
         requirePreparingOptions();
         TextUnit unit = Choices.parse(TextUnit.class, textUnit, "--text-unit");
+        if (threads != null && threads < 1) {
+            throw new UserError("--threads " + threads + " must be at least 1 (encoding threads); leave it out to use "
+                    + "every core");
+        }
         PrepareOptions options = new PrepareOptions(inputs, out, textField, unit, valFraction, skipBad, overwrite,
                 shardTokens, threads != null ? threads : Runtime.getRuntime().availableProcessors());
         CorpusMetadata metadata;

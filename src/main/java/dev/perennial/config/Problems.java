@@ -5,6 +5,7 @@ import dev.perennial.UserError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Collects every problem of a config before refusing it, so one run of the command shows them all. */
@@ -49,6 +50,22 @@ public final class Problems {
     public boolean wholeAtLeastOne(KeyPath key, double value, String meaning) {
         if (!Double.isFinite(value) || value < 1 || value != Math.rint(value) || value > Long.MAX_VALUE) {
             add(key, Numbers.format(value) + " must be a whole number of at least 1 (" + meaning + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A whole number from 1 to {@code max} (a count the code holds in an int): larger is refused as given, never
+     * clamped, so no message reports a number the user did not write.
+     */
+    public boolean wholeFromOneTo(KeyPath key, double value, long max, String meaning) {
+        if (!wholeAtLeastOne(key, value, meaning)) {
+            return false;
+        }
+        if (value > max) {
+            add(key, Numbers.format(value) + " is more than " + String.format(Locale.ROOT, "%,d", max)
+                    + ", the most Perennial takes (" + meaning + ")");
             return false;
         }
         return true;

@@ -19,6 +19,8 @@ import java.util.Set;
 public final class ScheduleRules {
 
     public static final double DEFAULT_MAX_LR = 3e-4;
+    /** libtorch keeps a learning rate in a 32-bit float: a larger one (1e300) fails inside AdamW. */
+    public static final double MAX_MAX_LR = Float.MAX_VALUE;
     public static final double DEFAULT_MIN_LR_RATIO = 0.1;
     public static final double DEFAULT_CONSTANT_LR_RATIO = 0.55;
     public static final double DEFAULT_WARMUP = 0.01;
@@ -59,7 +61,7 @@ public final class ScheduleRules {
         boolean ok = keysApply(config, f, at, problems);
 
         double maxLr = or(config.maxLr(), DEFAULT_MAX_LR);
-        ok &= problems.positive(at.key("max_lr"), maxLr, "the peak learning rate");
+        ok &= problems.positive(at.key("max_lr"), maxLr, "the peak learning rate") && fitsAFloat(maxLr, at, problems);
         double minLr = or(config.minLr(), ok ? DEFAULT_MIN_LR_RATIO * maxLr : 0);
         ok &= problems.nonNegative(at.key("min_lr"), minLr, "the floor");
         if (ok && minLr > maxLr) {
@@ -88,6 +90,15 @@ public final class ScheduleRules {
             case INFINITE_COSINE, INFINITE_INVERSE_SQRT, INFINITE_LINEAR ->
                     infinite(config, f, maxLr, minLr, warmup, from, at, problems);
         };
+    }
+
+    private static boolean fitsAFloat(double maxLr, KeyPath at, Problems problems) {
+        if (maxLr > MAX_MAX_LR) {
+            problems.add(at.key("max_lr"), Numbers.format(maxLr) + " is more than libtorch holds in a float (3.4e38); "
+                    + "peak learning rates are about 1e-4 to 1e-2");
+            return false;
+        }
+        return true;
     }
 
     private static Optional<Schedule> inverseSqrt(double maxLr, double minLr, double warmup, WarmupStart from,

@@ -65,10 +65,10 @@ public final class StageRules {
     private static long tokensPerStep(RunConfig config, KeyPath at, Problems problems) {
         boolean ok = true;
         if (config.seqLen() != null) {
-            ok = problems.wholeAtLeastOne(at.key("seq_len"), config.seqLen(), "tokens per sequence");
+            ok = problems.wholeFromOneTo(at.key("seq_len"), config.seqLen(), Integer.MAX_VALUE, "tokens per sequence");
         }
         if (config.globalBatch() != null) {
-            ok &= problems.wholeAtLeastOne(at.key("global_batch"), config.globalBatch(),
+            ok &= problems.wholeFromOneTo(at.key("global_batch"), config.globalBatch(), Integer.MAX_VALUE,
                     "sequences per optimizer step");
         }
         if (!ok || config.seqLen() == null || config.globalBatch() == null) {

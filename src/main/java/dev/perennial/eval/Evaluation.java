@@ -1,5 +1,6 @@
 package dev.perennial.eval;
 
+import dev.perennial.UserError;
 import dev.perennial.data.Corpus;
 import dev.perennial.data.ValidationSet;
 import dev.perennial.model.Model;
@@ -47,6 +48,7 @@ public final class Evaluation {
             for (int b = first; b < set.batches(batch); b += stride) {
                 try (PointerScope scope = new PointerScope()) {
                     var vb = set.batch(b, batch);
+                    requireIdsInVocabulary(model, vb.tokens());
                     total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())).item_double()
                             * vb.rows();
                 }
@@ -55,9 +57,22 @@ public final class Evaluation {
         return total;
     }
 
+    /** The corpus metadata may undercount its ids (a damaged or hand-made corpus): check the ids themselves too. */
+    private static void requireIdsInVocabulary(Model model, int[] tokens) {
+        int vocab = model.config().vocabSize();
+        for (int id : tokens) {
+            if (id < 0 || id >= vocab) {
+                throw new UserError("a validation sequence holds token id " + Integer.toUnsignedString(id)
+                        + " but the model's vocab_size is " + vocab + "; evaluate it on a corpus prepared with the "
+                        + "model's tokenizer");
+            }
+        }
+    }
+
     public static ModelResult evaluate(String name, Model model, Tokenizer tokenizer,
                                        Map<String, Corpus> corpora, List<TaskSpec.Task> tasks, int seqLen,
                                        int corpusSequences, int limit) {
+        corpora.forEach((corpusName, corpus) -> checkVocabulary(name, model, corpusName, corpus));
         Map<String, Double> losses = new LinkedHashMap<>();
         corpora.forEach((corpusName, corpus) -> losses.put(corpusName,
                 corpusLoss(model, corpus, corpusName, seqLen, corpusSequences, 8)));
@@ -67,6 +82,16 @@ public final class Evaluation {
             results.put(task.name(), TaskRunner.run(task, scorer, limit));
         }
         return new ModelResult(name, losses, results);
+    }
+
+    /** Token ids past the embedding would fail inside libtorch: refuse them here, naming both sizes. */
+    private static void checkVocabulary(String modelName, Model model, String corpusName, Corpus corpus) {
+        int corpusVocab = corpus.metadata().tokenizer().vocabSize();
+        int modelVocab = model.config().vocabSize();
+        if (corpusVocab > modelVocab) {
+            throw new UserError("corpus " + corpusName + " uses " + corpusVocab + " token ids but model " + modelName
+                    + " has vocab_size " + modelVocab + "; evaluate it on a corpus prepared with the model's tokenizer");
+        }
     }
 
     public static Report report(List<ModelResult> models) {

@@ -1,6 +1,7 @@
 package dev.perennial.io;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -30,7 +31,7 @@ public final class Json {
 
     /**
      * YAML configs (run configs, experiment specs, task files), which people write: an unknown key, a missing
-     * primitive or a fraction where a whole number belongs is refused rather than guessed at; written configs
+     * primitive, a key given twice or a fraction where a whole number belongs is refused rather than guessed at; written configs
      * leave out unset keys.
      */
     public static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -39,6 +40,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 

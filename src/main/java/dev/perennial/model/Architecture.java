@@ -12,8 +12,22 @@ sealed interface Architecture permits GptNeoX, Llama {
 
     ModelConfig config();
 
+    /** Runs the family's declaration of its parameters over {@code p}. */
+    void declare(Parameters p);
+
     /** Parameter names (exactly as in Hugging Face checkpoints) and shapes, in checkpoint order. */
-    Map<String, long[]> shapes();
+    default Map<String, long[]> shapes() {
+        Parameters.Shapes shapes = Parameters.shapes();
+        declare(shapes);
+        return shapes.toMap();
+    }
+
+    /** Learned parameters (Long.MAX_VALUE if more than a long holds), without keeping the shapes. */
+    default long parameterCount() {
+        Parameters.Count count = Parameters.count();
+        declare(count);
+        return count.total();
+    }
 
     /** Initialises freshly allocated parameters for training from scratch; torch's generator is seeded already. */
     void initialise(Map<String, Tensor> params);

@@ -65,10 +65,8 @@ final class GptNeoX implements Architecture {
     }
 
     @Override
-    public Map<String, long[]> shapes() {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, c);
-        return shapes.toMap();
+    public void declare(Parameters p) {
+        Weights.declare(p, c);
     }
 
     /**

@@ -70,10 +70,8 @@ final class Llama implements Architecture {
     }
 
     @Override
-    public Map<String, long[]> shapes() {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, c);
-        return shapes.toMap();
+    public void declare(Parameters p) {
+        Weights.declare(p, c);
     }
 
     /** transformers' _init_weights: N(0, initializer_range) for weights and embeddings, biases 0, norms 1. */

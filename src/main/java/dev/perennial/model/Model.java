@@ -1,6 +1,7 @@
 package dev.perennial.model;
 
 import dev.perennial.UserError;
+import dev.perennial.tensor.DType;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -44,6 +45,7 @@ public final class Model implements AutoCloseable {
 
     /** A new model initialised for training from scratch; the same seed gives the same weights. */
     public static Model initialise(ModelConfig config, long seed, torch.ScalarType dtype) {
+        ModelConfigs.requireFits(config, "the model config", DType.of(dtype).bytes(), ModelConfigs.availableMemory());
         Architecture architecture = Architecture.of(config);
         Map<String, Tensor> params = new LinkedHashMap<>();
         TensorOptions options = new TensorOptions(dtype);

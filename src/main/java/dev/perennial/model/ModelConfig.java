@@ -2,7 +2,6 @@ package dev.perennial.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.Arrays;
 
 /**
  * An architecture's settings as read from a Hugging Face {@code config.json}. {@code raw} keeps the file's own
@@ -44,10 +43,12 @@ public sealed interface ModelConfig permits GptNeoXConfig, LlamaConfig {
         };
     }
 
-    /** Learned parameters, counted from the family's declared shapes without allocating a model. */
+    /**
+     * Learned parameters, counted from the family's declaration without allocating a model or keeping its shapes
+     * (Long.MAX_VALUE when more than a long holds).
+     */
     default long parameterCount() {
-        return Architecture.of(this).shapes().values().stream()
-                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
+        return Architecture.of(this).parameterCount();
     }
 
     /**

@@ -6,7 +6,10 @@ import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a Hugging Face {@code config.json} into a {@link ModelConfig}. Both the older keys (rotary_pct,
@@ -15,8 +18,59 @@ import java.nio.file.Path;
  */
 public final class ModelConfigs {
 
+    /**
+     * More layers than any published model has by two orders of magnitude; a bound that keeps counting the
+     * parameters of a mistyped config (1,000,000 layers) instant.
+     */
+    static final int MAX_LAYERS = 10_000;
 
     private ModelConfigs() {
+    }
+
+    /**
+     * Refuses {@code config} before anything is allocated when its parameters at {@code bytesPerParameter} need more
+     * than {@code availableBytes}, naming the size keys that set the count.
+     */
+    public static void requireFits(ModelConfig config, String source, int bytesPerParameter, long availableBytes) {
+        fitProblem(config, bytesPerParameter, availableBytes).ifPresent(problem -> {
+            throw new UserError(source + ": " + problem);
+        });
+    }
+
+    /** Why {@code config}'s parameters at {@code bytesPerParameter} do not fit in {@code availableBytes}, if not. */
+    public static Optional<String> fitProblem(ModelConfig config, int bytesPerParameter, long availableBytes) {
+        long parameters = config.parameterCount();
+        double needed = (double) parameters * bytesPerParameter;
+        if (needed <= availableBytes) {
+            return Optional.empty();
+        }
+        return Optional.of(sizeKeys(config) + " make " + String.format(Locale.ROOT, "%,d", parameters)
+                + " parameters, " + gigabytes(needed) + " at " + bytesPerParameter + " bytes each, but only "
+                + gigabytes(availableBytes) + " of memory is available; make the model smaller");
+    }
+
+    /** The keys that set a config's parameter count, with their values, as a message names them. */
+    public static String sizeKeys(ModelConfig c) {
+        return "vocab_size " + c.vocabSize() + ", hidden_size " + c.hiddenSize() + ", intermediate_size "
+                + c.intermediateSize() + " and num_hidden_layers " + c.layers();
+    }
+
+    private static String gigabytes(double bytes) {
+        return String.format(Locale.ROOT, "%.3g GB", bytes / 1e9);
+    }
+
+    /** Memory this process may still use: the kernel's MemAvailable, or the JVM's bound where there is none. */
+    public static long availableMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: fall through to the JVM's own bound
+        }
+        return Runtime.getRuntime().maxMemory();
     }
 
     public static ModelConfig read(Path file) {
@@ -54,7 +108,7 @@ public final class ModelConfigs {
         r.require(pct > 0 && pct <= 1, "rotary_pct " + pct + " is not in (0, 1]");
         int rotary = (int) ((hidden / heads) * pct);
         Rope rope = new Rope(rotary, r.number("rotary_emb_base", r.ropeNumber("rope_theta", 10000)), r.llama3());
-        return new GptNeoXConfig(r.positive("vocab_size"), hidden, r.positive("num_hidden_layers"), heads,
+        return new GptNeoXConfig(r.positive("vocab_size"), hidden, r.layers(), heads,
                 r.positive("intermediate_size"), r.positive("max_position_embeddings"), r.number("layer_norm_eps", 1e-5),
                 r.bool("use_parallel_residual", true), r.bool("attention_bias", true), r.activation("gelu"),
                 r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope, json);
@@ -73,7 +127,7 @@ public final class ModelConfigs {
         Rope rope = new Rope((int) (headDim * partial), r.ropeNumber("rope_theta", 10000), r.llama3());
         boolean attentionBias = r.bool("attention_bias", false);
         boolean qwen = type.equals("qwen2");
-        return new LlamaConfig(type, r.positive("vocab_size"), hidden, r.positive("num_hidden_layers"), heads, kvHeads,
+        return new LlamaConfig(type, r.positive("vocab_size"), hidden, r.layers(), heads, kvHeads,
                 headDim, r.positive("intermediate_size"), r.positive("max_position_embeddings"),
                 r.number("rms_norm_eps", 1e-6), attentionBias || qwen, attentionBias && !qwen, r.bool("mlp_bias", false),
                 r.activation("silu"), r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope,
@@ -94,6 +148,13 @@ public final class ModelConfigs {
             require(v != null && v.canConvertToInt() && v.isIntegralNumber() && v.asInt() > 0,
                     key + (v == null ? " is missing" : " is " + v + ", not a whole number above 0"));
             return v.asInt();
+        }
+
+        int layers() {
+            int layers = positive("num_hidden_layers");
+            require(layers <= MAX_LAYERS, "num_hidden_layers is " + layers + ", more than " + MAX_LAYERS
+                    + "; published models have at most a few hundred layers");
+            return layers;
         }
 
         int integer(String key, int fallback) {

@@ -44,6 +44,11 @@ sealed interface Parameters {
         return new Shapes();
     }
 
+    /** Counts parameters without keeping names or shapes, so a huge config costs no memory to measure. */
+    static Count count() {
+        return new Count();
+    }
+
     /** Hands out the tensors of {@code tensors} (by name), refusing a name that is not there or has another shape. */
     static Parameters boundTo(Map<String, Tensor> tensors) {
         return new Bound(tensors);
@@ -66,6 +71,28 @@ sealed interface Parameters {
 
         public Map<String, long[]> toMap() {
             return shapes;
+        }
+    }
+
+    /** The declaration run to count: the sum of the shapes' products, saturating at Long.MAX_VALUE. */
+    final class Count implements Parameters {
+        private long total;
+
+        private Count() {
+        }
+
+        @Override
+        public Tensor required(String name, long... shape) {
+            try {
+                total = Math.addExact(total, Arrays.stream(shape).reduce(1, Math::multiplyExact));
+            } catch (ArithmeticException e) {
+                total = Long.MAX_VALUE;
+            }
+            return null;
+        }
+
+        public long total() {
+            return total;
         }
     }
 

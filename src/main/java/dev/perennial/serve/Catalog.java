@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * What the configured folders hold: runs (a folder with metrics.jsonl), experiments (a folder with results.json
  * or a runs/ folder of runs) and models (a folder with config.json and safetensors weights: final models,
  * checkpoints, downloads). Each is known by a name relative to its root, and a name resolves only to something
- * found by the scan, never to a path built from the request: there is no way out of the configured folders.
+ * found by the scan, never to a path built from the request, and a folder with a link leading out of its root is
+ * left out: there is no way out of the configured folders.
  * A scan is reused for two seconds, unless a name is asked for that it does not have.
  */
 final class Catalog {
@@ -89,23 +90,52 @@ final class Catalog {
         Set<Path> seenModels = new HashSet<>();
         for (Path root : runRoots) {
             walk(root, dir -> {
-                if (RunFolder.isRun(dir)) {
+                if (RunFolder.isRun(dir) && staysInside(root, dir)) {
                     found.add(new Entry(Kind.RUN, unique(Kind.RUN, name(root, dir), taken), dir));
                 }
-                if (Files.isRegularFile(dir.resolve("results.json")) || hasRuns(dir.resolve("runs"))) {
+                if ((Files.isRegularFile(dir.resolve("results.json")) || hasRuns(dir.resolve("runs")))
+                        && staysInside(root, dir)) {
                     found.add(new Entry(Kind.EXPERIMENT, unique(Kind.EXPERIMENT, name(root, dir), taken), dir));
                 }
             });
         }
         for (Path root : Stream.concat(modelRoots.stream(), runRoots.stream()).toList()) {
             walk(root, dir -> {
-                if (isModelFolder(dir) && seenModels.add(dir)) {
+                if (isModelFolder(dir) && staysInside(root, dir) && seenModels.add(dir)) {
                     found.add(new Entry(Kind.MODEL, unique(Kind.MODEL, name(root, dir), taken), dir));
                 }
             });
         }
         found.sort(Comparator.comparing(Entry::kind).thenComparing(Entry::name));
         return List.copyOf(found);
+    }
+
+    /**
+     * Whether {@code dir} and every file directly in it (what the API reads and sends back for an entry) stay
+     * inside {@code root} once links are followed. A folder holding a link out of the served folders (to
+     * /etc/passwd, say) is not served at all, so no endpoint can be led outside by it.
+     */
+    static boolean staysInside(Path root, Path dir) {
+        try {
+            Path realRoot = root.toRealPath();
+            if (!dir.toRealPath().startsWith(realRoot)) {
+                return false;
+            }
+            try (var children = Files.list(dir)) {
+                return children.filter(Files::isSymbolicLink).allMatch(link -> leadsInside(link, realRoot));
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A link that resolves inside {@code realRoot}; a dangling one counts as outside, as it may be pointed anywhere. */
+    private static boolean leadsInside(Path link, Path realRoot) {
+        try {
+            return link.toRealPath().startsWith(realRoot);
+        } catch (IOException dangling) {
+            return false;
+        }
     }
 
     static boolean isModelFolder(Path dir) {

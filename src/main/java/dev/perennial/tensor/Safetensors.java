@@ -1,5 +1,7 @@
 package dev.perennial.tensor;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
@@ -73,20 +75,14 @@ public final class Safetensors {
         ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         channel.read(length, 0);
         long headerLength = length.flip().getLong();
+        // the length is unsigned: a negative long is a length above 2^63, not "-1 bytes"
         if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-            throw corrupt(file, "declares a header of " + headerLength + " bytes in a file of " + size);
+            throw corrupt(file, "declares a header of " + Long.toUnsignedString(headerLength) + " bytes in a file of "
+                    + size + " (at most " + Math.min(MAX_HEADER, size - 8) + " possible)");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
         channel.read(headerBytes, 8);
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw corrupt(file, "has a header that is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (json == null || !json.isObject()) {
-            throw corrupt(file, "has a header that is not a JSON object");
-        }
+        JsonNode json = headerJson(file, headerBytes.array());
         long dataLength = size - 8 - headerLength;
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
@@ -101,21 +97,50 @@ public final class Safetensors {
         return byName;
     }
 
+    /**
+     * The header's JSON object: one object, each name once, followed by nothing but the padding spaces (as the
+     * reference reader asks; trailing bytes would otherwise hide a damaged or tampered header).
+     */
+    private static JsonNode headerJson(Path file, byte[] bytes) {
+        try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode json = parser.readValueAsTree();
+            if (json == null || !json.isObject()) {
+                throw corrupt(file, "has a header that is not a JSON object");
+            }
+            long end = parser.currentLocation().getByteOffset();
+            for (long i = end; i < bytes.length; i++) {
+                if (!Character.isWhitespace(bytes[(int) i])) {
+                    throw corrupt(file, "has " + (bytes.length - end) + " bytes after the header's JSON object, "
+                            + "inside the declared header length (only padding spaces may follow it)");
+                }
+            }
+            return json;
+        } catch (StreamReadException e) {
+            String problem = e.getOriginalMessage().lines().findFirst().orElse("");
+            throw corrupt(file, problem.startsWith("Duplicate") ? "has a header that names a tensor twice ("
+                    + problem + ")" : "has a header that is not JSON (" + problem + ")");
+        } catch (IOException e) {
+            throw corrupt(file, "has a header that is not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
     private static Entry entry(Path file, String name, JsonNode node, long dataLength) {
         String dtypeName = node.path("dtype").asText("");
         DType dtype = DType.byName(dtypeName).orElseThrow(() -> corrupt(file, "tensor " + name + " has dtype '"
                 + dtypeName + "', not one of " + Arrays.toString(DType.values())));
         JsonNode shapeNode = node.path("shape");
         JsonNode offsets = node.path("data_offsets");
-        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong()
-                || !offsets.get(1).canConvertToLong()) {
+        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2 || !isLong(offsets.get(0))
+                || !isLong(offsets.get(1))) {
             throw corrupt(file, "tensor " + name + " lacks a shape list or a [begin, end] data_offsets pair");
         }
         long[] shape = new long[shapeNode.size()];
         for (int i = 0; i < shape.length; i++) {
             shape[i] = shapeNode.get(i).asLong(-1);
-            if (!shapeNode.get(i).canConvertToLong() || shape[i] < 0) {
-                throw corrupt(file, "tensor " + name + " has a bad shape " + shapeNode);
+            if (!isLong(shapeNode.get(i)) || shape[i] < 0) {
+                throw corrupt(file, "tensor " + name + " has a bad shape " + shapeNode
+                        + " (each size must be a whole number of at least 0)");
             }
         }
         Entry e = new Entry(name, dtype, shape, offsets.get(0).asLong(), offsets.get(1).asLong());
@@ -123,11 +148,26 @@ public final class Safetensors {
             throw corrupt(file, "tensor " + name + " lies at bytes [" + e.begin() + ", " + e.end() + ") outside the "
                     + dataLength + " data bytes (truncated file?)");
         }
-        if (e.end() - e.begin() != e.numel() * dtype.bytes()) {
+        long needed = byteSize(file, e);
+        if (e.end() - e.begin() != needed) {
             throw corrupt(file, "tensor " + name + " of shape " + Arrays.toString(shape) + " and dtype " + dtype
-                    + " needs " + e.numel() * dtype.bytes() + " bytes but has " + (e.end() - e.begin()));
+                    + " needs " + needed + " bytes but has " + (e.end() - e.begin()));
         }
         return e;
+    }
+
+    /** A whole number that fits a long: 2.5 and 1e30 are not sizes or offsets. */
+    private static boolean isLong(JsonNode node) {
+        return node.isIntegralNumber() && node.canConvertToLong();
+    }
+
+    private static long byteSize(Path file, Entry e) {
+        try {
+            return Math.multiplyExact(e.numel(), e.dtype().bytes());
+        } catch (ArithmeticException overflow) {
+            throw corrupt(file, "tensor " + e.name() + " has shape " + Arrays.toString(e.shape())
+                    + ", more bytes than a file can hold");
+        }
     }
 
     /** Byte ranges must not overlap, and together cover the data region exactly (as the reference reader asks). */
@@ -336,6 +376,21 @@ public final class Safetensors {
             arena.close();
             throw e;
         }
+    }
+
+    /** The bytes of a model folder's safetensors files together, read from their sizes without opening them. */
+    public static long folderBytes(Path dir) {
+        long total = 0;
+        for (Path file : shards(dir).keySet()) {
+            try {
+                total += Files.size(file);
+            } catch (NoSuchFileException e) {
+                throw new UserError(file + ": no such file, though " + dir.resolve(INDEX) + " names it", e);
+            } catch (IOException e) {
+                throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
+            }
+        }
+        return total;
     }
 
     /** The folder's safetensors files, each with the tensors its index places there (empty: whatever it holds). */

@@ -99,6 +99,15 @@ public record TrainPlan(
         } else {
             fresh = ModelConfigs.parse(model.config(), source + ": model.config");
         }
+        if (fresh != null) { // the weights alone, in float32; refused here to name the file before any compute
+            ModelConfigs.fitProblem(fresh, 4, ModelConfigs.availableMemory())
+                    .ifPresent(problem -> p.add(at.key("model").key("config"), problem));
+        }
+        if (fresh != null && seqLen > fresh.maxPositions()) {
+            p.add(at.key("model").key("config").key("max_position_embeddings"), fresh.maxPositions()
+                    + " is below seq_len " + seqLen + "; the model has no positions past it: raise "
+                    + "max_position_embeddings or lower seq_len");
+        }
         if (c.tokenizer() == null && init == null) {
             p.add(at.key("tokenizer"), "missing; give 'byte' or a tokenizer.json (or its folder) for a fresh model");
         }
@@ -191,7 +200,7 @@ public record TrainPlan(
             return 0;
         }
         long v = value != null ? value : fallback;
-        return p.wholeAtLeastOne(key, v, meaning) ? Math.toIntExact(Math.min(v, Integer.MAX_VALUE)) : 0;
+        return p.wholeFromOneTo(key, v, Integer.MAX_VALUE, meaning) ? Math.toIntExact(v) : 0;
     }
 
     private static double or(Double value, double fallback) {

@@ -1,8 +1,12 @@
 package dev.perennial.train;
 
+import dev.perennial.UserError;
 import dev.perennial.model.Model;
+import dev.perennial.tensor.DType;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
@@ -12,9 +16,17 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One optimizer step as the paper takes it: forward and backward over the micro-batches of a global batch
@@ -108,11 +120,113 @@ public final class TrainStep implements AutoCloseable {
         return new Result(loss, norm, true);
     }
 
-    /** Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format. */
+    /**
+     * Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format, to a temporary
+     * name in the same folder that is renamed into place, so a failed write leaves no half file and the previous
+     * checkpoint as it was.
+     */
     public void save(Path file) {
-        try (OutputArchive archive = new OutputArchive()) {
+        save(file, usableSpace(file.toAbsolutePath().getParent()));
+    }
+
+    /**
+     * {@link #save(Path)} with {@code usableBytes} free where {@code file} goes: refused before writing when the
+     * state cannot fit, since libtorch's archive writer may abort the whole JVM on a full disk instead of throwing.
+     */
+    void save(Path file, long usableBytes) {
+        long needed = stateBytes();
+        if (needed > usableBytes) {
+            throw new UserError("could not write " + file + ": the optimizer state needs about " + megabytes(needed)
+                    + " but the disk has " + megabytes(usableBytes) + " free; free some space (or lower "
+                    + "checkpoint.keep) and resume");
+        }
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".partial");
+        try (OutputArchive archive = new OutputArchive();
+             FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING);
+             ChannelWriter writer = new ChannelWriter(channel)) {
             optimizer.save(archive);
-            archive.save_to(file.toString());
+            archive.save_to(writer);
+            writer.throwIfFailed();
+            channel.force(true);
+        } catch (RuntimeException | IOException e) {
+            deleteQuietly(temporary);
+            throw new UserError("could not write " + file + ": " + String.valueOf(e.getMessage()).lines().findFirst()
+                    .orElse("") + "; is the disk full? free some space and resume", e);
+        }
+        try {
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            throw new UserError("could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Streams libtorch's archive into a channel. A failed write is kept here and reported after
+     * {@code save_to} returns, never to libtorch: its zip writer checks a short write in a destructor, where the
+     * C++ exception aborts the JVM (exit 134) instead of reaching Java.
+     */
+    private static final class ChannelWriter extends ArchiveWriter {
+        private static final long CHUNK = 1L << 30;
+        private final FileChannel channel;
+        private IOException failure;
+
+        ChannelWriter(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public long call(Pointer data, long size) {
+            if (failure == null && size > 0) {
+                try {
+                    MemorySegment bytes = MemorySegment.ofAddress(data.address()).reinterpret(size);
+                    for (long at = 0; at < size; at += CHUNK) {
+                        ByteBuffer chunk = bytes.asSlice(at, Math.min(CHUNK, size - at)).asByteBuffer();
+                        while (chunk.hasRemaining()) {
+                            channel.write(chunk);
+                        }
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            return size;
+        }
+
+        void throwIfFailed() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * AdamW keeps two moments per parameter at the parameters' precision; the archive adds names and step counts
+     * (an allowance of 10% and 1 MB).
+     */
+    long stateBytes() {
+        long moments = 2 * model.parameterCount() * DType.of(model.dtype()).bytes();
+        return moments + moments / 10 + (1L << 20);
+    }
+
+    private static long usableSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // unknown: let the write itself report a problem
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the write already failed; that error is the one to report
         }
     }
 

@@ -129,6 +129,34 @@ class ModelFolderTest {
     }
 
     @Test
+    void refusesHeadersThatTheReferenceReaderRefuses() throws Exception {
+        Path file = dir.resolve("model.safetensors");
+        String a = "\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]}";
+        Files.write(file, safetensors("{" + a + "}  garbage", 8));
+        assertThatThrownBy(() -> Safetensors.header(file)).isInstanceOf(UserError.class)
+                .hasMessageContaining("has 9 bytes after the header's JSON object");
+        Files.write(file, safetensors("{" + a + "}    ", 8));
+        assertThat(Safetensors.header(file)).containsOnlyKeys("a");
+        Files.write(file, safetensors("{" + a + ", " + a + "}", 8));
+        assertThatThrownBy(() -> Safetensors.header(file)).isInstanceOf(UserError.class)
+                .hasMessageContaining("names a tensor twice").hasMessageContaining("'a'");
+        for (String shape : new String[] {"[2.5]", "[-2]", "[\"2\"]"}) {
+            Files.write(file, safetensors("{" + a.replace("[2]", shape) + "}", 8));
+            assertThatThrownBy(() -> Safetensors.header(file)).isInstanceOf(UserError.class)
+                    .hasMessageContaining("tensor a has a bad shape " + shape);
+        }
+        Files.write(file, safetensors("{" + a.replace("[2]", "[4611686018427387904, 4]") + "}", 8));
+        assertThatThrownBy(() -> Safetensors.header(file)).isInstanceOf(UserError.class)
+                .hasMessageContaining("more bytes than a file can hold");
+        byte[] allOnes = new byte[64];
+        Arrays.fill(allOnes, (byte) 0xff);
+        Files.write(file, allOnes);
+        assertThatThrownBy(() -> Safetensors.header(file)).isInstanceOf(UserError.class)
+                .hasMessageContaining("declares a header of 18446744073709551615 bytes in a file of 64")
+                .hasMessageNotContaining("-1 bytes");
+    }
+
+    @Test
     void refusesATokenizerThatDoesNotFitTheModel() throws Exception {
         try (Model model = ModelFixtures.tinyLlama(7)) { // vocabulary of 37: the byte tokenizer's 257 ids do not fit
             ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");

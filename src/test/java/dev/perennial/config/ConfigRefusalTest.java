@@ -40,6 +40,7 @@ class ConfigRefusalTest {
             "family: wsd, decay: 2 | stages[1].schedule.decay: 2 is not in [0, 1]",
             "family: cosine, max_lr: 0 | stages[1].schedule.max_lr: 0 must be a number above 0",
             "family: cosine, max_lr: -3e-4 | stages[1].schedule.max_lr: -3e-4 must be a number above 0",
+            "family: cosine, max_lr: 1e300 | stages[1].schedule.max_lr: 1e300 is more than libtorch holds in a float",
             "family: cosine, max_lr: 1e-4, min_lr: 2e-4 | stages[1].schedule.min_lr: 2e-4 is above max_lr 1e-4",
             "family: cosine, min_lr: -1e-5 | stages[1].schedule.min_lr: -1e-5 must be 0 or above",
             "family: infinite-cosine, cooldown: 0.9, constant_end: 0.8 | stages[1].schedule.cooldown: 0.9 ends after "
