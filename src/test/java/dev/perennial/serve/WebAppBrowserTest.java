@@ -34,7 +34,7 @@ class WebAppBrowserTest {
                 + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
         server = WebServer.start(ServeFixture.options(null, ServeOptions.Limits.defaults()));
         playwright = Playwright.create(new Playwright.CreateOptions()
-                // no preloaded BLAS (see the openmp-blas profile) in Node and Chromium: it breaks their threads
+                // no preloaded BLAS (see bin/speed-env.sh) in Node and Chromium: it breaks their threads
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "LD_PRELOAD", "")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
                 .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
