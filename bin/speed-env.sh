@@ -1,5 +1,5 @@
-# Sourced by ./perennial and bin/java-for-tests (POSIX sh): where the speed libraries live, and
-# perennial_speed_env, which preloads those that are present. See README "Speed".
+# Sourced by ./perennial and bin/java-for-tests (POSIX sh): where the speed libraries live (bin/system-packages.sh
+# installs them), and perennial_speed_env, which preloads those that are present. See README "Speed".
 
 perennial_lib_dir="/usr/lib/$(uname -m)-linux-gnu"
 perennial_openmp_blas="$perennial_lib_dir/openblas-openmp/libopenblas.so.0"

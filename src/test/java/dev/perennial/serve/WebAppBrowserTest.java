@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web app in the system's headless Chromium, driven by Playwright for Java (its own browser download is
- * skipped; README: apt-get install chromium). The pages run against a real server over a real tiny run.
+ * skipped; ./mvnw test installs Debian's chromium: bin/system-packages.sh). The pages run against a real server
+ * over a real tiny run.
  */
 class WebAppBrowserTest {
 
