@@ -75,9 +75,10 @@ class WebAppBrowserTest {
             for (JsonNode r : records) {
                 steps += r.path("type").asText().equals("step") ? 1 : 0;
             }
-            // one point per step on the loss chart, drawn as a canvas by uPlot
-            assertThat(page.getAttribute(".chart[data-title='Training loss']", "data-points"))
-                    .isEqualTo(String.valueOf(steps));
+            // one point per step on the loss chart, drawn as a canvas by uPlot; the chart may be drawn a moment after
+            // the status shows "finished" (seen on a loaded machine), so this waits for it (30 s at most)
+            page.waitForFunction("n => document.querySelector(\".chart[data-title='Training loss']\")"
+                    + "?.dataset.points === n", String.valueOf(steps));
             assertThat(page.locator(".chart[data-title='Training loss'] canvas").count()).isEqualTo(1);
             assertThat(page.textContent(".chart[data-title='Validation loss per corpus']")).contains("en", "de");
             assertThat(page.textContent("#config")).contains("stages:");
