@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web app in the system's headless Chromium, driven by Playwright for Java (its own browser download is
- * skipped; README: apt-get install chromium). The pages run against a real server over a real tiny run.
+ * skipped; ./mvnw test installs Debian's chromium: bin/system-packages.sh). The pages run against a real server
+ * over a real tiny run.
  */
 class WebAppBrowserTest {
 
@@ -34,7 +35,7 @@ class WebAppBrowserTest {
                 + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
         server = WebServer.start(ServeFixture.options(null, ServeOptions.Limits.defaults()));
         playwright = Playwright.create(new Playwright.CreateOptions()
-                // no preloaded BLAS (see the openmp-blas profile) in Node and Chromium: it breaks their threads
+                // no preloaded BLAS (see bin/speed-env.sh) in Node and Chromium: it breaks their threads
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "LD_PRELOAD", "")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
                 .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -74,9 +75,10 @@ class WebAppBrowserTest {
             for (JsonNode r : records) {
                 steps += r.path("type").asText().equals("step") ? 1 : 0;
             }
-            // one point per step on the loss chart, drawn as a canvas by uPlot
-            assertThat(page.getAttribute(".chart[data-title='Training loss']", "data-points"))
-                    .isEqualTo(String.valueOf(steps));
+            // one point per step on the loss chart, drawn as a canvas by uPlot; the chart may be drawn a moment after
+            // the status shows "finished" (seen on a loaded machine), so this waits for it (30 s at most)
+            page.waitForFunction("n => document.querySelector(\".chart[data-title='Training loss']\")"
+                    + "?.dataset.points === n", String.valueOf(steps));
             assertThat(page.locator(".chart[data-title='Training loss'] canvas").count()).isEqualTo(1);
             assertThat(page.textContent(".chart[data-title='Validation loss per corpus']")).contains("en", "de");
             assertThat(page.textContent("#config")).contains("stages:");

@@ -1,0 +1,81 @@
+#!/bin/sh
+# The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
+# Usage: bin/system-packages.sh --for tests|run
+#   tests: Chromium (required: the web app's browser tests) and the speed libraries (optional).
+#   run:   the speed libraries only (optional: without them the bundled BLAS and glibc's malloc are used).
+# Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
+# Otherwise a missing required package stops it with one line (exit 1) saying what to install, and missing optional
+# ones give one notice line. That line, and only it, goes to stderr (Maven shows it as the build's error); what is
+# being installed goes to stdout. Run by ./perennial (--for run) and by Maven before the tests (pom.xml, --for tests).
+set -eu
+bin=$(cd "$(dirname "$0")" && pwd)
+. "$bin/speed-env.sh"
+
+usage="usage: bin/system-packages.sh --for tests|run"
+[ $# -eq 2 ] && [ "$1" = --for ] || { echo "$usage" >&2; exit 2; }
+purpose=$2
+case $purpose in tests | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
+
+# The packages this purpose needs and that are missing: $required and $optional (space-separated names).
+find_missing() {
+  required="" optional=""
+  if [ "$purpose" = tests ] && [ -z "${PERENNIAL_CHROMIUM-}" ] && ! perennial_present /usr/bin/chromium; then
+    required="chromium"
+  fi
+  # A speed library that the user turned off (README "Speed") is not needed.
+  if [ "${PERENNIAL_BLAS:-auto}" != bundled ] && ! perennial_present "$perennial_openmp_blas"; then
+    optional="libopenblas0-openmp"
+  fi
+  if [ "${PERENNIAL_MALLOC:-auto}" != system ] && ! perennial_present "$perennial_tcmalloc"; then
+    optional="${optional:+$optional }libtcmalloc-minimal4"
+  fi
+}
+
+# Whether this process may install: sets $sudo (empty as root), or $why_not and returns 1.
+may_install() {
+  sudo=""
+  if [ "${PERENNIAL_INSTALL:-auto}" = never ]; then
+    why_not="PERENNIAL_INSTALL=never"; return 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    why_not="no apt-get here"; return 1
+  fi
+  [ "$(id -u)" -eq 0 ] && return 0
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"; return 0
+  fi
+  why_not="not root and no passwordless sudo"; return 1
+}
+
+# apt-get update and install of "$@", quietly; on failure sets $why_not (with the log's path) and returns 1.
+apt_install() {
+  log=$(mktemp "${TMPDIR:-/tmp}/perennial-apt.XXXXXX")
+  echo "perennial: installing $* (Debian packages; PERENNIAL_INSTALL=never to stop this)"
+  # Another apt-get may hold dpkg's lock for a while: wait for it rather than fail.
+  if $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >"$log" 2>&1 \
+      && $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" \
+        >>"$log" 2>&1; then
+    rm -f "$log"
+    return 0
+  fi
+  why_not="apt-get failed; its output is in $log"
+  return 1
+}
+
+find_missing
+[ -z "$required$optional" ] && exit 0
+why_not=""
+if may_install; then
+  # (if a file is still absent after a successful install, its package no longer provides it)
+  apt_install $required $optional && why_not="still absent after apt-get install" || true
+  find_missing
+fi
+if [ -n "$required" ]; then
+  echo "error: the tests need Chromium (not installed: $why_not): apt-get install $required${optional:+ $optional}" \
+    "(or set PERENNIAL_CHROMIUM to a Chromium or Chrome binary)" >&2
+  exit 1
+fi
+if [ -n "$optional" ]; then
+  echo "perennial: running slower without $optional (not installed: $why_not; apt-get install $optional," \
+    "see README \"Speed\")" >&2
+fi
