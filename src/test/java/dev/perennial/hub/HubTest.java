@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -234,6 +235,20 @@ class HubTest {
                 List.of("model.safetensors"));
         assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
         assertThat(incomplete).doesNotExist();
+    }
+
+    @Test
+    void retrySettingsComeFromTheEnvironmentAndDoubleTheWait() {
+        DownloadRetries defaults = settings(Map.of()).retries();
+        assertThat(defaults).isEqualTo(DownloadRetries.DEFAULT);
+        assertThat(List.of(1, 2, 3, 4, 5)).extracting(defaults::waitBefore).extracting(Duration::toSeconds)
+                .containsExactly(1L, 2L, 4L, 8L, 8L);
+        DownloadRetries set = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "3", "PERENNIAL_HUB_RETRY_WAIT", "0.5"))
+                .retries();
+        assertThat(set.retries()).isEqualTo(3);
+        assertThat(set.waitBefore(2)).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "many")))
+                .isInstanceOf(UserError.class).hasMessageContaining("PERENNIAL_HUB_DOWNLOAD_RETRIES=many");
     }
 
     @Test
