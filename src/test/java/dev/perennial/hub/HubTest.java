@@ -21,11 +21,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,9 +50,14 @@ class HubTest {
     HttpServer hub;
     HttpServer cdn;
     final Map<String, byte[]> files = new LinkedHashMap<>();
-    final List<String> cdnAuthorization = new ArrayList<>();
-    final AtomicInteger breakAfter = new AtomicInteger(-1);
-    boolean corrupt;
+    final List<String> cdnAuthorization = new CopyOnWriteArrayList<>();
+    final List<String> cdnRanges = new CopyOnWriteArrayList<>();
+    /** How many of the next CDN transfers break off, each after {@link #cutAfter} bytes. */
+    final AtomicInteger cuts = new AtomicInteger();
+    volatile int cutAfter;
+    volatile boolean corrupt;
+    volatile boolean ignoreRange;
+    volatile boolean slow;
 
     @BeforeEach
     void start() throws IOException {
@@ -62,6 +72,8 @@ class HubTest {
         cdn = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
+        hub.setExecutor(Executors.newCachedThreadPool());
+        cdn.setExecutor(Executors.newCachedThreadPool());
         hub.start();
         cdn.start();
     }
@@ -161,18 +173,32 @@ class HubTest {
             body[body.length - 1] ^= 1;
         }
         String range = x.getRequestHeaders().getFirst("Range");
-        int from = range == null ? 0 : Integer.parseInt(range.replaceAll("\\D*(\\d+)-.*", "$1"));
+        cdnRanges.add(String.valueOf(range));
+        int from = range == null || ignoreRange ? 0 : Integer.parseInt(range.replaceAll("\\D*(\\d+)-.*", "$1"));
         int status = from > 0 ? 206 : 200;
         x.sendResponseHeaders(status, body.length - from);
-        try (OutputStream out = x.getResponseBody()) {
-            int limit = breakAfter.getAndSet(-1);
-            if (limit >= 0) {
-                out.write(body, from, limit);
-                out.flush();
-                x.getHttpContext().getServer().stop(0); // the connection breaks mid-transfer
-                return;
+        OutputStream out = x.getResponseBody();
+        if (cuts.getAndDecrement() > 0) {
+            out.write(body, from, cutAfter);
+            out.flush();
+            throw new IOException("the connection breaks mid-transfer"); // the server closes the socket
+        }
+        int chunk = slow ? Math.max(1, (body.length - from) / 8) : body.length - from;
+        for (int at = from; at < body.length; at += chunk) {
+            out.write(body, at, Math.min(chunk, body.length - at));
+            out.flush();
+            pauseIfSlow();
+        }
+        out.close();
+    }
+
+    private void pauseIfSlow() {
+        if (slow) {
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            out.write(body, from, body.length - from);
         }
     }
 
@@ -219,22 +245,67 @@ class HubTest {
                 .isEqualTo(snapshot);
     }
 
-    @Test
-    void anInterruptedTransferResumesWhereItBrokeOff() throws Exception {
-        breakAfter.set(5000);
-        HubSettings settings = settings(Map.of());
-        assertThatThrownBy(() -> new Downloader(new HubClient(settings), false).download("org/tiny", "main",
-                List.of("model.safetensors"))).isInstanceOf(UserError.class).hasMessageContaining("run the download again");
-        Path blobs = dir.resolve("hf/hub/models--org--tiny/blobs");
-        Path incomplete = blobs.resolve(Hashing.sha256(files.get("model.safetensors")) + ".incomplete");
-        assertThat(Files.size(incomplete)).isEqualTo(5000);
-        cdn = HttpServer.create(new InetSocketAddress("localhost", cdn.getAddress().getPort()), 0);
-        cdn.createContext("/", this::cdn);
-        cdn.start();
-        Path snapshot = new Downloader(new HubClient(settings), false).download("org/tiny", "main",
+    static final String FAST_RETRIES = "0.001";
+
+    Path incomplete(String name) {
+        return dir.resolve("hf/hub/models--org--tiny/blobs").resolve(Hashing.sha256(files.get(name)) + ".incomplete");
+    }
+
+    Path downloadWeights(HubSettings settings) {
+        return new Downloader(new HubClient(settings), false).download("org/tiny", "main",
                 List.of("model.safetensors"));
+    }
+
+    @Test
+    void aTransferInterruptedBeyondItsRetriesResumesInTheNextCommand() throws Exception {
+        cuts.set(1);
+        cutAfter = 5000;
+        HubSettings noRetries = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "0"));
+        assertThatThrownBy(() -> downloadWeights(noRetries)).isInstanceOf(UserError.class)
+                .hasMessageContaining("run the download again");
+        assertThat(Files.size(incomplete("model.safetensors"))).isEqualTo(5000);
+        Path snapshot = downloadWeights(noRetries);
         assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
-        assertThat(incomplete).doesNotExist();
+        assertThat(cdnRanges).containsExactly("null", "bytes=5000-");
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+    }
+
+    @Test
+    void aTransferCutMidFileIsResumedWithARangeRequestInTheSameCommand() throws Exception {
+        int half = files.get("model.safetensors").length / 2;
+        cuts.set(1);
+        cutAfter = half;
+        Path snapshot = downloadWeights(settings(Map.of("PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES)));
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
+        assertThat(cdnRanges).containsExactly("null", "bytes=" + half + "-");
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+    }
+
+    @Test
+    void aServerThatIgnoresRangeMakesTheFileStartOverFromZero() throws Exception {
+        int half = files.get("model.safetensors").length / 2;
+        ignoreRange = true;
+        cuts.set(1);
+        cutAfter = half;
+        Path snapshot = downloadWeights(settings(Map.of("PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES)));
+        assertThat(cdnRanges).containsExactly("null", "bytes=" + half + "-"); // asked for the rest, got it all (200)
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
+    }
+
+    @Test
+    void aTransferThatAlwaysBreaksEndsInOneLineAfterTheConfiguredRetries() throws Exception {
+        cuts.set(Integer.MAX_VALUE);
+        cutAfter = 10;
+        HubSettings settings = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "2",
+                "PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES));
+        assertThatThrownBy(() -> downloadWeights(settings)).isInstanceOf(UserError.class)
+                .hasMessageContaining("org/tiny/model.safetensors: the transfer broke off at 30 bytes, 2 retries spent")
+                .hasMessageContaining("PERENNIAL_HUB_DOWNLOAD_RETRIES")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(cdnRanges).containsExactly("null", "bytes=10-", "bytes=20-");
+        assertThat(Files.size(incomplete("model.safetensors"))).isEqualTo(30);
+        assertThat(dir.resolve("hf/hub/models--org--tiny/snapshots").resolve(COMMIT).resolve("model.safetensors"))
+                .doesNotExist();
     }
 
     @Test
