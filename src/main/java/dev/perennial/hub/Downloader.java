@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Downloads a model repository into the huggingface_hub cache: each file into {@code blobs/ETAG.incomplete}
- * (resumed with a Range request when a previous try or command left one, retried when the transfer breaks off),
- * checked for size and, for LFS files, SHA-256 against the Hub's X-Linked-Etag, renamed to {@code blobs/ETAG} and
- * linked from {@code snapshots/COMMIT/}. A file that fails its check is deleted and nothing of it reaches the
- * snapshot.
+ * Downloads a model repository into the huggingface_hub cache: each file, under its blob's lock in
+ * {@code .locks/}, into {@code blobs/ETAG.incomplete} (resumed with a Range request when a previous try or command
+ * left one, retried when the transfer breaks off), checked for size and, for LFS files, SHA-256 against the Hub's
+ * X-Linked-Etag, renamed to {@code blobs/ETAG} and linked from {@code snapshots/COMMIT/}. A file that fails its
+ * check is deleted and nothing of it reaches the snapshot.
  */
 public final class Downloader {
 
@@ -84,10 +84,14 @@ public final class Downloader {
             HubClient.FileMetadata meta = found.get();
             Path blob = cache.blob(repo, meta.etag());
             Files.createDirectories(blob.getParent());
-            if (!isComplete(blob, meta)) {
-                fetch(repo, revision, file, meta, blob);
+            // Under the lock, as huggingface_hub's hf_hub_download: another download of this blob may have just
+            // finished it, and the snapshot link is replaced by one download at a time.
+            try (BlobLock _ = BlobLock.acquire(cache.lock(repo, meta.etag()))) {
+                if (!isComplete(blob, meta)) {
+                    fetch(repo, revision, file, meta, blob);
+                }
+                cache.link(repo, meta.commit(), file, meta.etag());
             }
-            cache.link(repo, meta.commit(), file, meta.etag());
             cache.writeRef(repo, revision, meta.commit());
             return Optional.of(cache.snapshot(repo, meta.commit()).resolve(file));
         } catch (IOException e) {

@@ -309,6 +309,32 @@ class HubTest {
     }
 
     @Test
+    void twoDownloadsOfOneFileAtOnceTakeTurnsOnTheBlobLock() throws Exception {
+        slow = true;
+        HubSettings settings = settings(Map.of());
+        CountDownLatch start = new CountDownLatch(1);
+        Callable<Path> download = () -> {
+            start.await();
+            return downloadWeights(settings);
+        };
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = threads.submit(download);
+            Future<Path> second = threads.submit(download);
+            start.countDown();
+            assertThat(second.get()).isEqualTo(first.get());
+            assertThat(Files.readAllBytes(first.get().resolve("model.safetensors")))
+                    .isEqualTo(files.get("model.safetensors"));
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(cdnRanges).containsExactly("null"); // the second waited, then found the blob complete
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+        String etag = Hashing.sha256(files.get("model.safetensors"));
+        assertThat(dir.resolve("hf/hub/.locks/models--org--tiny").resolve(etag + ".lock")).isRegularFile();
+    }
+
+    @Test
     void retrySettingsComeFromTheEnvironmentAndDoubleTheWait() {
         DownloadRetries defaults = settings(Map.of()).retries();
         assertThat(defaults).isEqualTo(DownloadRetries.DEFAULT);
