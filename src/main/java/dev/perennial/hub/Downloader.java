@@ -6,25 +6,22 @@ import dev.perennial.io.Hashing;
 import dev.perennial.progress.Progress;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Downloads a model repository into the huggingface_hub cache: each file into {@code blobs/ETAG.incomplete}
- * (resumed with a Range request when a previous attempt left one), checked for size and, for LFS files, SHA-256
- * against the Hub's X-Linked-Etag, renamed to {@code blobs/ETAG} and linked from {@code snapshots/COMMIT/}. A file
- * that fails its check is deleted and nothing of it reaches the snapshot.
+ * Downloads a model repository into the huggingface_hub cache: each file, under its blob's lock in
+ * {@code .locks/}, into {@code blobs/ETAG.incomplete} (resumed with a Range request when a previous try or command
+ * left one, retried when the transfer breaks off), checked for size and, for LFS files, SHA-256 against the Hub's
+ * X-Linked-Etag, renamed to {@code blobs/ETAG} and linked from {@code snapshots/COMMIT/}. A file that fails its
+ * check is deleted and nothing of it reaches the snapshot.
  */
 public final class Downloader {
 
@@ -35,11 +32,13 @@ public final class Downloader {
 
     private final HubClient client;
     private final HubCache cache;
+    private final ResumingTransfer transfer;
     private final boolean showProgress;
 
     public Downloader(HubClient client, boolean showProgress) {
         this.client = client;
         this.cache = new HubCache(client.settings().cache());
+        this.transfer = new ResumingTransfer(client);
         this.showProgress = showProgress;
     }
 
@@ -84,10 +83,15 @@ public final class Downloader {
             }
             HubClient.FileMetadata meta = found.get();
             Path blob = cache.blob(repo, meta.etag());
-            if (!Files.isRegularFile(blob) || (meta.size() >= 0 && Files.size(blob) != meta.size())) {
-                fetch(repo, revision, file, meta, blob);
+            Files.createDirectories(blob.getParent());
+            // Under the lock, as huggingface_hub's hf_hub_download: another download of this blob may have just
+            // finished it, and the snapshot link is replaced by one download at a time.
+            try (BlobLock _ = BlobLock.acquire(cache.lock(repo, meta.etag()))) {
+                if (!isComplete(blob, meta)) {
+                    fetch(repo, revision, file, meta, blob);
+                }
+                cache.link(repo, meta.commit(), file, meta.etag());
             }
-            cache.link(repo, meta.commit(), file, meta.etag());
             cache.writeRef(repo, revision, meta.commit());
             return Optional.of(cache.snapshot(repo, meta.commit()).resolve(file));
         } catch (IOException e) {
@@ -95,38 +99,27 @@ public final class Downloader {
         }
     }
 
+    private static boolean isComplete(Path blob, HubClient.FileMetadata meta) throws IOException {
+        return Files.isRegularFile(blob) && (meta.size() < 0 || Files.size(blob) == meta.size());
+    }
+
     private void fetch(String repo, String revision, String file, HubClient.FileMetadata meta, Path blob)
             throws IOException {
-        Files.createDirectories(blob.getParent());
         Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
-        long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
-        if (meta.size() >= 0 && have > meta.size()) {
+        if (meta.size() >= 0 && Files.exists(incomplete) && Files.size(incomplete) > meta.size()) {
             Files.delete(incomplete);
-            have = 0;
-        }
-        HttpResponse<InputStream> response = client.download(repo, revision, file, have);
-        if (have > 0 && response.statusCode() != 206) {
-            have = 0; // the server sent the whole file: start over
         }
         Progress progress = showProgress ? Progress.console(file, "B", meta.size()) : Progress.silent();
-        try (InputStream in = response.body();
-             OutputStream out = Files.newOutputStream(incomplete, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buffer = new byte[1 << 16];
-            long done = have;
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    out.write(buffer, 0, n);
-                    done += n;
-                    progress.advanceTo(done);
-                }
-            } catch (IOException e) {
-                out.flush();
-                throw new UserError(repo + "/" + file + ": the transfer broke off after " + done + " bytes (" + e
-                        + "); run the download again to resume it", e);
-            }
-        }
+        transfer.into(incomplete, repo, revision, file, meta.size(), progress);
         long size = Files.size(incomplete);
+        verify(repo, file, meta, incomplete, size);
+        Files.move(incomplete, blob, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        progress.finish(String.format("%s: %,d bytes", file, size));
+    }
+
+    /** The size, and for LFS files the SHA-256, against the Hub's metadata; a mismatched file is deleted. */
+    private static void verify(String repo, String file, HubClient.FileMetadata meta, Path incomplete, long size)
+            throws IOException {
         if (meta.size() >= 0 && size != meta.size()) {
             throw new UserError(repo + "/" + file + ": the transfer stopped at " + size + " of " + meta.size()
                     + " bytes; run the download again to resume it");
@@ -139,8 +132,5 @@ public final class Downloader {
                         + meta.etag() + "); the file was discarded, nothing was added to the cache");
             }
         }
-        Files.move(incomplete, blob, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        progress.finish(String.format("%s: %,d bytes", file, size));
     }
 }

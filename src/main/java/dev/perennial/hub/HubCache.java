@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * huggingface_hub's cache layout, so that a model downloaded by either tool is found by both:
  * {@code models--ORG--NAME/blobs/ETAG}, {@code snapshots/COMMIT/FILE} (a relative symlink to the blob),
- * {@code refs/REVISION} (the commit), and {@code .no_exist/COMMIT/FILE} for files known to be absent.
+ * {@code refs/REVISION} (the commit), and {@code .no_exist/COMMIT/FILE} for files known to be absent; and the
+ * lock files {@code .locks/models--ORG--NAME/ETAG.lock} next to the repositories.
  */
 public record HubCache(Path root) {
 
@@ -19,6 +20,11 @@ public record HubCache(Path root) {
 
     public Path blob(String repoId, String etag) {
         return repo(repoId).resolve("blobs").resolve(etag);
+    }
+
+    /** The file locked while the blob {@code etag} is downloaded, where huggingface_hub puts it. */
+    public Path lock(String repoId, String etag) {
+        return root.resolve(".locks").resolve(repo(repoId).getFileName()).resolve(etag + ".lock");
     }
 
     public Path snapshot(String repoId, String commit) {
@@ -49,7 +55,7 @@ public record HubCache(Path root) {
         }
         Path ref = ref(repoId, revision);
         Files.createDirectories(ref.getParent());
-        Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp");
+        Path tmp = Files.createTempFile(ref.getParent(), ref.getFileName() + ".", ".tmp"); // one per writer
         Files.writeString(tmp, commit);
         Files.move(tmp, ref, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);

@@ -140,7 +140,7 @@ public final class HubClient {
             try {
                 response = http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw new UserError("could not reach " + uri.getHost() + " (" + e + "); check the network or HF_ENDPOINT,"
+                throw new HubUnreachable("could not reach " + uri.getHost() + " (" + e + "); check the network or HF_ENDPOINT,"
                         + " or set HF_HUB_OFFLINE=1 to use the cache", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -20,11 +20,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,9 +50,14 @@ class HubTest {
     HttpServer hub;
     HttpServer cdn;
     final Map<String, byte[]> files = new LinkedHashMap<>();
-    final List<String> cdnAuthorization = new ArrayList<>();
-    final AtomicInteger breakAfter = new AtomicInteger(-1);
-    boolean corrupt;
+    final List<String> cdnAuthorization = new CopyOnWriteArrayList<>();
+    final List<String> cdnRanges = new CopyOnWriteArrayList<>();
+    /** How many of the next CDN transfers break off, each after {@link #cutAfter} bytes. */
+    final AtomicInteger cuts = new AtomicInteger();
+    volatile int cutAfter;
+    volatile boolean corrupt;
+    volatile boolean ignoreRange;
+    volatile boolean slow;
 
     @BeforeEach
     void start() throws IOException {
@@ -61,6 +72,8 @@ class HubTest {
         cdn = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
+        hub.setExecutor(Executors.newCachedThreadPool());
+        cdn.setExecutor(Executors.newCachedThreadPool());
         hub.start();
         cdn.start();
     }
@@ -160,19 +173,44 @@ class HubTest {
             body[body.length - 1] ^= 1;
         }
         String range = x.getRequestHeaders().getFirst("Range");
-        int from = range == null ? 0 : Integer.parseInt(range.replaceAll("\\D*(\\d+)-.*", "$1"));
+        cdnRanges.add(String.valueOf(range));
+        int from = range == null || ignoreRange ? 0 : Integer.parseInt(range.replaceAll("\\D*(\\d+)-.*", "$1"));
         int status = from > 0 ? 206 : 200;
         x.sendResponseHeaders(status, body.length - from);
-        try (OutputStream out = x.getResponseBody()) {
-            int limit = breakAfter.getAndSet(-1);
-            if (limit >= 0) {
-                out.write(body, from, limit);
-                out.flush();
-                x.getHttpContext().getServer().stop(0); // the connection breaks mid-transfer
-                return;
-            }
-            out.write(body, from, body.length - from);
+        OutputStream out = x.getResponseBody();
+        if (cuts.getAndDecrement() > 0) {
+            out.write(body, from, cutAfter);
+            out.flush();
+            pause(100); // lets the client take in the bytes sent before the socket closes
+            throw new IOException("the connection breaks mid-transfer"); // the server closes the socket
         }
+        int chunk = slow ? Math.max(1, (body.length - from) / 8) : body.length - from;
+        for (int at = from; at < body.length; at += chunk) {
+            out.write(body, at, Math.min(chunk, body.length - at));
+            out.flush();
+            pauseIfSlow();
+        }
+        out.close();
+    }
+
+    private void pauseIfSlow() {
+        if (slow) {
+            pause(25);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where a Range request asked to start, e.g. 5000 for "bytes=5000-". */
+    private static long rangeStart(String range) {
+        assertThat(range).matches("bytes=\\d+-");
+        return Long.parseLong(range.substring("bytes=".length(), range.length() - 1));
     }
 
     private static void reply(HttpExchange x, int status, Map<String, String> headers, String json) throws IOException {
@@ -218,22 +256,111 @@ class HubTest {
                 .isEqualTo(snapshot);
     }
 
-    @Test
-    void anInterruptedTransferResumesWhereItBrokeOff() throws Exception {
-        breakAfter.set(5000);
-        HubSettings settings = settings(Map.of());
-        assertThatThrownBy(() -> new Downloader(new HubClient(settings), false).download("org/tiny", "main",
-                List.of("model.safetensors"))).isInstanceOf(UserError.class).hasMessageContaining("run the download again");
-        Path blobs = dir.resolve("hf/hub/models--org--tiny/blobs");
-        Path incomplete = blobs.resolve(Hashing.sha256(files.get("model.safetensors")) + ".incomplete");
-        assertThat(Files.size(incomplete)).isEqualTo(5000);
-        cdn = HttpServer.create(new InetSocketAddress("localhost", cdn.getAddress().getPort()), 0);
-        cdn.createContext("/", this::cdn);
-        cdn.start();
-        Path snapshot = new Downloader(new HubClient(settings), false).download("org/tiny", "main",
+    static final String FAST_RETRIES = "0.001";
+
+    Path incomplete(String name) {
+        return dir.resolve("hf/hub/models--org--tiny/blobs").resolve(Hashing.sha256(files.get(name)) + ".incomplete");
+    }
+
+    Path downloadWeights(HubSettings settings) {
+        return new Downloader(new HubClient(settings), false).download("org/tiny", "main",
                 List.of("model.safetensors"));
+    }
+
+    @Test
+    void aTransferInterruptedBeyondItsRetriesResumesInTheNextCommand() throws Exception {
+        cuts.set(1);
+        cutAfter = 5000;
+        HubSettings noRetries = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "0"));
+        assertThatThrownBy(() -> downloadWeights(noRetries)).isInstanceOf(UserError.class)
+                .hasMessageContaining("run the download again");
+        long kept = Files.size(incomplete("model.safetensors"));
+        assertThat(kept).isBetween(1L, 5000L);
+        Path snapshot = downloadWeights(noRetries);
         assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
-        assertThat(incomplete).doesNotExist();
+        assertThat(cdnRanges).containsExactly("null", "bytes=" + kept + "-");
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+    }
+
+    @Test
+    void aTransferCutMidFileIsResumedWithARangeRequestInTheSameCommand() throws Exception {
+        int half = files.get("model.safetensors").length / 2;
+        cuts.set(1);
+        cutAfter = half;
+        Path snapshot = downloadWeights(settings(Map.of("PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES)));
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
+        assertThat(cdnRanges).hasSize(2).first().isEqualTo("null");
+        assertThat(rangeStart(cdnRanges.get(1))).isBetween(1L, (long) half); // the rest, from the bytes that arrived
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+    }
+
+    @Test
+    void aServerThatIgnoresRangeMakesTheFileStartOverFromZero() throws Exception {
+        int half = files.get("model.safetensors").length / 2;
+        ignoreRange = true;
+        cuts.set(1);
+        cutAfter = half;
+        Path snapshot = downloadWeights(settings(Map.of("PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES)));
+        assertThat(cdnRanges).hasSize(2).first().isEqualTo("null");
+        assertThat(rangeStart(cdnRanges.get(1))).isPositive(); // asked for the rest, got it all (200)
+        assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(files.get("model.safetensors"));
+    }
+
+    @Test
+    void aTransferThatAlwaysBreaksEndsInOneLineAfterTheConfiguredRetries() throws Exception {
+        cuts.set(Integer.MAX_VALUE);
+        cutAfter = 10;
+        HubSettings settings = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "2",
+                "PERENNIAL_HUB_RETRY_WAIT", FAST_RETRIES));
+        assertThatThrownBy(() -> downloadWeights(settings)).isInstanceOf(UserError.class)
+                .hasMessageMatching("org/tiny/model\\.safetensors: the transfer broke off at \\d+ bytes, 2 retries "
+                        + "spent \\(.*\\); check the network and run the download again to resume it, or raise "
+                        + "PERENNIAL_HUB_DOWNLOAD_RETRIES");
+        assertThat(cdnRanges).hasSize(3).first().isEqualTo("null");
+        assertThat(rangeStart(cdnRanges.get(2))).isGreaterThan(rangeStart(cdnRanges.get(1)));
+        assertThat(Files.size(incomplete("model.safetensors"))).isBetween(rangeStart(cdnRanges.get(2)), 30L);
+        assertThat(dir.resolve("hf/hub/models--org--tiny/snapshots").resolve(COMMIT).resolve("model.safetensors"))
+                .doesNotExist();
+    }
+
+    @Test
+    void twoDownloadsOfOneFileAtOnceTakeTurnsOnTheBlobLock() throws Exception {
+        slow = true;
+        HubSettings settings = settings(Map.of());
+        CountDownLatch start = new CountDownLatch(1);
+        Callable<Path> download = () -> {
+            start.await();
+            return downloadWeights(settings);
+        };
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = threads.submit(download);
+            Future<Path> second = threads.submit(download);
+            start.countDown();
+            assertThat(second.get()).isEqualTo(first.get());
+            assertThat(Files.readAllBytes(first.get().resolve("model.safetensors")))
+                    .isEqualTo(files.get("model.safetensors"));
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(cdnRanges).containsExactly("null"); // the second waited, then found the blob complete
+        assertThat(incomplete("model.safetensors")).doesNotExist();
+        String etag = Hashing.sha256(files.get("model.safetensors"));
+        assertThat(dir.resolve("hf/hub/.locks/models--org--tiny").resolve(etag + ".lock")).isRegularFile();
+    }
+
+    @Test
+    void retrySettingsComeFromTheEnvironmentAndDoubleTheWait() {
+        DownloadRetries defaults = settings(Map.of()).retries();
+        assertThat(defaults).isEqualTo(DownloadRetries.DEFAULT);
+        assertThat(List.of(1, 2, 3, 4, 5)).extracting(defaults::waitBefore).extracting(Duration::toSeconds)
+                .containsExactly(1L, 2L, 4L, 8L, 8L);
+        DownloadRetries set = settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "3", "PERENNIAL_HUB_RETRY_WAIT", "0.5"))
+                .retries();
+        assertThat(set.retries()).isEqualTo(3);
+        assertThat(set.waitBefore(2)).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> settings(Map.of("PERENNIAL_HUB_DOWNLOAD_RETRIES", "many")))
+                .isInstanceOf(UserError.class).hasMessageContaining("PERENNIAL_HUB_DOWNLOAD_RETRIES=many");
     }
 
     @Test
