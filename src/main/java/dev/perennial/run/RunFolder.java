@@ -198,23 +198,21 @@ public final class RunFolder {
 
     /** Checkpoints a stopped run left half-written (never used: their step is trained again), oldest first. */
     public List<Path> partialCheckpoints() {
-        if (!Files.isDirectory(checkpointsDir())) {
-            return List.of();
-        }
-        try (Stream<Path> paths = Files.list(checkpointsDir())) {
-            return paths.filter(p -> p.getFileName().toString().matches("\\.step-\\d+\\.partial")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return inCheckpoints("\\.step-\\d+\\.partial");
     }
 
     /** Checkpoint folders, oldest first. */
     public List<Path> checkpoints() {
+        return inCheckpoints("step-\\d+");
+    }
+
+    /** The entries of checkpoints/ whose names match {@code pattern}, sorted (by step: the numbers are padded). */
+    private List<Path> inCheckpoints(String pattern) {
         if (!Files.isDirectory(checkpointsDir())) {
             return List.of();
         }
         try (Stream<Path> paths = Files.list(checkpointsDir())) {
-            return paths.filter(p -> p.getFileName().toString().matches("step-\\d+")).sorted().toList();
+            return paths.filter(p -> p.getFileName().toString().matches(pattern)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

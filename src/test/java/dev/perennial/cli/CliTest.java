@@ -17,12 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** The CLI as a user meets it: exit codes, one-line errors, and the schedule preview in every format. */
-class CliTest {
+public class CliTest {
 
-    record Result(int code, String out, String err) {
+    /** What a command printed and its exit status. */
+    public record Result(int code, String out, String err) {
     }
 
-    static Result run(String... args) {
+    /** Runs the CLI in this JVM, as {@code perennial ARGS...} would. */
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));

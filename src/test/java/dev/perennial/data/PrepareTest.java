@@ -3,7 +3,7 @@ package dev.perennial.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
-import dev.perennial.cli.Main;
+import dev.perennial.cli.CliTest;
 import dev.perennial.io.Hashing;
 import dev.perennial.tokenizer.BpeTrainer;
 import dev.perennial.tokenizer.ByteTokenizer;
@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,7 +245,7 @@ class PrepareTest {
         CorpusMetadata metadata = prepare(new ByteTokenizer(), options(List.of(txt.toString()), "f"));
         assertThat(metadata.fileSha256()).containsOnlyKeys(metadata.files());
         Path corpus = dir.resolve("f");
-        Result good = cli("prepare", "--verify", corpus.toString());
+        CliTest.Result good = CliTest.run("prepare", "--verify", corpus.toString());
         assertThat(good.code()).isZero();
         assertThat(good.out()).contains("all 4 files match their SHA-256");
 
@@ -257,10 +255,10 @@ class PrepareTest {
         Files.write(shard, bytes);
         assertThatThrownBy(() -> Corpus.open(corpus)).isInstanceOf(UserError.class)
                 .hasMessageContaining("val-00000.bin: its content does not match the SHA-256 in metadata.json");
-        Result bad = cli("prepare", "--verify", corpus.toString());
+        CliTest.Result bad = CliTest.run("prepare", "--verify", corpus.toString());
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("val-00000.bin: its content does not match");
-        assertThat(cli("prepare", "--tokenizer", "byte").err()).contains("Missing required options: '--input=PATH', "
+        assertThat(CliTest.run("prepare", "--tokenizer", "byte").err()).contains("Missing required options: '--input=PATH', "
                 + "'--out=DIR'");
     }
 
@@ -277,18 +275,8 @@ class PrepareTest {
         try (Corpus corpus = Corpus.open(dir.resolve("o"))) {
             assertThat(corpus.metadata().fileSha256()).isNull();
         }
-        assertThat(cli("prepare", "--verify", dir.resolve("o").toString()).err())
+        assertThat(CliTest.run("prepare", "--verify", dir.resolve("o").toString()).err())
                 .contains("prepared before file checksums were recorded");
-    }
-
-    record Result(int code, String out, String err) {
-    }
-
-    static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 
     static void writeParquet(Path file, String column, List<String> values) throws Exception {

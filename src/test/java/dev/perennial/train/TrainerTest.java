@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
-import dev.perennial.cli.Main;
+import dev.perennial.cli.CliTest;
 import dev.perennial.config.ConfigLoader;
 import dev.perennial.data.Prepare;
 import dev.perennial.data.PrepareOptions;
@@ -23,8 +23,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -329,11 +327,9 @@ class TrainerTest {
     void resumeRefusesAHalfWrittenCheckpointAndSaysWhy() throws Exception {
         Path config = write("half.yaml", config("half", 10, 10, ""));
         Files.createDirectories(dir.resolve("half/checkpoints/.step-00000010.partial"));
-        StringWriter err = new StringWriter();
-        int code = Main.run(new String[] {"train", config.toString(), "--resume"}, new PrintWriter(new StringWriter()),
-                new PrintWriter(err, true));
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("holds no complete checkpoint, only the half-written "
+        CliTest.Result resumed = CliTest.run("train", config.toString(), "--resume");
+        assertThat(resumed.code()).isEqualTo(2);
+        assertThat(resumed.err()).contains("holds no complete checkpoint, only the half-written "
                 + ".step-00000010.partial of a run stopped while writing it; run without --resume to start over");
         ByteArrayOutputStream notes = new ByteArrayOutputStream();
         Trainer.Outcome fresh = Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), false,
