@@ -10,6 +10,8 @@ refusal that prints a stack trace or C++ frames without --verbose is a defect to
   kills        training killed with SIGKILL at random moments, then resumed: the final weights must equal those
                of an uninterrupted run
   checkpoints  a byte flipped in the newest checkpoint: the resume must fall back to the one before
+  serve        path-traversal and malformed requests against `perennial serve` (each must get a 4xx without any
+               file's content), then completions from 16 clients at once (none may get a 5xx)
 
 Usage: tools/robustness.py [--cases N] [--kills N] [--seed S] [--keep DIR]. Prints one line per category with the
 counts and every defect found. Reported in closing notes, never run by the test suite (it takes minutes).
@@ -24,7 +26,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,6 +214,84 @@ def checkpoints(work, count, rng, report):
     return {"fell back": fell_back, "other": count - fell_back}
 
 
+TRAVERSALS = ["../../../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd", "/etc/passwd",
+              "..\\..\\etc\\passwd", "base/../../../../etc/passwd", "base%00.txt", "a" * 5000, "base/final/../../..",
+              "%252e%252e%252fetc%252fpasswd", "base/checkpoints/../../../etc/passwd", "~root", "$HOME", "base;ls"]
+PATHS = ["/api/runs/{}", "/api/metrics/{}", "/api/events/{}?since=0", "/api/experiments/{}",
+         "/api/experiment-file?name={}&file=report.md", "/api/experiment-file?name=base&file={}", "/runs/{}",
+         "/models/{}", "/{}"]
+
+
+def http(url, body=None, timeout=60):
+    """(status, body text); a refused or broken connection is status 0."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read(1 << 20).decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(1 << 20).decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError) as e:
+        return 0, str(e)
+
+
+def serve(work, cases, report):
+    secret = "root:x:0:0"
+    log = open(work / "serve.log", "w")
+    process = subprocess.Popen([PERENNIAL, "serve", "--runs", str(work), "--port", "0"], stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = None
+        for _ in range(240):
+            text = (work / "serve.log").read_text()
+            if "http://" in text:
+                url = text[text.index("http://"):].split()[0].rstrip(";/") + "/"
+                break
+            time.sleep(0.5)
+        assert url, (work / "serve.log").read_text()
+        refused = leaked = server_errors = 0
+        for path in PATHS:
+            for name in TRAVERSALS:
+                status, body = http(url + path.format(name).lstrip("/"), timeout=10)
+                leaked += secret in body
+                server_errors += status >= 500 or status == 0
+                refused += 400 <= status < 500
+                if secret in body or status >= 500 or status == 0:
+                    report.append(f"serve: {path.format(name)[:80]} answered {status}")
+        for body in [b"{", b"[]", b'{"model": 1}', b'{"model": "base/final", "max_tokens": -1}',
+                     b'{"model": "base/final", "prompt": "x", "max_tokens": 100000000}', b"\xff\xfe", b"{}" * 100000]:
+            status, _ = http(url + "v1/completions", body, timeout=30)
+            server_errors += status >= 500 or status == 0
+            refused += 400 <= status < 500
+            if status >= 500 or status == 0:
+                report.append(f"serve: a malformed completion body {body[:40]!r} answered {status}")
+        statuses = []
+        lock = threading.Lock()
+
+        def client(n):
+            for i in range(n):
+                request = json.dumps({"model": "base/final", "prompt": "the data", "max_tokens": 8,
+                                      "stream": i % 2 == 1}).encode()
+                status, _ = http(url + "v1/completions", request, timeout=120)
+                with lock:
+                    statuses.append(status)
+
+        threads = [threading.Thread(target=client, args=(max(1, cases // 8),)) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        load_errors = sum(1 for s in statuses if s >= 500 or s == 0)
+        if load_errors:
+            report.append(f"serve: {load_errors} of {len(statuses)} completions under load failed")
+        return {"attacks refused": refused, "leaked": leaked, "5xx": server_errors,
+                "completions": len(statuses), "completions 200": statuses.count(200),
+                "completions 429": statuses.count(429), "completions failed": load_errors}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        log.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100, help="configs and model folders each (default 100)")
@@ -228,6 +312,7 @@ def main():
             "models": models(work, args.cases * 2, rng, report),
             "kills": kills(work, args.kills, rng, report),
             "checkpoints": checkpoints(work, args.kills, rng, report),
+            "serve": serve(work, args.cases, report),
         }
         for name, counts in results.items():
             print(f"{name:12} " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
