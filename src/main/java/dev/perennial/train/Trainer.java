@@ -272,8 +272,15 @@ public final class Trainer {
             recorder.eval(placed, stageStep, losses, tasks.score(model));
         }
 
+        /**
+         * Every corpus the model has read: those the model it continues from read (its ledger's, where the config
+         * names them under corpora:, so that forgetting is measured without eval.corpora), this run's stages so
+         * far, and the extras.
+         */
         private List<String> evalCorpora(int stage) {
             Set<String> names = new LinkedHashSet<>();
+            Set<String> readBefore = data.ledgerAt(0).corpora().keySet();
+            plan.corpora().keySet().stream().filter(readBefore::contains).forEach(names::add);
             for (int i = 0; i <= stage; i++) {
                 plan.mixtures().get(i).corpora().forEach(w -> names.add(w.corpus()));
             }

@@ -338,6 +338,38 @@ class TrainerTest {
         assertThat(notes.toString()).contains("holds only a half-written checkpoint (.step-00000010.partial)");
     }
 
+    /**
+     * A continual run from a model folder measures forgetting without being asked: it evaluates every corpus the
+     * parent's ledger says the model read (here d0) as well as its new one, with no eval.corpora.
+     */
+    @Test
+    void aRunFromAModelEvaluatesTheCorporaItsLedgerSaysTheModelRead() throws Exception {
+        Path parent = write("parent.yaml", config("parent", 10, 0, "").replace("""
+                  - {name: d1, steps: 0, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """, ""));
+        assertThat(train(parent).completed()).isTrue();
+        Path child = write("child.yaml", """
+                seed: 3
+                seq_len: 32
+                global_batch: 8
+                corpora: {d0: %s, d1: %s}
+                model: {init: %s}
+                eval: {interval: 5, sequences: 8}
+                out: %s
+                stages:
+                  - {name: d1, steps: 10, data: [{corpus: d1}], replay: 0.25,
+                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
+                """.formatted(corpora.resolve("en"), corpora.resolve("de"), dir.resolve("parent/final"),
+                dir.resolve("child")));
+        assertThat(train(child).completed()).isTrue();
+        List<MetricsRecord.Eval> evals = MetricsFile.readAll(new RunFolder(dir.resolve("child")).metricsFile())
+                .records().stream().filter(r -> r instanceof MetricsRecord.Eval).map(r -> (MetricsRecord.Eval) r)
+                .toList();
+        assertThat(evals).isNotEmpty().allSatisfy(e -> assertThat(e.valLoss().keySet()).containsExactly("d0", "d1"));
+        assertThat(evals.getLast().deltaSinceStageStart().get("d0")).isNotZero(); // forgetting, measured
+    }
+
     @Test
     void tooManyNonFiniteStepsStopWithAClearError() throws Exception {
         Path config = write("nan.yaml", config("nan", 20, 5, "max_nonfinite: 3\n"));
