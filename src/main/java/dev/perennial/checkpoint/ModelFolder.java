@@ -13,7 +13,6 @@ import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import dev.perennial.tokenizer.ByteTokenizer;
 import dev.perennial.tokenizer.HfTokenizer;
-import dev.perennial.tokenizer.Tokenizer;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
@@ -70,7 +69,8 @@ public final class ModelFolder {
                 generation.put("do_sample", false);
                 byte[] generationBytes = Json.FILE.writeValueAsBytes(generation);
                 AtomicFiles.write(dir.resolve("generation_config.json"), out -> out.write(generationBytes));
-                AtomicFiles.writeString(dir.resolve("README.md"), card(model, saved, cardText));
+                AtomicFiles.writeString(dir.resolve("README.md"), card(model, tokenizerLabel(tokenizer), saved.hash(),
+                        cardText));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -170,7 +170,19 @@ public final class ModelFolder {
         };
     }
 
-    private static String card(Model model, Tokenizer tokenizer, String text) {
+    /**
+     * The tokenizer as the card names it: where it came from, not the folder it was copied into (a checkpoint is
+     * written into a temporary folder first).
+     */
+    private static String tokenizerLabel(String tokenizer) {
+        if (ByteTokenizer.NAME.equals(tokenizer)) {
+            return "byte-level (UTF-8 bytes, id 256 = end of text)";
+        }
+        Path source = Path.of(tokenizer).toAbsolutePath().normalize();
+        return "the tokenizer.json of " + (Files.isDirectory(source) ? source : source.getParent());
+    }
+
+    private static String card(Model model, String tokenizer, String tokenizerHash, String text) {
         ModelConfig c = model.config();
         return String.format(Locale.ROOT, """
                 ---
@@ -186,6 +198,6 @@ public final class ModelFolder {
 
                 %s
                 """, className(c), c.modelType(), model.parameterCount(), c.layers(), c.hiddenSize(), c.heads(),
-                c.vocabSize(), tokenizer.name(), tokenizer.hash(), text == null ? "" : text).strip() + "\n";
+                c.vocabSize(), tokenizer, tokenizerHash, text == null ? "" : text).strip() + "\n";
     }
 }

@@ -150,7 +150,8 @@ class TrainerTest {
         assertThat(lineage.path("stages")).hasSize(2);
         assertThat(lineage.path("tokens_replayed").path("d0").asLong()).isEqualTo(40 * 32);
         assertThat(lineage.path("tokenizer_sha256").asText()).isEqualTo(new ByteTokenizer().hash());
-        assertThat(run.resolve("final/README.md")).content().contains("25.0% replay of earlier data");
+        assertThat(run.resolve("final/README.md")).content().contains("25.0% replay of earlier data")
+                .contains("Tokenizer: byte-level (UTF-8 bytes, id 256 = end of text)").doesNotContain(".partial");
         assertThat(run.resolve("config.yaml")).exists();
         assertThat(Files.list(run.resolve("checkpoints")).count()).isEqualTo(2);
     }
