@@ -10,12 +10,14 @@ import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
+import dev.perennial.model.ModelConfigs;
 import dev.perennial.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +52,9 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "At most N examples per task (0: all).")
     int limit;
 
-    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "T", description = "Validation sequence length.")
+    @Option(names = "--seq-len", defaultValue = "128", paramLabel = "T",
+            description = "Validation sequence length, at most each model's max_position_embeddings (default: "
+                    + "${DEFAULT-VALUE}).")
     int seqLen;
 
     @Option(names = "--sequences", defaultValue = "64", paramLabel = "N",
@@ -75,11 +79,15 @@ public final class EvalCommand implements Runnable {
                 Path dir = Path.of(eq > 0 ? c.substring(eq + 1) : c);
                 opened.put(eq > 0 ? c.substring(0, eq) : dir.getFileName().toString(), Corpus.open(dir));
             }
-            List<Evaluation.ModelResult> results = new ArrayList<>();
+            Map<String, Path> folders = new LinkedHashMap<>();
             for (String model : models) {
-                Path dir = HubModels.resolve(model, Path.of(""),
-                        HubSettings.fromEnvironment(), true);
-                try (ModelFolder.Loaded loaded = ModelFolder.load(dir, DType.F32)) {
+                folders.put(model, HubModels.resolve(model, Path.of(""), HubSettings.fromEnvironment(), true));
+            }
+            folders.values().forEach(this::checkPositions); // every model before any is evaluated
+            List<Evaluation.ModelResult> results = new ArrayList<>();
+            for (Map.Entry<String, Path> entry : folders.entrySet()) {
+                String model = entry.getKey();
+                try (ModelFolder.Loaded loaded = ModelFolder.load(entry.getValue(), DType.F32)) {
                     checkTokenizer(loaded, opened);
                     results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
                             resolved, seqLen, sequences, limit));
@@ -110,6 +118,18 @@ public final class EvalCommand implements Runnable {
         }
         if (limit < 0) {
             throw new UserError("--limit " + limit + " must be 0 (all examples) or more");
+        }
+    }
+
+    /** A sequence longer than the model's positions is refused, as generate and serve refuse a long prompt. */
+    private void checkPositions(Path model) {
+        if (!Files.isRegularFile(model.resolve("config.json"))) {
+            return; // loading it says what a model folder holds
+        }
+        int positions = ModelConfigs.read(model.resolve("config.json")).maxPositions();
+        if (seqLen > positions) {
+            throw new UserError("--seq-len " + seqLen + " is beyond the " + positions + " positions of " + model
+                    + " (max_position_embeddings); choose --seq-len " + positions + " or less");
         }
     }
 

@@ -111,6 +111,10 @@ public final class ScheduleCommand implements Runnable {
     @Override
     public void run() {
         RunSchedule schedule = config != null ? fromConfig() : fromFlags();
+        if (plot != null && axis == Axis.tokens && schedule.tokensPerStep() == 0) { // before printing anything
+            throw new UserError("--x tokens: the run does not say how many tokens a step reads; set seq_len and "
+                    + "global_batch in the config, or --tokens-per-step");
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<RunSchedule.Point> points = points(schedule);
         if (format == Format.json) {
@@ -121,10 +125,6 @@ public final class ScheduleCommand implements Runnable {
             ScheduleText.jumps(schedule, out);
         }
         if (plot != null) {
-            if (axis == Axis.tokens && schedule.tokensPerStep() == 0) {
-                throw new UserError("--x tokens: the run does not say how many tokens a step reads; set seq_len and "
-                        + "global_batch in the config, or --tokens-per-step");
-            }
             SchedulePlot.of(schedule, axis == Axis.tokens).writePng(plot);
             (format == Format.json ? spec.commandLine().getErr() : out).println("plot written to " + plot);
         }

@@ -171,6 +171,26 @@ class UserMistakeCliTest {
         assertThat(r.err()).contains("intermediate_size 1000000000").doesNotContain("frame #");
     }
 
+    /** Checks come before output: nothing is printed or computed before the refusal. */
+    @Test
+    void evalRefusesASequenceLongerThanTheModelsPositionsBeforeEvaluating() {
+        CliTest.Result r = CliTest.run("eval", "--model", model.toString(), "--corpus", corpus.toString(), "--seq-len",
+                "100000");
+        refusedInOneLine(r, "--seq-len 100000 is beyond the");
+        assertThat(r.err()).contains("(max_position_embeddings); choose --seq-len");
+        assertThat(r.out()).isEmpty();
+        assertThat(CliTest.run("eval", "--help").out()).contains("(default: 128)");
+    }
+
+    @Test
+    void aTokensAxisWithoutTokensPerStepIsRefusedBeforeTheTableIsPrinted() {
+        CliTest.Result r = CliTest.run("schedule", "--family", "cosine", "--total-steps", "100", "--x", "tokens",
+                "--plot", dir.resolve("lr.png").toString());
+        refusedInOneLine(r, "--x tokens: the run does not say how many tokens a step reads");
+        assertThat(r.out()).isEmpty();
+        assertThat(dir.resolve("lr.png")).doesNotExist();
+    }
+
     @Test
     void prepareRefusesZeroOrNegativeThreads() {
         for (String threads : new String[] {"0", "-3"}) {
