@@ -45,6 +45,10 @@ public class Progress {
             @Override
             public void finish(String summary) {
             }
+
+            @Override
+            public void note(String line) {
+            }
         };
     }
 
@@ -60,6 +64,18 @@ public class Progress {
     /** Sets text shown after the bar (for example the current loss). */
     public void detail(String text) {
         this.detail = text;
+    }
+
+    /** Prints a line of its own above the bar (an evaluation's results, say); the bar is drawn again below it. */
+    public void note(String line) {
+        if (terminal) {
+            out.print("\r\033[K");
+        }
+        out.println(label + ": " + line);
+        out.flush();
+        if (terminal) {
+            draw(System.nanoTime());
+        }
     }
 
     public void finish(String summary) {

@@ -66,15 +66,17 @@ final class Recorder {
      * Records an evaluation after {@code stageStep} steps of the stage; at step 0 its losses become the stage's
      * baseline. {@code tasks} is empty when the run scores no tasks.
      */
-    void eval(RunSchedule.Placed placed, long stageStep, Map<String, Double> losses,
-              Map<String, Map<String, Double>> tasks) {
+    MetricsRecord.Eval eval(RunSchedule.Placed placed, long stageStep, Map<String, Double> losses,
+                            Map<String, Map<String, Double>> tasks) {
         if (stageStep == 0) {
             stageStart = losses;
         }
         Map<String, Double> delta = new LinkedHashMap<>();
         losses.forEach((name, loss) -> delta.put(name, loss - stageStart.getOrDefault(name, loss)));
-        write(new MetricsRecord.Eval((long) placed.offset() + stageStep, placed.stage().name(), stageStep, losses,
-                delta, tasks.isEmpty() ? null : tasks));
+        MetricsRecord.Eval record = new MetricsRecord.Eval((long) placed.offset() + stageStep, placed.stage().name(),
+                stageStep, losses, delta, tasks.isEmpty() ? null : tasks);
+        write(record);
+        return record;
     }
 
     private void write(MetricsRecord record) {

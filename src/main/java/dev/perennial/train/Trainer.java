@@ -269,7 +269,18 @@ public final class Trainer {
         /** Evaluates every corpus read so far (and the extras) and the tasks, and records them. */
         private void evaluate(RunSchedule.Placed placed, long stageStep, TaskScores tasks) {
             Map<String, Double> losses = evaluator.losses(model, evalCorpora(placed.index()));
-            recorder.eval(placed, stageStep, losses, tasks.score(model));
+            MetricsRecord.Eval record = recorder.eval(placed, stageStep, losses, tasks.score(model));
+            progress.note(evalLine(record));
+        }
+
+        /** "eval, stage d1 step 20: d0 4.1230 (+0.0120), d1 3.4560 (-0.5010)": the losses and their change. */
+        private static String evalLine(MetricsRecord.Eval record) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "eval, stage %s step %d:",
+                    record.stage(), record.stageStep()));
+            record.valLoss().forEach((corpus, loss) -> line.append(String.format(Locale.ROOT, " %s %.4f (%+.4f),",
+                    corpus, loss, record.deltaSinceStageStart().get(corpus))));
+            line.setLength(line.length() - 1);
+            return line.toString();
         }
 
         /**

@@ -371,6 +371,25 @@ class TrainerTest {
         assertThat(evals.getLast().deltaSinceStageStart().get("d0")).isNotZero(); // forgetting, measured
     }
 
+    /** The console shows every evaluation's losses per corpus and their change as the run goes. */
+    @Test
+    void theConsoleShowsEachEvaluationsLossesPerCorpus() throws Exception {
+        Path config = write("console.yaml", config("console", 10, 10, ""));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(console, true));
+        try {
+            Trainer.run(TrainPlan.from(ConfigLoader.load(config, List.of())), false, QUIET, true);
+        } finally {
+            System.setErr(err);
+        }
+        List<String> lines = console.toString().lines().filter(l -> l.startsWith("train: eval, ")).toList();
+        assertThat(lines).hasSize(4); // each stage: its start and step 10 (the interval and its end)
+        assertThat(lines.getFirst()).matches("train: eval, stage d0 step 0: d0 \\d+\\.\\d{4} \\(\\+0\\.0000\\)");
+        assertThat(lines.getLast()).matches("train: eval, stage d1 step 10: d0 \\d+\\.\\d{4} \\([+-]\\d\\.\\d{4}\\), "
+                + "d1 \\d+\\.\\d{4} \\(-\\d\\.\\d{4}\\)");
+    }
+
     @Test
     void tooManyNonFiniteStepsStopWithAClearError() throws Exception {
         Path config = write("nan.yaml", config("nan", 20, 5, "max_nonfinite: 3\n"));
