@@ -55,13 +55,13 @@ public final class ModelFolder {
             Files.createDirectories(dir);
             writeTokenizer(tokenizer, dir);
             ModelConfig config = model.config();
-            ObjectNode json = config.raw().deepCopy();
-            json.putArray("architectures").add(className(config));
-            json.put("torch_dtype", dtypeName(model.dtype()));
-            byte[] configBytes = Json.FILE.writeValueAsBytes(json);
-            AtomicFiles.write(dir.resolve("config.json"), out -> out.write(configBytes));
-            Safetensors.writeSharded(dir, model.parameters(), maxShardBytes);
             try (HfTokenizer saved = HfTokenizer.load(dir)) {
+                ObjectNode json = ModelConfigs.complete(config, saved.eosId());
+                json.putArray("architectures").add(className(config));
+                json.put("torch_dtype", dtypeName(model.dtype()));
+                byte[] configBytes = Json.FILE.writeValueAsBytes(json);
+                AtomicFiles.write(dir.resolve("config.json"), out -> out.write(configBytes));
+                Safetensors.writeSharded(dir, model.parameters(), maxShardBytes);
                 ObjectNode generation = Json.MAPPER.createObjectNode();
                 if (saved.eosId() >= 0) {
                     generation.put("eos_token_id", saved.eosId());

@@ -20,6 +20,11 @@ public enum Activation {
         this.names = List.of(names);
     }
 
+    /** The name config.json's hidden_act gives it (the first of its names, as transformers' ACT2FN spells it). */
+    public String configName() {
+        return names.getFirst();
+    }
+
     public static Optional<Activation> byName(String name) {
         return Arrays.stream(values()).filter(a -> a.names.contains(name)).findFirst();
     }

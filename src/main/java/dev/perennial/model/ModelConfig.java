@@ -31,6 +31,8 @@ public sealed interface ModelConfig permits GptNeoXConfig, LlamaConfig {
 
     double initializerRange();
 
+    Activation activation();
+
     Rope rope();
 
     ObjectNode raw();

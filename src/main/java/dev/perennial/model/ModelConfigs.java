@@ -86,6 +86,57 @@ public final class ModelConfigs {
         }
     }
 
+    /**
+     * {@code config}'s config.json with every setting Perennial ran it with written out, so that transformers
+     * rebuilds the same model without falling back to its own defaults: the keys the file left out get the values
+     * Perennial used (its defaults are transformers' own), and bos/eos ids name the tokenizer's end-of-text token
+     * (transformers' GPT-NeoX defaults, 0 and 2, name other tokens). Keys already there are kept as written, and a
+     * file with transformers 5's rope_parameters gets no older rope keys.
+     */
+    public static ObjectNode complete(ModelConfig config, int eosId) {
+        ObjectNode json = config.raw().deepCopy();
+        boolean ropeParameters = json.has("rope_parameters");
+        switch (config) {
+            case GptNeoXConfig c -> {
+                putIfAbsent(json, "layer_norm_eps", c.layerNormEps());
+                putIfAbsent(json, "use_parallel_residual", c.parallelResidual());
+                putIfAbsent(json, "attention_bias", c.attentionBias());
+                if (!ropeParameters && !json.has("rotary_pct") && c.rope().dims() == c.headDim() / 4) {
+                    json.put("rotary_pct", 0.25); // the default this config was read with
+                }
+                if (!ropeParameters && !json.has("rope_theta")) {
+                    putIfAbsent(json, "rotary_emb_base", c.rope().theta());
+                }
+            }
+            case LlamaConfig c -> {
+                putIfAbsent(json, "num_key_value_heads", c.kvHeads());
+                putIfAbsent(json, "head_dim", c.headDim());
+                putIfAbsent(json, "rms_norm_eps", c.rmsNormEps());
+                if (!c.modelType().equals("qwen2")) { // Qwen2 has q/k/v biases by design, and no such key
+                    putIfAbsent(json, "attention_bias", c.outputBias());
+                }
+                putIfAbsent(json, "mlp_bias", c.mlpBias());
+                if (!ropeParameters) {
+                    putIfAbsent(json, "rope_theta", c.rope().theta());
+                }
+            }
+        }
+        putIfAbsent(json, "hidden_act", config.activation().configName());
+        putIfAbsent(json, "tie_word_embeddings", config.tiedEmbeddings());
+        putIfAbsent(json, "initializer_range", config.initializerRange());
+        if (eosId >= 0) {
+            putIfAbsent(json, "bos_token_id", eosId);
+            putIfAbsent(json, "eos_token_id", eosId);
+        }
+        return json;
+    }
+
+    private static void putIfAbsent(ObjectNode json, String key, Object value) {
+        if (!json.has(key) || json.get(key).isNull()) {
+            json.set(key, Json.MAPPER.valueToTree(value));
+        }
+    }
+
     public static ModelConfig parse(ObjectNode json, String source) {
         Reader r = new Reader(json, source);
         String type = r.text("model_type", null);

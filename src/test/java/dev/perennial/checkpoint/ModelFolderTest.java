@@ -2,12 +2,16 @@ package dev.perennial.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.model.Model;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
 import dev.perennial.model.ModelFixtures;
 import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +85,46 @@ class ModelFolderTest {
             JsonNode config = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
             assertThat(config.path("architectures").get(0).asText()).isEqualTo("GPTNeoXForCausalLM");
             assertThat(config.path("model_type").asText()).isEqualTo("gpt_neox");
+        }
+    }
+
+    /**
+     * A model made from a minimal config is exported with every setting it was run with, so transformers rebuilds
+     * it without its own defaults (GPT-NeoX's bos/eos default to 0 and 2, not this tokenizer's end-of-text, 256).
+     */
+    @Test
+    void theExportedConfigCarriesEverySettingTheModelRanWith() throws Exception {
+        String neox = """
+                {"model_type": "gpt_neox", "vocab_size": 257, "hidden_size": 32, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "intermediate_size": 64, "max_position_embeddings": 64}""";
+        String llama = """
+                {"model_type": "llama", "vocab_size": 257, "hidden_size": 32, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "intermediate_size": 64, "max_position_embeddings": 64}""";
+        Map<String, String> expected = Map.of(
+                "gpt_neox", "{layer_norm_eps=1.0E-5, use_parallel_residual=true, attention_bias=true, rotary_pct=0.25,"
+                        + " rotary_emb_base=10000.0, hidden_act=gelu, tie_word_embeddings=false,"
+                        + " initializer_range=0.02, bos_token_id=256, eos_token_id=256}",
+                "llama", "{num_key_value_heads=4, head_dim=8, rms_norm_eps=1.0E-6, attention_bias=false,"
+                        + " mlp_bias=false, rope_theta=10000.0, hidden_act=silu, tie_word_embeddings=false,"
+                        + " initializer_range=0.02, bos_token_id=256, eos_token_id=256}");
+        for (String text : List.of(neox, llama)) {
+            ModelConfig minimal = ModelConfigs.parse((ObjectNode) new ObjectMapper().readTree(text), "minimal");
+            Path folder = dir.resolve(minimal.modelType());
+            try (Model model = Model.initialise(minimal, 1, torch.ScalarType.Float)) {
+                ModelFolder.save(model, "byte", folder, ModelFolder.DEFAULT_SHARD_BYTES, "");
+            }
+            JsonNode saved = new ObjectMapper().readTree(folder.resolve("config.json").toFile());
+            Map<String, Object> added = new LinkedHashMap<>();
+            saved.fields().forEachRemaining(f -> {
+                if (!minimal.raw().has(f.getKey()) && !List.of("architectures", "torch_dtype").contains(f.getKey())) {
+                    added.put(f.getKey(), f.getValue().isNumber() ? f.getValue().numberValue() : f.getValue().isBoolean()
+                            ? f.getValue().booleanValue() : f.getValue().asText());
+                }
+            });
+            assertThat(added.toString()).isEqualTo(expected.get(minimal.modelType()));
+            ModelConfig reread = ModelConfigs.read(folder.resolve("config.json"));
+            assertThat(reread.parameterCount()).isEqualTo(minimal.parameterCount());
+            assertThat(reread.rope()).isEqualTo(minimal.rope());
         }
     }
 
