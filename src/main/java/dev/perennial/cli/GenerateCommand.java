@@ -1,5 +1,7 @@
 package dev.perennial.cli;
 
+import dev.perennial.Choice;
+import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,17 +56,35 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Sampling seed (default 0).")
     long seed;
 
+    @Option(names = "--truncate", defaultValue = "none", paramLabel = "SIDE",
+            description = "A prompt too long for the model's positions: none (default) refuses it, left keeps its "
+                    + "last tokens.")
+    String truncate;
+
+    /** What to do with a prompt too long for the model: refuse it, or keep its end. */
+    enum Truncate implements Choice {
+        NONE, LEFT;
+
+        @Override
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Override
     public void run() {
         Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed);
         PrintWriter out = spec.commandLine().getOut();
         Path folder = HubModels.resolve(model, Path.of(""), HubSettings
                 .fromEnvironment(), true);
+        boolean truncateLeft = Choices.parse(Truncate.class, truncate, "--truncate") == Truncate.LEFT;
         try (ModelFolder.Loaded loaded = ModelFolder.load(folder, DType.F32)) {
+            int[] ids = fitted(loaded.tokenizer().encode(prompt), loaded.model().config().maxPositions(),
+                    truncateLeft);
             out.print(prompt);
             out.flush();
             long start = System.nanoTime();
-            Generator.Result result = Generator.generate(loaded.model(), loaded.tokenizer(), prompt, sampling, 0, (piece, tokens) -> {
+            Generator.Result result = Generator.generate(loaded.model(), loaded.tokenizer(), ids, sampling, 0, (piece, tokens) -> {
                 out.print(piece);
                 out.flush();
                 return true;
@@ -74,5 +95,28 @@ public final class GenerateCommand implements Runnable {
                     result.tokens().length, seconds, result.tokens().length / seconds,
                     result.finish().name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /**
+     * The prompt's ids if they and the new tokens fit the model's positions; otherwise, before anything is printed,
+     * a refusal that offers --truncate left, or with it the prompt's last tokens (and a note saying how many).
+     */
+    private int[] fitted(int[] ids, int positions, boolean truncateLeft) {
+        int room = positions - maxNewTokens;
+        if (ids.length <= room) {
+            return ids;
+        }
+        if (room < 1) {
+            throw new UserError("--max-new-tokens " + maxNewTokens + " leaves no room for a prompt in the model's "
+                    + positions + " positions; ask for at most " + (positions - 1) + " new tokens");
+        }
+        if (!truncateLeft) {
+            throw new UserError("the prompt (" + ids.length + " tokens) plus " + maxNewTokens + " new tokens exceed the "
+                    + "model's " + positions + " positions; shorten it, lower --max-new-tokens, or pass --truncate "
+                    + "left to keep its last " + room + " tokens");
+        }
+        spec.commandLine().getErr().printf("note: the prompt was cut to its last %d of %d tokens to fit the model's "
+                + "%d positions%n", room, ids.length, positions);
+        return Arrays.copyOfRange(ids, ids.length - room, ids.length);
     }
 }

@@ -191,6 +191,23 @@ class UserMistakeCliTest {
         assertThat(dir.resolve("lr.png")).doesNotExist();
     }
 
+    /** A prompt longer than the positions is refused before it is echoed, and --truncate left keeps its end. */
+    @Test
+    void aPromptTooLongForThePositionsIsRefusedOrCutWithTruncateLeft() {
+        String prompt = "the cat sat on the mat ".repeat(10); // 230 byte tokens, the model has 128 positions
+        CliTest.Result refused = CliTest.run("generate", "--model", model.toString(), "--prompt", prompt);
+        refusedInOneLine(refused, "the prompt (230 tokens) plus 64 new tokens exceed the model's 128 positions");
+        assertThat(refused.err()).contains("pass --truncate left to keep its last 64 tokens");
+        assertThat(refused.out()).isEmpty();
+        CliTest.Result cut = CliTest.run("generate", "--model", model.toString(), "--prompt", prompt, "--truncate",
+                "left", "--max-new-tokens", "4");
+        assertThat(cut.code()).as(cut.err()).isZero();
+        assertThat(cut.err()).contains("note: the prompt was cut to its last 124 of 230 tokens");
+        assertThat(cut.out()).startsWith(prompt);
+        refusedInOneLine(CliTest.run("generate", "--model", model.toString(), "--prompt", "x", "--truncate", "right"),
+                "--truncate: 'right' is not one of none, left");
+    }
+
     @Test
     void prepareRefusesZeroOrNegativeThreads() {
         for (String threads : new String[] {"0", "-3"}) {
