@@ -1,6 +1,7 @@
 package dev.perennial.train;
 
 import dev.perennial.UserError;
+import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.DType;
 import org.bytedeco.javacpp.Pointer;
@@ -19,11 +20,10 @@ import org.bytedeco.pytorch.global.torch;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,9 +121,8 @@ public final class TrainStep implements AutoCloseable {
     }
 
     /**
-     * Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format, to a temporary
-     * name in the same folder that is renamed into place, so a failed write leaves no half file and the previous
-     * checkpoint as it was.
+     * Writes the optimizer state (AdamW's moments and step counts) in libtorch's archive format, atomically
+     * ({@link AtomicFiles}), so a failed write leaves no half file and the previous checkpoint as it was.
      */
     public void save(Path file) {
         save(file, usableSpace(file.toAbsolutePath().getParent()));
@@ -140,26 +139,17 @@ public final class TrainStep implements AutoCloseable {
                     + " but the disk has " + megabytes(usableBytes) + " free; free some space (or lower "
                     + "checkpoint.keep) and resume");
         }
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".partial");
-        try (OutputArchive archive = new OutputArchive();
-             FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING);
-             ChannelWriter writer = new ChannelWriter(channel)) {
-            optimizer.save(archive);
-            archive.save_to(writer);
-            writer.throwIfFailed();
-            channel.force(true);
-        } catch (RuntimeException | IOException e) {
-            deleteQuietly(temporary);
-            throw new UserError("could not write " + file + ": " + String.valueOf(e.getMessage()).lines().findFirst()
-                    .orElse("") + "; is the disk full? free some space and resume", e);
-        }
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            deleteQuietly(temporary);
-            throw new UserError("could not write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, out -> {
+            try (OutputArchive archive = new OutputArchive();
+                 ChannelWriter writer = new ChannelWriter(Channels.newChannel(out))) {
+                optimizer.save(archive);
+                archive.save_to(writer);
+                writer.throwIfFailed();
+            } catch (RuntimeException | IOException e) {
+                throw new UserError("could not write " + file + ": " + String.valueOf(e.getMessage()).lines()
+                        .findFirst().orElse("") + "; is the disk full? free some space and resume", e);
+            }
+        });
     }
 
     /**
@@ -169,10 +159,10 @@ public final class TrainStep implements AutoCloseable {
      */
     private static final class ChannelWriter extends ArchiveWriter {
         private static final long CHUNK = 1L << 30;
-        private final FileChannel channel;
+        private final WritableByteChannel channel;
         private IOException failure;
 
-        ChannelWriter(FileChannel channel) {
+        ChannelWriter(WritableByteChannel channel) {
             this.channel = channel;
         }
 
@@ -220,14 +210,6 @@ public final class TrainStep implements AutoCloseable {
 
     private static String megabytes(long bytes) {
         return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one to report
-        }
     }
 
     public void load(Path file) {
