@@ -45,6 +45,11 @@ public final class Corpus implements AutoCloseable {
     }
 
     public static Corpus open(Path dir) {
+        return open(dir, false);
+    }
+
+    /** Opens the corpus, checking the content of every file ({@code allFiles}) or of a large corpus's sample. */
+    private static Corpus open(Path dir, boolean allFiles) {
         Path file = dir.resolve("metadata.json");
         if (!Files.isRegularFile(file)) {
             throw new UserError(dir + ": not a prepared corpus (no metadata.json); make one with 'perennial prepare'");
@@ -65,7 +70,7 @@ public final class Corpus implements AutoCloseable {
         try {
             TokenSplit train = map(dir, metadata, metadata.train(), arena);
             TokenSplit val = map(dir, metadata, metadata.val(), arena);
-            checkContent(dir, metadata, false); // after the size checks, which name a missing file better
+            checkContent(dir, metadata, allFiles); // after the size checks, which name a missing file better
             return new Corpus(dir, metadata, arena, train, val);
         } catch (RuntimeException e) {
             arena.close();
@@ -75,12 +80,11 @@ public final class Corpus implements AutoCloseable {
 
     /** Checks every file of the corpus in {@code dir} against its recorded SHA-256 (perennial prepare --verify). */
     public static CorpusMetadata verify(Path dir) {
-        try (Corpus corpus = open(dir)) {
+        try (Corpus corpus = open(dir, true)) {
             if (corpus.metadata().fileSha256() == null) {
                 throw new UserError(dir + ": prepared before file checksums were recorded, so only sizes can be "
                         + "checked; prepare it again to have its content verified");
             }
-            checkContent(dir, corpus.metadata(), true);
             return corpus.metadata();
         }
     }

@@ -37,14 +37,6 @@ public sealed interface ModelConfig permits GptNeoXConfig, LlamaConfig {
 
     ObjectNode raw();
 
-    /** The family this config belongs to. */
-    default ModelFamily family() {
-        return switch (this) {
-            case GptNeoXConfig c -> ModelFamily.GPT_NEOX;
-            case LlamaConfig c -> ModelFamily.LLAMA;
-        };
-    }
-
     /**
      * Learned parameters, counted from the family's declaration without allocating a model or keeping its shapes
      * (Long.MAX_VALUE when more than a long holds).
