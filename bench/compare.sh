@@ -9,6 +9,7 @@
 #        (SHAPE like 4096/128/4/4/128/32)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bin/speed-env.sh" # where ./perennial finds the libraries it preloads
 arch=gpt-neox
 steps=8
 generate=yes
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
-    --same-malloc) py_preload="/usr/lib/$(uname -m)-linux-gnu/libtcmalloc_minimal.so.4${py_preload:+:$py_preload}"; shift ;;
+    --same-malloc) py_preload="$perennial_tcmalloc${py_preload:+:$py_preload}"; shift ;;
     --no-generate) generate=no; shift ;;
     *) break ;;
   esac
