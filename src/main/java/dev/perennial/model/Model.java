@@ -59,6 +59,12 @@ public final class Model implements AutoCloseable {
         return new Model(architecture, params, dtype, null);
     }
 
+    /** A buffer that checkpoints carry but that is recomputed, or the tied copy of the embeddings. */
+    private static boolean ignorable(ModelConfig config, String name) {
+        boolean tiedCopy = config.tiedEmbeddings() && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
+        return tiedCopy || IGNORED_SUFFIXES.stream().anyMatch(name::endsWith);
+    }
+
     /**
      * A model from named tensors (a checkpoint's): every expected parameter must be there with its shape, and
      * nothing else may be, so a wrong or damaged checkpoint is refused before it is used. {@code source} names
@@ -74,7 +80,7 @@ public final class Model implements AutoCloseable {
                                     String source, AutoCloseable storage) {
         Architecture architecture = Architecture.of(config);
         Map<String, long[]> shapes = architecture.shapes();
-        refuseMismatches(config, shapes, tensors, source);
+        WeightCheck.refuseMismatches(shapes, tensors, name -> ignorable(config, name), config.modelType(), source);
         Map<String, Tensor> params = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> named : tensors.entrySet()) {
             Tensor t = named.getValue();
@@ -90,59 +96,6 @@ public final class Model implements AutoCloseable {
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         shapes.keySet().forEach(name -> ordered.put(name, params.get(name).requires_grad_(true)));
         return new Model(architecture, ordered, dtype, storage);
-    }
-
-    /**
-     * Refuses (closing the tensors) unless {@code tensors} hold exactly the family's parameters with their shapes;
-     * one line names the missing, unexpected and misshapen tensors, and each has its own problem for --verbose.
-     */
-    private static void refuseMismatches(ModelConfig config, Map<String, long[]> shapes, Map<String, Tensor> tensors,
-                                         String source) {
-        List<String> missing = new ArrayList<>();
-        List<String> misshapen = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, long[]> expected : shapes.entrySet()) {
-            Tensor t = tensors.get(expected.getKey());
-            if (t == null) {
-                missing.add(expected.getKey());
-                problems.add(source + ": tensor " + expected.getKey() + " is missing");
-            } else if (!Arrays.equals(t.sizes().vec().get(), expected.getValue())) {
-                misshapen.add(expected.getKey());
-                problems.add(source + ": tensor " + expected.getKey() + " has shape "
-                        + Arrays.toString(t.sizes().vec().get()) + " but config.json implies "
-                        + Arrays.toString(expected.getValue()));
-            }
-        }
-        for (String name : tensors.keySet()) {
-            boolean tiedCopy = config.tiedEmbeddings()
-                    && (name.equals("lm_head.weight") || name.equals("embed_out.weight"));
-            if (!shapes.containsKey(name) && !tiedCopy && IGNORED_SUFFIXES.stream().noneMatch(name::endsWith)) {
-                unexpected.add(name);
-                problems.add(source + ": tensor " + name + " is not a parameter of " + config.modelType()
-                        + " with this config.json");
-            }
-        }
-        if (!problems.isEmpty()) {
-            tensors.values().forEach(Tensor::close);
-            if (problems.size() > 1) {
-                String mismatches = Stream.of(named("missing", missing), named("not parameters", unexpected),
-                        named("misshapen", misshapen)).filter(s -> !s.isEmpty()).collect(Collectors.joining("; "));
-                problems.addFirst(source + ": the tensors do not match config.json (" + config.modelType() + "): "
-                        + mismatches + "; check that config.json and the weights belong to the same model");
-            }
-            throw new UserError(problems, null);
-        }
-    }
-
-    /** "missing a, b, c and 4 more", or "" for none: the first few names of a kind of mismatch. */
-    private static String named(String kind, List<String> names) {
-        if (names.isEmpty()) {
-            return "";
-        }
-        int shown = Math.min(3, names.size());
-        return kind + " " + String.join(", ", names.subList(0, shown))
-                + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
     }
 
     public ModelConfig config() {

@@ -138,7 +138,7 @@ public final class ModelConfigs {
     }
 
     public static ModelConfig parse(ObjectNode json, String source) {
-        Reader r = new Reader(json, source);
+        ConfigReader r = new ConfigReader(json, source);
         String type = r.text("model_type", null);
         ModelFamily family = type == null ? null : ModelFamily.ofModelType(type).orElse(null);
         if (family == null) {
@@ -151,7 +151,7 @@ public final class ModelConfigs {
         };
     }
 
-    private static GptNeoXConfig gptNeoX(Reader r, ObjectNode json) {
+    private static GptNeoXConfig gptNeoX(ConfigReader r, ObjectNode json) {
         int hidden = r.positive("hidden_size");
         int heads = r.positive("num_attention_heads");
         r.require(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
@@ -165,7 +165,7 @@ public final class ModelConfigs {
                 r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope, json);
     }
 
-    private static LlamaConfig llama(Reader r, ObjectNode json, String type) {
+    private static LlamaConfig llama(ConfigReader r, ObjectNode json, String type) {
         int hidden = r.positive("hidden_size");
         int heads = r.positive("num_attention_heads");
         int kvHeads = r.integer("num_key_value_heads", heads);
@@ -183,91 +183,5 @@ public final class ModelConfigs {
                 r.number("rms_norm_eps", 1e-6), attentionBias || qwen, attentionBias && !qwen, r.bool("mlp_bias", false),
                 r.activation("silu"), r.bool("tie_word_embeddings", false), r.number("initializer_range", 0.02), rope,
                 json);
-    }
-
-    /** Typed access to config keys, with errors naming the file and key. */
-    private record Reader(ObjectNode json, String source) {
-
-        void require(boolean ok, String problem) {
-            if (!ok) {
-                throw new UserError(source + ": " + problem);
-            }
-        }
-
-        int positive(String key) {
-            JsonNode v = json.get(key);
-            require(v != null && v.canConvertToInt() && v.isIntegralNumber() && v.asInt() > 0,
-                    key + (v == null ? " is missing" : " is " + v + ", not a whole number above 0"));
-            return v.asInt();
-        }
-
-        int layers() {
-            int layers = positive("num_hidden_layers");
-            require(layers <= MAX_LAYERS, "num_hidden_layers is " + layers + ", more than " + MAX_LAYERS
-                    + "; published models have at most a few hundred layers");
-            return layers;
-        }
-
-        int integer(String key, int fallback) {
-            JsonNode v = json.get(key);
-            if (v == null || v.isNull()) {
-                return fallback;
-            }
-            require(v.isIntegralNumber(), key + " is " + v + ", not a whole number");
-            return v.asInt();
-        }
-
-        double number(String key, double fallback) {
-            JsonNode v = json.get(key);
-            if (v == null || v.isNull()) {
-                return fallback;
-            }
-            require(v.isNumber(), key + " is " + v + ", not a number");
-            return v.asDouble();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            JsonNode v = json.get(key);
-            if (v == null || v.isNull()) {
-                return fallback;
-            }
-            require(v.isBoolean(), key + " is " + v + ", not true or false");
-            return v.asBoolean();
-        }
-
-        String text(String key, String fallback) {
-            JsonNode v = json.get(key);
-            return v == null || v.isNull() ? fallback : v.asText();
-        }
-
-        Activation activation(String fallback) {
-            String name = text("hidden_act", fallback);
-            return Activation.byName(name).orElseThrow(() -> new UserError(source + ": hidden_act '" + name
-                    + "' is not supported; Perennial supports " + String.join(", ", Activation.allNames())));
-        }
-
-        /** A rope setting from the top level, else from transformers 5's rope_parameters. */
-        double ropeNumber(String key, double fallback) {
-            JsonNode params = json.get("rope_parameters");
-            double nested = params != null && params.has(key) ? params.get(key).asDouble() : fallback;
-            return number(key, nested);
-        }
-
-        Rope.Llama3Scaling llama3() {
-            JsonNode scaling = json.has("rope_scaling") && !json.get("rope_scaling").isNull()
-                    ? json.get("rope_scaling") : json.get("rope_parameters");
-            if (scaling == null || scaling.isNull()) {
-                return null;
-            }
-            String type = scaling.has("rope_type") ? scaling.get("rope_type").asText() : scaling.path("type").asText("default");
-            if (type.equals("default")) {
-                return null;
-            }
-            require(type.equals("llama3"), "rope type '" + type + "' is not supported; Perennial supports default and "
-                    + "llama3 rotary embeddings");
-            return new Rope.Llama3Scaling(scaling.path("factor").asDouble(8), scaling.path("low_freq_factor").asDouble(1),
-                    scaling.path("high_freq_factor").asDouble(4),
-                    scaling.path("original_max_position_embeddings").asInt(8192));
-        }
     }
 }
