@@ -8,6 +8,7 @@ import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.hub.Memory;
 import dev.perennial.model.ModelFamily;
+import dev.perennial.pipeline.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,8 +54,24 @@ public final class HubCommand implements Runnable {
         return model.path("cardData").path("license").asText("?");
     }
 
+    /**
+     * Whether Perennial runs a model of config.json {@code modelType} for the Hub task {@code pipelineTag}: a causal
+     * LM family for text-generation, a pipeline's model types for the pipeline tasks; "?" when the Hub did not say
+     * the model's type.
+     */
+    static String runs(String pipelineTag, String modelType) {
+        if (modelType == null || modelType.isEmpty()) {
+            return "?";
+        }
+        boolean runs = pipelineTag.equals("text-generation") ? ModelFamily.ofModelType(modelType).isPresent()
+                : Task.all().stream().anyMatch(t -> t.matchesHubTag(pipelineTag) && t.modelTypes().contains(modelType));
+        return runs ? "yes" : "no";
+    }
+
     /** {@code perennial hub search}. */
-    @Command(name = "search", mixinStandardHelpOptions = true, description = {"Search models on the Hub.", ""})
+    @Command(name = "search", mixinStandardHelpOptions = true, description = {"Search models on the Hub for a task "
+            + "(a pipeline_tag: text-generation, feature-extraction, sentence-similarity, "
+            + "zero-shot-image-classification, …); the 'runs' column says whether Perennial can run each.", ""})
     public static final class Search implements Runnable {
         @Spec
         CommandSpec spec;
@@ -102,13 +119,15 @@ public final class HubCommand implements Runnable {
             filters.put("direction", "-1");
             List<JsonNode> models = new HubClient(HubSettings.fromEnvironment()).search(filters, limit);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%-44s %-16s %12s %7s %-12s %10s %10s %10s %10s %10s%n", "id", "task", "downloads",
-                    "likes", "license", "params", "run fp32", "run bf16", "train fp32", "train bf16");
+            out.printf(Locale.ROOT, "%-44s %-16s %-4s %12s %7s %-12s %10s %10s %10s %10s %10s%n", "id", "task", "runs",
+                    "downloads", "likes", "license", "params", "run fp32", "run bf16", "train fp32", "train bf16");
             for (JsonNode m : models) {
                 long params = m.path("safetensors").path("total").asLong(-1);
                 Memory mem = new Memory(params);
-                out.printf(Locale.ROOT, "%-44s %-16s %,12d %,7d %-12s %10s %10s %10s %10s %10s%n", m.path("id").asText(),
-                        m.path("pipeline_tag").asText("?"), m.path("downloads").asLong(), m.path("likes").asLong(),
+                String tag = m.path("pipeline_tag").asText(task);
+                out.printf(Locale.ROOT, "%-44s %-16s %-4s %,12d %,7d %-12s %10s %10s %10s %10s %10s%n",
+                        m.path("id").asText(), tag, runs(tag, m.path("config").path("model_type").asText(null)),
+                        m.path("downloads").asLong(), m.path("likes").asLong(),
                         license(m), params < 0 ? "?" : String.format(Locale.ROOT, "%.1fM", params / 1e6),
                         params < 0 ? "?" : Memory.human(mem.runFp32()), params < 0 ? "?" : Memory.human(mem.runBf16()),
                         params < 0 ? "?" : Memory.human(mem.trainFp32()), params < 0 ? "?" : Memory.human(mem.trainBf16()));
@@ -136,9 +155,12 @@ public final class HubCommand implements Runnable {
             out.printf("task: %s, library: %s, license: %s, gated: %s%n", info.path("pipeline_tag").asText("?"),
                     info.path("library_name").asText("?"), license(info), info.path("gated").asText("false"));
             String type = info.path("config").path("model_type").asText("?");
+            List<String> tasks = Task.forModelType(type).stream().map(Task::name).toList();
             out.printf("architecture: %s (%s)%n", type, ModelFamily.ofModelType(type).isPresent()
-                    ? "supported by Perennial" : "NOT supported; Perennial runs " + String.join(", ",
-                    ModelFamily.supportedModelTypes()));
+                    ? "supported by Perennial" : !tasks.isEmpty() ? "Perennial runs it for " + String.join(", ", tasks)
+                    : "NOT supported; Perennial runs " + String.join(", ", ModelFamily.supportedModelTypes())
+                    + " and, in pipelines, " + String.join(", ", Task.all().stream().flatMap(t -> t.modelTypes()
+                    .stream()).distinct().toList()));
             long params = info.path("safetensors").path("total").asLong(-1);
             if (params > 0) {
                 Memory mem = new Memory(params);

@@ -25,10 +25,14 @@ import java.util.Optional;
  */
 public final class Downloader {
 
-    /** The files Perennial needs from a model repository, when no --include is given. */
+    /**
+     * The files Perennial needs from a model repository, when no --include is given: a causal LM's, and what the
+     * pipelines read besides (the image processor's settings, sentence-transformers' modules and pooling).
+     */
     public static final List<String> DEFAULT_INCLUDE = List.of("config.json", "*.safetensors",
             "model.safetensors.index.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-            "generation_config.json", "README.md");
+            "generation_config.json", "README.md", "preprocessor_config.json", "modules.json",
+            "sentence_bert_config.json", "config_sentence_transformers.json", "1_Pooling/config.json");
 
     private final HubClient client;
     private final HubCache cache;

@@ -49,7 +49,7 @@ public final class HubClient {
                 .append('&'));
         url.append("limit=").append(Math.min(limit, 100));
         for (String field : List.of("downloads", "likes", "pipeline_tag", "tags", "library_name", "safetensors",
-                "cardData")) {
+                "cardData", "config")) {
             url.append("&expand[]=").append(field);
         }
         List<JsonNode> models = new ArrayList<>();

@@ -87,27 +87,38 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     private static int eosId(JsonNode json, Path config) {
-        String eos = null;
-        if (Files.isRegularFile(config)) {
-            try {
-                JsonNode token = Json.MAPPER.readTree(config.toFile()).path("eos_token");
-                eos = token.isTextual() ? token.asText() : token.path("content").asText(null);
-            } catch (IOException e) {
-                throw new UserError(config + ": not valid JSON (" + e.getMessage() + ")", e);
-            }
-        }
+        String eos = configToken(config, "eos_token");
         for (String candidate : eos != null ? List.of(eos) : EOS_CANDIDATES) {
-            for (JsonNode added : json.path("added_tokens")) {
-                if (candidate.equals(added.path("content").asText())) {
-                    return added.path("id").asInt();
-                }
-            }
-            JsonNode inVocab = json.path("model").path("vocab").path(candidate);
-            if (inVocab.isInt()) {
-                return inVocab.intValue();
+            int id = tokenId(json, candidate);
+            if (id >= 0) {
+                return id;
             }
         }
         return -1;
+    }
+
+    /** A special token that tokenizer_config.json names ({@code "eos_token": "</s>"} or {"content": …}), or null. */
+    static String configToken(Path config, String key) {
+        if (!Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            JsonNode token = Json.MAPPER.readTree(config.toFile()).path(key);
+            return token.isTextual() ? token.asText() : token.path("content").asText(null);
+        } catch (IOException e) {
+            throw new UserError(config + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The id of {@code token} in a tokenizer.json (its added tokens first, then the model's vocabulary), or -1. */
+    static int tokenId(JsonNode json, String token) {
+        for (JsonNode added : json.path("added_tokens")) {
+            if (token.equals(added.path("content").asText())) {
+                return added.path("id").asInt();
+            }
+        }
+        JsonNode inVocab = json.path("model").path("vocab").path(token);
+        return inVocab.isInt() ? inVocab.intValue() : -1;
     }
 
     @Override

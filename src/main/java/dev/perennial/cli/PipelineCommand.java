@@ -1,0 +1,244 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.UserError;
+import dev.perennial.image.ImageFiles;
+import dev.perennial.io.Json;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Outputs;
+import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.PipelineOptions;
+import dev.perennial.pipeline.Requests;
+import dev.perennial.pipeline.Task;
+import dev.perennial.tensor.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code perennial pipeline}: run a task (a Hub pipeline_tag) with an open model. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
+                + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
+                + "(CLIP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+        footer = {"", "Examples:",
+                "  perennial pipeline --list",
+                "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
+                        + "--source 'A cat sits' --text 'A kitten rests' --text 'Stock prices fell'",
+                "  perennial pipeline zero-shot-image-classification --model openai/clip-vit-base-patch32 "
+                        + "--image cat.jpg --labels cat,dog,car",
+                "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
+                        + "--query 'a red car' --top 3",
+                "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl"})
+public final class PipelineCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "The task (see --list).")
+    String taskName;
+
+    @Option(names = "--list", description = "List the tasks and the model types that run them.")
+    boolean list;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
+    String model;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, or to compare "
+            + "with --source.")
+    List<String> texts = new ArrayList<>();
+
+    @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
+            + "sentences are compared with.")
+    String source;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "An image file (PNG, JPEG, GIF, WebP, BMP).")
+    Path image;
+
+    @Option(names = "--labels", split = ",", paramLabel = "A,B,…", description = "Candidate labels.")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--template", paramLabel = "T", description = "Hypothesis template with {} for the label "
+            + "(default: \"" + Inputs.LabelledImage.DEFAULT_TEMPLATE + "\").")
+    String template;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "image-search: the folder of images (indexed "
+            + "once into DIR/.perennial-index/, refreshed when files change).")
+    Path images;
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "image-search: the text to rank the images for.")
+    String query;
+
+    @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "image-search: how many images "
+            + "(default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--input", paramLabel = "FILE.jsonl", description = "Many inputs, one JSON object per line "
+            + "with the task's fields (README.md, \"Pipelines\"); image paths are relative to the file's folder.")
+    Path input;
+
+    @Option(names = "--format", paramLabel = "F", description = "text or json (one JSON line per input). "
+            + "Default: json with --input, text otherwise.")
+    String format;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+            description = "Inputs through the model at once (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            printTasks(out);
+            return;
+        }
+        if (taskName == null) {
+            throw new UserError("name a task (one of " + String.join(", ", Task.names()) + "), or pass --list");
+        }
+        Task<?, ?> task = Task.named(taskName);
+        if (model == null) {
+            throw new UserError("--model is missing; give a model folder or ORG/NAME, e.g. --model "
+                    + example(task));
+        }
+        boolean json = json();
+        run(task, json, out);
+    }
+
+    private <I, O> void run(Task<I, O> task, boolean json, PrintWriter out) {
+        List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
+        PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
+        try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
+            List<O> results = pipeline.run(inputs);
+            for (int i = 0; i < results.size(); i++) {
+                if (json) {
+                    out.println(jsonLine(results.get(i)));
+                } else {
+                    if (inputs.size() > 1) {
+                        out.println((i > 0 ? "\n" : "") + "# input " + (i + 1));
+                    }
+                    printText(results.get(i), out);
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private boolean json() {
+        String chosen = format != null ? format : input != null ? "json" : "text";
+        return switch (chosen) {
+            case "json" -> true;
+            case "text" -> false;
+            default -> throw new UserError("--format " + format + " is not one of text, json");
+        };
+    }
+
+    /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
+    private <I> List<I> fromFile(Task<I, ?> task) {
+        if (!texts.isEmpty() || source != null || image != null || !labels.isEmpty() || query != null) {
+            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --labels and --query");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(input, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError(input + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        Requests.Images files = Requests.filesUnder(input.toAbsolutePath().getParent());
+        List<I> inputs = new ArrayList<>();
+        for (int n = 0; n < lines.size(); n++) {
+            if (lines.get(n).isBlank()) {
+                continue;
+            }
+            try {
+                inputs.add(Requests.parse(task, Json.MAPPER.readTree(lines.get(n)), files));
+            } catch (JsonProcessingException e) {
+                throw new UserError(input + " line " + (n + 1) + ": not JSON (" + e.getOriginalMessage() + ")", e);
+            } catch (UserError e) {
+                throw new UserError(input + " line " + (n + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw new UserError(input + ": holds no inputs (one JSON object per line)");
+        }
+        return inputs;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <I> List<I> fromFlags(Task<I, ?> task) {
+        Object inputs;
+        if (task == Task.FEATURE_EXTRACTION) {
+            require(!texts.isEmpty(), "--text (repeatable) or --input");
+            inputs = texts.stream().map(Inputs.Text::new).toList();
+        } else if (task == Task.SENTENCE_SIMILARITY) {
+            require(source != null && !texts.isEmpty(), "--source TEXT and --text (repeatable), or --input");
+            inputs = List.of(new Inputs.Sentences(source, texts));
+        } else if (task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            require(image != null && !labels.isEmpty(), "--image FILE and --labels A,B,…, or --input");
+            inputs = List.of(new Inputs.LabelledImage(ImageFiles.read(image), labels, template));
+        } else {
+            require(images != null && query != null, "--images DIR and --query TEXT, or --input with --images");
+            inputs = List.of(new Inputs.Query(query, top));
+        }
+        return (List<I>) inputs;
+    }
+
+    private void require(boolean given, String what) {
+        if (!given) {
+            throw new UserError(taskName + " needs " + what);
+        }
+    }
+
+    private static String jsonLine(Object result) {
+        try {
+            return Json.LINE.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void printText(Object result, PrintWriter out) {
+        switch (result) {
+            case Outputs.Embedding e -> {
+                float[] v = e.embedding();
+                int shown = Math.min(8, v.length);
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < shown; i++) {
+                    line.append(String.format(Locale.ROOT, "%s%.6f", i > 0 ? " " : "", v[i]));
+                }
+                out.printf(Locale.ROOT, "%d values from %d tokens: %s%s%n", v.length, e.tokens(), line,
+                        v.length > shown ? " … (--format json for all)" : "");
+            }
+            case Outputs.Similarities s -> s.scores().forEach(score -> out.printf(Locale.ROOT, "%.4f%n", score));
+            case Outputs.ImageLabels l -> l.labels().forEach(label ->
+                    out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
+            case Outputs.SearchHits h -> h.hits().forEach(hit ->
+                    out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
+            default -> out.println(jsonLine(result));
+        }
+    }
+
+    private static void printTasks(PrintWriter out) {
+        out.printf("%-32s %-24s %s%n", "task", "model types", "what it does");
+        for (Task<?, ?> t : Task.all()) {
+            out.printf("%-32s %-24s %s%n", t.name(), String.join(", ", t.modelTypes()), t.summary());
+        }
+        out.flush();
+    }
+
+    private static String example(Task<?, ?> task) {
+        return task.modelTypes().contains("clip") ? "openai/clip-vit-base-patch32"
+                : "sentence-transformers/all-MiniLM-L6-v2";
+    }
+}

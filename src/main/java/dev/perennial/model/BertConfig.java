@@ -1,0 +1,2 @@
+package dev.perennial.model;
+public record BertConfig(String modelType, int hiddenSize, int maxPositions) {}

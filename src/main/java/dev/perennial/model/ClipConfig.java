@@ -1,0 +1,2 @@
+package dev.perennial.model;
+public record ClipConfig(int imageSize, int textMaxPositions, int projectionDim) {}

@@ -1,0 +1,158 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+import dev.perennial.image.ImageProcessor;
+import dev.perennial.image.RgbImage;
+import dev.perennial.model.ClipModel;
+import dev.perennial.tensor.Tensors;
+import dev.perennial.tokenizer.EncoderTokenizer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * CLIP with its processors: the BPE tokenizer truncating to the text tower's positions, and the image processor
+ * of preprocessor_config.json. Embeddings come out L2-normalised, as CLIPModel normalises them before the logits.
+ */
+final class ClipEncoder implements Encoder {
+
+    private final Path dir;
+    private final ClipModel model;
+    private final EncoderTokenizer tokenizer;
+    private final ImageProcessor images;
+    private final int batchSize;
+    private final torch.ScalarType dtype;
+
+    private ClipEncoder(Path dir, ClipModel model, EncoderTokenizer tokenizer, ImageProcessor images, int batchSize,
+                        torch.ScalarType dtype) {
+        this.dir = dir;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.images = images;
+        this.batchSize = batchSize;
+        this.dtype = dtype;
+    }
+
+    static ClipEncoder load(Path dir, PipelineOptions options) {
+        Path processorConfig = dir.resolve("preprocessor_config.json");
+        if (!Files.isRegularFile(processorConfig)) {
+            throw new UserError(dir + ": no preprocessor_config.json; CLIP's image processor settings are in it "
+                    + "(download it with the model)");
+        }
+        ImageProcessor images = ImageProcessor.load(processorConfig);
+        ClipModel model = ClipModel.load(dir, options.dtype().scalarType());
+        try {
+            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, model.config().textMaxPositions());
+            return new ClipEncoder(dir, model, tokenizer, images, options.batchSize(),
+                    options.dtype().scalarType());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public String modelType() {
+        return "clip";
+    }
+
+    int dimension() {
+        return model.config().projectionDim();
+    }
+
+    /** Normalised text embeddings [texts.size()][dimension], {@code batchSize} texts at a time. */
+    float[][] textEmbeddings(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
+            EncoderTokenizer.Batch batch = tokenizer.encode(chunk);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor ids = Tensors.fromLongs(batch.ids(), batch.size(), batch.length());
+                Tensor mask = Tensors.fromLongs(batch.mask(), batch.size(), batch.length());
+                rows(Vectors.normalize(model.textEmbeds(ids, mask).to(torch.ScalarType.Float)), out, from);
+            }
+        }
+        return out;
+    }
+
+    /** Normalised image embeddings [images.size()][dimension], {@code batchSize} images at a time. */
+    float[][] imageEmbeddings(List<RgbImage> pictures) {
+        float[][] out = new float[pictures.size()][];
+        int h = images.height();
+        int w = images.width();
+        for (int from = 0; from < pictures.size(); from += batchSize) {
+            List<RgbImage> chunk = pictures.subList(from, Math.min(pictures.size(), from + batchSize));
+            float[] pixels = new float[chunk.size() * 3 * h * w];
+            for (int i = 0; i < chunk.size(); i++) {
+                System.arraycopy(images.pixelValues(chunk.get(i)), 0, pixels, i * 3 * h * w, 3 * h * w);
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor batch = Tensors.fromFloats(pixels, chunk.size(), 3, h, w);
+                rows(Vectors.normalize(model.imageEmbeds(batch.to(dtype)).to(torch.ScalarType.Float)), out,
+                        from);
+            }
+        }
+        return out;
+    }
+
+    private void rows(Tensor embeddings, float[][] out, int from) {
+        int dim = dimension();
+        float[] values = Tensors.toFloats(embeddings);
+        for (int i = 0; i < values.length / dim; i++) {
+            out[from + i] = new float[dim];
+            System.arraycopy(values, i * dim, out[from + i], 0, dim);
+        }
+    }
+
+    /**
+     * transformers' ZeroShotImageClassificationPipeline: logits_per_image = exp(logit_scale) · cos(image, text) for
+     * each hypothesis, softmax over the labels, sorted by score (best first).
+     */
+    Outputs.ImageLabels classify(Inputs.LabelledImage input) {
+        float[] image = imageEmbeddings(List.of(input.image()))[0];
+        float[][] texts = textEmbeddings(input.hypotheses());
+        double scale = model.logitScale();
+        double[] logits = new double[texts.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < texts.length; i++) {
+            logits[i] = scale * dot(image, texts[i]);
+            max = Math.max(max, logits[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = Math.exp(logits[i] - max);
+            sum += logits[i];
+        }
+        List<Outputs.LabelScore> labels = new ArrayList<>();
+        for (int i = 0; i < logits.length; i++) {
+            labels.add(new Outputs.LabelScore(input.candidateLabels().get(i), logits[i] / sum));
+        }
+        labels.sort(Comparator.comparingDouble(Outputs.LabelScore::score).reversed());
+        return new Outputs.ImageLabels(List.copyOf(labels));
+    }
+
+    static double dot(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+        }
+        return dot;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+
+import java.nio.file.Path;
+
+/**
+ * A loaded model that pipelines run: its weights, tokenizer and processors, loaded once and shared by every task
+ * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
+ */
+public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder {
+
+    Path dir();
+
+    String modelType();
+
+    @Override
+    void close();
+
+    /** The model of folder {@code dir}, which must be able to run {@code task}. */
+    static Encoder load(Task<?, ?> task, Path dir, PipelineOptions options) {
+        String type = ModelFolders.modelType(dir);
+        ModelFolders.requireRuns(task, dir, type);
+        if (Task.TEXT_ENCODERS.contains(type)) {
+            return SentenceEncoder.load(dir, options);
+        }
+        if (Task.CLIP.contains(type)) {
+            return ClipEncoder.load(dir, options);
+        }
+        throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
+    }
+}

@@ -1,0 +1,97 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+import dev.perennial.image.ImageFiles;
+import dev.perennial.image.RgbImage;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A folder of images, embedded by CLIP into a cached {@link ImageIndex}, ranked for text queries. */
+final class ImageSearch {
+
+    private final ClipEncoder clip;
+    private final Path folder;
+    private final ImageIndex index;
+    private final List<String> skipped;
+
+    private ImageSearch(ClipEncoder clip, Path folder, ImageIndex index, List<String> skipped) {
+        this.clip = clip;
+        this.folder = folder;
+        this.index = index;
+        this.skipped = skipped;
+    }
+
+    /**
+     * The index of {@code folder} brought up to date: images whose bytes are unchanged keep their embeddings, the
+     * others are embedded, removed ones dropped; an image that cannot be decoded is skipped and reported.
+     */
+    static ImageSearch open(ClipEncoder clip, Path folder) {
+        String model = ModelFolders.fingerprint(clip.dir());
+        ImageIndex cached = ImageIndex.read(folder, model, clip.dimension());
+        Map<String, ImageIndex.Entry> byFile = new HashMap<>();
+        cached.entries().forEach(e -> byFile.put(e.file(), e));
+        List<ImageIndex.Entry> entries = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        List<String> newFiles = new ArrayList<>();
+        List<String> newHashes = new ArrayList<>();
+        List<RgbImage> newImages = new ArrayList<>();
+        for (Path relative : ImageIndex.images(folder)) {
+            String name = relative.toString().replace('\\', '/');
+            Path file = folder.resolve(relative);
+            String hash = ImageIndex.hash(file);
+            ImageIndex.Entry known = byFile.get(name);
+            if (known != null && known.sha256().equals(hash)) {
+                entries.add(known);
+                continue;
+            }
+            try {
+                newImages.add(ImageFiles.read(file));
+                newFiles.add(name);
+                newHashes.add(hash);
+            } catch (UserError e) {
+                skipped.add(e.getMessage());
+            }
+        }
+        float[][] vectors = newImages.isEmpty() ? new float[0][] : clip.imageEmbeddings(newImages);
+        for (int i = 0; i < vectors.length; i++) {
+            entries.add(new ImageIndex.Entry(newFiles.get(i), newHashes.get(i), vectors[i]));
+        }
+        entries.sort(Comparator.comparing(ImageIndex.Entry::file));
+        ImageIndex index = new ImageIndex(model, clip.dimension(), List.copyOf(entries));
+        if (!entries.equals(cached.entries()) || vectors.length > 0 || entries.size() != cached.entries().size()) {
+            index.write(folder);
+        }
+        return new ImageSearch(clip, folder, index, List.copyOf(skipped));
+    }
+
+    /** How many images the index holds. */
+    int size() {
+        return index.entries().size();
+    }
+
+    /** The one-line errors of the images that could not be decoded. */
+    List<String> skipped() {
+        return skipped;
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    /** The {@code top} images most similar (cosine) to the query, best first. */
+    Outputs.SearchHits search(Inputs.Query query) {
+        float[] text = clip.textEmbeddings(List.of(query.query()))[0];
+        List<Outputs.SearchHit> hits = new ArrayList<>();
+        for (ImageIndex.Entry e : index.entries()) {
+            hits.add(new Outputs.SearchHit(e.file(), ClipEncoder.dot(text, e.embedding())));
+        }
+        hits.sort(Comparator.comparingDouble(Outputs.SearchHit::score).reversed()
+                .thenComparing(Outputs.SearchHit::file));
+        return new Outputs.SearchHits(List.copyOf(hits.subList(0, Math.min(query.top(), hits.size()))));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.image.RgbImage;
+
+import java.util.List;
+
+/** The inputs of the tasks, one record per kind; the JSON of the CLI and HTTP API has the same fields. */
+public final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** A text to embed. */
+    public record Text(String text) {
+        public Text {
+            requireText(text, "text");
+        }
+    }
+
+    /** A source sentence and the sentences to compare it with (the Hub's sentence-similarity inputs). */
+    public record Sentences(String sourceSentence, List<String> sentences) {
+        public Sentences {
+            requireText(sourceSentence, "source_sentence");
+            sentences = nonEmpty(sentences, "sentences");
+            sentences.forEach(s -> requireText(s, "sentences"));
+        }
+    }
+
+    /**
+     * An image and the labels to score for it; each label is put into {@code hypothesisTemplate} at "{}" (the
+     * zero-shot-image-classification pipeline's default is "This is a photo of {}.").
+     */
+    public record LabelledImage(RgbImage image, List<String> candidateLabels, String hypothesisTemplate) {
+
+        public static final String DEFAULT_TEMPLATE = "This is a photo of {}.";
+
+        public LabelledImage {
+            if (image == null) {
+                throw new PipelineInputError("image is missing");
+            }
+            candidateLabels = nonEmpty(candidateLabels, "candidate_labels");
+            candidateLabels.forEach(l -> requireText(l, "candidate_labels"));
+            if (hypothesisTemplate == null) {
+                hypothesisTemplate = DEFAULT_TEMPLATE;
+            }
+            if (!hypothesisTemplate.contains("{}")) {
+                throw new PipelineInputError("hypothesis_template '" + hypothesisTemplate + "' has no {} where the "
+                        + "label goes; write for example \"" + DEFAULT_TEMPLATE + "\"");
+            }
+        }
+
+        public LabelledImage(RgbImage image, List<String> candidateLabels) {
+            this(image, candidateLabels, DEFAULT_TEMPLATE);
+        }
+
+        /** The texts the model reads: the template with each label. */
+        List<String> hypotheses() {
+            return candidateLabels.stream().map(l -> hypothesisTemplate.replace("{}", l)).toList();
+        }
+    }
+
+    /** A text query over an image index, and how many of the best images to return. */
+    public record Query(String query, int top) {
+        public Query {
+            requireText(query, "query");
+            if (top < 1) {
+                throw new PipelineInputError("top is " + top + "; ask for at least 1 image");
+            }
+        }
+    }
+
+    private static void requireText(String text, String field) {
+        if (text == null || text.isBlank()) {
+            throw new PipelineInputError(field + " is " + (text == null ? "missing" : "empty") + "; give a text");
+        }
+    }
+
+    private static List<String> nonEmpty(List<String> list, String field) {
+        if (list == null || list.isEmpty()) {
+            throw new PipelineInputError(field + " is " + (list == null ? "missing" : "empty")
+                    + "; give at least one");
+        }
+        return List.copyOf(list);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A task run by a model, the way transformers' {@code pipeline(task, model)} is used: typed inputs in, typed
+ * results out, in order. For example:
+ * <pre>{@code
+ * try (var clip = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "openai/clip-vit-base-patch32")) {
+ *     Outputs.ImageLabels labels = clip.run(new Inputs.LabelledImage(ImageFiles.read(Path.of("cat.jpg")),
+ *             List.of("cat", "dog")));
+ * }
+ * }</pre>
+ * A pipeline made by {@code forTask} owns its model and frees it on close; one made {@link #over} a loaded
+ * {@link Encoder} shares it.
+ */
+public final class Pipeline<I, O> implements AutoCloseable {
+
+    private final Task<I, O> task;
+    private final Encoder encoder;
+    private final boolean ownsEncoder;
+    private final Function<List<I>, List<O>> runner;
+
+    private Pipeline(Task<I, O> task, Encoder encoder, boolean ownsEncoder, Function<List<I>, List<O>> runner) {
+        this.task = task;
+        this.encoder = encoder;
+        this.ownsEncoder = ownsEncoder;
+        this.runner = runner;
+    }
+
+    /** {@code task} with {@code model}: a folder, or ORG/NAME[@REVISION] through the Hub cache. */
+    public static <I, O> Pipeline<I, O> forTask(Task<I, O> task, String model) {
+        return forTask(task, model, PipelineOptions.defaults());
+    }
+
+    public static <I, O> Pipeline<I, O> forTask(Task<I, O> task, String model, PipelineOptions options) {
+        Encoder encoder = Encoder.load(task, ModelFolders.resolve(model), options);
+        try {
+            return new Pipeline<>(task, encoder, true, runner(task, encoder, options));
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    /** The task named {@code task} (a Hub pipeline_tag), for callers that choose it at run time. */
+    public static Pipeline<?, ?> forTask(String task, String model, PipelineOptions options) {
+        return forTask(Task.named(task), model, options);
+    }
+
+    /** {@code task} run by an already loaded encoder, which the pipeline does not close. */
+    public static <I, O> Pipeline<I, O> over(Task<I, O> task, Encoder encoder, PipelineOptions options) {
+        ModelFolders.requireRuns(task, encoder.dir(), encoder.modelType());
+        return new Pipeline<>(task, encoder, false, runner(task, encoder, options));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <I, O> Function<List<I>, List<O>> runner(Task<I, O> task, Encoder encoder,
+                                                            PipelineOptions options) {
+        Function<? extends List<?>, ? extends List<?>> run = switch (encoder) {
+            case SentenceEncoder s when task == Task.FEATURE_EXTRACTION ->
+                    (List<Inputs.Text> in) -> s.embed(in.stream().map(Inputs.Text::text).toList());
+            case SentenceEncoder s when task == Task.SENTENCE_SIMILARITY ->
+                    (List<Inputs.Sentences> in) -> in.stream().map(s::similarity).toList();
+            case ClipEncoder c when task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION ->
+                    (List<Inputs.LabelledImage> in) -> in.stream().map(c::classify).toList();
+            case ClipEncoder c when task == Task.IMAGE_SEARCH -> {
+                if (options.images() == null) {
+                    throw new UserError("image-search needs a folder of images to search (--images DIR)");
+                }
+                ImageSearch search = ImageSearch.open(c, options.images());
+                yield (List<Inputs.Query> in) -> in.stream().map(search::search).toList();
+            }
+            default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
+        };
+        return (Function<List<I>, List<O>>) run;
+    }
+
+    public Task<I, O> task() {
+        return task;
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public Path modelDir() {
+        return encoder.dir();
+    }
+
+    /** The results of {@code inputs}, in order. */
+    public List<O> run(List<I> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        return runner.apply(List.copyOf(inputs));
+    }
+
+    public O run(I input) {
+        return run(List.of(input)).getFirst();
+    }
+
+    @Override
+    public void close() {
+        if (ownsEncoder) {
+            encoder.close();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.perennial.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.image.ImageFiles;
+import dev.perennial.image.RgbImage;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON form of the tasks' inputs, shared by the CLI's {@code --input FILE.jsonl} lines and the HTTP API's
+ * bodies (one owner for the format): the fields of the {@link Inputs} records in snake_case, as Hugging Face's
+ * pipelines name them. An image is a base64 string or a {@code data:} URL; where files may be read (the CLI) it may
+ * also be a path.
+ */
+public final class Requests {
+
+    /** How an {@code "image"} field becomes pixels. */
+    @FunctionalInterface
+    public interface Images {
+        RgbImage read(String value);
+    }
+
+    /** Images given inline only (base64 or a data: URL): what a server accepts, never reading its own files. */
+    public static final Images INLINE = value -> {
+        byte[] bytes = inlineBytes(value);
+        if (bytes == null) {
+            throw new PipelineInputError("image is neither base64 nor a data: URL; send the image's bytes as "
+                    + "base64 (or upload it as a multipart file)");
+        }
+        return ImageFiles.read(bytes, "the uploaded image");
+    };
+
+    /** Images as paths (relative to {@code base}) or inline: what the CLI accepts. */
+    public static Images filesUnder(Path base) {
+        return value -> {
+            if (value.startsWith("data:")) {
+                return INLINE.read(value);
+            }
+            return ImageFiles.read(base.resolve(value));
+        };
+    }
+
+    private Requests() {
+    }
+
+    /** The input of {@code task} that {@code json} describes; an error names the field that is wrong. */
+    @SuppressWarnings("unchecked")
+    public static <I> I parse(Task<I, ?> task, JsonNode json, Images images) {
+        if (json == null || !json.isObject()) {
+            throw new PipelineInputError("a " + task.name() + " input is a JSON object, not " + describe(json));
+        }
+        Object input;
+        if (task == Task.FEATURE_EXTRACTION) {
+            only(json, Set.of("text"), task);
+            input = new Inputs.Text(text(json, "text"));
+        } else if (task == Task.SENTENCE_SIMILARITY) {
+            only(json, Set.of("source_sentence", "sentences"), task);
+            input = new Inputs.Sentences(text(json, "source_sentence"), texts(json, "sentences"));
+        } else if (task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            only(json, Set.of("image", "candidate_labels", "hypothesis_template"), task);
+            List<String> labels = texts(json, "candidate_labels");
+            String template = json.has("hypothesis_template") ? text(json, "hypothesis_template") : null;
+            input = new Inputs.LabelledImage(images.read(text(json, "image")), labels, template);
+        } else if (task == Task.IMAGE_SEARCH) {
+            only(json, Set.of("query", "top"), task);
+            JsonNode top = json.path("top");
+            if (!top.isMissingNode() && !top.canConvertToInt()) {
+                throw new PipelineInputError("top is " + top + ", not a whole number");
+            }
+            input = new Inputs.Query(text(json, "query"), top.isMissingNode() ? 5 : top.asInt());
+        } else {
+            throw new IllegalArgumentException("no request format for " + task.name());
+        }
+        return (I) input;
+    }
+
+    /** The bytes of a base64 string or data: URL, or null when it is neither. */
+    public static byte[] inlineBytes(String value) {
+        String data = value;
+        if (value.startsWith("data:")) {
+            int comma = value.indexOf(',');
+            if (comma < 0 || !value.substring(0, comma).endsWith(";base64")) {
+                return null;
+            }
+            data = value.substring(comma + 1);
+        }
+        try {
+            return Base64.getMimeDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void only(JsonNode json, Set<String> fields, Task<?, ?> task) {
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw new PipelineInputError("unknown field '" + name + "'; a " + task.name() + " input has "
+                        + String.join(", ", fields.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            throw new PipelineInputError(field + " is missing");
+        }
+        if (!v.isTextual()) {
+            throw new PipelineInputError(field + " is " + describe(v) + ", not a string");
+        }
+        return v.asText();
+    }
+
+    private static List<String> texts(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            throw new PipelineInputError(field + " is missing");
+        }
+        if (!v.isArray()) {
+            throw new PipelineInputError(field + " is " + describe(v) + ", not a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isTextual()) {
+                throw new PipelineInputError(field + " holds " + describe(item) + ", not a string");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static String describe(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return "null";
+        }
+        String text = v.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+
+import java.util.List;
+
+/**
+ * A task, named as the Hugging Face Hub's {@code pipeline_tag} names it, with the types of its inputs and outputs
+ * and the config.json {@code model_type}s Perennial runs it with. The constants are the registry.
+ *
+ * @param <I> one input (a text, an image with labels, …)
+ * @param <O> the result for one input
+ */
+public record Task<I, O>(String name, String summary, Class<I> input, Class<O> output, List<String> modelTypes) {
+
+    /** Model types of the BERT-style text encoders (the {@code BertEncoder} family). */
+    static final List<String> TEXT_ENCODERS = List.of("bert", "roberta", "xlm-roberta");
+    static final List<String> CLIP = List.of("clip");
+
+    /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
+    public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
+            "one embedding vector per text, pooled as the model's sentence-transformers config says",
+            Inputs.Text.class, Outputs.Embedding.class, TEXT_ENCODERS);
+
+    /** Cosine similarity of a source sentence to each of several sentences (the Hub widget's task). */
+    public static final Task<Inputs.Sentences, Outputs.Similarities> SENTENCE_SIMILARITY =
+            new Task<>("sentence-similarity", "cosine similarity of a source sentence to each other sentence",
+                    Inputs.Sentences.class, Outputs.Similarities.class, TEXT_ENCODERS);
+
+    /** CLIP's scores of candidate labels for an image, softmax over the labels. */
+    public static final Task<Inputs.LabelledImage, Outputs.ImageLabels> ZERO_SHOT_IMAGE_CLASSIFICATION =
+            new Task<>("zero-shot-image-classification", "scores of candidate labels for an image (softmax over "
+                    + "the labels)", Inputs.LabelledImage.class, Outputs.ImageLabels.class, CLIP);
+
+    /**
+     * A folder of images ranked for a text query. Not a Hub pipeline_tag: the Hub tags the models that do it
+     * zero-shot-image-classification.
+     */
+    public static final Task<Inputs.Query, Outputs.SearchHits> IMAGE_SEARCH = new Task<>("image-search",
+            "a folder of images ranked for a text query (the images are embedded once, into a cached index)",
+            Inputs.Query.class, Outputs.SearchHits.class, CLIP);
+
+    public static List<Task<?, ?>> all() {
+        return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH);
+    }
+
+    /** The task called {@code name}, or an error listing the tasks. */
+    public static Task<?, ?> named(String name) {
+        return all().stream().filter(t -> t.name.equals(name)).findFirst().orElseThrow(() -> new UserError("task '"
+                + name + "' is not one Perennial runs; the tasks are " + String.join(", ", names())
+                + " (perennial pipeline --list)"));
+    }
+
+    public static List<String> names() {
+        return all().stream().map(Task::name).toList();
+    }
+
+    /** The tasks whose models include {@code modelType} (a Hub search's "runs" column). */
+    public static List<Task<?, ?>> forModelType(String modelType) {
+        return all().stream().filter(t -> t.modelTypes.contains(modelType)).toList();
+    }
+
+    /** Whether the Hub's {@code pipelineTag} is this task's name (image search runs the zero-shot models). */
+    public boolean matchesHubTag(String pipelineTag) {
+        return name.equals(pipelineTag) || (this == IMAGE_SEARCH && pipelineTag.equals(ZERO_SHOT_IMAGE_CLASSIFICATION.name));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.perennial.pipeline;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** The vector arithmetic of the embedding tasks, as torch and sentence-transformers compute it. */
+final class Vectors {
+
+    private Vectors() {
+    }
+
+    /** torch.nn.functional.normalize(x, p=2, dim=-1): x / max(‖x‖, 1e-12), row by row. */
+    static Tensor normalize(Tensor x) {
+        Tensor norms = torch.linalg_vector_norm(x, new Scalar(2), new long[] {-1}, true, new ScalarTypeOptional());
+        return x.div(norms.clamp_min(new Scalar(1e-12)));
+    }
+
+    /** sentence_transformers.util.cos_sim of two vectors: both normalised (norm at least 1e-12), then dotted. */
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / (Math.max(Math.sqrt(na), 1e-12) * Math.max(Math.sqrt(nb), 1e-12));
+    }
+}
