@@ -120,6 +120,7 @@ public final class PipelineCommand implements Runnable {
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
+            pipeline.notes().forEach(spec.commandLine().getErr()::println);
             List<O> results = pipeline.run(inputs);
             for (int i = 0; i < results.size(); i++) {
                 if (json) {

@@ -9,21 +9,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** A folder of images, embedded by CLIP into a cached {@link ImageIndex}, ranked for text queries. */
 final class ImageSearch {
 
     private final ClipEncoder clip;
-    private final Path folder;
     private final ImageIndex index;
-    private final List<String> skipped;
+    private final List<String> notes;
 
-    private ImageSearch(ClipEncoder clip, Path folder, ImageIndex index, List<String> skipped) {
+    private ImageSearch(ClipEncoder clip, ImageIndex index, List<String> notes) {
         this.clip = clip;
-        this.folder = folder;
         this.index = index;
-        this.skipped = skipped;
+        this.notes = notes;
     }
 
     /**
@@ -66,21 +65,16 @@ final class ImageSearch {
         if (!entries.equals(cached.entries()) || vectors.length > 0 || entries.size() != cached.entries().size()) {
             index.write(folder);
         }
-        return new ImageSearch(clip, folder, index, List.copyOf(skipped));
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "%s: %d images indexed (%d embedded now, %d from %s)", folder,
+                entries.size(), vectors.length, entries.size() - vectors.length, ImageIndex.location(folder, model)));
+        skipped.forEach(problem -> notes.add("skipped " + problem));
+        return new ImageSearch(clip, index, List.copyOf(notes));
     }
 
-    /** How many images the index holds. */
-    int size() {
-        return index.entries().size();
-    }
-
-    /** The one-line errors of the images that could not be decoded. */
-    List<String> skipped() {
-        return skipped;
-    }
-
-    Path folder() {
-        return folder;
+    /** How the index was refreshed, and a line for each image that could not be decoded. */
+    List<String> notes() {
+        return notes;
     }
 
     /** The {@code top} images most similar (cosine) to the query, best first. */

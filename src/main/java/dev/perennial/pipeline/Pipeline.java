@@ -3,6 +3,7 @@ package dev.perennial.pipeline;
 import dev.perennial.UserError;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -24,12 +25,18 @@ public final class Pipeline<I, O> implements AutoCloseable {
     private final Encoder encoder;
     private final boolean ownsEncoder;
     private final Function<List<I>, List<O>> runner;
+    private final List<String> notes;
 
-    private Pipeline(Task<I, O> task, Encoder encoder, boolean ownsEncoder, Function<List<I>, List<O>> runner) {
+    private Pipeline(Task<I, O> task, Encoder encoder, boolean ownsEncoder, Runner<I, O> runner) {
         this.task = task;
         this.encoder = encoder;
         this.ownsEncoder = ownsEncoder;
-        this.runner = runner;
+        this.runner = runner.run();
+        this.notes = runner.notes();
+    }
+
+    /** How a task runs on an encoder, and what preparing it had to say (an image index's refresh). */
+    private record Runner<I, O>(Function<List<I>, List<O>> run, List<String> notes) {
     }
 
     /** {@code task} with {@code model}: a folder, or ORG/NAME[@REVISION] through the Hub cache. */
@@ -59,8 +66,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static <I, O> Function<List<I>, List<O>> runner(Task<I, O> task, Encoder encoder,
-                                                            PipelineOptions options) {
+    private static <I, O> Runner<I, O> runner(Task<I, O> task, Encoder encoder, PipelineOptions options) {
+        List<String> notes = new ArrayList<>();
         Function<? extends List<?>, ? extends List<?>> run = switch (encoder) {
             case SentenceEncoder s when task == Task.FEATURE_EXTRACTION ->
                     (List<Inputs.Text> in) -> s.embed(in.stream().map(Inputs.Text::text).toList());
@@ -73,11 +80,12 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     throw new UserError("image-search needs a folder of images to search (--images DIR)");
                 }
                 ImageSearch search = ImageSearch.open(c, options.images());
+                notes.addAll(search.notes());
                 yield (List<Inputs.Query> in) -> in.stream().map(search::search).toList();
             }
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
-        return (Function<List<I>, List<O>>) run;
+        return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));
     }
 
     public Task<I, O> task() {
@@ -86,6 +94,11 @@ public final class Pipeline<I, O> implements AutoCloseable {
 
     public Encoder encoder() {
         return encoder;
+    }
+
+    /** What preparing the pipeline had to say: for image search, how the index was refreshed and what was skipped. */
+    public List<String> notes() {
+        return notes;
     }
 
     public Path modelDir() {

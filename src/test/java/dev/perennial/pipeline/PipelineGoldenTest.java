@@ -1,0 +1,164 @@
+package dev.perennial.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.UserError;
+import dev.perennial.hub.HubModels;
+import dev.perennial.hub.HubSettings;
+import dev.perennial.image.ImageFiles;
+import dev.perennial.io.Json;
+import dev.perennial.model.BertEncoder;
+import dev.perennial.model.ClipModel;
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The pipelines' models against Hugging Face transformers itself: tiny random BertModel and CLIPModel folders saved
+ * by transformers, and the real course checkpoints (all-MiniLM-L6-v2, clip-vit-base-patch32) on fixed sentences and
+ * images, all written by {@code tools/make_golden.py --pipelines src/test/resources/golden} on a machine with
+ * transformers. Until those files are committed (and, for the real checkpoints, the weights are in the Hub cache),
+ * each test reports itself as skipped, saying what is missing.
+ */
+class PipelineGoldenTest {
+
+    static final Path GOLDEN = Path.of("src/test/resources/golden/pipelines");
+
+    private static JsonNode golden(String entry) throws Exception {
+        Path file = GOLDEN.resolve("pipelines.json");
+        Assumptions.assumeTrue(Files.isRegularFile(file), "no pipeline golden files: run tools/make_golden.py "
+                + "--pipelines src/test/resources/golden where transformers is installed, and commit the output");
+        JsonNode golden = Json.MAPPER.readTree(file.toFile()).path(entry);
+        Assumptions.assumeTrue(golden.isObject(), file + " has no " + entry + " (its weights were not reachable "
+                + "when it was made)");
+        return golden;
+    }
+
+    /** The real checkpoint from the Hub cache, without the network; the test is skipped when it is not cached. */
+    private static Path cached(String model) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("HF_HUB_OFFLINE", "1");
+        try {
+            return HubModels.resolve(model, Path.of(""), HubSettings.from(env), false);
+        } catch (UserError e) {
+            Assumptions.abort(model + " is not in the Hub cache (" + e.getMessage() + ")");
+            throw e;
+        }
+    }
+
+    @Test
+    void tinyBertMatchesTransformers() throws Exception {
+        JsonNode g = golden("tiny_bert");
+        try (BertEncoder bert = BertEncoder.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
+             PointerScope scope = new PointerScope()) {
+            long[][] ids = longs(g.path("input_ids"));
+            float[] hidden = Tensors.toFloats(bert.lastHiddenState(tensor(ids), tensor(longs(g.path("token_type_ids"))),
+                    tensor(longs(g.path("attention_mask")))));
+            assertClose(hidden, flatten(g.path("last_hidden_state")), 1e-4, "last_hidden_state");
+        }
+    }
+
+    @Test
+    void tinyClipMatchesTransformers() throws Exception {
+        JsonNode g = golden("tiny_clip");
+        try (ClipModel clip = ClipModel.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
+             PointerScope scope = new PointerScope()) {
+            float[] text = Tensors.toFloats(clip.textEmbeds(tensor(longs(g.path("input_ids"))),
+                    tensor(longs(g.path("attention_mask")))));
+            assertClose(text, flatten(g.path("text_embeds")), 1e-4, "text_embeds");
+            double[] pixels = flatten(g.path("pixel_values"));
+            float[] values = new float[pixels.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) pixels[i];
+            }
+            int size = g.path("pixel_values").get(0).get(0).size();
+            float[] image = Tensors.toFloats(clip.imageEmbeds(Tensors.fromFloats(values,
+                    g.path("pixel_values").size(), 3, size, size)));
+            assertClose(image, flatten(g.path("image_embeds")), 1e-4, "image_embeds");
+        }
+    }
+
+    @Test
+    void allMiniLmL6MatchesSentenceTransformers() throws Exception {
+        JsonNode g = golden("all-MiniLM-L6-v2");
+        Path dir = cached(g.path("model").asText());
+        List<String> sentences = new ArrayList<>();
+        g.path("sentences").forEach(s -> sentences.add(s.asText()));
+        try (Pipeline<Inputs.Text, Outputs.Embedding> p = Pipeline.forTask(Task.FEATURE_EXTRACTION, dir.toString())) {
+            List<Outputs.Embedding> out = p.run(sentences.stream().map(Inputs.Text::new).toList());
+            for (int i = 0; i < out.size(); i++) {
+                assertClose(out.get(i).embedding(), flatten(g.path("embeddings").get(i)), 1e-4, "embedding " + i);
+            }
+        }
+    }
+
+    @Test
+    void clipVitBasePatch32MatchesTransformers() throws Exception {
+        JsonNode g = golden("clip-vit-base-patch32");
+        Path dir = cached(g.path("model").asText());
+        List<String> labels = new ArrayList<>();
+        g.path("labels").forEach(l -> labels.add(l.asText()));
+        try (var p = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, dir.toString())) {
+            for (int i = 0; i < g.path("images").size(); i++) {
+                var image = ImageFiles.read(GOLDEN.resolve(g.path("images").get(i).asText()));
+                Outputs.ImageLabels result = p.run(new Inputs.LabelledImage(image, labels, "{}"));
+                for (Outputs.LabelScore score : result.labels()) {
+                    double want = g.path("probs").get(i).get(labels.indexOf(score.label())).asDouble();
+                    assertThat(score.score()).as("%s, %s", g.path("images").get(i), score.label())
+                            .isCloseTo(want, within(1e-4));
+                }
+            }
+        }
+    }
+
+    private static void assertClose(float[] actual, double[] expected, double tolerance, String what) {
+        assertThat(actual).as(what + " size").hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) actual[i]).as("%s[%d]", what, i).isCloseTo(expected[i], within(tolerance));
+        }
+    }
+
+    private static org.bytedeco.pytorch.Tensor tensor(long[][] rows) {
+        long[] flat = new long[rows.length * rows[0].length];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, r * rows[0].length, rows[0].length);
+        }
+        return Tensors.fromLongs(flat, rows.length, rows[0].length);
+    }
+
+    private static long[][] longs(JsonNode rows) {
+        long[][] out = new long[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            out[r] = new long[rows.get(r).size()];
+            for (int c = 0; c < out[r].length; c++) {
+                out[r][c] = rows.get(r).get(c).asLong();
+            }
+        }
+        return out;
+    }
+
+    private static double[] flatten(JsonNode node) {
+        List<Double> values = new ArrayList<>();
+        collect(node, values);
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void collect(JsonNode node, List<Double> values) {
+        if (node.isArray()) {
+            node.forEach(n -> collect(n, values));
+        } else {
+            values.add(node.asDouble());
+        }
+    }
+}
