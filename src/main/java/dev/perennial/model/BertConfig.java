@@ -1,2 +1,0 @@
-package dev.perennial.model;
-public record BertConfig(String modelType, int hiddenSize, int maxPositions) {}
