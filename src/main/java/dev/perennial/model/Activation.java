@@ -1,5 +1,6 @@
 package dev.perennial.model;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -12,7 +13,9 @@ public enum Activation {
     GELU("gelu"),
     GELU_TANH("gelu_new", "gelu_pytorch_tanh", "gelu_fast"),
     SILU("silu", "swish"),
-    RELU("relu");
+    RELU("relu"),
+    /** CLIP's {@code x · sigmoid(1.702 x)} (transformers' QuickGELUActivation). */
+    QUICK_GELU("quick_gelu");
 
     private final List<String> names;
 
@@ -39,6 +42,7 @@ public enum Activation {
             case GELU_TANH -> torch.gelu(x, "tanh");
             case SILU -> torch.silu(x);
             case RELU -> torch.relu(x);
+            case QUICK_GELU -> x.mul(torch.sigmoid(x.mul(new Scalar(1.702))));
         };
     }
 }
