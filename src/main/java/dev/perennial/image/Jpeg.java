@@ -1,0 +1,91 @@
+package dev.perennial.image;
+
+/** A scan of a JPEG's markers up to the first scan: components, the Adobe transform, the first EXIF APP1. */
+final class Jpeg {
+
+    private Jpeg() {
+    }
+
+    /**
+     * @param components the frame's component count (1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK), 0 if no frame header
+     * @param adobeTransform the APP14 "Adobe" transform byte, -1 without one
+     * @param exif the TIFF bytes of the first "Exif" APP1 (Pillow keeps the first), or null
+     * @param complete whether an end-of-image marker (FFD9) follows the first scan
+     */
+    record Info(int components, int adobeTransform, byte[] exif, boolean complete) {
+    }
+
+    static Info scan(byte[] b) {
+        int components = 0;
+        int adobe = -1;
+        byte[] exif = null;
+        int p = 2;
+        while (p + 4 <= b.length) {
+            if ((b[p] & 0xFF) != 0xFF) {
+                p++;
+                continue;
+            }
+            int marker = b[p + 1] & 0xFF;
+            if (marker == 0xFF) {
+                p++;
+                continue;
+            }
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                p += 2;
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                break;
+            }
+            int length = ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
+            int data = p + 4;
+            int end = Math.min(b.length, p + 2 + length);
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
+                    && data + 5 < end) {
+                components = b[data + 5] & 0xFF;
+            } else if (marker == 0xEE && end - data >= 12 && ImageFiles.startsWith(b, data, 'A', 'd', 'o', 'b', 'e')) {
+                adobe = b[data + 11] & 0xFF;
+            } else if (marker == 0xE1 && exif == null && ImageFiles.startsWith(b, data, 'E', 'x', 'i', 'f', 0)) {
+                int start = ImageFiles.startsWith(b, data, 'E', 'x', 'i', 'f', 0, 0) ? data + 6 : data;
+                exif = java.util.Arrays.copyOfRange(b, start, end);
+            }
+            p += 2 + length;
+        }
+        // Entropy-coded data never holds FFD9 (FF is stuffed as FF00), so an end-of-image marker after the first
+        // scan header means the file is complete; trailing bytes after it are allowed, as libjpeg allows them.
+        boolean complete = false;
+        for (int i = Math.max(p, 2); i + 1 < b.length; i++) {
+            if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xD9) {
+                complete = true;
+                break;
+            }
+        }
+        return new Info(components, adobe, exif, complete);
+    }
+
+    // jdcolor.c build_ycc_rgb_table / ycck_cmyk_convert (SCALEBITS 16): YCC to inverted CMY, clamped.
+    private static final int SCALEBITS = 16;
+    private static final int ONE_HALF = 1 << (SCALEBITS - 1);
+
+    private static int fix(double x) {
+        return (int) (x * (1L << SCALEBITS) + 0.5);
+    }
+
+    static int[] ycc2cmy(int y, int cb, int cr) {
+        int xcr = cr - 128;
+        int xcb = cb - 128;
+        int crr = (fix(1.40200) * xcr + ONE_HALF) >> SCALEBITS;
+        int cbb = (fix(1.77200) * xcb + ONE_HALF) >> SCALEBITS;
+        int crg = -fix(0.71414) * xcr;
+        int cbg = -fix(0.34414) * xcb + ONE_HALF;
+        return new int[] {
+            limit(255 - (y + crr)),
+            limit(255 - (y + ((cbg + crg) >> SCALEBITS))),
+            limit(255 - (y + cbb))
+        };
+    }
+
+    private static int limit(int v) {
+        return v < 0 ? 0 : Math.min(v, 255);
+    }
+}
