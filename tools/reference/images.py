@@ -117,6 +117,50 @@ g16[0, :8] = [0, 1, 100, 254, 255, 256, 300, 65535]
 Image.fromarray(g16, "I;16").save(os.path.join(FILES, "gray16.png"))
 decode_case("gray16.png", "16-bit grayscale PNG: PIL opens mode I, convert('RGB') clips values to 0..255")
 
+
+def write_png(path, arr, bit_depth, color_type, width=None):
+    """A PNG written by hand (Pillow cannot write 16-bit colour): one IDAT, filter 0 on every row."""
+    import struct
+    import zlib
+    h, w = arr.shape[0], width or arr.shape[1]
+    raw = arr.astype(">u2").tobytes() if bit_depth == 16 else arr.astype(np.uint8).tobytes()
+    stride = len(raw) // h
+    data = b"".join(b"\0" + raw[y * stride:(y + 1) * stride] for y in range(h))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(data, 9)))
+        f.write(chunk(b"IEND", b""))
+
+
+rgb16 = (smooth(rng, 9, 14, 3).astype(np.uint16) * 257 + rng.integers(0, 257, (9, 14, 3))).astype(np.uint16)
+write_png(os.path.join(FILES, "rgb16.png"), rgb16, 16, 2)
+decode_case("rgb16.png", "16-bit RGB PNG: PIL keeps the high byte")
+rgba16 = np.concatenate([rgb16, rng.integers(0, 65536, (9, 14, 1))], axis=2).astype(np.uint16)
+write_png(os.path.join(FILES, "rgba16.png"), rgba16, 16, 6)
+decode_case("rgba16.png", "16-bit RGBA PNG: high byte, alpha dropped")
+la16 = rng.integers(0, 65536, (7, 11, 2)).astype(np.uint16)
+write_png(os.path.join(FILES, "la16.png"), la16, 16, 4)
+decode_case("la16.png", "16-bit grayscale + alpha PNG: PIL opens LA, high byte")
+gray4 = rng.integers(0, 16, (6, 10)).astype(np.uint8)
+packed = np.zeros((6, 5), np.uint8)
+packed[:] = (gray4[:, 0::2] << 4) | gray4[:, 1::2]
+write_png(os.path.join(FILES, "gray4.png"), packed, 4, 0, width=10)
+decode_case("gray4.png", "4-bit grayscale PNG: PIL scales by 17")
+
+Image.fromarray(smooth(rng, 12, 18, 3), "RGB").save(os.path.join(FILES, "rgb-trns.png"), transparency=(10, 20, 30))
+decode_case("rgb-trns.png", "RGB PNG with a tRNS colour: ignored by convert('RGB')")
+Image.fromarray(gray, "L").save(os.path.join(FILES, "gray-trns.png"), transparency=7)
+decode_case("gray-trns.png", "grayscale PNG with a tRNS value: ignored")
+Image.fromarray(gray, "L").save(os.path.join(FILES, "gray.bmp"))
+decode_case("gray.bmp", "8-bit grayscale (palette) BMP")
+pal.save(os.path.join(FILES, "palette.bmp"))
+decode_case("palette.bmp", "8-bit palette BMP")
+
 # --- EXIF orientation (PNG eXIf: lossless; JPEG APP1: through the JPEG decoder) ---
 base = smooth(rng, 16, 24, 3)
 for o in range(1, 9):

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -203,24 +204,47 @@ public final class ImageFiles {
             try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
                 open(reader, in, name);
                 Raster raster = reader.readRaster(0, null);
-                return cmykToRgb(raster, info.adobeTransform() == 2);
+                // libjpeg (jdapimin.c default_decompress_parms): 4 components are CMYK without an Adobe marker
+                // or with transform 0, YCCK with any other transform
+                return cmykToRgb(raster, info.adobeTransform() > 0);
             } finally {
                 reader.dispose();
             }
         }
-        // The JDK's decoder is IJG libjpeg (islow IDCT, fancy upsampling), like PIL's libjpeg-turbo; it ignores
-        // embedded ICC profiles, as PIL does.
+        // The JDK's decoder is IJG libjpeg (islow IDCT, fancy upsampling), which decodes like PIL's libjpeg-turbo.
+        // Its raw raster is taken and converted here as libjpeg converts: read() would also apply an embedded ICC
+        // profile, which PIL ignores.
         ImageReader reader = reader("jpeg", false);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             List<String> warnings = open(reader, in, name);
-            BufferedImage image = reader.read(0);
+            Raster raster = reader.readRaster(0, null);
             for (String w : warnings) {
                 if (w.contains("Premature end")) {
                     throw new UserError(name + ": the JPEG image is truncated (" + w + "); give a complete "
                             + SUPPORTED + " image");
                 }
             }
-            return toRgb(image, false);
+            int bands = raster.getNumBands();
+            if (bands != 1 && bands != 3) {
+                throw new IIOException("a JPEG with " + bands + " components");
+            }
+            int w = raster.getWidth();
+            int h = raster.getHeight();
+            byte[] samples = new byte[w * h * bands];
+            raster.getDataElements(raster.getMinX(), raster.getMinY(), w, h, samples);
+            if (bands == 1) {
+                byte[] rgb = new byte[w * h * 3];
+                for (int i = 0; i < samples.length; i++) {
+                    rgb[3 * i] = samples[i];
+                    rgb[3 * i + 1] = samples[i];
+                    rgb[3 * i + 2] = samples[i];
+                }
+                return new RgbImage(w, h, rgb);
+            }
+            if (info.ycbcr()) {
+                Jpeg.yccToRgb(samples);
+            }
+            return new RgbImage(w, h, samples);
         } finally {
             reader.dispose();
         }

@@ -11,14 +11,35 @@ final class Jpeg {
      * @param adobeTransform the APP14 "Adobe" transform byte, -1 without one
      * @param exif the TIFF bytes of the first "Exif" APP1 (Pillow keeps the first), or null
      * @param complete whether an end-of-image marker (FFD9) follows the first scan
+     * @param jfif whether an APP0 "JFIF" marker is present
+     * @param componentIds the frame's component identifiers, in order
      */
-    record Info(int components, int adobeTransform, byte[] exif, boolean complete) {
+    record Info(int components, int adobeTransform, byte[] exif, boolean complete, boolean jfif,
+                int[] componentIds) {
+
+        /**
+         * Whether libjpeg reads three components as YCbCr (and converts them to RGB) rather than as RGB:
+         * jdapimin.c {@code default_decompress_parms}: JFIF means YCbCr; else an Adobe marker means RGB for
+         * transform 0 and YCbCr otherwise; else component ids 'R', 'G', 'B' mean RGB; anything else is YCbCr.
+         */
+        boolean ycbcr() {
+            if (jfif) {
+                return true;
+            }
+            if (adobeTransform >= 0) {
+                return adobeTransform != 0;
+            }
+            return !(componentIds.length == 3 && componentIds[0] == 'R' && componentIds[1] == 'G'
+                    && componentIds[2] == 'B');
+        }
     }
 
     static Info scan(byte[] b) {
         int components = 0;
         int adobe = -1;
         byte[] exif = null;
+        boolean jfif = false;
+        int[] ids = new int[0];
         int p = 2;
         while (p + 4 <= b.length) {
             if ((b[p] & 0xFF) != 0xFF) {
@@ -43,6 +64,12 @@ final class Jpeg {
             if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
                     && data + 5 < end) {
                 components = b[data + 5] & 0xFF;
+                ids = new int[Math.max(0, Math.min(components, (end - data - 6) / 3))];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = b[data + 6 + 3 * i] & 0xFF;
+                }
+            } else if (marker == 0xE0 && ImageFiles.startsWith(b, data, 'J', 'F', 'I', 'F', 0)) {
+                jfif = true;
             } else if (marker == 0xEE && end - data >= 12 && ImageFiles.startsWith(b, data, 'A', 'd', 'o', 'b', 'e')) {
                 adobe = b[data + 11] & 0xFF;
             } else if (marker == 0xE1 && exif == null && ImageFiles.startsWith(b, data, 'E', 'x', 'i', 'f', 0)) {
@@ -60,7 +87,7 @@ final class Jpeg {
                 break;
             }
         }
-        return new Info(components, adobe, exif, complete);
+        return new Info(components, adobe, exif, complete, jfif, ids);
     }
 
     // jdcolor.c build_ycc_rgb_table / ycck_cmyk_convert (SCALEBITS 16): YCC to inverted CMY, clamped.
@@ -69,6 +96,33 @@ final class Jpeg {
 
     private static int fix(double x) {
         return (int) (x * (1L << SCALEBITS) + 0.5);
+    }
+
+    private static final int[] CR_R = new int[256];
+    private static final int[] CB_B = new int[256];
+    private static final int[] CR_G = new int[256];
+    private static final int[] CB_G = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int x = i - 128;
+            CR_R[i] = (fix(1.40200) * x + ONE_HALF) >> SCALEBITS;
+            CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
+            CR_G[i] = -fix(0.71414) * x;
+            CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+        }
+    }
+
+    /** jdcolor.c {@code ycc_rgb_convert}: interleaved Y, Cb, Cr samples to R, G, B in place. */
+    static void yccToRgb(byte[] samples) {
+        for (int i = 0; i < samples.length; i += 3) {
+            int y = samples[i] & 0xFF;
+            int cb = samples[i + 1] & 0xFF;
+            int cr = samples[i + 2] & 0xFF;
+            samples[i] = (byte) limit(y + CR_R[cr]);
+            samples[i + 1] = (byte) limit(y + ((CB_G[cb] + CR_G[cr]) >> SCALEBITS));
+            samples[i + 2] = (byte) limit(y + CB_B[cb]);
+        }
     }
 
     static int[] ycc2cmy(int y, int cb, int cr) {
