@@ -192,6 +192,30 @@ frames = [Image.fromarray(smooth(rng, 21, 27, 3), "RGB").quantize(colors=64, dit
 frames[0].save(os.path.join(FILES, "anim.gif"), save_all=True, append_images=frames[1:], duration=100, loop=0)
 decode_case("anim.gif", "animated GIF: the first frame")
 Image.fromarray(smooth(rng, 19, 26, 3), "RGB").save(os.path.join(FILES, "image.bmp"))
+
+def place_gif_frame(path, screen, offset):
+    """Rewrites a one-frame GIF so that its frame sits at offset on a larger logical screen."""
+    b = bytearray(open(path, "rb").read())
+    b[6:10] = screen[0].to_bytes(2, "little") + screen[1].to_bytes(2, "little")
+    p = 13 + (3 * 2 ** ((b[10] & 7) + 1) if b[10] & 0x80 else 0)
+    while b[p] == 0x21:  # extensions: label, then sub-blocks up to a zero length
+        p += 2
+        while b[p]:
+            p += b[p] + 1
+        p += 1
+    assert b[p] == 0x2C
+    b[p + 1:p + 5] = offset[0].to_bytes(2, "little") + offset[1].to_bytes(2, "little")
+    open(path, "wb").write(bytes(b))
+
+
+small = Image.fromarray(smooth(rng, 7, 11, 3), "RGB").quantize(colors=16, dither=Image.Dither.NONE)
+small.save(os.path.join(FILES, "offset.gif"))
+place_gif_frame(os.path.join(FILES, "offset.gif"), (20, 15), (5, 4))
+decode_case("offset.gif", "GIF whose first frame is smaller than the screen: the rest is palette index 0")
+small.save(os.path.join(FILES, "offset-transparent.gif"), transparency=3)
+place_gif_frame(os.path.join(FILES, "offset-transparent.gif"), (16, 9), (3, 2))
+decode_case("offset-transparent.gif", "offset GIF frame with a transparent index: the rest is that index")
+
 decode_case("image.bmp", "24-bit BMP")
 if features.check("webp"):
     Image.fromarray(smooth(rng, 20, 30, 3), "RGB").save(os.path.join(FILES, "lossless.webp"), lossless=True)

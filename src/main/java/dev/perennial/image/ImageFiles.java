@@ -185,7 +185,8 @@ public final class ImageFiles {
             open(reader, in, name);
             BufferedImage image = reader.read(0);
             boolean gray16Clips = png != null && png.colorType() == 0 && png.bitDepth() == 16;
-            return toRgb(image, gray16Clips);
+            RgbImage rgb = toRgb(image, gray16Clips);
+            return format == Format.GIF ? Gif.onScreen(rgb, image, reader) : rgb;
         } finally {
             reader.dispose();
         }
