@@ -171,6 +171,27 @@ for o in range(1, 9):
     Image.fromarray(base, "RGB").save(os.path.join(FILES, f"exif-{o}.jpg"), exif=exif.tobytes(), quality=95)
     decode_case(f"exif-{o}.jpg", f"JPEG EXIF orientation {o}")
 
+# PNG orientation from text chunks: XMP (iTXt, plain and compressed) and ImageMagick's "Raw profile type exif" (zTXt)
+from PIL import PngImagePlugin  # noqa: E402
+for o, compressed in ((6, False), (8, True)):
+    inner = (f'tiff:Orientation="{o}"/>' if not compressed
+             else f'><tiff:Orientation>{o}</tiff:Orientation></rdf:Description>')
+    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" ' + inner + '</rdf:RDF></x:xmpmeta>')
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", xmp, zip=compressed)
+    Image.fromarray(base, "RGB").save(os.path.join(FILES, f"xmp-{o}.png"), pnginfo=info)
+    decode_case(f"xmp-{o}.png", f"PNG XMP tiff:Orientation {o}" + (" (compressed iTXt)" if compressed else ""))
+exif = Image.Exif()
+exif[0x0112] = 3
+data = exif.tobytes()
+hexed = data.hex()
+profile = "\nexif\n" + f"{len(data):8d}" + "\n" + "\n".join(hexed[i:i + 72] for i in range(0, len(hexed), 72)) + "\n"
+info = PngImagePlugin.PngInfo()
+info.add_text("Raw profile type exif", profile, zip=True)
+Image.fromarray(base, "RGB").save(os.path.join(FILES, "raw-profile-3.png"), pnginfo=info)
+decode_case("raw-profile-3.png", "PNG 'Raw profile type exif' (zTXt) orientation 3")
+
 # --- JPEG ---
 photo = smooth(rng, 48, 64, 3, noise=6)
 Image.fromarray(photo, "RGB").save(os.path.join(FILES, "photo420.jpg"), quality=90)

@@ -2,8 +2,8 @@ package dev.perennial.image;
 
 /**
  * The EXIF orientation tag (0x0112) of IFD0, read where Pillow 9.4's {@code getexif} finds it: a JPEG's first
- * "Exif" APP1, a PNG's eXIf chunk, a WebP's EXIF chunk. Other formats have none. (Pillow also reads an orientation
- * from a PNG's "Raw profile type exif" text and its XMP; those are not read here.)
+ * "Exif" APP1, a PNG's eXIf chunk or "Raw profile type exif" text, a WebP's EXIF chunk, and, when the EXIF has no
+ * orientation, a PNG's XMP ({@code tiff:Orientation}). GIF and BMP have none.
  */
 final class Exif {
 
@@ -12,14 +12,39 @@ final class Exif {
 
     /** The orientation 1–8, or 1 when there is none or it cannot be read. */
     static int orientation(byte[] file, ImageFiles.Format format) {
+        String xmp = null;
         byte[] tiff = switch (format) {
             case JPEG -> Jpeg.scan(file).exif();
-            case PNG -> Png.exif(file);
+            case PNG -> {
+                Png.Metadata m = Png.metadata(file);
+                xmp = m.xmp();
+                yield m.exif();
+            }
             case WEBP -> webp(file);
             default -> null;
         };
+        int fromExif = fromTiff(tiff);
+        if (fromExif != 0) {
+            return fromExif;
+        }
+        // Image.getexif: "if 0x0112 not in self._exif", the XMP's tiff:Orientation (only a PNG's XMP is looked at)
+        if (xmp != null) {
+            java.util.regex.Matcher m = XMP_ORIENTATION.matcher(xmp);
+            if (m.find()) {
+                int value = Integer.parseInt(m.group(2));
+                return value >= 1 && value <= 8 ? value : 1;
+            }
+        }
+        return 1;
+    }
+
+    private static final java.util.regex.Pattern XMP_ORIENTATION =
+            java.util.regex.Pattern.compile("tiff:Orientation(=\"|>)([0-9])");
+
+    /** The orientation in EXIF's TIFF bytes: 1–8 as exif_transpose uses it, 1 for other values, 0 if absent. */
+    private static int fromTiff(byte[] tiff) {
         if (tiff == null) {
-            return 1;
+            return 0;
         }
         if (ImageFiles.startsWith(tiff, 0, 'E', 'x', 'i', 'f', 0, 0)) {
             tiff = java.util.Arrays.copyOfRange(tiff, 6, tiff.length);
@@ -27,7 +52,7 @@ final class Exif {
         try {
             return orientationOf(tiff);
         } catch (IndexOutOfBoundsException e) {
-            return 1;
+            return 0;
         }
     }
 
@@ -38,7 +63,7 @@ final class Exif {
         } else if (ImageFiles.startsWith(t, 0, 'M', 'M', 0, 42)) {
             little = false;
         } else {
-            return 1;
+            return 0;
         }
         int ifd = (int) u32(t, 4, little);
         int count = u16(t, ifd, little);
@@ -50,7 +75,7 @@ final class Exif {
                 return value >= 1 && value <= 8 ? value : 1;
             }
         }
-        return 1;
+        return 0;
     }
 
     private static byte[] webp(byte[] b) {
