@@ -12,6 +12,14 @@ final class Exif {
 
     /** The orientation 1–8, or 1 when there is none or it cannot be read. */
     static int orientation(byte[] file, ImageFiles.Format format) {
+        try {
+            return read(file, format);
+        } catch (RuntimeException e) {
+            return 1; // malformed metadata: Pillow, too, shows such an image as stored
+        }
+    }
+
+    private static int read(byte[] file, ImageFiles.Format format) {
         String xmp = null;
         byte[] tiff = switch (format) {
             case JPEG -> Jpeg.scan(file).exif();

@@ -17,7 +17,8 @@ final class Gif {
     private Gif() {
     }
 
-    static RgbImage onScreen(RgbImage frame, BufferedImage decoded, ImageReader reader) throws IOException {
+    static RgbImage onScreen(RgbImage frame, BufferedImage decoded, ImageReader reader, String name)
+            throws IOException {
         Node stream = reader.getStreamMetadata().getAsTree("javax_imageio_gif_stream_1.0");
         Node image = reader.getImageMetadata(0).getAsTree("javax_imageio_gif_image_1.0");
         IIOMetadataNode screen = child(stream, "LogicalScreenDescriptor");
@@ -31,6 +32,10 @@ final class Gif {
         int height = Math.max(Integer.parseInt(screen.getAttribute("logicalScreenHeight")), top + frame.height());
         if (left == 0 && top == 0 && width == frame.width() && height == frame.height()) {
             return frame;
+        }
+        if ((long) width * height > ImageFiles.MAX_PIXELS) {
+            throw new dev.perennial.UserError(name + ": the GIF's screen is " + width + "×" + height + ", more than "
+                    + ImageFiles.MAX_PIXELS / 1_000_000 + " megapixels; resize it first");
         }
         int fill = 0;
         IIOMetadataNode control = child(image, "GraphicControlExtension");

@@ -40,6 +40,9 @@ public final class ImageFiles {
     /** The most pixels an image may have (PIL's own decompression-bomb error starts at about 179 million). */
     public static final long MAX_PIXELS = 100_000_000L;
 
+    /** The largest image file read (an uncompressed 100-megapixel BMP is 300 MiB). */
+    public static final long MAX_FILE_BYTES = 512L << 20;
+
     /** What the error messages list. */
     public static final String SUPPORTED = "PNG, JPEG, GIF, WebP or BMP";
 
@@ -64,6 +67,11 @@ public final class ImageFiles {
     public static RgbImage read(Path path) {
         byte[] bytes;
         try {
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new UserError(path + ": the image file is " + size / (1 << 20) + " MiB, more than the "
+                        + MAX_FILE_BYTES / (1 << 20) + " MiB allowed; give a smaller " + SUPPORTED + " image");
+            }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new UserError(path + ": no such image file");
@@ -186,7 +194,7 @@ public final class ImageFiles {
             BufferedImage image = reader.read(0);
             boolean gray16Clips = png != null && png.colorType() == 0 && png.bitDepth() == 16;
             RgbImage rgb = toRgb(image, gray16Clips);
-            return format == Format.GIF ? Gif.onScreen(rgb, image, reader) : rgb;
+            return format == Format.GIF ? Gif.onScreen(rgb, image, reader, name) : rgb;
         } finally {
             reader.dispose();
         }
