@@ -243,6 +243,10 @@ if features.check("webp"):
     decode_case("lossless.webp", "lossless WebP")
     Image.fromarray(photo, "RGB").save(os.path.join(FILES, "lossy.webp"), quality=90)
     decode_case("lossy.webp", "lossy WebP (VP8)")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(base, "RGB").save(os.path.join(FILES, "exif-6.webp"), lossless=True, exif=exif.tobytes())
+    decode_case("exif-6.webp", "lossless WebP with an EXIF chunk, orientation 6")
 
 # --- PIL resize ---
 FILTERS = {"nearest": 0, "lanczos": 1, "bilinear": 2, "bicubic": 3, "box": 4, "hamming": 5}
