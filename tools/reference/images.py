@@ -207,12 +207,15 @@ decode_case("gray.jpg", "grayscale JPEG")
 cmyk = smooth(rng, 32, 40, 4, noise=4)
 Image.fromarray(cmyk, "CMYK").save(os.path.join(FILES, "cmyk.jpg"), quality=95)
 decode_case("cmyk.jpg", "CMYK JPEG (Adobe, inverted): PIL's naive cmyk2rgb, no ICC")
-# Pillow cannot write YCCK; tools/reference/ycck.jpg was written once by the JDK's JPEG writer (Adobe transform 2,
-# 4 components, Y and K subsampled 2x2) and is copied in as it is.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "ycck.jpg"), "rb") as src:
-    with open(os.path.join(FILES, "ycck.jpg"), "wb") as dst:
-        dst.write(src.read())
-decode_case("ycck.jpg", "YCCK JPEG (Adobe transform 2): libjpeg's YCC->CMY, then as CMYK")
+# Pillow cannot write YCCK or 4:4:0 / 4:1:1 sampling; tools/reference/jdk-*.jpg were written once by the JDK's JPEG
+# writer and are copied in as they are.
+for source, name in (("jdk-ycck.jpg", "ycck.jpg"), ("jdk-440.jpg", "sub440.jpg"), ("jdk-411.jpg", "sub411.jpg")):
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), source), "rb") as src:
+        with open(os.path.join(FILES, name), "wb") as dst:
+            dst.write(src.read())
+decode_case("ycck.jpg", "YCCK JPEG (Adobe transform 2, Y and K 2x2): libjpeg's YCC->CMY, then as CMYK")
+decode_case("sub440.jpg", "JPEG 4:4:0 (chroma halved vertically): libjpeg-turbo's h1v2 fancy upsampling")
+decode_case("sub411.jpg", "JPEG 4:1:1: integral upsampling by replication")
 
 # --- GIF, BMP, WebP ---
 frames = [Image.fromarray(smooth(rng, 21, 27, 3), "RGB").quantize(colors=64, dither=Image.Dither.NONE) for _ in range(2)]

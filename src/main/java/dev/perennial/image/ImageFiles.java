@@ -213,9 +213,17 @@ public final class ImageFiles {
             try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
                 open(reader, in, name);
                 Raster raster = reader.readRaster(0, null);
+                if (raster.getNumBands() != 4) {
+                    throw new IIOException("a 4-component JPEG decoded to " + raster.getNumBands() + " bands");
+                }
+                int w = raster.getWidth();
+                int h = raster.getHeight();
+                byte[] samples = new byte[w * h * 4];
+                raster.getDataElements(raster.getMinX(), raster.getMinY(), w, h, samples);
+                Jpeg.fancyVerticalUpsampling(samples, w, h, 4, info);
                 // libjpeg (jdapimin.c default_decompress_parms): 4 components are CMYK without an Adobe marker
                 // or with transform 0, YCCK with any other transform
-                return cmykToRgb(raster, info.adobeTransform() > 0);
+                return cmykToRgb(samples, w, h, info.adobeTransform() > 0);
             } finally {
                 reader.dispose();
             }
@@ -250,6 +258,7 @@ public final class ImageFiles {
                 }
                 return new RgbImage(w, h, rgb);
             }
+            Jpeg.fancyVerticalUpsampling(samples, w, h, 3, info);
             if (info.ycbcr()) {
                 Jpeg.yccToRgb(samples);
             }
@@ -261,40 +270,31 @@ public final class ImageFiles {
 
     /**
      * Convert.c {@code cmyk2rgb} on PIL's CMYK, which is 255 minus the decoder's samples ("CMYK;I"):
-     * {@code nk = 255 - k; out = clip8(nk - muldiv255(c, nk))}. Raw YCCK samples (Adobe transform 2) are first
-     * turned into CMYK as libjpeg's {@code ycck_cmyk_convert} does, should the reader hand them over unconverted.
+     * {@code nk = 255 - k; out = clip8(nk - muldiv255(c, nk))}. The raw samples of a YCCK JPEG (Adobe transform
+     * 2) are first turned into CMYK as libjpeg's {@code ycck_cmyk_convert} does.
      */
-    static RgbImage cmykToRgb(Raster raster, boolean ycck) {
-        int w = raster.getWidth();
-        int h = raster.getHeight();
-        if (raster.getNumBands() != 4) {
-            throw new IllegalStateException("a CMYK JPEG raster has 4 bands, got " + raster.getNumBands());
-        }
+    static RgbImage cmykToRgb(byte[] samples, int w, int h, boolean ycck) {
         byte[] out = new byte[w * h * 3];
-        int[] row = new int[w * 4];
         int o = 0;
-        for (int y = 0; y < h; y++) {
-            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
-            for (int x = 0; x < w; x++) {
-                int c = row[x * 4];
-                int m = row[x * 4 + 1];
-                int ye = row[x * 4 + 2];
-                int k = row[x * 4 + 3];
-                if (ycck) {
-                    int[] cmy = Jpeg.ycc2cmy(c, m, ye);
-                    c = cmy[0];
-                    m = cmy[1];
-                    ye = cmy[2];
-                }
-                c = 255 - c;
-                m = 255 - m;
-                ye = 255 - ye;
-                k = 255 - k;
-                int nk = 255 - k;
-                out[o++] = (byte) clip8(nk - mulDiv255(c, nk));
-                out[o++] = (byte) clip8(nk - mulDiv255(m, nk));
-                out[o++] = (byte) clip8(nk - mulDiv255(ye, nk));
+        for (int i = 0; i < samples.length; i += 4) {
+            int c = samples[i] & 0xFF;
+            int m = samples[i + 1] & 0xFF;
+            int ye = samples[i + 2] & 0xFF;
+            int k = samples[i + 3] & 0xFF;
+            if (ycck) {
+                int[] cmy = Jpeg.ycc2cmy(c, m, ye);
+                c = cmy[0];
+                m = cmy[1];
+                ye = cmy[2];
             }
+            c = 255 - c;
+            m = 255 - m;
+            ye = 255 - ye;
+            k = 255 - k;
+            int nk = 255 - k;
+            out[o++] = (byte) clip8(nk - mulDiv255(c, nk));
+            out[o++] = (byte) clip8(nk - mulDiv255(m, nk));
+            out[o++] = (byte) clip8(nk - mulDiv255(ye, nk));
         }
         return new RgbImage(w, h, out);
     }

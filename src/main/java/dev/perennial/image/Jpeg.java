@@ -13,9 +13,11 @@ final class Jpeg {
      * @param complete whether an end-of-image marker (FFD9) follows the first scan
      * @param jfif whether an APP0 "JFIF" marker is present
      * @param componentIds the frame's component identifiers, in order
+     * @param hSampling each component's horizontal sampling factor
+     * @param vSampling each component's vertical sampling factor
      */
     record Info(int components, int adobeTransform, byte[] exif, boolean complete, boolean jfif,
-                int[] componentIds) {
+                int[] componentIds, int[] hSampling, int[] vSampling) {
 
         /**
          * Whether libjpeg reads three components as YCbCr (and converts them to RGB) rather than as RGB:
@@ -40,6 +42,8 @@ final class Jpeg {
         byte[] exif = null;
         boolean jfif = false;
         int[] ids = new int[0];
+        int[] hs = new int[0];
+        int[] vs = new int[0];
         int p = 2;
         while (p + 4 <= b.length) {
             if ((b[p] & 0xFF) != 0xFF) {
@@ -65,8 +69,12 @@ final class Jpeg {
                     && data + 5 < end) {
                 components = b[data + 5] & 0xFF;
                 ids = new int[Math.max(0, Math.min(components, (end - data - 6) / 3))];
+                hs = new int[ids.length];
+                vs = new int[ids.length];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = b[data + 6 + 3 * i] & 0xFF;
+                    hs[i] = (b[data + 7 + 3 * i] & 0xFF) >> 4;
+                    vs[i] = b[data + 7 + 3 * i] & 0x0F;
                 }
             } else if (marker == 0xE0 && ImageFiles.startsWith(b, data, 'J', 'F', 'I', 'F', 0)) {
                 jfif = true;
@@ -87,7 +95,7 @@ final class Jpeg {
                 break;
             }
         }
-        return new Info(components, adobe, exif, complete, jfif, ids);
+        return new Info(components, adobe, exif, complete, jfif, ids, hs, vs);
     }
 
     // jdcolor.c build_ycc_rgb_table / ycck_cmyk_convert (SCALEBITS 16): YCC to inverted CMY, clamped.
@@ -110,6 +118,50 @@ final class Jpeg {
             CB_B[i] = (fix(1.77200) * x + ONE_HALF) >> SCALEBITS;
             CR_G[i] = -fix(0.71414) * x;
             CB_G[i] = -fix(0.34414) * x + ONE_HALF;
+        }
+    }
+
+    /**
+     * Redoes vertical-only 2× chroma upsampling the way libjpeg-turbo (PIL's decoder) does it. For a component
+     * sampled at half the vertical rate and the full horizontal rate ("4:4:0"), libjpeg-turbo 2 uses
+     * {@code h1v2_fancy_upsample} (jdsample.c): output row 2k is {@code (3·C[k] + C[k-1] + 1) >> 2}, row 2k+1 is
+     * {@code (3·C[k] + C[k+1] + 2) >> 2}, the rows beyond the edges being copies of the edge rows (jdmainct.c).
+     * The JDK's IJG libjpeg 6b replicates rows instead (int_upsample), so rows 2k of its output are the
+     * component's samples C[k], from which the fancy rows are computed here. Every other sampling is upsampled
+     * alike by both libraries (h2v1 and h2v2 fancy, integral factors by replication).
+     */
+    static void fancyVerticalUpsampling(byte[] samples, int width, int height, int bands, Info info) {
+        if (info.vSampling().length != bands) {
+            return;
+        }
+        int hmax = 0;
+        int vmax = 0;
+        for (int c = 0; c < bands; c++) {
+            hmax = Math.max(hmax, info.hSampling()[c]);
+            vmax = Math.max(vmax, info.vSampling()[c]);
+        }
+        for (int c = 0; c < bands; c++) {
+            if (info.hSampling()[c] != hmax || info.vSampling()[c] * 2 != vmax) {
+                continue;
+            }
+            int rows = (height + 1) / 2; // downsampled_height = ceil(height * v / vmax)
+            int[][] plane = new int[rows][width];
+            for (int k = 0; k < rows; k++) {
+                int base = 2 * k * width * bands + c;
+                for (int x = 0; x < width; x++) {
+                    plane[k][x] = samples[base + x * bands] & 0xFF;
+                }
+            }
+            for (int r = 0; r < height; r++) {
+                int k = r >> 1;
+                int[] near = plane[k];
+                int[] far = (r & 1) == 0 ? plane[Math.max(k - 1, 0)] : plane[Math.min(k + 1, rows - 1)];
+                int bias = (r & 1) == 0 ? 1 : 2;
+                int base = r * width * bands + c;
+                for (int x = 0; x < width; x++) {
+                    samples[base + x * bands] = (byte) ((near[x] * 3 + far[x] + bias) >> 2);
+                }
+            }
         }
     }
 
