@@ -141,6 +141,7 @@ final class PilResample {
         int stride = w * 3;
         int half = 1 << (PRECISION_BITS - 1);
         int[] acc = new int[stride];
+        int[] row = new int[stride];
         for (int yy = 0; yy < outH; yy++) {
             int ymin = bounds[yy * 2];
             int ymax = bounds[yy * 2 + 1];
@@ -148,9 +149,12 @@ final class PilResample {
             java.util.Arrays.fill(acc, half);
             for (int y = 0; y < ymax; y++) {
                 int k = kk[kBase + y];
-                int row = (y + ymin) * stride;
+                int base = (y + ymin) * stride;
                 for (int i = 0; i < stride; i++) {
-                    acc[i] += (in[row + i] & 0xFF) * k;
+                    row[i] = in[base + i] & 0xFF;
+                }
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += row[i] * k; // int lanes: the JIT vectorizes this loop
                 }
             }
             int o = yy * stride;
