@@ -1,0 +1,58 @@
+package dev.perennial.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.io.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** The fixtures tools/reference/images.py wrote with Pillow 9.4 and numpy (src/test/resources/reference/images). */
+final class Reference {
+
+    static final Path DIR = Path.of("src/test/resources/reference/images");
+
+    private Reference() {
+    }
+
+    static JsonNode index() {
+        try {
+            return Json.MAPPER.readTree(DIR.resolve("index.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(String relative) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(DIR.resolve(relative)))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static float[] floats(String relative) {
+        ByteBuffer b = ByteBuffer.wrap(bytes(relative)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    static RgbImage image(String relative) {
+        return ImageFiles.read(DIR.resolve(relative));
+    }
+
+    /** The largest absolute difference between two equally long byte arrays read as 0–255. */
+    static int maxDiff(byte[] a, byte[] b) {
+        int max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs((a[i] & 0xFF) - (b[i] & 0xFF)));
+        }
+        return max;
+    }
+}
