@@ -76,7 +76,7 @@ class PipelineCliTest {
                 "--input", input.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("pairs.jsonl line 2").contains("unknown field 'sentence'")
-                .contains("source_sentence, sentences");
+                .contains("sentences, source_sentence");
         assertThat(r.out()).isEmpty();
     }
 
