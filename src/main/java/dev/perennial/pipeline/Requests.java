@@ -90,7 +90,8 @@ public final class Requests {
             data = value.substring(comma + 1);
         }
         try {
-            return Base64.getMimeDecoder().decode(data);
+            byte[] bytes = Base64.getDecoder().decode(data.replaceAll("\\s", ""));
+            return bytes.length == 0 ? null : bytes;
         } catch (IllegalArgumentException e) {
             return null;
         }
