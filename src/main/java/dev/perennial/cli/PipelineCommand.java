@@ -1,7 +1,6 @@
 package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;

@@ -1,11 +1,7 @@
 package dev.perennial.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.perennial.UserError;
-import dev.perennial.io.Json;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,17 +22,7 @@ public record BertConfig(String modelType, int vocabSize, int hiddenSize, int la
     public static final List<String> MODEL_TYPES = List.of("bert", "roberta", "xlm-roberta");
 
     public static BertConfig read(Path file) {
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")", e);
-        }
-        if (!(json instanceof ObjectNode object)) {
-            throw new UserError(file + ": not a JSON object; a config.json describes the model's architecture");
-        }
-        return parse(object, file.toString());
+        return parse(ModelConfigs.readJson(file), file.toString());
     }
 
     /** Reads and checks {@code json}; every problem names {@code source} and the key. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -81,17 +80,7 @@ public record ClipConfig(Text text, Vision vision, int projectionDim, double log
     /** Reads {@code file} (a config.json, or a folder holding one). */
     public static ClipConfig read(Path file) {
         Path json = Files.isDirectory(file) ? file.resolve("config.json") : file;
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(json.toFile());
-        } catch (IOException e) {
-            throw new UserError(json + ": not a readable config.json (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")", e);
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new UserError(json + ": not a JSON object");
-        }
-        return parse(object, json.toString());
+        return parse(ModelConfigs.readJson(json), json.toString());
     }
 
     /** Parses a config.json's content; {@code source} names it in errors. */

@@ -74,12 +74,17 @@ public final class ModelConfigs {
     }
 
     public static ModelConfig read(Path file) {
+        return parse(readJson(file), file.toString());
+    }
+
+    /** A config.json as a JSON object, or an error naming the file; every family's config reader starts here. */
+    public static ObjectNode readJson(Path file) {
         try {
             JsonNode json = Json.MAPPER.readTree(file.toFile());
             if (!(json instanceof ObjectNode object)) {
                 throw new UserError(file + ": not a JSON object; a config.json describes the model's architecture");
             }
-            return parse(object, file.toString());
+            return object;
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
                     + ")", e);

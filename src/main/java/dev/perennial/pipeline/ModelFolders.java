@@ -5,7 +5,7 @@ import dev.perennial.UserError;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.io.Hashing;
-import dev.perennial.io.Json;
+import dev.perennial.model.ModelConfigs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +36,11 @@ final class ModelFolders {
             throw new UserError(dir + ": no config.json; a Hugging Face model folder holds config.json, the "
                     + "safetensors weights and the tokenizer and processor files");
         }
-        try {
-            JsonNode type = Json.MAPPER.readTree(file.toFile()).path("model_type");
-            if (!type.isTextual()) {
-                throw new UserError(file + ": model_type is missing; config.json names the architecture with it");
-            }
-            return type.asText();
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")", e);
+        JsonNode type = ModelConfigs.readJson(file).path("model_type");
+        if (!type.isTextual()) {
+            throw new UserError(file + ": model_type is missing; config.json names the architecture with it");
         }
+        return type.asText();
     }
 
     /**
