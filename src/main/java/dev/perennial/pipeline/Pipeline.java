@@ -55,6 +55,11 @@ public final class Pipeline<I, O> implements AutoCloseable {
     }
 
     /** The task named {@code task} (a Hub pipeline_tag), for callers that choose it at run time. */
+    public static Pipeline<?, ?> forTask(String task, String model) {
+        return forTask(Task.named(task), model, PipelineOptions.defaults());
+    }
+
+    /** As {@link #forTask(String, String)}, with options. */
     public static Pipeline<?, ?> forTask(String task, String model, PipelineOptions options) {
         return forTask(Task.named(task), model, options);
     }
