@@ -230,9 +230,9 @@ public final class PipelineCommand implements Runnable {
     }
 
     private static void printTasks(PrintWriter out) {
-        out.printf("%-32s %-24s %s%n", "task", "model types", "what it does");
+        out.printf("%-32s %-28s %s%n", "task", "model types", "what it does");
         for (Task<?, ?> t : Task.all()) {
-            out.printf("%-32s %-24s %s%n", t.name(), String.join(", ", t.modelTypes()), t.summary());
+            out.printf("%-32s %-28s %s%n", t.name(), String.join(", ", t.modelTypes()), t.summary());
         }
         out.flush();
     }
