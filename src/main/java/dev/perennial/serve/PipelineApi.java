@@ -1,0 +1,259 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+import dev.perennial.io.Json;
+import dev.perennial.pipeline.Encoder;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Outputs;
+import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.PipelineOptions;
+import dev.perennial.pipeline.Requests;
+import dev.perennial.pipeline.Task;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline tasks over HTTP, on the encoders of the served model folders: OpenAI's POST /v1/embeddings
+ * (feature-extraction), and POST /api/pipeline/TASK for every task served ({@link Catalog#servedTasks()}), whose
+ * inputs are {@link Requests}' JSON (images inline only: base64 or a data: URL; the server never reads a file named
+ * by a request) or, for image tasks, a multipart form with the image as a file. Forward passes go through the
+ * {@link GenerationGate} like generations, so one client cannot queue unbounded work.
+ */
+final class PipelineApi {
+
+    private static final Set<String> IMAGE_FORM_FIELDS = Set.of("model", "image", "candidate_labels",
+            "hypothesis_template");
+
+    private final Catalog catalog;
+    private final ModelPool pool;
+    private final GenerationGate gate;
+
+    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate) {
+        this.catalog = catalog;
+        this.pool = pool;
+        this.gate = gate;
+    }
+
+    /** POST /v1/embeddings: OpenAI's request and answer, usage counting the tokens the model read. */
+    void embeddings(Context ctx, JsonNode body) {
+        EmbeddingRequest request = EmbeddingRequest.parse(body);
+        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(Task.FEATURE_EXTRACTION,
+                "embeddings (/v1/embeddings)"));
+        List<Outputs.Embedding> vectors = run(model, Task.FEATURE_EXTRACTION,
+                request.input().stream().map(Inputs.Text::new).toList());
+        int dimension = vectors.getFirst().embedding().length;
+        if (request.dimensions() != 0 && request.dimensions() != dimension) {
+            throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
+                    + model.name() + "' gives vectors of " + dimension + " dimensions and cannot shorten them: leave "
+                    + "'dimensions' out, or set it to " + dimension);
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < vectors.size(); i++) {
+            Outputs.Embedding vector = vectors.get(i);
+            ObjectNode entry = data.addObject().put("object", "embedding").put("index", i);
+            if (request.base64()) {
+                entry.put("embedding", base64(vector.embedding()));
+            } else {
+                ArrayNode values = entry.putArray("embedding");
+                for (float v : vector.embedding()) {
+                    values.add(v);
+                }
+            }
+            tokens += vector.tokens();
+        }
+        out.put("model", model.name());
+        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        PerennialApi.json(ctx, out);
+    }
+
+    /**
+     * POST /api/pipeline/TASK with {"model": ID, "inputs": INPUT or [INPUT, ...]} (or a multipart form for image
+     * tasks): {"model", "task", "results": [one result per input, in order]}.
+     */
+    void task(Context ctx, Supplier<JsonNode> jsonBody) {
+        Task<?, ?> task = servedTask(ctx.pathParam("task"));
+        JsonNode body = ctx.isMultipartFormData() ? form(ctx, task) : jsonBody.get();
+        answer(ctx, task, body);
+    }
+
+    private <I, O> void answer(Context ctx, Task<I, O> task, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiError.badRequest(null, "the body must be a JSON object: {\"model\": ID, \"inputs\": INPUT or "
+                    + "[INPUT, ...]}");
+        }
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("model") && !name.equals("inputs")) {
+                throw ApiError.badRequest(name, "unknown field '" + name + "'; the body has \"model\" and \"inputs\" "
+                        + "(the fields of each input go inside \"inputs\")");
+            }
+        }
+        JsonNode modelName = body.path("model");
+        if (!modelName.isTextual() || modelName.asText().isBlank()) {
+            throw ApiError.badRequest("model", "'model' is missing: give the id of a model that runs " + task.name()
+                    + " (GET /v1/models lists them with their tasks)");
+        }
+        Catalog.Entry model = catalog.requireModel(modelName.asText(), new Catalog.PipelineTask(task, task.name()));
+        List<I> inputs = inputs(task, body.path("inputs"));
+        List<O> results = run(model, task, inputs);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("model", model.name());
+        out.put("task", task.name());
+        ArrayNode list = out.putArray("results");
+        results.forEach(r -> list.add(Json.MAPPER.valueToTree(r)));
+        PerennialApi.json(ctx, out);
+    }
+
+    /** The inputs of the body, each parsed by {@link Requests}; an error names the input and its field. */
+    private static <I> List<I> inputs(Task<I, ?> task, JsonNode inputs) {
+        if (inputs.isMissingNode() || inputs.isNull()) {
+            throw ApiError.badRequest("inputs", "'inputs' is missing: give one " + task.name() + " input (a JSON "
+                    + "object) or a list of them");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (inputs.isArray()) {
+            inputs.forEach(items::add);
+        } else {
+            items.add(inputs);
+        }
+        if (items.isEmpty()) {
+            throw ApiError.badRequest("inputs", "'inputs' is an empty list: give at least one input");
+        }
+        if (items.size() > EmbeddingRequest.MAX_INPUTS) {
+            throw ApiError.badRequest("inputs", "'inputs' has " + items.size() + " items; at most "
+                    + EmbeddingRequest.MAX_INPUTS + " are run per request: split it");
+        }
+        List<I> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                out.add(Requests.parse(task, items.get(i), Requests.INLINE));
+            } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
+                throw ApiError.badRequest("inputs", (inputs.isArray() ? "inputs[" + i + "]: " : "inputs: ")
+                        + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The results of {@code inputs} by the model's encoder, holding a gate slot and the model while it runs. */
+    private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, List<I> inputs) {
+        try (GenerationGate.Permit permit = gate.enter();
+             ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model.dir(), task);
+             Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), PipelineOptions.defaults())) {
+            List<O> results = pipeline.run(inputs);
+            gate.finished(false);
+            return results;
+        }
+    }
+
+    /** The task named in the path, or 404 listing those served. */
+    private static Task<?, ?> servedTask(String name) {
+        List<Task<?, ?>> served = Catalog.servedTasks();
+        for (Task<?, ?> task : served) {
+            if (task.name().equals(name)) {
+                return task;
+            }
+        }
+        String tasks = String.join(", ", served.stream().map(Task::name).toList());
+        if (name.equals(Task.IMAGE_SEARCH.name())) {
+            throw ApiError.notFound("image-search is not served over HTTP: it searches a folder of images on the "
+                    + "machine that runs it (perennial pipeline image-search --images DIR); the tasks served here are "
+                    + tasks);
+        }
+        throw ApiError.notFound("no task '" + name + "'; the tasks served are " + tasks + " (POST /api/pipeline/TASK)");
+    }
+
+    /**
+     * A multipart form as the JSON body it stands for: "model", the file part "image" (its bytes as base64),
+     * "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
+     */
+    private static JsonNode form(Context ctx, Task<?, ?> task) {
+        if (task != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
+                    + "multipart forms are for image uploads (zero-shot-image-classification)");
+        }
+        List<UploadedFile> files;
+        List<UploadedFile> images;
+        try {
+            files = ctx.uploadedFiles();
+            images = ctx.uploadedFiles("image");
+        } catch (RuntimeException e) {
+            throw formError(e);
+        }
+        for (String name : ctx.formParamMap().keySet()) {
+            if (!IMAGE_FORM_FIELDS.contains(name)) {
+                throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
+                        + String.join(", ", IMAGE_FORM_FIELDS.stream().sorted().toList()));
+            }
+        }
+        if (files.size() != images.size()) {
+            throw ApiError.badRequest("image", "the image file must be sent as the form field 'image'");
+        }
+        if (images.size() > 1) {
+            throw ApiError.badRequest("image", "the form has " + images.size() + " images; send one per request (or "
+                    + "a JSON body with a list of inputs)");
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        String model = ctx.formParam("model");
+        if (model != null) {
+            body.put("model", model);
+        }
+        ObjectNode input = body.putObject("inputs");
+        if (!images.isEmpty()) {
+            try (InputStream in = images.getFirst().content()) {
+                input.put("image", Base64.getEncoder().encodeToString(in.readAllBytes()));
+            } catch (IOException e) {
+                throw ApiError.badRequest("image", "could not read the uploaded image: " + e.getMessage());
+            }
+        }
+        ArrayNode labels = input.putArray("candidate_labels");
+        for (String value : ctx.formParams("candidate_labels")) {
+            for (String label : value.split(",")) {
+                if (!label.isBlank()) {
+                    labels.add(label.strip());
+                }
+            }
+        }
+        if (labels.isEmpty()) {
+            input.remove("candidate_labels"); // reported as missing, by name
+        }
+        String template = ctx.formParam("hypothesis_template");
+        if (template != null) {
+            input.put("hypothesis_template", template);
+        }
+        return body;
+    }
+
+    private static ApiError formError(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.toLowerCase(Locale.ROOT).contains("size") || message.contains("exceed")) {
+            return new ApiError(413, "invalid_request_error", null, "the upload is too large: " + message
+                    + " (--max-request-bytes)");
+        }
+        return ApiError.badRequest(null, "the multipart form could not be read: " + message);
+    }
+
+    /** float32 little-endian bytes, base64: OpenAI's encoding_format "base64". */
+    static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+}
