@@ -92,11 +92,11 @@ final class Catalog {
             "/api/logprobs");
 
     /**
-     * The tasks served over HTTP. Image search is left out: it ranks a folder of images on the server, and a
-     * request must never choose the server's files.
+     * The tasks served over HTTP. Image search only with a folder of images given when the server started: it ranks
+     * that folder, and a request never chooses the server's files.
      */
-    static List<Task<?, ?>> servedTasks() {
-        return Task.all().stream().filter(t -> t != Task.IMAGE_SEARCH).toList();
+    List<Task<?, ?>> servedTasks() {
+        return Task.all().stream().filter(t -> t != Task.IMAGE_SEARCH || imageSearch).toList();
     }
 
     private record Snapshot(long nanos, List<Entry> entries) {
@@ -108,11 +108,18 @@ final class Catalog {
 
     private final List<Path> runRoots;
     private final List<Path> modelRoots;
+    private final boolean imageSearch;
     private Snapshot snapshot;
 
     Catalog(List<Path> runRoots, List<Path> modelRoots) {
+        this(runRoots, modelRoots, false);
+    }
+
+    /** {@code imageSearch}: whether a folder of images is served, so that CLIP models serve image-search too. */
+    Catalog(List<Path> runRoots, List<Path> modelRoots, boolean imageSearch) {
         this.runRoots = runRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.modelRoots = modelRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.imageSearch = imageSearch;
     }
 
     List<Entry> all(Kind kind) {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,8 +31,9 @@ import java.util.function.Supplier;
  * The pipeline tasks over HTTP, on the encoders of the served model folders: OpenAI's POST /v1/embeddings
  * (feature-extraction), and POST /api/pipeline/TASK for every task served ({@link Catalog#servedTasks()}), whose
  * inputs are {@link Requests}' JSON (images inline only: base64 or a data: URL; the server never reads a file named
- * by a request) or, for image tasks, a multipart form with the image as a file. Forward passes go through the
- * {@link GenerationGate} like generations, so one client cannot queue unbounded work.
+ * by a request) or, for image tasks, a multipart form with the image as a file. Image search ranks the one folder
+ * given when the server started (its cached index is brought up to date on each request, under the gate). Forward
+ * passes go through the {@link GenerationGate} like generations, so one client cannot queue unbounded work.
  */
 final class PipelineApi {
 
@@ -41,11 +43,14 @@ final class PipelineApi {
     private final Catalog catalog;
     private final ModelPool pool;
     private final GenerationGate gate;
+    private final PipelineOptions options;
 
-    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate) {
+    /** {@code images}: the folder that image-search ranks (null: not served). */
+    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate, Path images) {
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
+        this.options = PipelineOptions.defaults().withImages(images);
     }
 
     /** POST /v1/embeddings: OpenAI's request and answer, usage counting the tokens the model read. */
@@ -156,7 +161,7 @@ final class PipelineApi {
     private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, List<I> inputs) {
         try (GenerationGate.Permit permit = gate.enter();
              ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model.dir(), task);
-             Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), PipelineOptions.defaults())) {
+             Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), options)) {
             List<O> results = pipeline.run(inputs);
             gate.finished(false);
             return results;
@@ -164,8 +169,8 @@ final class PipelineApi {
     }
 
     /** The task named in the path, or 404 listing those served. */
-    private static Task<?, ?> servedTask(String name) {
-        List<Task<?, ?>> served = Catalog.servedTasks();
+    private Task<?, ?> servedTask(String name) {
+        List<Task<?, ?>> served = catalog.servedTasks();
         for (Task<?, ?> task : served) {
             if (task.name().equals(name)) {
                 return task;
@@ -173,9 +178,9 @@ final class PipelineApi {
         }
         String tasks = String.join(", ", served.stream().map(Task::name).toList());
         if (name.equals(Task.IMAGE_SEARCH.name())) {
-            throw ApiError.notFound("image-search is not served over HTTP: it searches a folder of images on the "
-                    + "machine that runs it (perennial pipeline image-search --images DIR); the tasks served here are "
-                    + tasks);
+            throw ApiError.notFound("image-search is not served here: it ranks a folder of images given when the "
+                    + "server starts (perennial serve --images DIR), never one named by a request; the tasks served "
+                    + "here are " + tasks);
         }
         throw ApiError.notFound("no task '" + name + "'; the tasks served are " + tasks + " (POST /api/pipeline/TASK)");
     }

@@ -43,12 +43,12 @@ public final class WebServer implements AutoCloseable {
 
     public static WebServer start(ServeOptions options) {
         ServeOptions.Limits limits = options.limits();
-        Catalog catalog = new Catalog(options.runRoots(), options.modelRoots());
+        Catalog catalog = new Catalog(options.runRoots(), options.modelRoots(), options.images() != null);
         ModelPool pool = new ModelPool(limits.maxLoadedModels());
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
         OpenAiApi openAi = new OpenAiApi(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
-        PipelineApi pipelines = new PipelineApi(catalog, pool, gate);
+        PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images());
         WebPages pages = new WebPages();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -415,13 +415,51 @@ class PipelineApiTest {
                 fields("model", "clip"), png), 400, "inputs", "candidate_labels is missing");
     }
 
+    /** Image search ranks the folder given when the server started; a request names only the query. */
+    @Test
+    void imageSearchRanksTheFolderGivenAtStart(@TempDir Path images) throws Exception {
+        requireClip();
+        Files.write(images.resolve("red.png"), png(Color.RED));
+        Files.createDirectories(images.resolve("more"));
+        Files.write(images.resolve("more/blue.png"), png(Color.BLUE));
+        Files.write(images.resolve("green.png"), png(Color.GREEN));
+        Outputs.SearchHits expected;
+        try (var pipeline = Pipeline.forTask(Task.IMAGE_SEARCH, models.resolve("clip").toString(),
+                dev.perennial.pipeline.PipelineOptions.defaults().withImages(images))) {
+            expected = pipeline.run(new Inputs.Query("a red square", 2));
+        }
+        ServeOptions withImages = new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
+                ServeOptions.Limits.defaults(), images);
+        try (WebServer searching = WebServer.start(withImages)) {
+            JsonNode clip = null;
+            for (JsonNode m : json(get(searching, "/v1/models")).path("data")) {
+                clip = m.path("id").asText().equals("clip") ? m : clip;
+            }
+            assertThat(JSON.convertValue(clip.path("tasks"), List.class))
+                    .containsExactly("zero-shot-image-classification", "image-search");
+            HttpResponse<String> response = post(searching, "/api/pipeline/image-search",
+                    "{\"model\": \"clip\", \"inputs\": {\"query\": \"a red square\", \"top\": 2}}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode hits = json(response).path("results").get(0).path("hits");
+            assertThat(hits).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(hits.get(i).path("file").asText()).isEqualTo(expected.hits().get(i).file());
+                assertThat(hits.get(i).path("score").asDouble()).isCloseTo(expected.hits().get(i).score(),
+                        within(1e-5));
+            }
+            assertThat(List.of("red.png", "green.png", "more/blue.png")).contains(hits.get(0).path("file").asText());
+            refused(post(searching, "/api/pipeline/image-search", "{\"model\": \"clip\", \"inputs\": "
+                    + "{\"query\": \"x\", \"folder\": \"/etc\"}}"), 400, "inputs", "unknown field 'folder'");
+        }
+    }
+
     @Test
     void refusalsSayWhatIsWrong() throws Exception {
         refused(post(server, "/api/pipeline/text-to-speech", "{\"model\": \"minilm\", \"inputs\": {}}"), 404, null,
                 "no task 'text-to-speech'", "feature-extraction", "sentence-similarity",
                 "zero-shot-image-classification");
         refused(post(server, "/api/pipeline/image-search", "{\"model\": \"clip\", \"inputs\": {\"query\": \"x\"}}"),
-                404, null, "not served over HTTP");
+                404, null, "not served here", "--images DIR");
         refused(post(server, "/api/pipeline/sentence-similarity",
                 "{\"model\": \"minilm\", \"inputs\": {\"source_sentence\": \"x\"}}"), 400, "inputs",
                 "sentences is missing");
