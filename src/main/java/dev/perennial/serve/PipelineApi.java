@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Encoder;
 import dev.perennial.pipeline.Inputs;
@@ -25,6 +26,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,11 @@ import java.util.function.Supplier;
  * passes go through the {@link GenerationGate} like generations, so one client cannot queue unbounded work.
  */
 final class PipelineApi {
+
+    /** An image field checked for being base64 or a data: URL, not decoded (a stand-in image is returned). */
+    private static final Requests.Images UNDECODED = value -> Requests.inlineBytes(value) == null
+            ? Requests.INLINE.read(value) // refuses it, with the format's own message
+            : new RgbImage(1, 1, new byte[3]);
 
     private static final Set<String> IMAGE_FORM_FIELDS = Set.of("model", "image", "candidate_labels",
             "hypothesis_template");
@@ -58,8 +65,8 @@ final class PipelineApi {
         EmbeddingRequest request = EmbeddingRequest.parse(body);
         Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(Task.FEATURE_EXTRACTION,
                 "embeddings (/v1/embeddings)"));
-        List<Outputs.Embedding> vectors = run(model, Task.FEATURE_EXTRACTION,
-                request.input().stream().map(Inputs.Text::new).toList());
+        List<Inputs.Text> texts = request.input().stream().map(Inputs.Text::new).toList();
+        List<Outputs.Embedding> vectors = run(model, Task.FEATURE_EXTRACTION, pipeline -> pipeline.run(texts));
         int dimension = vectors.getFirst().embedding().length;
         if (request.dimensions() != 0 && request.dimensions() != dimension) {
             throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
@@ -116,8 +123,25 @@ final class PipelineApi {
                     + " (GET /v1/models lists them with their tasks)");
         }
         Catalog.Entry model = catalog.requireModel(modelName.asText(), new Catalog.PipelineTask(task, task.name()));
-        List<I> inputs = inputs(task, body.path("inputs"));
-        List<O> results = run(model, task, inputs);
+        JsonNode inputs = body.path("inputs");
+        List<JsonNode> items = items(task, inputs);
+        List<O> results;
+        if (task.input() == Inputs.LabelledImage.class) {
+            // Every input is checked first, its image only for being base64; then the images are decoded one at a
+            // time while holding a gate slot, so that a request's memory is one decoded image, not all of them.
+            parse(task, items, inputs.isArray(), UNDECODED);
+            results = run(model, task, pipeline -> {
+                List<O> out = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    out.add(pipeline.run(parse(task, items.subList(i, i + 1), inputs.isArray(), Requests.INLINE)
+                            .getFirst()));
+                }
+                return out;
+            });
+        } else {
+            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE);
+            results = run(model, task, pipeline -> pipeline.run(parsed));
+        }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("model", model.name());
         out.put("task", task.name());
@@ -126,8 +150,8 @@ final class PipelineApi {
         PerennialApi.json(ctx, out);
     }
 
-    /** The inputs of the body, each parsed by {@link Requests}; an error names the input and its field. */
-    private static <I> List<I> inputs(Task<I, ?> task, JsonNode inputs) {
+    /** The inputs of the body: one object, or a list of them. */
+    private static List<JsonNode> items(Task<?, ?> task, JsonNode inputs) {
         if (inputs.isMissingNode() || inputs.isNull()) {
             throw ApiError.badRequest("inputs", "'inputs' is missing: give one " + task.name() + " input (a JSON "
                     + "object) or a list of them");
@@ -145,24 +169,28 @@ final class PipelineApi {
             throw ApiError.badRequest("inputs", "'inputs' has " + items.size() + " items; at most "
                     + EmbeddingRequest.MAX_INPUTS + " are run per request: split it");
         }
+        return items;
+    }
+
+    /** {@code items} parsed by {@link Requests}; an error names the input ("inputs[3]: ...") and its field. */
+    private static <I> List<I> parse(Task<I, ?> task, List<JsonNode> items, boolean list, Requests.Images images) {
         List<I> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             try {
-                out.add(Requests.parse(task, items.get(i), Requests.INLINE));
+                out.add(Requests.parse(task, items.get(i), images));
             } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
-                throw ApiError.badRequest("inputs", (inputs.isArray() ? "inputs[" + i + "]: " : "inputs: ")
-                        + e.getMessage());
+                throw ApiError.badRequest("inputs", (list ? "inputs[" + i + "]: " : "inputs: ") + e.getMessage());
             }
         }
         return out;
     }
 
-    /** The results of {@code inputs} by the model's encoder, holding a gate slot and the model while it runs. */
-    private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, List<I> inputs) {
+    /** What {@code work} gives with the model's encoder, holding a gate slot and the model while it runs. */
+    private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, Function<Pipeline<I, O>, List<O>> work) {
         try (GenerationGate.Permit permit = gate.enter();
              ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model.dir(), task);
              Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), options)) {
-            List<O> results = pipeline.run(inputs);
+            List<O> results = work.apply(pipeline);
             gate.finished(false);
             return results;
         }
