@@ -483,6 +483,10 @@ class PipelineApiTest {
                 + "{\"image\": \"aGk=\", \"candidate_labels\": [\"a\"]}}"), 400, "model", "cannot be used for "
                 + "zero-shot-image-classification", "/api/pipeline/feature-extraction");
 
+        refused(multipart(server, "/api/pipeline/sentence-similarity", fields("model", "minilm"), null), 400, null,
+                "takes a JSON body");
+        refused(multipart(server, "/api/pipeline/zero-shot-image-classification", fields("model", "clip",
+                "folder", "/etc"), null), 400, "folder", "unknown form field 'folder'");
         refused(post(server, "/v1/completions", "{\"model\": \"minilm\", \"prompt\": \"hi\"}"), 400, "model",
                 "cannot be used for completions", "/v1/embeddings");
         refused(post(server, "/api/logprobs", "{\"model\": \"minilm\", \"text\": \"hi\"}"), 400, "model",
