@@ -133,8 +133,7 @@ final class PipelineApi {
             results = run(model, task, pipeline -> {
                 List<O> out = new ArrayList<>(items.size());
                 for (int i = 0; i < items.size(); i++) {
-                    out.add(pipeline.run(parse(task, items.subList(i, i + 1), inputs.isArray(), Requests.INLINE)
-                            .getFirst()));
+                    out.add(pipeline.run(parse(task, items.get(i), i, inputs.isArray(), Requests.INLINE)));
                 }
                 return out;
             });
@@ -172,17 +171,22 @@ final class PipelineApi {
         return items;
     }
 
-    /** {@code items} parsed by {@link Requests}; an error names the input ("inputs[3]: ...") and its field. */
+    /** {@code items} parsed by {@link Requests}. */
     private static <I> List<I> parse(Task<I, ?> task, List<JsonNode> items, boolean list, Requests.Images images) {
         List<I> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            try {
-                out.add(Requests.parse(task, items.get(i), images));
-            } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
-                throw ApiError.badRequest("inputs", (list ? "inputs[" + i + "]: " : "inputs: ") + e.getMessage());
-            }
+            out.add(parse(task, items.get(i), i, list, images));
         }
         return out;
+    }
+
+    /** Input {@code index} parsed by {@link Requests}; an error names it ("inputs[3]: ...") and its field. */
+    private static <I> I parse(Task<I, ?> task, JsonNode item, int index, boolean list, Requests.Images images) {
+        try {
+            return Requests.parse(task, item, images);
+        } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
+            throw ApiError.badRequest("inputs", (list ? "inputs[" + index + "]: " : "inputs: ") + e.getMessage());
+        }
     }
 
     /** What {@code work} gives with the model's encoder, holding a gate slot and the model while it runs. */

@@ -412,6 +412,10 @@ class PipelineApiTest {
         refused(post(server, "/api/pipeline/zero-shot-image-classification", "{\"model\": \"clip\", \"inputs\": ["
                 + input + ", {\"image\": \"data:image/png,abc\", \"candidate_labels\": [\"a\"]}]}"), 400, "inputs",
                 "inputs[1]: ", "base64");
+        String notAnImage = Base64.getEncoder().encodeToString("not an image".getBytes(StandardCharsets.UTF_8));
+        refused(post(server, "/api/pipeline/zero-shot-image-classification", "{\"model\": \"clip\", \"inputs\": ["
+                + input + ", {\"image\": \"" + notAnImage + "\", \"candidate_labels\": [\"a\"]}]}"), 400, "inputs",
+                "inputs[1]: ", "PNG, JPEG");
 
         HttpResponse<String> uploaded = multipart(server, "/api/pipeline/zero-shot-image-classification",
                 fields("model", "clip", "candidate_labels", "cat, dog", "candidate_labels", "red circle",
