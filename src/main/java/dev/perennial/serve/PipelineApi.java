@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
@@ -51,13 +52,15 @@ final class PipelineApi {
     private final ModelPool pool;
     private final GenerationGate gate;
     private final PipelineOptions options;
+    private final long maxRequestBytes;
 
     /** {@code images}: the folder that image-search ranks (null: not served). */
-    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate, Path images) {
+    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate, Path images, long maxRequestBytes) {
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
         this.options = PipelineOptions.defaults().withImages(images);
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     /** POST /v1/embeddings: OpenAI's request and answer, usage counting the tokens the model read. */
@@ -221,20 +224,22 @@ final class PipelineApi {
      * A multipart form as the JSON body it stands for: "model", the file part "image" (its bytes as base64),
      * "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
      */
-    private static JsonNode form(Context ctx, Task<?, ?> task) {
+    private JsonNode form(Context ctx, Task<?, ?> task) {
         if (task != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
                     + "multipart forms are for image uploads (zero-shot-image-classification)");
         }
         List<UploadedFile> files;
         List<UploadedFile> images;
-        try {
+        Map<String, List<String>> fields;
+        try { // the whole form is read here, up to the size limit
             files = ctx.uploadedFiles();
             images = ctx.uploadedFiles("image");
-        } catch (RuntimeException e) {
+            fields = ctx.formParamMap();
+        } catch (Exception e) { // Jetty's ServletException arrives undeclared, through Kotlin
             throw formError(e);
         }
-        for (String name : ctx.formParamMap().keySet()) {
+        for (String name : fields.keySet()) {
             if (!IMAGE_FORM_FIELDS.contains(name)) {
                 throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
                         + String.join(", ", IMAGE_FORM_FIELDS.stream().sorted().toList()));
@@ -248,9 +253,9 @@ final class PipelineApi {
                     + "a JSON body with a list of inputs)");
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        String model = ctx.formParam("model");
-        if (model != null) {
-            body.put("model", model);
+        List<String> model = fields.getOrDefault("model", List.of());
+        if (!model.isEmpty()) {
+            body.put("model", model.getFirst());
         }
         ObjectNode input = body.putObject("inputs");
         if (!images.isEmpty()) {
@@ -261,7 +266,7 @@ final class PipelineApi {
             }
         }
         ArrayNode labels = input.putArray("candidate_labels");
-        for (String value : ctx.formParams("candidate_labels")) {
+        for (String value : fields.getOrDefault("candidate_labels", List.of())) {
             for (String label : value.split(",")) {
                 if (!label.isBlank()) {
                     labels.add(label.strip());
@@ -271,20 +276,24 @@ final class PipelineApi {
         if (labels.isEmpty()) {
             input.remove("candidate_labels"); // reported as missing, by name
         }
-        String template = ctx.formParam("hypothesis_template");
-        if (template != null) {
-            input.put("hypothesis_template", template);
+        List<String> template = fields.getOrDefault("hypothesis_template", List.of());
+        if (!template.isEmpty()) {
+            input.put("hypothesis_template", template.getFirst());
         }
         return body;
     }
 
-    private static ApiError formError(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.toLowerCase(Locale.ROOT).contains("size") || message.contains("exceed")) {
-            return new ApiError(413, "invalid_request_error", null, "the upload is too large: " + message
-                    + " (--max-request-bytes)");
+    /** A form that could not be read: 413 when it went past the size limit, else 400, with Jetty's reason. */
+    private ApiError formError(Exception e) {
+        StringBuilder reasons = new StringBuilder();
+        for (Throwable t = e; t != null && reasons.length() < 1000; t = t.getCause()) {
+            reasons.append(' ').append(t.getMessage());
         }
-        return ApiError.badRequest(null, "the multipart form could not be read: " + message);
+        String why = reasons.toString().toLowerCase(Locale.ROOT);
+        if (why.contains("size") || why.contains("exceed") || why.contains("too large") || why.contains("max")) {
+            return ApiError.tooLarge(maxRequestBytes);
+        }
+        return ApiError.badRequest(null, "the multipart form could not be read:" + reasons);
     }
 
     /** float32 little-endian bytes, base64: OpenAI's encoding_format "base64". */

@@ -48,7 +48,8 @@ public final class WebServer implements AutoCloseable {
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
         OpenAiApi openAi = new OpenAiApi(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
-        PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images());
+        PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images(),
+                limits.maxRequestBytes());
         WebPages pages = new WebPages();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

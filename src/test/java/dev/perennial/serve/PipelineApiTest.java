@@ -557,6 +557,26 @@ class PipelineApiTest {
             assertThat(health.path("completed").asInt()).isEqualTo(2);
             assertThat(health.path("refused").asInt()).isEqualTo(2);
         }
+        // a multipart upload without a declared length is cut off at the limit too
+        ServeOptions.Limits small = new ServeOptions.Limits(64 << 10, 1024, 4, 32, 2);
+        try (WebServer limited = WebServer.start(options(null, small))) {
+            byte[] big = new byte[200 << 10];
+            new java.util.Random(1).nextBytes(big);
+            String boundary = "----perennial-test-boundary";
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nclip\r\n--"
+                    + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"big.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(big);
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            HttpRequest chunked = HttpRequest.newBuilder(URI.create(limited.url() + "api/pipeline/"
+                            + "zero-shot-image-classification"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                            body.toByteArray()))).build();
+            HttpResponse<String> refused = ServeApiTest.HTTP.send(chunked, HttpResponse.BodyHandlers.ofString());
+            refused(refused, 413, null, "larger than 65536 bytes");
+        }
         // the size limit holds for the pipeline endpoints too (declared length, refused before reading)
         String huge = embeddingsBody("x".repeat(2 << 20), "");
         HttpRequest hugeRequest = HttpRequest.newBuilder(URI.create(server.url() + "v1/embeddings"))
