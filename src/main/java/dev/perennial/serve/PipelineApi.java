@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -53,6 +54,8 @@ final class PipelineApi {
     private final GenerationGate gate;
     private final PipelineOptions options;
     private final long maxRequestBytes;
+    /** The embedding dimension of each model folder seen so far (the encoder does not say it before a pass). */
+    private final Map<Path, Integer> dimensions = new ConcurrentHashMap<>();
 
     /** {@code images}: the folder that image-search ranks (null: not served). */
     PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate, Path images, long maxRequestBytes) {
@@ -68,14 +71,15 @@ final class PipelineApi {
         EmbeddingRequest request = EmbeddingRequest.parse(body);
         Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(Task.FEATURE_EXTRACTION,
                 "embeddings (/v1/embeddings)"));
+        Integer known = dimensions.get(model.dir());
+        if (known != null) {
+            requireDimensions(request, model, known); // before any work, once the model's dimension is known
+        }
         List<Inputs.Text> texts = request.input().stream().map(Inputs.Text::new).toList();
         List<Outputs.Embedding> vectors = run(model, Task.FEATURE_EXTRACTION, pipeline -> pipeline.run(texts));
         int dimension = vectors.getFirst().embedding().length;
-        if (request.dimensions() != 0 && request.dimensions() != dimension) {
-            throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
-                    + model.name() + "' gives vectors of " + dimension + " dimensions and cannot shorten them: leave "
-                    + "'dimensions' out, or set it to " + dimension);
-        }
+        dimensions.put(model.dir(), dimension);
+        requireDimensions(request, model, dimension);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
@@ -96,6 +100,14 @@ final class PipelineApi {
         out.put("model", model.name());
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         PerennialApi.json(ctx, out);
+    }
+
+    private static void requireDimensions(EmbeddingRequest request, Catalog.Entry model, int dimension) {
+        if (request.dimensions() != 0 && request.dimensions() != dimension) {
+            throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
+                    + model.name() + "' gives vectors of " + dimension + " dimensions and cannot shorten them: leave "
+                    + "'dimensions' out, or set it to " + dimension);
+        }
     }
 
     /**

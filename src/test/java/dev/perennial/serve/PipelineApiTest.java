@@ -549,6 +549,9 @@ class PipelineApiTest {
             assertThat(post(small, "/v1/embeddings", embeddingsBody("hi", "")).statusCode()).isEqualTo(200);
             try (GenerationGate.Permit held = small.gate().enter()) { // the only slot, as a long generation would
                 refused(post(small, "/v1/embeddings", embeddingsBody("hi", "")), 429, null, "busy");
+                // once the model's dimension is known, a wrong one is refused before waiting for a slot
+                refused(post(small, "/v1/embeddings", embeddingsBody("hi", ", \"dimensions\": 3")), 400,
+                        "dimensions", "dimensions");
                 refused(post(small, "/api/pipeline/sentence-similarity", "{\"model\": \"minilm\", \"inputs\": "
                         + "{\"source_sentence\": \"a\", \"sentences\": [\"b\"]}}"), 429, null, "busy");
             }
