@@ -13,8 +13,9 @@ import java.util.List;
 /** {@code perennial serve}: the web app and the HTTP API (OpenAI-compatible and Perennial's own). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the web app (runs with live curves, experiments, models, playground) and the HTTP API "
-                + "(OpenAI-compatible /v1/models, /v1/completions, /v1/chat/completions; Perennial's /api) from one "
-                + "process. Runs, experiments and models are found by scanning the given folders.", ""},
+                + "(OpenAI-compatible /v1/models, /v1/completions, /v1/chat/completions, /v1/embeddings; Perennial's "
+                + "/api, with the pipeline tasks at /api/pipeline/TASK) from one process. Runs, experiments and "
+                + "models (language models and pipeline encoders) are found by scanning the given folders.", ""},
         footer = {"", "Example:", "  perennial serve --runs quickstart", "  then open http://127.0.0.1:7860/"})
 public final class ServeCommand implements Runnable {
 
@@ -42,16 +43,22 @@ public final class ServeCommand implements Runnable {
             description = "Require 'Authorization: Bearer KEY' on every /v1 and /api request.")
     String apiKey;
 
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "A folder of images that image-search requests rank (POST /api/pipeline/image-search with "
+                    + "a CLIP model); its index is cached in DIR/.perennial-index. Without it, image search is not "
+                    + "served.")
+    Path images;
+
     @Option(names = "--max-tokens", defaultValue = "1024", paramLabel = "N",
             description = "Most new tokens one request may ask for (default ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--max-concurrent", defaultValue = "4", paramLabel = "N",
-            description = "Generations running at once (default ${DEFAULT-VALUE}).")
+            description = "Generations and pipeline forward passes running at once (default ${DEFAULT-VALUE}).")
     int maxConcurrent;
 
     @Option(names = "--max-queued", defaultValue = "32", paramLabel = "N",
-            description = "Generations waiting for a slot; beyond, requests get 429 (default ${DEFAULT-VALUE}).")
+            description = "Requests waiting for a slot; beyond, requests get 429 (default ${DEFAULT-VALUE}).")
     int maxQueued;
 
     @Option(names = "--max-request-bytes", defaultValue = "1048576", paramLabel = "N",
@@ -65,7 +72,7 @@ public final class ServeCommand implements Runnable {
     @Override
     public void run() {
         ServeOptions options = new ServeOptions(runs, models, host, port, apiKey,
-                new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels));
+                new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels), images);
         try (WebServer server = WebServer.start(options)) {
             spec.commandLine().getOut().println("Perennial is serving " + server.url()
                     + (apiKey == null ? "" : " (API key required)") + "; Ctrl-C stops it");

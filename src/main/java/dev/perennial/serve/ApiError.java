@@ -31,8 +31,9 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError busy(int running, int queued) {
-        return new ApiError(429, "rate_limit_error", null, "the server is busy: " + running
-                + " generations are running and " + queued + " waiting (--max-concurrent, --max-queued); try again");
+        return new ApiError(429, "rate_limit_error", null, "the server is busy: " + running + " model requests "
+                + "(generations, pipeline passes) are running and " + queued + " waiting (--max-concurrent, "
+                + "--max-queued); try again");
     }
 
     static ApiError unauthorized() {

@@ -1,5 +1,8 @@
 package dev.perennial.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.io.Json;
+import dev.perennial.pipeline.Task;
 import dev.perennial.run.RunFolder;
 
 import java.io.IOException;
@@ -25,13 +28,75 @@ import java.util.stream.Stream;
  * checkpoints, downloads). Each is known by a name relative to its root, and a name resolves only to something
  * found by the scan, never to a path built from the request, and a folder with a link leading out of its root is
  * left out: there is no way out of the configured folders.
+ * A model is either a language model (it generates) or, when config.json's model_type is one that a pipeline task
+ * runs ({@link Task#forModelType}), a pipeline model with the tasks it serves over HTTP; each endpoint takes only
+ * its own kind ({@link #requireModel}).
  * A scan is reused for two seconds, unless a name is asked for that it does not have.
  */
 final class Catalog {
 
     enum Kind { RUN, EXPERIMENT, MODEL }
 
-    record Entry(Kind kind, String name, Path dir) {
+    /**
+     * Something found; for a model, {@code tasks} are the pipeline tasks it serves (empty for a language model) and
+     * {@code modelType} is config.json's model_type (null when unreadable; null for runs and experiments).
+     */
+    record Entry(Kind kind, String name, Path dir, String modelType, List<Task<?, ?>> tasks) {
+
+        Entry(Kind kind, String name, Path dir) {
+            this(kind, name, dir, null, List.of());
+        }
+
+        /** Whether this model runs pipeline tasks (an encoder) rather than generating text. */
+        boolean isPipelineModel() {
+            return !tasks.isEmpty();
+        }
+
+        /** The HTTP endpoints that take this model. */
+        List<String> endpoints() {
+            if (kind != Kind.MODEL) {
+                return List.of();
+            }
+            if (!isPipelineModel()) {
+                return LANGUAGE_MODEL_ENDPOINTS;
+            }
+            List<String> out = new ArrayList<>();
+            if (tasks.contains(Task.FEATURE_EXTRACTION)) {
+                out.add("/v1/embeddings");
+            }
+            tasks.forEach(t -> out.add("/api/pipeline/" + t.name()));
+            return List.copyOf(out);
+        }
+
+        private String kindText() {
+            return isPipelineModel() ? modelType + " model for " + String.join(", ", tasks.stream()
+                    .map(Task::name).toList()) : "language model";
+        }
+    }
+
+    /** What a request wants of a model: text generation (and log-probabilities) or a pipeline task. */
+    sealed interface Use {
+        /** What the request names, for messages. */
+        String what();
+    }
+
+    /** Generating text or scoring it: a language model. */
+    record Generation(String what) implements Use {
+    }
+
+    /** A pipeline task: a model that serves it. */
+    record PipelineTask(Task<?, ?> task, String what) implements Use {
+    }
+
+    static final List<String> LANGUAGE_MODEL_ENDPOINTS = List.of("/v1/completions", "/v1/chat/completions",
+            "/api/logprobs");
+
+    /**
+     * The tasks served over HTTP. Image search only with a folder of images given when the server started: it ranks
+     * that folder, and a request never chooses the server's files.
+     */
+    List<Task<?, ?>> servedTasks() {
+        return Task.all().stream().filter(t -> t != Task.IMAGE_SEARCH || imageSearch).toList();
     }
 
     private record Snapshot(long nanos, List<Entry> entries) {
@@ -43,11 +108,18 @@ final class Catalog {
 
     private final List<Path> runRoots;
     private final List<Path> modelRoots;
+    private final boolean imageSearch;
     private Snapshot snapshot;
 
     Catalog(List<Path> runRoots, List<Path> modelRoots) {
+        this(runRoots, modelRoots, false);
+    }
+
+    /** {@code imageSearch}: whether a folder of images is served, so that CLIP models serve image-search too. */
+    Catalog(List<Path> runRoots, List<Path> modelRoots, boolean imageSearch) {
         this.runRoots = runRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.modelRoots = modelRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.imageSearch = imageSearch;
     }
 
     List<Entry> all(Kind kind) {
@@ -77,6 +149,24 @@ final class Catalog {
                 + (kind == Kind.MODEL ? "models" : kind == Kind.RUN ? "runs" : "experiments")));
     }
 
+    /**
+     * The model named {@code name} (404 naming the param "model" when there is none), refused with 400 when it is
+     * not of the kind {@code use} needs, naming the endpoints that do take it.
+     */
+    Entry requireModel(String name, Use use) {
+        Entry model = find(Kind.MODEL, name).orElseThrow(() -> new ApiError(404, "invalid_request_error", "model",
+                "the model '" + name + "' does not exist here; list the models with GET /v1/models"));
+        boolean fits = switch (use) {
+            case Generation g -> !model.isPipelineModel();
+            case PipelineTask p -> model.tasks().contains(p.task());
+        };
+        if (!fits) {
+            throw ApiError.badRequest("model", "the model '" + name + "' is a " + model.kindText() + ": it cannot "
+                    + "be used for " + use.what() + "; it serves " + String.join(", ", model.endpoints()));
+        }
+        return model;
+    }
+
     private synchronized List<Entry> entries() {
         if (snapshot == null || System.nanoTime() - snapshot.nanos() > REUSE_NANOS) {
             snapshot = new Snapshot(System.nanoTime(), scan());
@@ -102,7 +192,10 @@ final class Catalog {
         for (Path root : Stream.concat(modelRoots.stream(), runRoots.stream()).toList()) {
             walk(root, dir -> {
                 if (isModelFolder(dir) && staysInside(root, dir) && seenModels.add(dir)) {
-                    found.add(new Entry(Kind.MODEL, unique(Kind.MODEL, name(root, dir), taken), dir));
+                    String type = modelType(dir);
+                    List<Task<?, ?>> tasks = type == null ? List.of()
+                            : servedTasks().stream().filter(t -> t.modelTypes().contains(type)).toList();
+                    found.add(new Entry(Kind.MODEL, unique(Kind.MODEL, name(root, dir), taken), dir, type, tasks));
                 }
             });
         }
@@ -141,6 +234,16 @@ final class Catalog {
     static boolean isModelFolder(Path dir) {
         return Files.isRegularFile(dir.resolve("config.json")) && (Files.isRegularFile(dir.resolve("model.safetensors"))
                 || Files.isRegularFile(dir.resolve("model.safetensors.index.json")));
+    }
+
+    /** config.json's model_type, or null when it cannot be read (the model is listed, and fails when used). */
+    static String modelType(Path dir) {
+        try {
+            JsonNode type = Json.MAPPER.readTree(dir.resolve("config.json").toFile()).path("model_type");
+            return type.isTextual() ? type.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static boolean hasRuns(Path dir) {

@@ -31,17 +31,11 @@ final class ModelInfo {
         Path dir = model.dir();
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("id", model.name());
-        try {
-            ModelConfig config = ModelConfigs.read(dir.resolve("config.json"));
-            out.put("architecture", config.modelType());
-            out.put("vocab_size", config.vocabSize());
-            out.put("hidden_size", config.hiddenSize());
-            out.put("layers", config.layers());
-            out.put("heads", config.heads());
-            out.put("kv_heads", config.kvHeads());
-            out.put("max_positions", config.maxPositions());
-        } catch (RuntimeException e) {
-            out.put("error", e.getMessage()); // listed, but marked as not loadable
+        OpenAiApi.describeUse(out, model);
+        if (model.isPipelineModel()) {
+            out.put("architecture", model.modelType()); // an encoder: the pipeline reads its config when it loads
+        } else {
+            describeLanguageModel(out, dir);
         }
         long parameters = parameters(dir);
         out.put("parameters", parameters);
@@ -58,6 +52,21 @@ final class ModelInfo {
         out.set("lineage", readJson(RunFolder.lineageFile(dir)));
         out.set("checkpoint_state", readJson(RunFolder.stateFile(dir)));
         return out;
+    }
+
+    private static void describeLanguageModel(ObjectNode out, Path dir) {
+        try {
+            ModelConfig config = ModelConfigs.read(dir.resolve("config.json"));
+            out.put("architecture", config.modelType());
+            out.put("vocab_size", config.vocabSize());
+            out.put("hidden_size", config.hiddenSize());
+            out.put("layers", config.layers());
+            out.put("heads", config.heads());
+            out.put("kv_heads", config.kvHeads());
+            out.put("max_positions", config.maxPositions());
+        } catch (RuntimeException e) {
+            out.put("error", e.getMessage()); // listed, but marked as not loadable
+        }
     }
 
     private static String kind(Path dir) {

@@ -1,40 +1,45 @@
 package dev.perennial.serve;
 
 import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.pipeline.Encoder;
+import dev.perennial.pipeline.PipelineOptions;
+import dev.perennial.pipeline.Task;
 import dev.perennial.tensor.DType;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Loaded models, shared by the requests that use them. A model is loaded on first use (its weights are mapped,
- * not copied) and stays loaded; above {@code capacity} the least recently used model that no request holds is
- * closed. A request holds its model through a {@link Lease} for as long as it generates.
+ * Loaded models of both kinds (language models that generate, and the encoders that pipelines run), shared by the
+ * requests that use them and counted together against one capacity (--max-loaded-models). A model is loaded on
+ * first use (its weights are mapped, not copied) and stays loaded; above {@code capacity} the least recently used
+ * model that no request holds is closed. A request holds its model through a {@link Lease} for as long as it runs.
  */
 final class ModelPool implements AutoCloseable {
 
     private static final class Slot {
-        final ModelFolder.Loaded loaded;
+        final AutoCloseable loaded;
         int users;
 
-        Slot(ModelFolder.Loaded loaded) {
+        Slot(AutoCloseable loaded) {
             this.loaded = loaded;
         }
     }
 
     /** A model in use; closing it hands it back to the pool. */
-    final class Lease implements AutoCloseable {
+    final class Lease<T extends AutoCloseable> implements AutoCloseable {
         private final Path dir;
-        private final ModelFolder.Loaded loaded;
+        private final T loaded;
         private boolean closed;
 
-        private Lease(Path dir, ModelFolder.Loaded loaded) {
+        private Lease(Path dir, T loaded) {
             this.dir = dir;
             this.loaded = loaded;
         }
 
-        ModelFolder.Loaded loaded() {
+        T loaded() {
             return loaded;
         }
 
@@ -57,15 +62,32 @@ final class ModelPool implements AutoCloseable {
         this.capacity = capacity;
     }
 
-    synchronized Lease lease(Path dir) {
+    /** The language model of {@code dir}, for generation and log-probabilities. */
+    Lease<ModelFolder.Loaded> lease(Path dir) {
+        return lease(dir, ModelFolder.Loaded.class, d -> ModelFolder.load(d, DType.F32));
+    }
+
+    /**
+     * The pipeline encoder of {@code dir}, loaded for {@code task} (any task the model runs: the encoder serves
+     * them all).
+     */
+    Lease<Encoder> leaseEncoder(Path dir, Task<?, ?> task) {
+        return lease(dir, Encoder.class, d -> Encoder.load(task, d, PipelineOptions.defaults()));
+    }
+
+    synchronized <T extends AutoCloseable> Lease<T> lease(Path dir, Class<T> kind, Function<Path, T> load) {
         Slot slot = slots.get(dir);
+        if (slot != null && !kind.isInstance(slot.loaded)) {
+            // the folder changed kind since it was loaded (its config.json was replaced): load it anew once free
+            throw ApiError.badRequest("model", "the model folder changed while loaded; try again in a moment");
+        }
         if (slot == null) {
-            slot = new Slot(ModelFolder.load(dir, DType.F32));
+            slot = new Slot(load.apply(dir));
             slots.put(dir, slot);
         }
         slot.users++;
         evict();
-        return new Lease(dir, slot.loaded);
+        return new Lease<>(dir, kind.cast(slot.loaded));
     }
 
     synchronized int loadedCount() {
@@ -77,15 +99,23 @@ final class ModelPool implements AutoCloseable {
         while (slots.size() > capacity && it.hasNext()) {
             Slot slot = it.next().getValue();
             if (slot.users == 0) {
-                slot.loaded.close();
+                close(slot);
                 it.remove();
             }
         }
     }
 
+    private static void close(Slot slot) {
+        try {
+            slot.loaded.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a model failed: " + e, e);
+        }
+    }
+
     @Override
     public synchronized void close() {
-        slots.values().forEach(slot -> slot.loaded.close());
+        slots.values().forEach(ModelPool::close);
         slots.clear();
     }
 }

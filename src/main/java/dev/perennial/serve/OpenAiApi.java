@@ -38,20 +38,33 @@ final class OpenAiApi {
         ArrayNode data = out.putArray("data");
         for (Catalog.Entry model : catalog.all(Catalog.Kind.MODEL)) {
             long created = model.dir().toFile().lastModified() / 1000;
-            data.addObject().put("id", model.name()).put("object", "model").put("created", created)
-                    .put("owned_by", "perennial");
+            ObjectNode entry = data.addObject().put("id", model.name()).put("object", "model")
+                    .put("created", created).put("owned_by", "perennial");
+            describeUse(entry, model);
         }
         PerennialApi.json(ctx, out);
     }
 
+    /**
+     * What a model is for, on its /v1/models and /api/models entries: "model_kind" ("language-model" or
+     * "pipeline"), the pipeline "tasks" it serves, and the "endpoints" that take it.
+     */
+    static void describeUse(ObjectNode entry, Catalog.Entry model) {
+        entry.put("model_kind", model.isPipelineModel() ? "pipeline" : "language-model");
+        ArrayNode tasks = entry.putArray("tasks");
+        model.tasks().forEach(t -> tasks.add(t.name()));
+        ArrayNode endpoints = entry.putArray("endpoints");
+        model.endpoints().forEach(endpoints::add);
+    }
+
     void complete(Context ctx, CompletionRequest request) {
-        Catalog.Entry model = catalog.find(Catalog.Kind.MODEL, request.model()).orElseThrow(() -> new ApiError(404,
-                "invalid_request_error", "model", "the model '" + request.model() + "' does not exist here; list "
-                + "the models with GET /v1/models"));
+        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.Generation(request.chat()
+                ? "chat completions" : "completions"));
         String id = (request.chat() ? "chatcmpl-" : "cmpl-")
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         long created = System.currentTimeMillis() / 1000;
-        try (GenerationGate.Permit permit = gate.enter(); ModelPool.Lease lease = pool.lease(model.dir())) {
+        try (GenerationGate.Permit permit = gate.enter();
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
             ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
                     : new ChatTemplate.Rendered(request.prompt(), List.of());
             var sampling = request.sampling(rendered.stops());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.TokenLogProbs;
 import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubSettings;
@@ -206,9 +207,11 @@ final class PerennialApi {
             throw ApiError.badRequest(null, "send {\"model\": ID, \"text\": TEXT, \"top\": N (optional, 0 to 5)}");
         }
         int top = CompletionRequest.integer(body, "top", 0, 5, 0);
-        Catalog.Entry model = catalog.require(Catalog.Kind.MODEL, body.path("model").asText());
+        Catalog.Entry model = catalog.requireModel(body.path("model").asText(),
+                new Catalog.Generation("log-probabilities"));
         List<TokenLogProbs.Scored> tokens;
-        try (GenerationGate.Permit permit = gate.enter(); ModelPool.Lease lease = pool.lease(model.dir())) {
+        try (GenerationGate.Permit permit = gate.enter();
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
             tokens = TokenLogProbs.ofText(lease.loaded().model(), lease.loaded().tokenizer(),
                     body.path("text").asText(), top);
         }

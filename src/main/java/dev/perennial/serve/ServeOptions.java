@@ -9,10 +9,11 @@ import java.util.stream.Stream;
 
 /**
  * What {@code perennial serve} serves and how much it accepts: the folders scanned for runs, experiments and
- * models, the address, the optional API key, and the limits that keep one client from taking the machine.
+ * models, the address, the optional API key, the limits that keep one client from taking the machine, and the
+ * folder of images that image-search requests rank (null: image search is not served; a request never names it).
  */
 public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
-                           Limits limits) {
+                           Limits limits, Path images) {
 
     /**
      * Bounds on requests: body size in bytes, new tokens per request, generations running at once, generations
@@ -25,7 +26,18 @@ public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String ho
         }
     }
 
+    /** Without image search. */
+    public ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
+                        Limits limits) {
+        this(runRoots, modelRoots, host, port, apiKey, limits, null);
+    }
+
     public ServeOptions {
+        if (images != null && !Files.isDirectory(images)) {
+            throw new UserError("--images " + images + ": no such folder; give the folder of images that "
+                    + "image-search requests rank");
+        }
+        images = images == null ? null : images.toAbsolutePath().normalize();
         runRoots = List.copyOf(runRoots);
         modelRoots = List.copyOf(modelRoots);
         for (Path root : concat(runRoots, modelRoots)) {

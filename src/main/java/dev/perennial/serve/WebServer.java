@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
@@ -19,9 +20,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
- * the HTTP API (OpenAI-compatible /v1, Perennial's /api). With an API key, every /v1 and /api request needs
- * {@code Authorization: Bearer KEY}; the pages themselves are public and ask for the key. Every refusal is JSON
- * with a 4xx status; an unexpected failure is a JSON 500, never a dropped connection.
+ * the HTTP API (OpenAI-compatible /v1, Perennial's /api, the pipeline tasks under /v1/embeddings and
+ * /api/pipeline). With an API key, every /v1 and /api request needs {@code Authorization: Bearer KEY}; the pages
+ * themselves are public and ask for the key. Every refusal is JSON with a 4xx status; an unexpected failure is a
+ * JSON 500, never a dropped connection.
  */
 public final class WebServer implements AutoCloseable {
 
@@ -29,27 +31,33 @@ public final class WebServer implements AutoCloseable {
 
     private final Javalin app;
     private final ModelPool pool;
+    private final GenerationGate gate;
     private final ServeOptions options;
 
-    private WebServer(Javalin app, ModelPool pool, ServeOptions options) {
+    private WebServer(Javalin app, ModelPool pool, GenerationGate gate, ServeOptions options) {
         this.app = app;
         this.pool = pool;
+        this.gate = gate;
         this.options = options;
     }
 
     public static WebServer start(ServeOptions options) {
         ServeOptions.Limits limits = options.limits();
-        Catalog catalog = new Catalog(options.runRoots(), options.modelRoots());
+        Catalog catalog = new Catalog(options.runRoots(), options.modelRoots(), options.images() != null);
         ModelPool pool = new ModelPool(limits.maxLoadedModels());
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
         OpenAiApi openAi = new OpenAiApi(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
+        PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images(),
+                limits.maxRequestBytes());
         WebPages pages = new WebPages();
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = limits.maxRequestBytes();
+            config.jetty.multipartConfig.maxTotalRequestSize(limits.maxRequestBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(limits.maxRequestBytes(), SizeUnit.BYTES);
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.staticFiles.add(WEB_ROOT, Location.CLASSPATH);
@@ -63,6 +71,8 @@ public final class WebServer implements AutoCloseable {
                     CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));
             routes.post("/v1/chat/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.chat(body(ctx, limits), limits.maxTokens())));
+            routes.post("/v1/embeddings", ctx -> pipelines.embeddings(ctx, body(ctx, limits)));
+            routes.post("/api/pipeline/{task}", ctx -> pipelines.task(ctx, () -> body(ctx, limits)));
             routes.get("/api/health", api::health);
             routes.get("/api/runs", api::runs);
             routes.get("/api/runs/<name>", api::run);
@@ -93,7 +103,7 @@ public final class WebServer implements AutoCloseable {
             }
             throw e;
         }
-        return new WebServer(app, pool, options);
+        return new WebServer(app, pool, gate, options);
     }
 
     public int port() {
@@ -103,6 +113,11 @@ public final class WebServer implements AutoCloseable {
     public String url() {
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         return "http://" + host + ":" + port() + "/";
+    }
+
+    /** The gate every forward pass goes through (tests hold its slots to see the server refuse with 429). */
+    GenerationGate gate() {
+        return gate;
     }
 
     /** Checks the key (in constant time) and the declared body size before any handler reads anything. */

@@ -1,0 +1,317 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+import dev.perennial.image.RgbImage;
+import dev.perennial.io.Json;
+import dev.perennial.pipeline.Encoder;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Outputs;
+import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.PipelineOptions;
+import dev.perennial.pipeline.Requests;
+import dev.perennial.pipeline.Task;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline tasks over HTTP, on the encoders of the served model folders: OpenAI's POST /v1/embeddings
+ * (feature-extraction), and POST /api/pipeline/TASK for every task served ({@link Catalog#servedTasks()}), whose
+ * inputs are {@link Requests}' JSON (images inline only: base64 or a data: URL; the server never reads a file named
+ * by a request) or, for image tasks, a multipart form with the image as a file. Image search ranks the one folder
+ * given when the server started (its cached index is brought up to date on each request, under the gate). Forward
+ * passes go through the {@link GenerationGate} like generations, so one client cannot queue unbounded work.
+ */
+final class PipelineApi {
+
+    /** An image field checked for being base64 or a data: URL, not decoded (a stand-in image is returned). */
+    private static final Requests.Images UNDECODED = value -> Requests.inlineBytes(value) == null
+            ? Requests.INLINE.read(value) // refuses it, with the format's own message
+            : new RgbImage(1, 1, new byte[3]);
+
+    private static final Set<String> IMAGE_FORM_FIELDS = Set.of("model", "image", "candidate_labels",
+            "hypothesis_template");
+
+    private final Catalog catalog;
+    private final ModelPool pool;
+    private final GenerationGate gate;
+    private final PipelineOptions options;
+    private final long maxRequestBytes;
+    /** The embedding dimension of each model folder seen so far (the encoder does not say it before a pass). */
+    private final Map<Path, Integer> dimensions = new ConcurrentHashMap<>();
+
+    /** {@code images}: the folder that image-search ranks (null: not served). */
+    PipelineApi(Catalog catalog, ModelPool pool, GenerationGate gate, Path images, long maxRequestBytes) {
+        this.catalog = catalog;
+        this.pool = pool;
+        this.gate = gate;
+        this.options = PipelineOptions.defaults().withImages(images);
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** POST /v1/embeddings: OpenAI's request and answer, usage counting the tokens the model read. */
+    void embeddings(Context ctx, JsonNode body) {
+        EmbeddingRequest request = EmbeddingRequest.parse(body);
+        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(Task.FEATURE_EXTRACTION,
+                "embeddings (/v1/embeddings)"));
+        Integer known = dimensions.get(model.dir());
+        if (known != null) {
+            requireDimensions(request, model, known); // before any work, once the model's dimension is known
+        }
+        List<Inputs.Text> texts = request.input().stream().map(Inputs.Text::new).toList();
+        List<Outputs.Embedding> vectors = run(model, Task.FEATURE_EXTRACTION, pipeline -> pipeline.run(texts));
+        int dimension = vectors.getFirst().embedding().length;
+        dimensions.put(model.dir(), dimension);
+        requireDimensions(request, model, dimension);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < vectors.size(); i++) {
+            Outputs.Embedding vector = vectors.get(i);
+            ObjectNode entry = data.addObject().put("object", "embedding").put("index", i);
+            if (request.base64()) {
+                entry.put("embedding", base64(vector.embedding()));
+            } else {
+                ArrayNode values = entry.putArray("embedding");
+                for (float v : vector.embedding()) {
+                    values.add(v);
+                }
+            }
+            tokens += vector.tokens();
+        }
+        out.put("model", model.name());
+        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        PerennialApi.json(ctx, out);
+    }
+
+    private static void requireDimensions(EmbeddingRequest request, Catalog.Entry model, int dimension) {
+        if (request.dimensions() != 0 && request.dimensions() != dimension) {
+            throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
+                    + model.name() + "' gives vectors of " + dimension + " dimensions and cannot shorten them: leave "
+                    + "'dimensions' out, or set it to " + dimension);
+        }
+    }
+
+    /**
+     * POST /api/pipeline/TASK with {"model": ID, "inputs": INPUT or [INPUT, ...]} (or a multipart form for image
+     * tasks): {"model", "task", "results": [one result per input, in order]}.
+     */
+    void task(Context ctx, Supplier<JsonNode> jsonBody) {
+        Task<?, ?> task = servedTask(ctx.pathParam("task"));
+        JsonNode body = ctx.isMultipartFormData() ? form(ctx, task) : jsonBody.get();
+        answer(ctx, task, body);
+    }
+
+    private <I, O> void answer(Context ctx, Task<I, O> task, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiError.badRequest(null, "the body must be a JSON object: {\"model\": ID, \"inputs\": INPUT or "
+                    + "[INPUT, ...]}");
+        }
+        for (var names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("model") && !name.equals("inputs")) {
+                throw ApiError.badRequest(name, "unknown field '" + name + "'; the body has \"model\" and \"inputs\" "
+                        + "(the fields of each input go inside \"inputs\")");
+            }
+        }
+        JsonNode modelName = body.path("model");
+        if (!modelName.isTextual() || modelName.asText().isBlank()) {
+            throw ApiError.badRequest("model", "'model' is missing: give the id of a model that runs " + task.name()
+                    + " (GET /v1/models lists them with their tasks)");
+        }
+        Catalog.Entry model = catalog.requireModel(modelName.asText(), new Catalog.PipelineTask(task, task.name()));
+        JsonNode inputs = body.path("inputs");
+        List<JsonNode> items = items(task, inputs);
+        List<O> results;
+        if (task.input() == Inputs.LabelledImage.class) {
+            // Every input is checked first, its image only for being base64; then the images are decoded one at a
+            // time while holding a gate slot, so that a request's memory is one decoded image, not all of them.
+            parse(task, items, inputs.isArray(), UNDECODED);
+            results = run(model, task, pipeline -> {
+                List<O> out = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    out.add(pipeline.run(parse(task, items.get(i), i, inputs.isArray(), Requests.INLINE)));
+                }
+                return out;
+            });
+        } else {
+            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE);
+            results = run(model, task, pipeline -> pipeline.run(parsed));
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("model", model.name());
+        out.put("task", task.name());
+        ArrayNode list = out.putArray("results");
+        results.forEach(r -> list.add(Json.MAPPER.valueToTree(r)));
+        PerennialApi.json(ctx, out);
+    }
+
+    /** The inputs of the body: one object, or a list of them. */
+    private static List<JsonNode> items(Task<?, ?> task, JsonNode inputs) {
+        if (inputs.isMissingNode() || inputs.isNull()) {
+            throw ApiError.badRequest("inputs", "'inputs' is missing: give one " + task.name() + " input (a JSON "
+                    + "object) or a list of them");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (inputs.isArray()) {
+            inputs.forEach(items::add);
+        } else {
+            items.add(inputs);
+        }
+        if (items.isEmpty()) {
+            throw ApiError.badRequest("inputs", "'inputs' is an empty list: give at least one input");
+        }
+        if (items.size() > EmbeddingRequest.MAX_INPUTS) {
+            throw ApiError.badRequest("inputs", "'inputs' has " + items.size() + " items; at most "
+                    + EmbeddingRequest.MAX_INPUTS + " are run per request: split it");
+        }
+        return items;
+    }
+
+    /** {@code items} parsed by {@link Requests}. */
+    private static <I> List<I> parse(Task<I, ?> task, List<JsonNode> items, boolean list, Requests.Images images) {
+        List<I> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(parse(task, items.get(i), i, list, images));
+        }
+        return out;
+    }
+
+    /** Input {@code index} parsed by {@link Requests}; an error names it ("inputs[3]: ...") and its field. */
+    private static <I> I parse(Task<I, ?> task, JsonNode item, int index, boolean list, Requests.Images images) {
+        try {
+            return Requests.parse(task, item, images);
+        } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
+            throw ApiError.badRequest("inputs", (list ? "inputs[" + index + "]: " : "inputs: ") + e.getMessage());
+        }
+    }
+
+    /** What {@code work} gives with the model's encoder, holding a gate slot and the model while it runs. */
+    private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, Function<Pipeline<I, O>, List<O>> work) {
+        try (GenerationGate.Permit permit = gate.enter();
+             ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model.dir(), task);
+             Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), options)) {
+            List<O> results = work.apply(pipeline);
+            gate.finished(false);
+            return results;
+        }
+    }
+
+    /** The task named in the path, or 404 listing those served. */
+    private Task<?, ?> servedTask(String name) {
+        List<Task<?, ?>> served = catalog.servedTasks();
+        for (Task<?, ?> task : served) {
+            if (task.name().equals(name)) {
+                return task;
+            }
+        }
+        String tasks = String.join(", ", served.stream().map(Task::name).toList());
+        if (name.equals(Task.IMAGE_SEARCH.name())) {
+            throw ApiError.notFound("image-search is not served here: it ranks a folder of images given when the "
+                    + "server starts (perennial serve --images DIR), never one named by a request; the tasks served "
+                    + "here are " + tasks);
+        }
+        throw ApiError.notFound("no task '" + name + "'; the tasks served are " + tasks + " (POST /api/pipeline/TASK)");
+    }
+
+    /**
+     * A multipart form as the JSON body it stands for: "model", the file part "image" (its bytes as base64),
+     * "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
+     */
+    private JsonNode form(Context ctx, Task<?, ?> task) {
+        if (task != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
+                    + "multipart forms are for image uploads (zero-shot-image-classification)");
+        }
+        List<UploadedFile> files;
+        List<UploadedFile> images;
+        Map<String, List<String>> fields;
+        try { // the whole form is read here, up to the size limit
+            files = ctx.uploadedFiles();
+            images = ctx.uploadedFiles("image");
+            fields = ctx.formParamMap();
+        } catch (Exception e) { // Jetty's ServletException arrives undeclared, through Kotlin
+            throw formError(e);
+        }
+        for (String name : fields.keySet()) {
+            if (!IMAGE_FORM_FIELDS.contains(name)) {
+                throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
+                        + String.join(", ", IMAGE_FORM_FIELDS.stream().sorted().toList()));
+            }
+        }
+        if (files.size() != images.size()) {
+            throw ApiError.badRequest("image", "the image file must be sent as the form field 'image'");
+        }
+        if (images.size() > 1) {
+            throw ApiError.badRequest("image", "the form has " + images.size() + " images; send one per request (or "
+                    + "a JSON body with a list of inputs)");
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        List<String> model = fields.getOrDefault("model", List.of());
+        if (!model.isEmpty()) {
+            body.put("model", model.getFirst());
+        }
+        ObjectNode input = body.putObject("inputs");
+        if (!images.isEmpty()) {
+            try (InputStream in = images.getFirst().content()) {
+                input.put("image", Base64.getEncoder().encodeToString(in.readAllBytes()));
+            } catch (IOException e) {
+                throw ApiError.badRequest("image", "could not read the uploaded image: " + e.getMessage());
+            }
+        }
+        ArrayNode labels = input.putArray("candidate_labels");
+        for (String value : fields.getOrDefault("candidate_labels", List.of())) {
+            for (String label : value.split(",")) {
+                if (!label.isBlank()) {
+                    labels.add(label.strip());
+                }
+            }
+        }
+        if (labels.isEmpty()) {
+            input.remove("candidate_labels"); // reported as missing, by name
+        }
+        List<String> template = fields.getOrDefault("hypothesis_template", List.of());
+        if (!template.isEmpty()) {
+            input.put("hypothesis_template", template.getFirst());
+        }
+        return body;
+    }
+
+    /** A form that could not be read: 413 when it went past the size limit, else 400, with Jetty's reason. */
+    private ApiError formError(Exception e) {
+        StringBuilder reasons = new StringBuilder();
+        for (Throwable t = e; t != null && reasons.length() < 1000; t = t.getCause()) {
+            reasons.append(' ').append(t.getMessage());
+        }
+        String why = reasons.toString().toLowerCase(Locale.ROOT);
+        if (why.contains("size") || why.contains("exceed") || why.contains("too large") || why.contains("max")) {
+            return ApiError.tooLarge(maxRequestBytes);
+        }
+        return ApiError.badRequest(null, "the multipart form could not be read:" + reasons);
+    }
+
+    /** float32 little-endian bytes, base64: OpenAI's encoding_format "base64". */
+    static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+}
