@@ -2,7 +2,8 @@
 # Perennial's pipelines against PyTorch eager on the same machine, alternately, at real checkpoints' shapes with
 # random weights: 'perennial bench pipeline' and bench/pipeline_reference.py (tools/reference's BERT and CLIP in
 # float32 under torch.no_grad()), printing items/s of both per batch size and their ratio, and for CLIP the time
-# to preprocess a 640x480 JPEG and its share of the time per image.
+# to preprocess a 640x480 JPEG (Perennial's decoder and CLIP pixel values; PIL and NumPy doing
+# CLIPImageProcessor's steps) and its share of the time per image (preprocessing + model), Perennial/PyTorch.
 # SHAPE is minilm-l6 (feature-extraction, --seq tokens), clip-b32 or clip-l14 (image embeddings, as
 # zero-shot-image-classification computes them).
 # Needs Debian's python3-torch and libopenblas0-openmp (apt-get install python3-torch libopenblas0-openmp).
@@ -58,5 +59,12 @@ for r in j["results"]:
         pre += f" ({share(r)}/{share(q)})" if py_ms else f" ({share(r)})"
     print(f"{shape:<10} {r['batch']:6d} {j['unit']:>8} {r['items_per_second']:14,.1f} {q['items_per_second']:14,.1f} "
           f"{r['items_per_second'] / q['items_per_second']:7.2f} {pre:>16}")
+if j.get("preprocess_ms_per_image") is not None:
+    line = (f"{'':<10} preprocessing a 640x480 JPEG: Perennial {j['preprocess_ms_per_image']:.2f} ms (decode "
+            f"{j['decode_ms_per_image']:.2f} + pixel values {j['pixel_values_ms_per_image']:.2f})")
+    if p.get("preprocess_ms_per_image") is not None:
+        line += (f", PIL + NumPy {p['preprocess_ms_per_image']:.2f} ms (decode {p['decode_ms_per_image']:.2f} + "
+                 f"pixel values {p['pixel_values_ms_per_image']:.2f})")
+    print(line)
 EOF2
 done

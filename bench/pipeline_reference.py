@@ -63,12 +63,13 @@ def timed(batch, warmup, iterations, body, preprocess_ms):
 
 
 def preprocess_ms_per_image(repeats):
-    """CLIPImageProcessor's steps with PIL and NumPy on a synthetic 640x480 JPEG; None without them."""
+    """Median ms to decode a synthetic 640x480 JPEG with PIL and to do CLIPImageProcessor's steps on it with PIL and
+    NumPy; (None, None) without them."""
     try:
         import numpy as np
         from PIL import Image
     except ImportError:
-        return None
+        return None, None
     rng = np.random.default_rng(1)
     y, x = np.mgrid[0:480, 0:640]
     noise = lambda: rng.integers(-12, 13, size=(480, 640))
@@ -80,8 +81,7 @@ def preprocess_ms_per_image(repeats):
     mean = np.array([0.48145466, 0.4578275, 0.40821073], dtype=np.float32)
     std = np.array([0.26862954, 0.26130258, 0.27577711], dtype=np.float32)
 
-    def process():
-        image = Image.open(io.BytesIO(data)).convert("RGB")
+    def process(image):
         w, h = image.size
         scale = 224 / min(w, h)
         image = image.resize((max(224, round(w * scale)), max(224, round(h * scale))), Image.BICUBIC)
@@ -91,13 +91,16 @@ def preprocess_ms_per_image(repeats):
         pixels = (np.asarray(image, dtype=np.float32) * (1 / 255) - mean) / std
         return pixels.transpose(2, 0, 1).copy()
 
-    ms = []
+    decode, pixels = [], []
     for i in range(repeats + 20):
         start = time.perf_counter()
-        process()
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        decoded = time.perf_counter()
+        process(image)
         if i >= 20:
-            ms.append((time.perf_counter() - start) * 1000)
-    return statistics.median(ms)
+            decode.append((decoded - start) * 1000)
+            pixels.append((time.perf_counter() - decoded) * 1000)
+    return statistics.median(decode), statistics.median(pixels)
 
 
 def main():
@@ -116,10 +119,11 @@ def main():
         sys.exit(f"task {a.task} does not run on {a.model_shape}")
     torch.manual_seed(0)
     results = []
-    preprocess = None
+    preprocess = decode = pixel_values = None
     with torch.no_grad():
         if images:
-            preprocess = preprocess_ms_per_image(max(20, a.iterations))
+            decode, pixel_values = preprocess_ms_per_image(max(20, a.iterations))
+            preprocess = None if decode is None else decode + pixel_values
             model = clip.build(config, torch.float32).eval()
             parameters = sum(t.numel() for t in model.parameters())
             for b in batches:
@@ -143,7 +147,8 @@ def main():
     out = dict(task=a.task, model_shape=a.model_shape, checkpoint=checkpoint,
                unit="images" if images else "sentences", seq=None if images else a.seq, parameters=parameters,
                warmup=a.warmup, iterations=a.iterations, threads=torch.get_num_threads(),
-               preprocess_ms_per_image=preprocess, results=results, torch=torch.__version__)
+               preprocess_ms_per_image=preprocess, decode_ms_per_image=decode,
+               pixel_values_ms_per_image=pixel_values, results=results, torch=torch.__version__)
     print(json.dumps({k: v for k, v in out.items() if v is not None}))
 
 

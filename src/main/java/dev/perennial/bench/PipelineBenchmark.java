@@ -133,10 +133,14 @@ public final class PipelineBenchmark {
                               Double preprocessShare) {
     }
 
-    /** A run: the task, the shape, per-batch results and, for images, preprocessing ms per image. */
+    /**
+     * A run: the task, the shape, per-batch results and, for images, preprocessing ms per image (median decode plus
+     * median pixel values).
+     */
     public record Result(String task, String modelShape, String checkpoint, String unit, Integer seq,
                          long parameters, int warmup, int iterations, int threads, Double preprocessMsPerImage,
-                         List<BatchResult> results, String blas, String malloc) {
+                         Double decodeMsPerImage, Double pixelValuesMsPerImage, List<BatchResult> results, String blas,
+                         String malloc) {
     }
 
     private PipelineBenchmark() {
@@ -162,8 +166,10 @@ public final class PipelineBenchmark {
             List<BatchResult> results = new ArrayList<>();
             long parameters;
             Double preprocess = null;
+            Preprocess split = null;
             if (images) {
-                preprocess = preprocessMsPerImage(Math.max(20, iterations));
+                split = preprocess(Math.max(20, iterations));
+                preprocess = split.totalMs();
                 try (ClipModel model = ClipModel.load(dir, torch.ScalarType.Float)) {
                     parameters = parameters(dir);
                     for (int b : batches) {
@@ -209,6 +215,7 @@ public final class PipelineBenchmark {
             }
             return new Result(task.commandName(), shape.commandName(), shape.checkpoint(), task.unit,
                     images ? null : seq, parameters, warmup, iterations, torch.get_num_threads(), preprocess,
+                    split == null ? null : split.decodeMs(), split == null ? null : split.pixelValuesMs(),
                     List.copyOf(results), TrainBenchmark.blasInUse(), TrainBenchmark.mallocInUse());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -240,27 +247,38 @@ public final class PipelineBenchmark {
                 Arrays.stream(ms).max().orElseThrow(), batch / (median / 1000), share);
     }
 
+    /** Median ms per image: decoding the JPEG, then CLIP's pixel values of the decoded image; their sum. */
+    record Preprocess(double decodeMs, double pixelValuesMs) {
+        double totalMs() {
+            return decodeMs + pixelValuesMs;
+        }
+    }
+
     /**
      * The median ms to turn a synthetic 640×480 JPEG's bytes into CLIP's pixel values (openai's preprocessor
      * config: shortest edge 224 bicubic, centre crop 224, rescale, normalise), after 20 untimed runs (the JIT
      * compiles the decoder and the resampler in the first few; a pipeline that sees many images runs warm).
      */
-    static double preprocessMsPerImage(int repeats) {
+    static Preprocess preprocess(int repeats) {
         byte[] jpeg = syntheticJpeg(640, 480);
         ImageProcessor processor = new ImageProcessor(ImageProcessorConfig.clipDefaults());
-        double[] ms = new double[repeats];
+        double[] decode = new double[repeats];
+        double[] pixelValues = new double[repeats];
         for (int i = -20; i < repeats; i++) {
             long start = System.nanoTime();
             RgbImage image = ImageFiles.read(jpeg, "synthetic.jpg");
+            long decoded = System.nanoTime();
             float[] pixels = processor.pixelValues(image);
+            long done = System.nanoTime();
             if (pixels.length != 3 * 224 * 224) {
                 throw new IllegalStateException("pixel values of " + pixels.length + " floats");
             }
             if (i >= 0) {
-                ms[i] = (System.nanoTime() - start) / 1e6;
+                decode[i] = (decoded - start) / 1e6;
+                pixelValues[i] = (done - decoded) / 1e6;
             }
         }
-        return median(ms);
+        return new Preprocess(median(decode), median(pixelValues));
     }
 
     /** A photo-like JPEG (smooth gradients with noise) made in memory with ImageIO. */

@@ -284,8 +284,8 @@ public final class BenchCommand implements Runnable {
                                 100 * b.preprocessShare()));
             }
             if (r.preprocessMsPerImage() != null) {
-                out.printf(Locale.ROOT, "  preprocessing (decode a 640×480 JPEG, CLIP pixel values): %.2f ms/image%n",
-                        r.preprocessMsPerImage());
+                out.printf(Locale.ROOT, "  preprocessing a 640×480 JPEG: %.2f ms/image (decode %.2f, CLIP pixel values "
+                        + "%.2f)%n", r.preprocessMsPerImage(), r.decodeMsPerImage(), r.pixelValuesMsPerImage());
             }
         }
     }
