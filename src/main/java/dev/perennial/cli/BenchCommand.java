@@ -244,7 +244,7 @@ public final class BenchCommand implements Runnable {
                         + "(clip-vit-large-patch14).")
         String modelShape;
 
-        @Option(names = "--batch", defaultValue = "1,32", split = ",", paramLabel = "B[,B...]",
+        @Option(names = "--batch", defaultValue = "1,32", split = ",", paramLabel = "B",
                 description = "Batch sizes (default: ${DEFAULT-VALUE}).")
         List<Integer> batches;
 
