@@ -6,6 +6,7 @@ import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
+import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.io.Json;
 import dev.perennial.model.ModelFamily;
@@ -15,6 +16,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -27,7 +29,8 @@ import java.util.Locale;
 /** {@code perennial bench}: measurements reported, never asserted. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class,
-                BenchCommand.Checkpoint.class, BenchCommand.AllReduce.class})
+                BenchCommand.Checkpoint.class, BenchCommand.AllReduce.class,
+                BenchCommand.Pipeline.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -216,6 +219,73 @@ public final class BenchCommand implements Runnable {
                                 + "%d-token prompt)%n", s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(),
                         r.parameters(), r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
                         promptTokens);
+            }
+        }
+    }
+
+    /** {@code perennial bench pipeline}: the pipelines' encoders at real checkpoint shapes with random weights. */
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = {"Time a pipeline task's model work at a real checkpoint's shape with random weights (no "
+                    + "download): feature-extraction (sentences/s: BERT forward, mean pooling, normalisation of "
+                    + "random ids) or zero-shot-image-classification / image-feature-extraction (images/s: CLIP's "
+                    + "image tower and projection), after warm-up; for images also the preprocessing of a 640×480 "
+                    + "JPEG and its share of the time per image.", ""})
+    public static final class Pipeline implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "TASK",
+                description = "feature-extraction, zero-shot-image-classification or image-feature-extraction.")
+        String task;
+
+        @Option(names = "--model-shape", required = true, paramLabel = "SHAPE",
+                description = "minilm-l6 (all-MiniLM-L6-v2), clip-b32 (clip-vit-base-patch32) or clip-l14 "
+                        + "(clip-vit-large-patch14).")
+        String modelShape;
+
+        @Option(names = "--batch", defaultValue = "1,32", split = ",", paramLabel = "B",
+                description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+        List<Integer> batches;
+
+        @Option(names = "--seq", defaultValue = "32", paramLabel = "T",
+                description = "Tokens per sentence (default: ${DEFAULT-VALUE}).")
+        int seq;
+
+        @Option(names = "--iterations", defaultValue = "10", paramLabel = "N",
+                description = "Timed batches per batch size (default: ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--warmup", defaultValue = "2", paramLabel = "N",
+                description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+        ScheduleCommand.Format format;
+
+        @Override
+        public void run() {
+            PipelineBenchmark.BenchTask t = PipelineBenchmark.BenchTask.of(task);
+            PipelineBenchmark.ModelShape shape = PipelineBenchmark.ModelShape.of(modelShape);
+            PipelineBenchmark.Result r = PipelineBenchmark.run(t, shape, batches, seq, warmup, iterations);
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == ScheduleCommand.Format.json) {
+                printJson(out, r);
+                return;
+            }
+            out.printf(Locale.ROOT, "%s, %s (%s)%s: %,d parameters, random weights, %d threads, BLAS %s, malloc %s%n",
+                    r.task(), r.modelShape(), r.checkpoint(), r.seq() == null ? "" : ", " + r.seq() + " tokens",
+                    r.parameters(), r.threads(), r.blas(), r.malloc());
+            for (PipelineBenchmark.BatchResult b : r.results()) {
+                out.printf(Locale.ROOT, "  batch %3d: %,10.1f %s/s; ms/batch median %.1f (min %.1f, max %.1f)%s%n",
+                        b.batch(), b.itemsPerSecond(), r.unit(), b.msMedian(), b.msMin(), b.msMax(),
+                        b.preprocessShare() == null ? "" : String.format(Locale.ROOT,
+                                "; preprocessing %.0f%% of the time per image (goal ≤ 10%%)",
+                                100 * b.preprocessShare()));
+            }
+            if (r.preprocessMsPerImage() != null) {
+                out.printf(Locale.ROOT, "  preprocessing a 640×480 JPEG: %.2f ms/image (decode %.2f, CLIP pixel values "
+                        + "%.2f)%n", r.preprocessMsPerImage(), r.decodeMsPerImage(), r.pixelValuesMsPerImage());
             }
         }
     }

@@ -1,10 +1,18 @@
 package dev.perennial.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 import dev.perennial.tensor.Safetensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -19,7 +27,7 @@ import java.util.function.UnaryOperator;
  * tensors with their shapes, apart from buffers and heads the family ignores) and converted to one dtype. Create
  * and close it outside any step's PointerScope; it owns the mapping its tensors view.
  */
-final class PretrainedWeights implements AutoCloseable {
+public final class PretrainedWeights implements AutoCloseable {
 
     private final Map<String, Tensor> tensors;
     private final Safetensors.Mapped mapped;
@@ -52,6 +60,56 @@ final class PretrainedWeights implements AutoCloseable {
         } catch (RuntimeException e) {
             mapped.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes {@code dir}/model.safetensors with random fp32 weights of the shapes {@code dir}/config.json declares
+     * (model_type bert, roberta, xlm-roberta or clip), initialised as transformers' _init_weights does: N(0, 0.02)
+     * for matrices and embeddings, LayerNorm weights 1, biases 0, CLIP's logit_scale its init value. For
+     * benchmarks at real shapes without downloading a checkpoint; the same seed gives the same file.
+     */
+    public static void writeRandom(Path dir, long seed) {
+        Path configFile = dir.resolve("config.json");
+        String type;
+        try {
+            JsonNode json = Json.MAPPER.readTree(configFile.toFile());
+            type = json.path("model_type").asText("");
+        } catch (IOException e) {
+            throw new UserError(configFile + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+        Map<String, long[]> shapes;
+        double logitScale = 0;
+        if (BertConfig.MODEL_TYPES.contains(type)) {
+            shapes = BertEncoder.shapes(BertConfig.read(configFile));
+        } else if (type.equals(ClipConfig.MODEL_TYPE)) {
+            ClipConfig config = ClipConfig.read(configFile);
+            shapes = ClipModel.shapes(config);
+            logitScale = config.logitScaleInit();
+        } else {
+            throw new UserError(configFile + ": model_type '" + type + "' has no random weights here; the encoders "
+                    + "are " + String.join(", ", BertConfig.MODEL_TYPES) + " and " + ClipConfig.MODEL_TYPE);
+        }
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(seed);
+            TensorOptions options = new TensorOptions(torch.ScalarType.Float);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                String name = e.getKey();
+                Tensor t = torch.empty(e.getValue(), options, new MemoryFormatOptional());
+                String lower = name.toLowerCase(java.util.Locale.ROOT);
+                if (name.equals("logit_scale")) {
+                    t.fill_(new Scalar(logitScale));
+                } else if (name.endsWith("bias")) {
+                    t.zero_();
+                } else if (e.getValue().length == 1 && lower.contains("norm")) {
+                    t.fill_(new Scalar(1.0));
+                } else {
+                    t.normal_(0, 0.02, new GeneratorOptional());
+                }
+                tensors.put(name, t);
+            }
+            Safetensors.write(dir.resolve("model.safetensors"), tensors);
         }
     }
 

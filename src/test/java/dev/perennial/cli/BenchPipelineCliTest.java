@@ -1,0 +1,35 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.io.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code perennial bench pipeline} prints what it measured; timings are reported, never asserted. */
+class BenchPipelineCliTest {
+
+    @Test
+    void featureExtractionAtMiniLmsShapePrintsJsonWithAPositiveThroughput() throws Exception {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "feature-extraction", "--model-shape", "minilm-l6",
+                "--batch", "1", "--seq", "8", "--warmup", "0", "--iterations", "1", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.get("task").asText()).isEqualTo("feature-extraction");
+        assertThat(json.get("model_shape").asText()).isEqualTo("minilm-l6");
+        assertThat(json.get("parameters").asLong()).isEqualTo(22_565_376L); // all-MiniLM-L6-v2's BertModel
+        assertThat(json.get("threads").asInt()).isPositive();
+        JsonNode batch = json.get("results").get(0);
+        assertThat(batch.get("batch").asInt()).isEqualTo(1);
+        assertThat(batch.get("items_per_second").asDouble()).isPositive();
+        assertThat(batch.get("ms_median").asDouble()).isPositive();
+    }
+
+    @Test
+    void anImageTaskOnATextShapeIsRefusedInOneLine() {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "zero-shot-image-classification", "--model-shape",
+                "minilm-l6", "--iterations", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("clip-b32").doesNotContain("Exception");
+    }
+}
