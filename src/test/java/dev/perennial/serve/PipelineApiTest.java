@@ -99,7 +99,7 @@ class PipelineApiTest {
 
     static void requireClip() {
         assertThat(models.resolve("clip/config.json")).as("the tiny CLIP reference model " + REFERENCE.resolve("clip")
-                + " (it comes with the CLIP branch)").isRegularFile();
+                + " (written by tools/reference/clip.py)").isRegularFile();
     }
 
     static float[] floats(JsonNode array) {
