@@ -155,7 +155,7 @@ final class Catalog {
      */
     Entry requireModel(String name, Use use) {
         Entry model = find(Kind.MODEL, name).orElseThrow(() -> new ApiError(404, "invalid_request_error", "model",
-                "the model '" + name + "' does not exist here; list the models with GET /v1/models"));
+                "model_not_found", "the model '" + name + "' does not exist here; list the models with GET /v1/models"));
         boolean fits = switch (use) {
             case Generation g -> !model.isPipelineModel();
             case PipelineTask p -> model.tasks().contains(p.task());

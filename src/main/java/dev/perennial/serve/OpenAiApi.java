@@ -108,8 +108,9 @@ final class OpenAiApi {
             throw ApiError.badRequest("prompt", "the prompt is empty; give at least one token of text");
         }
         if (ids.length + maxTokens > positions) {
-            throw ApiError.badRequest("max_tokens", "the prompt (" + ids.length + " tokens) plus max_tokens ("
-                    + maxTokens + ") exceed the model's " + positions + " positions");
+            throw new ApiError(400, "invalid_request_error", "max_tokens", "context_length_exceeded", "the prompt ("
+                    + ids.length + " tokens) plus max_tokens (" + maxTokens + ") exceed the model's " + positions
+                    + " positions");
         }
         return ids;
     }

@@ -85,12 +85,13 @@ public final class WebServer implements AutoCloseable {
             routes.get("/api/models/<name>", api::model);
             routes.post("/api/logprobs", ctx -> api.logprobs(ctx, body(ctx, limits)));
             routes.get("/api/hub/search", api::hubSearch);
-            routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.param(), e.getMessage()));
-            routes.exception(UserError.class, (e, ctx) -> error(ctx, 400, "invalid_request_error", null,
+            routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.type(), e.param(), e.code(),
+                    e.getMessage()));
+            routes.exception(UserError.class, (e, ctx) -> error(ctx, 400, "invalid_request_error", null, null,
                     e.getMessage()));
             routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    "invalid_request_error", null, e.getMessage()));
-            routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "server_error", null,
+                    "invalid_request_error", null, null, e.getMessage()));
+            routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "server_error", null, null,
                     "internal error: " + e));
         });
         try {
@@ -155,13 +156,14 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private static void error(Context ctx, int status, String type, String param, String message) {
+    /** OpenAI's error body; {@code code} is OpenAI's string code or null (the status is the HTTP status's). */
+    private static void error(Context ctx, int status, String type, String param, String code, String message) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode error = out.putObject("error");
         error.put("message", message);
         error.put("type", type);
         error.put("param", param);
-        error.put("code", status);
+        error.put("code", code);
         if (ctx.res().isCommitted()) {
             return; // a stream had started: nothing more can be said on it
         }

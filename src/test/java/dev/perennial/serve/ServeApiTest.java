@@ -295,11 +295,13 @@ class ServeApiTest {
         HttpResponse<String> unknown = post(server, "/v1/completions", "{\"model\": \"nope\", \"prompt\": \"x\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).path("error").path("param").asText()).isEqualTo("model");
+        assertThat(json(unknown).path("error").path("code").asText()).isEqualTo("model_not_found"); // OpenAI's string
 
         HttpResponse<String> hot = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": \"x\","
                 + " \"temperature\": 7}");
         assertThat(hot.statusCode()).isEqualTo(400);
         assertThat(json(hot).path("error").path("param").asText()).isEqualTo("temperature");
+        assertThat(json(hot).path("error").path("code").isNull()).isTrue(); // no code for a plain bad value
 
         HttpResponse<String> tooMany = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
                 + "\"prompt\": \"x\", \"max_tokens\": 5000}");
@@ -310,6 +312,7 @@ class ServeApiTest {
                 + "\"prompt\": \"" + "a".repeat(250) + "\", \"max_tokens\": 10}");
         assertThat(tooLong.statusCode()).isEqualTo(400);
         assertThat(json(tooLong).path("error").path("message").asText()).contains("256 positions");
+        assertThat(json(tooLong).path("error").path("code").asText()).isEqualTo("context_length_exceeded");
 
         HttpResponse<String> notJson = post(server, "/v1/chat/completions", "{\"model\": ");
         assertThat(notJson.statusCode()).isEqualTo(400);
@@ -338,7 +341,9 @@ class ServeApiTest {
     void anApiKeyIsRequiredWhenConfigured() throws Exception {
         try (WebServer locked = WebServer.start(ServeFixture.options("s3cret", ServeOptions.Limits.defaults()))) {
             assertThat(get(locked, "/v1/models").statusCode()).isEqualTo(401);
-            assertThat(get(locked, "/v1/models", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+            HttpResponse<String> wrong = get(locked, "/v1/models", "Authorization", "Bearer wrong");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(json(wrong).path("error").path("code").asText()).isEqualTo("invalid_api_key");
             assertThat(get(locked, "/v1/models", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
             assertThat(get(locked, "/index.html").statusCode()).isEqualTo(200); // the page asks for the key
         }
