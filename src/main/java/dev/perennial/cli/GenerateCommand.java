@@ -53,6 +53,18 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop before this text (repeatable).")
     List<String> stop = List.of();
 
+    @Option(names = "--repetition-penalty", defaultValue = "1", paramLabel = "P",
+            description = "transformers' repetition penalty on tokens of the prompt and output (1, the default, is off).")
+    double repetitionPenalty;
+
+    @Option(names = "--frequency-penalty", defaultValue = "0", paramLabel = "F",
+            description = "OpenAI's: each token's logit minus F times its count in the output (-2 to 2; default 0).")
+    double frequencyPenalty;
+
+    @Option(names = "--presence-penalty", defaultValue = "0", paramLabel = "P",
+            description = "OpenAI's: minus P for each token already in the output (-2 to 2; default 0).")
+    double presencePenalty;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Sampling seed (default 0).")
     long seed;
 
@@ -73,7 +85,8 @@ public final class GenerateCommand implements Runnable {
 
     @Override
     public void run() {
-        Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed);
+        Sampling sampling = new Sampling(maxNewTokens, temperature, topK, topP, stop, seed, frequencyPenalty,
+                presencePenalty, repetitionPenalty);
         PrintWriter out = spec.commandLine().getOut();
         Path folder = HubModels.resolve(model, Path.of(""), HubSettings
                 .fromEnvironment(), true);

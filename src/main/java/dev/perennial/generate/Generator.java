@@ -70,7 +70,7 @@ public final class Generator {
                     Tensor all = useCache ? model.logits(ids, cache) : model.logits(ids);
                     logits = Tensors.toFloats(all.select(1, all.size(1) - 1).select(0, 0));
                 }
-                int next = picker.pick(logits);
+                int next = picker.pick(logits, tokens, prompt.length, length);
                 tokens[length++] = next;
                 if (!listener.onToken(next, logits) || next == eosId) {
                     break;

@@ -14,6 +14,44 @@ final class TokenPicker {
         this.random = new SplittableRandom(sampling.seed());
     }
 
+    /**
+     * The next token after {@code tokens[0, length)}, of which the first {@code promptLength} are the prompt;
+     * {@code logits} are left as the model gave them (log-probabilities are reported from those).
+     */
+    int pick(float[] logits, int[] tokens, int promptLength, int length) {
+        return pick(sampling.penalises() ? penalised(logits, tokens, promptLength, length) : logits);
+    }
+
+    /** The logits after the repetition penalty (prompt and output), then frequency and presence (output only). */
+    float[] penalised(float[] logits, int[] tokens, int promptLength, int length) {
+        float[] out = logits.clone();
+        double repetition = sampling.repetitionPenalty();
+        if (repetition != 1) {
+            boolean[] seen = new boolean[out.length];
+            for (int i = 0; i < length; i++) {
+                int t = tokens[i];
+                if (t >= 0 && t < out.length && !seen[t]) {
+                    seen[t] = true;
+                    out[t] = (float) (out[t] < 0 ? out[t] * repetition : out[t] / repetition);
+                }
+            }
+        }
+        if (sampling.frequencyPenalty() != 0 || sampling.presencePenalty() != 0) {
+            int[] counts = new int[out.length];
+            for (int i = promptLength; i < length; i++) {
+                if (tokens[i] >= 0 && tokens[i] < out.length) {
+                    counts[tokens[i]]++;
+                }
+            }
+            for (int t = 0; t < out.length; t++) {
+                if (counts[t] > 0) {
+                    out[t] = (float) (out[t] - sampling.frequencyPenalty() * counts[t] - sampling.presencePenalty());
+                }
+            }
+        }
+        return out;
+    }
+
     int pick(float[] logits) {
         if (sampling.temperature() == 0) {
             return argmax(logits);

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 record CompletionRequest(String model, String prompt, List<ChatTemplate.Message> messages, int maxTokens,
                          double temperature, double topP, int topK, List<String> stop, long seed, int logprobs,
-                         boolean stream) {
+                         boolean stream, double frequencyPenalty, double presencePenalty, double repetitionPenalty) {
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "developer");
     private static final int MAX_STOPS = 4;
@@ -25,7 +25,8 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
         List<String> stops = new ArrayList<>(stop);
         stops.addAll(extraStops);
         try {
-            return new Sampling(maxTokens, temperature, topK, topP, stops, seed);
+            return new Sampling(maxTokens, temperature, topK, topP, stops, seed, frequencyPenalty, presencePenalty,
+                    repetitionPenalty);
         } catch (UserError e) {
             throw ApiError.badRequest(null, e.getMessage());
         }
@@ -117,17 +118,17 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
         double topP = number(body, "top_p", Double.MIN_VALUE, 1, 1);
         int topK = integer(body, "top_k", 0, Integer.MAX_VALUE, 0);
         long seed = body.hasNonNull("seed") ? longValue(body, "seed") : new SecureRandom().nextLong();
-        for (String penalty : List.of("frequency_penalty", "presence_penalty")) {
-            if (number(body, penalty, -2, 2, 0) != 0) {
-                throw ApiError.badRequest(penalty, "'" + penalty + "' is not supported; leave it out or at 0");
-            }
-        }
+        double frequencyPenalty = number(body, "frequency_penalty", -2, 2, 0);
+        double presencePenalty = number(body, "presence_penalty", -2, 2, 0);
+        // an extension, as vLLM and text-generation-inference take it: transformers' repetition penalty
+        double repetitionPenalty = number(body, "repetition_penalty", Double.MIN_VALUE, 100, 1);
         JsonNode streamField = body.path("stream");
         if (!streamField.isMissingNode() && !streamField.isNull() && !streamField.isBoolean()) {
             throw ApiError.badRequest("stream", "'stream' must be true or false");
         }
         return new CompletionRequest(model.asText(), prompt, messages, maxTokens, temperature, topP, topK,
-                stops(body.path("stop")), seed, logprobs, streamField.asBoolean(false));
+                stops(body.path("stop")), seed, logprobs, streamField.asBoolean(false), frequencyPenalty,
+                presencePenalty, repetitionPenalty);
     }
 
     private static List<String> stops(JsonNode stop) {

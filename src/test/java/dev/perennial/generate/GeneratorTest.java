@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GeneratorTest {
 
@@ -58,6 +59,37 @@ class GeneratorTest {
                     (t, l) -> true);
             assertThat(topOne)
                     .isEqualTo(Generator.generateIds(model, PROMPT, Sampling.greedy(20), -1, true, (t, l) -> true));
+        }
+    }
+
+    @Test
+    void penaltiesChangeTheLogitsAsTransformersAndOpenAiDefineThem() {
+        int[] tokens = {0, 5, 1, 1, 3}; // prompt {0, 5}, output {1, 1, 3}
+        float[] logits = {-1f, 3f, 2f, 0.5f, 4f, 1f};
+        float[] repetition = new TokenPicker(new Sampling(1, 0, 0, 1, List.of(), 0, 0, 0, 2))
+                .penalised(logits, tokens, 2, 5);
+        // every token of prompt and output, once: positive logits halved, negative doubled; others untouched
+        assertThat(repetition).containsExactly(-2f, 1.5f, 2f, 0.25f, 4f, 0.5f);
+        float[] openAi = new TokenPicker(new Sampling(1, 0, 0, 1, List.of(), 0, 0.5, 1, 1))
+                .penalised(logits, tokens, 2, 5);
+        // output tokens only: minus 0.5 per occurrence, minus 1 once present; the prompt's 0 and 5 untouched
+        assertThat(openAi).containsExactly(-1f, 1f, 2f, -1f, 4f, 1f);
+        assertThat(logits).containsExactly(-1f, 3f, 2f, 0.5f, 4f, 1f); // the model's own logits are not changed
+        TokenPicker greedy = new TokenPicker(new Sampling(1, 0, 0, 1, List.of(), 0, 0, 2, 1));
+        assertThat(greedy.pick(new float[] {0f, 3f, 2f}, new int[] {9, 1}, 1, 2)).isEqualTo(2);
+        assertThatThrownBy(() -> new Sampling(1, 0, 0, 1, List.of(), 0, 2.5, 0, 1)).hasMessageContaining("[-2, 2]");
+        assertThatThrownBy(() -> new Sampling(1, 0, 0, 1, List.of(), 0, 0, 0, 0)).hasMessageContaining("above 0");
+    }
+
+    @Test
+    void aPresencePenaltyKeepsGreedyGenerationFromRepeatingItself() {
+        try (Model model = ModelFixtures.byteLlama(3)) {
+            int[] plain = Generator.generateIds(model, PROMPT, Sampling.greedy(30), -1, true, (t, l) -> true);
+            int[] penalised = Generator.generateIds(model, PROMPT, new Sampling(30, 0, 0, 1, List.of(), 0, 0, 2, 1),
+                    -1, true, (t, l) -> true);
+            assertThat(penalised).isNotEqualTo(plain);
+            assertThat(java.util.Arrays.stream(penalised).distinct().count())
+                    .isGreaterThanOrEqualTo(java.util.Arrays.stream(plain).distinct().count());
         }
     }
 

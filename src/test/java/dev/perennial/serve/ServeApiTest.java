@@ -111,6 +111,24 @@ class ServeApiTest {
     }
 
     @Test
+    void penaltiesReachTheGenerator() throws Exception {
+        Sampling penalised = new Sampling(24, 0, 0, 1, List.of(), 0, 0.8, 1.5, 1.3);
+        String expected;
+        String plain;
+        try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"), DType.F32)) {
+            expected = Generator.generate(loaded.model(), loaded.tokenizer(), "the of", penalised, 0,
+                    (text, tokens) -> true).text();
+            plain = Generator.generate(loaded.model(), loaded.tokenizer(), "the of", Sampling.greedy(24), 0,
+                    (text, tokens) -> true).text();
+        }
+        String body = "{\"model\": \"" + MODEL + "\", \"prompt\": \"the of\", \"max_tokens\": 24, "
+                + "\"temperature\": 0, \"frequency_penalty\": 0.8, \"presence_penalty\": 1.5, "
+                + "\"repetition_penalty\": 1.3}";
+        JsonNode whole = json(post(server, "/v1/completions", body));
+        assertThat(whole.path("choices").get(0).path("text").asText()).isEqualTo(expected).isNotEqualTo(plain);
+    }
+
+    @Test
     void aCompletionIsTheGeneratorsTextAndStreamingGivesTheSameText() throws Exception {
         String expected;
         try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"),
@@ -302,6 +320,11 @@ class ServeApiTest {
         assertThat(hot.statusCode()).isEqualTo(400);
         assertThat(json(hot).path("error").path("param").asText()).isEqualTo("temperature");
         assertThat(json(hot).path("error").path("code").isNull()).isTrue(); // no code for a plain bad value
+
+        HttpResponse<String> penalty = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                + "\"prompt\": \"x\", \"presence_penalty\": 2.5}");
+        assertThat(penalty.statusCode()).isEqualTo(400);
+        assertThat(json(penalty).path("error").path("param").asText()).isEqualTo("presence_penalty");
 
         HttpResponse<String> tooMany = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
                 + "\"prompt\": \"x\", \"max_tokens\": 5000}");
