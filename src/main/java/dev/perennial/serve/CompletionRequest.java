@@ -16,17 +16,22 @@ import java.util.Set;
  */
 record CompletionRequest(String model, String prompt, List<ChatTemplate.Message> messages, int maxTokens,
                          double temperature, double topP, int topK, List<String> stop, long seed, int logprobs,
-                         boolean stream, double frequencyPenalty, double presencePenalty, double repetitionPenalty) {
+                         boolean stream, double frequencyPenalty, double presencePenalty, double repetitionPenalty,
+                         int n) {
+
+    /** The most choices one request may ask for (OpenAI's n). */
+    static final int MAX_CHOICES = 16;
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "developer");
     private static final int MAX_STOPS = 4;
 
-    Sampling sampling(List<String> extraStops) {
+    /** How choice {@code choice} (0 to n - 1) samples: the request's settings, with seed + choice. */
+    Sampling sampling(List<String> extraStops, int choice) {
         List<String> stops = new ArrayList<>(stop);
         stops.addAll(extraStops);
         try {
-            return new Sampling(maxTokens, temperature, topK, topP, stops, seed, frequencyPenalty, presencePenalty,
-                    repetitionPenalty);
+            return new Sampling(maxTokens, temperature, topK, topP, stops, seed + choice, frequencyPenalty,
+                    presencePenalty, repetitionPenalty);
         } catch (UserError e) {
             throw ApiError.badRequest(null, e.getMessage());
         }
@@ -105,9 +110,7 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
         if (!model.isTextual() || model.asText().isBlank()) {
             throw ApiError.badRequest("model", "'model' must name a model; list them with GET /v1/models");
         }
-        if (body.hasNonNull("n") && body.path("n").asInt(-1) != 1) {
-            throw ApiError.badRequest("n", "only n = 1 is supported");
-        }
+        int n = integer(body, "n", 1, MAX_CHOICES, 1);
         int maxTokens = body.hasNonNull("max_tokens") ? integer(body, "max_tokens", 0, Integer.MAX_VALUE, 0)
                 : Math.min(defaultMaxTokens, maxTokensLimit);
         if (maxTokens > maxTokensLimit) {
@@ -126,9 +129,13 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
         if (!streamField.isMissingNode() && !streamField.isNull() && !streamField.isBoolean()) {
             throw ApiError.badRequest("stream", "'stream' must be true or false");
         }
+        if (n > 1 && streamField.asBoolean(false)) {
+            throw ApiError.badRequest("n", "n above 1 is answered whole, not streamed; leave out 'stream' or ask "
+                    + "for n = 1");
+        }
         return new CompletionRequest(model.asText(), prompt, messages, maxTokens, temperature, topP, topK,
                 stops(body.path("stop")), seed, logprobs, streamField.asBoolean(false), frequencyPenalty,
-                presencePenalty, repetitionPenalty);
+                presencePenalty, repetitionPenalty, n);
     }
 
     private static List<String> stops(JsonNode stop) {

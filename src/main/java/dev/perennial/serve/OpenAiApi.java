@@ -67,7 +67,7 @@ final class OpenAiApi {
              ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
             ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
                     : new ChatTemplate.Rendered(request.prompt(), List.of());
-            var sampling = request.sampling(rendered.stops());
+            var sampling = request.sampling(rendered.stops(), 0);
             int[] prompt = promptIds(lease.loaded(), rendered.prompt(), request.maxTokens());
             int top = Math.max(0, request.logprobs());
             Response response = new Response(request, id, created);
@@ -88,13 +88,19 @@ final class OpenAiApi {
                     sse.send(null, "[DONE]");
                 }
             } else {
-                List<TokenLogProbs.Scored> scored = new ArrayList<>();
-                result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt, sampling,
-                        top, (text, tokens) -> {
-                            scored.addAll(tokens);
-                            return true;
-                        });
-                ctx.status(200).contentType("application/json").result(response.whole(result, scored).toString());
+                List<Generator.Result> results = new ArrayList<>();
+                List<List<TokenLogProbs.Scored>> scored = new ArrayList<>();
+                for (int choice = 0; choice < request.n(); choice++) {
+                    List<TokenLogProbs.Scored> tokens = new ArrayList<>();
+                    results.add(Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt,
+                            request.sampling(rendered.stops(), choice), top, (text, pieces) -> {
+                                tokens.addAll(pieces);
+                                return true;
+                            }));
+                    scored.add(tokens);
+                }
+                result = results.getLast();
+                ctx.status(200).contentType("application/json").result(response.whole(results, scored).toString());
             }
             gate.finished(result.finish() == Generator.Finish.CANCELLED);
         }
@@ -141,20 +147,32 @@ final class OpenAiApi {
             this.created = created;
         }
 
-        ObjectNode whole(Generator.Result result, List<TokenLogProbs.Scored> scored) {
+        /** The whole answer: one choice per result (OpenAI's n), usage counting the prompt once. */
+        ObjectNode whole(List<Generator.Result> results, List<List<TokenLogProbs.Scored>> scored) {
             ObjectNode out = head(request.chat() ? "chat.completion" : "text_completion");
-            ObjectNode choice = out.putArray("choices").addObject();
-            choice.put("index", 0);
-            if (request.chat()) {
-                ObjectNode message = choice.putObject("message");
-                message.put("role", "assistant");
-                message.put("content", result.text());
-            } else {
-                choice.put("text", result.text());
+            ArrayNode choices = out.putArray("choices");
+            int completion = 0;
+            for (int i = 0; i < results.size(); i++) {
+                Generator.Result result = results.get(i);
+                ObjectNode choice = choices.addObject();
+                choice.put("index", i);
+                if (request.chat()) {
+                    ObjectNode message = choice.putObject("message");
+                    message.put("role", "assistant");
+                    message.put("content", result.text());
+                } else {
+                    choice.put("text", result.text());
+                }
+                textOffset = 0;
+                choice.set("logprobs", logprobs(scored.get(i)));
+                choice.put("finish_reason", finishReason(result));
+                completion += result.tokens().length;
             }
-            choice.set("logprobs", logprobs(scored));
-            choice.put("finish_reason", finishReason(result));
-            out.set("usage", usage(result));
+            ObjectNode usage = out.putObject("usage");
+            int prompt = results.getFirst().promptTokens();
+            usage.put("prompt_tokens", prompt);
+            usage.put("completion_tokens", completion);
+            usage.put("total_tokens", prompt + completion);
             return out;
         }
 

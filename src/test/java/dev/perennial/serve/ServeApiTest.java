@@ -111,6 +111,41 @@ class ServeApiTest {
     }
 
     @Test
+    void nChoicesAreSampledWithConsecutiveSeedsAndCountedInUsage() throws Exception {
+        List<String> expected = new ArrayList<>();
+        int expectedTokens = 0;
+        try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"), DType.F32)) {
+            for (int i = 0; i < 3; i++) {
+                Generator.Result r = Generator.generate(loaded.model(), loaded.tokenizer(), "the of",
+                        new Sampling(12, 1, 0, 1, List.of(), 3 + i), 0, (text, tokens) -> true);
+                expected.add(r.text());
+                expectedTokens += r.tokens().length;
+            }
+        }
+        JsonNode whole = json(post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": "
+                + "\"the of\", \"max_tokens\": 12, \"temperature\": 1, \"seed\": 3, \"n\": 3, \"logprobs\": 1}"));
+        JsonNode choices = whole.path("choices");
+        assertThat(choices).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(choices.get(i).path("index").asInt()).isEqualTo(i);
+            assertThat(choices.get(i).path("text").asText()).isEqualTo(expected.get(i));
+            assertThat(choices.get(i).path("logprobs").path("text_offset").get(0).asInt()).isZero();
+        }
+        assertThat(expected).doesNotHaveDuplicates();
+        assertThat(whole.path("usage").path("completion_tokens").asInt()).isEqualTo(expectedTokens);
+        assertThat(whole.path("usage").path("prompt_tokens").asInt()).isEqualTo(6);
+
+        HttpResponse<String> streamed = post(server, "/v1/chat/completions", "{\"model\": \"" + MODEL + "\", "
+                + "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"n\": 2, \"stream\": true}");
+        assertThat(streamed.statusCode()).isEqualTo(400);
+        assertThat(json(streamed).path("error").path("param").asText()).isEqualTo("n");
+        HttpResponse<String> many = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                + "\"prompt\": \"x\", \"n\": 17}");
+        assertThat(many.statusCode()).isEqualTo(400);
+        assertThat(json(many).path("error").path("message").asText()).contains("16");
+    }
+
+    @Test
     void penaltiesReachTheGenerator() throws Exception {
         Sampling penalised = new Sampling(24, 0, 0, 1, List.of(), 0, 0.8, 1.5, 1.3);
         String expected;
