@@ -1,5 +1,6 @@
 package dev.perennial.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
@@ -97,6 +98,50 @@ public final class ModelFolder {
                 AtomicFiles.write(dir.resolve(name), out -> out.write(bytes));
             }
         }
+    }
+
+    /**
+     * Sets the Jinja {@code chat_template} of the folder's tokenizer_config.json (written atomically; the file's other
+     * keys are kept, and it is created when missing), as transformers' {@code tokenizer.chat_template = ...;
+     * save_pretrained} does.
+     */
+    public static void setChatTemplate(Path dir, String template) {
+        Path file = dir.resolve("tokenizer_config.json");
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            throw new UserError(dir + ": no tokenizer.json; a chat template belongs to a model folder's tokenizer");
+        }
+        ObjectNode config;
+        try {
+            config = Files.isRegularFile(file) ? (ObjectNode) Json.MAPPER.readTree(file.toFile())
+                    : Json.MAPPER.createObjectNode();
+        } catch (IOException | ClassCastException e) {
+            throw new UserError(file + ": not a JSON object (" + e.getMessage() + ")", e);
+        }
+        config.put("chat_template", template);
+        try {
+            byte[] bytes = Json.FILE.writeValueAsBytes(config);
+            AtomicFiles.write(file, out -> out.write(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bos and eos tokens of a folder's tokenizer_config.json ("" where absent). */
+    public static String[] specialTokens(Path dir) {
+        Path file = dir.resolve("tokenizer_config.json");
+        if (!Files.isRegularFile(file)) {
+            return new String[] {"", ""};
+        }
+        try {
+            JsonNode config = Json.MAPPER.readTree(file.toFile());
+            return new String[] {token(config.path("bos_token")), token(config.path("eos_token"))};
+        } catch (IOException e) {
+            throw new UserError(file + ": not valid JSON (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String token(JsonNode node) {
+        return node.isTextual() ? node.asText() : node.path("content").asText("");
     }
 
     /** Loads a model folder as {@code dtype}; refuses a tokenizer whose ids do not fit the model's vocabulary. */

@@ -1,5 +1,7 @@
 package dev.perennial.serve;
 
+import dev.perennial.UserError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
@@ -21,7 +23,7 @@ import java.util.Map;
  * "System: …", "User: …", each followed by a blank line, ending in "Assistant:"; generation then also stops at
  * the next "\nUser:".
  */
-final class ChatTemplate {
+public final class ChatTemplate {
 
     /** One chat message. */
     record Message(String role, String content) {
@@ -50,6 +52,11 @@ final class ChatTemplate {
         }
         return new ChatTemplate(templateText(config.path("chat_template")), tokenText(config.path("bos_token")),
                 tokenText(config.path("eos_token")));
+    }
+
+    /** The chat template of a model folder's tokenizer_config.json, or null when it has none. */
+    public static String templateOf(Path modelDir) {
+        return of(modelDir).template;
     }
 
     /** A template is a string, or a list of named ones of which "default" is used (transformers' convention). */
@@ -96,10 +103,35 @@ final class ChatTemplate {
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw ApiError.badRequest("messages", "the model's chat template refused the messages: "
-                        + error.getMessage());
+                        + raisedMessage(error));
             }
         }
         return new Rendered(result.getOutput(), List.of());
+    }
+
+    /**
+     * The prompt {@code template} makes of a short user/assistant/user conversation, or an error saying why it
+     * cannot render: what {@code perennial model set-chat-template} shows before it saves a template.
+     */
+    public static String sample(String template, String bosToken, String eosToken) {
+        List<Message> conversation = List.of(new Message("user", "Hello!"), new Message("assistant", "Hi. How can I "
+                + "help?"), new Message("user", "Name a colour."));
+        try {
+            return new ChatTemplate(template, bosToken, eosToken).render(conversation).prompt();
+        } catch (RuntimeException e) {
+            throw new UserError("the chat template does not render a user/assistant conversation: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The template's own words when it called raise_exception (the innermost cause), else jinjava's message. */
+    private static String raisedMessage(TemplateError error) {
+        Throwable cause = error.getException();
+        while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause instanceof IllegalArgumentException raised && raised.getMessage() != null
+                ? raised.getMessage() : error.getMessage();
     }
 
     /** Called by templates as {@code raise_exception('...')}, as transformers defines it. */

@@ -1,0 +1,65 @@
+package dev.perennial.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code perennial model set-chat-template} on a copy of a tiny model folder's tokenizer files. */
+class ModelCommandTest {
+
+    static final String TEMPLATE = "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}\n{% endfor %}"
+            + "{% if add_generation_prompt %}<|assistant|>{% endif %}";
+
+    @TempDir
+    Path dir;
+
+    private Path folder() throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        for (String name : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+            Files.copy(PipelineCliTest.MINILM.resolve(name), model.resolve(name));
+        }
+        return model;
+    }
+
+    @Test
+    void aTemplateIsRenderedThenSavedKeepingTheOtherSettings() throws Exception {
+        Path model = folder();
+        CliTest.Result r = CliTest.run("model", "set-chat-template", model.toString(), "--template", TEMPLATE);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("<|user|>Hello!").contains("<|user|>Name a colour.").endsWith("<|assistant|>\n");
+        JsonNode config = Json.MAPPER.readTree(model.resolve("tokenizer_config.json").toFile());
+        assertThat(config.path("chat_template").asText()).isEqualTo(TEMPLATE);
+        JsonNode before = Json.MAPPER.readTree(PipelineCliTest.MINILM.resolve("tokenizer_config.json").toFile());
+        before.fieldNames().forEachRemaining(key -> assertThat(config.get(key)).as(key).isEqualTo(before.get(key)));
+
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.copy(PipelineCliTest.MINILM.resolve("tokenizer.json"), other.resolve("tokenizer.json"));
+        CliTest.Result copied = CliTest.run("model", "set-chat-template", other.toString(), "--from",
+                model.toString());
+        assertThat(copied.code()).as(copied.err()).isZero();
+        assertThat(Json.MAPPER.readTree(other.resolve("tokenizer_config.json").toFile()).path("chat_template")
+                .asText()).isEqualTo(TEMPLATE);
+    }
+
+    @Test
+    void aTemplateThatDoesNotRenderIsRefusedAndNothingChanges() throws Exception {
+        Path model = folder();
+        byte[] before = Files.readAllBytes(model.resolve("tokenizer_config.json"));
+        CliTest.Result r = CliTest.run("model", "set-chat-template", model.toString(), "--template",
+                "{% if messages[0].role != 'system' %}{{ raise_exception('a system message comes first') }}{% endif %}");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("does not render").contains("a system message comes first");
+        assertThat(Files.readAllBytes(model.resolve("tokenizer_config.json"))).isEqualTo(before);
+
+        CliTest.Result none = CliTest.run("model", "set-chat-template", model.toString(), "--from",
+                PipelineCliTest.MINILM.toString());
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("has no chat_template");
+    }
+}
