@@ -6,6 +6,7 @@ import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
+import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.io.Json;
@@ -41,6 +42,11 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Says on standard error, before measuring, when other work keeps the cores busy. */
+    static void warnIfBusy(CommandSpec spec) {
+        MachineLoad.warning().ifPresent(spec.commandLine().getErr()::println);
+    }
+
     /** {@code perennial bench data}: prepare and batch throughput against their yardsticks. */
     @Command(name = "data", mixinStandardHelpOptions = true,
             description = {"Prepare throughput against the tokenizer's own encode throughput (same text, same threads), "
@@ -67,6 +73,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             DataBenchmark.Result r;
             try (Tokenizer tok = Tokenizers.open(tokenizer)) {
@@ -141,6 +148,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             try {
                 TrainBenchmark.Result r = TrainBenchmark.run(shape.options.shape(), steps, warmup);
                 PrintWriter out = spec.commandLine().getOut();
@@ -206,6 +214,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             TrainBenchmark.Shape s = shape.options.shape();
             PrintWriter out = spec.commandLine().getOut();
             List<GenerateBenchmark.Result> results =
@@ -265,6 +274,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             PipelineBenchmark.BenchTask t = PipelineBenchmark.BenchTask.of(task);
             PipelineBenchmark.ModelShape shape = PipelineBenchmark.ModelShape.of(modelShape);
             PipelineBenchmark.Result r = PipelineBenchmark.run(t, shape, batches, seq, warmup, iterations);
@@ -304,6 +314,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             try {
                 CheckpointBenchmark.Result r =
                         CheckpointBenchmark.run(shape.options.shape());
@@ -334,6 +345,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
+            warnIfBusy(spec);
             AllReduceBenchmark.Result r = AllReduceBenchmark.run(elements, repeats);
             spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
                     + "(%,.0f MB) in %.2f s (best of %d)%n", r.rank(), r.worldSize(), r.elements(), r.elements() * 4 / 1e6,
