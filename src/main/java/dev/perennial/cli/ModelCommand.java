@@ -30,6 +30,17 @@ public final class ModelCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * Renders {@code template} on a sample conversation with the folder's bos and eos tokens, then saves it into the
+     * folder's tokenizer_config.json; returns the rendered sample. A template that does not render changes nothing.
+     */
+    static String setChatTemplate(Path dir, String template) {
+        String[] tokens = ModelFolder.specialTokens(dir);
+        String sample = ChatTemplate.sample(template, tokens[0], tokens[1]);
+        ModelFolder.setChatTemplate(dir, template);
+        return sample;
+    }
+
     /** {@code perennial model set-chat-template}. */
     @Command(name = "set-chat-template", mixinStandardHelpOptions = true,
             description = {"Give a model folder a chat template (the Jinja chat_template of tokenizer_config.json, "
@@ -65,10 +76,7 @@ public final class ModelCommand implements Runnable {
             if (!Files.isDirectory(dir)) {
                 throw new UserError(dir + ": no such model folder");
             }
-            String template = template();
-            String[] tokens = ModelFolder.specialTokens(dir);
-            String sample = ChatTemplate.sample(template, tokens[0], tokens[1]);
-            ModelFolder.setChatTemplate(dir, template);
+            String sample = setChatTemplate(dir, template());
             PrintWriter out = spec.commandLine().getOut();
             out.println("set the chat template of " + dir.resolve("tokenizer_config.json") + "; a conversation "
                     + "renders as:");

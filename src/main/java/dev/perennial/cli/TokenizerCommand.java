@@ -10,6 +10,7 @@ import dev.perennial.tokenizer.BpeTrainer;
 import dev.perennial.tokenizer.HfTokenizer;
 import dev.perennial.tokenizer.TokenizerFiles;
 import picocli.CommandLine.Command;
+import dev.perennial.serve.ChatTemplate;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,8 +59,23 @@ public final class TokenizerCommand implements Runnable {
                 description = "JSON field or Parquet column with the text (default: ${DEFAULT-VALUE}).")
         String textField;
 
+        @Option(names = "--chat-template", paramLabel = "FILE", description = "A Jinja chat template to save in "
+                + "tokenizer_config.json, so that models trained with this tokenizer can be chatted with (checked on "
+                + "a sample conversation first).")
+        Path chatTemplate;
+
         @Override
         public void run() {
+            String template = null;
+            if (chatTemplate != null) {
+                try {
+                    template = Files.readString(chatTemplate);
+                } catch (IOException e) {
+                    throw new UserError(chatTemplate + ": cannot be read (" + e.getMessage() + ")", e);
+                }
+                // checked before training, with the tokens the trained tokenizer will have
+                ChatTemplate.sample(template, TokenizerFiles.EOS_TOKEN, TokenizerFiles.EOS_TOKEN);
+            }
             if (vocabSize < 257) {
                 throw new UserError("--vocab-size " + vocabSize + " is below 257: a byte-level vocabulary holds the 256 "
                         + "bytes and the end-of-text token");
@@ -85,6 +101,9 @@ public final class TokenizerCommand implements Runnable {
             }
             BpeTrainer.Model model = trainer.train();
             TokenizerFiles.write(model, out);
+            if (template != null) {
+                ModelCommand.setChatTemplate(out, template);
+            }
             try (HfTokenizer check = HfTokenizer.load(out)) {
                 spec.commandLine().getOut().printf("tokenizer written to %s: %,d tokens (%,d merges from %,d distinct "
                         + "words), sha256 %s%n", out.resolve("tokenizer.json"), check.vocabSize(), model.merges().size(),

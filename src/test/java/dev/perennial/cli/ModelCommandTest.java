@@ -62,4 +62,25 @@ class ModelCommandTest {
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("has no chat_template");
     }
+
+    @Test
+    void aTrainedTokenizerCarriesTheChatTemplateItWasGiven() throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "the cat sat on the mat\nthe dog sat on the log\n".repeat(20));
+        Path template = dir.resolve("chat.jinja");
+        Files.writeString(template, TEMPLATE);
+        CliTest.Result r = CliTest.run("tokenizer", "train", "--input", text.toString(), "--vocab-size", "270",
+                "--out", dir.resolve("tok").toString(), "--chat-template", template.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode config = Json.MAPPER.readTree(dir.resolve("tok/tokenizer_config.json").toFile());
+        assertThat(config.path("chat_template").asText()).isEqualTo(TEMPLATE);
+        assertThat(config.path("eos_token").asText()).isEqualTo("<|endoftext|>");
+
+        Files.writeString(template, "{% for m in messages %}{{ m.content }");
+        CliTest.Result broken = CliTest.run("tokenizer", "train", "--input", text.toString(), "--vocab-size", "270",
+                "--out", dir.resolve("tok2").toString(), "--chat-template", template.toString());
+        assertThat(broken.code()).isEqualTo(2);
+        assertThat(broken.err()).contains("does not render");
+        assertThat(dir.resolve("tok2/tokenizer.json")).doesNotExist(); // refused before training
+    }
 }
