@@ -20,6 +20,8 @@ public class Progress {
     private final long start = System.nanoTime();
     private long lastDraw;
     private double done;
+    /** Work done before this process started (a resumed run's): not counted in the rate. */
+    private double before;
     private String detail = "";
 
     protected Progress(String label, String unit, double total, PrintStream out, boolean terminal) {
@@ -50,6 +52,15 @@ public class Progress {
             public void note(String line) {
             }
         };
+    }
+
+    /**
+     * Starts the bar at {@code value} units already done (a resumed run's tokens): the bar shows them, but the rate
+     * and the ETA count only the work done since, so a resumed run's first rate is not inflated by work it did not do.
+     */
+    public void startAt(double value) {
+        before = value;
+        done = value;
     }
 
     public void advanceTo(double value) {
@@ -91,7 +102,7 @@ public class Progress {
         double fraction = total > 0 ? Math.min(1, done / total) : 0;
         int width = 30;
         int filled = (int) Math.round(fraction * width);
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? Math.max(0, done - before) / seconds : 0;
         String eta = rate > 0 && total > 0 ? clock((total - done) / rate) : "--:--";
         String line = String.format(Locale.ROOT, "%s [%s%s] %5.1f%% %s/s ETA %s %s", label, "#".repeat(filled),
                 " ".repeat(width - filled), 100 * fraction, human(rate) + unit, eta, detail);

@@ -176,6 +176,7 @@ public final class Trainer {
             int stage = resumed.map(CheckpointState::stage).orElse(0);
             long stageStep = resumed.map(CheckpointState::stageStep).orElse(0L);
             resumed.ifPresent(recorder::resume);
+            resumed.ifPresent(state -> progress.startAt(state.globalStep() * (double) plan.globalBatch() * plan.seqLen()));
             resumed.ifPresent(nonfinite::resume);
             List<RunSchedule.Placed> stages = plan.schedule().stages();
             if (resumed.isPresent() && stageStep == stages.get(stage).stage().steps() && stage + 1 < stages.size()) {
