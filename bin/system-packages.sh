@@ -1,7 +1,8 @@
 #!/bin/sh
 # The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
 # Usage: bin/system-packages.sh --for tests|run
-#   tests: Chromium (required: the web app's browser tests) and the speed libraries (optional).
+#   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai npm client
+#          the API tests run) and the speed libraries (optional).
 #   run:   the speed libraries only (optional: without them the bundled BLAS and glibc's malloc are used).
 # Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
 # Otherwise a missing required package stops it with one line (exit 1) saying what to install, and missing optional
@@ -21,6 +22,9 @@ find_missing() {
   required="" optional=""
   if [ "$purpose" = tests ] && [ -z "${PERENNIAL_CHROMIUM-}" ] && ! perennial_present /usr/bin/chromium; then
     required="chromium"
+  fi
+  if [ "$purpose" = tests ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+    required="${required:+$required }nodejs npm"
   fi
   # A speed library that the user turned off (README "Speed") is not needed.
   if [ "${PERENNIAL_BLAS:-auto}" != bundled ] && ! perennial_present "$perennial_openmp_blas"; then
@@ -71,8 +75,16 @@ if may_install; then
   find_missing
 fi
 if [ -n "$required" ]; then
-  echo "error: the tests need Chromium (not installed: $why_not): apt-get install $required${optional:+ $optional}" \
-    "(or set PERENNIAL_CHROMIUM to a Chromium or Chrome binary)" >&2
+  case $required in
+    chromium\ nodejs*) needed="Chromium, and Node.js with npm" ;;
+    chromium) needed="Chromium" ;;
+    *) needed="Node.js with npm" ;;
+  esac
+  case $required in
+    chromium*) hint=" (or set PERENNIAL_CHROMIUM to a Chromium or Chrome binary)" ;;
+    *) hint="" ;;
+  esac
+  echo "error: the tests need $needed (not installed: $why_not): apt-get install $required${optional:+ $optional}$hint" >&2
   exit 1
 fi
 if [ -n "$optional" ]; then
