@@ -3,16 +3,12 @@ package dev.perennial.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
-import dev.perennial.io.Hashing;
 import dev.perennial.io.Json;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -58,7 +54,7 @@ record ImageIndex(String model, int dimension, List<Entry> entries) {
                         && stored.dimension() == dimension) {
                     List<Entry> entries = new ArrayList<>();
                     for (StoredEntry e : stored.images()) {
-                        entries.add(new Entry(e.file(), e.sha256(), decode(e.embedding(), dimension)));
+                        entries.add(new Entry(e.file(), e.sha256(), Outputs.Embedding.fromBase64(e.embedding(), dimension)));
                     }
                     return new ImageIndex(model, dimension, entries);
                 }
@@ -71,7 +67,7 @@ record ImageIndex(String model, int dimension, List<Entry> entries) {
 
     void write(Path folder) {
         List<StoredEntry> images = entries.stream().map(e -> new StoredEntry(e.file(), e.sha256(),
-                encode(e.embedding()))).toList();
+                Outputs.Embedding.base64(e.embedding()))).toList();
         byte[] bytes;
         try {
             bytes = Json.LINE.writeValueAsBytes(new Stored(FORMAT, model, dimension, images));
@@ -112,25 +108,5 @@ record ImageIndex(String model, int dimension, List<Entry> entries) {
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    }
-
-    static String hash(Path file) {
-        return Hashing.sha256(file);
-    }
-
-    private static String encode(float[] v) {
-        ByteBuffer buffer = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asFloatBuffer().put(v);
-        return Base64.getEncoder().encodeToString(buffer.array());
-    }
-
-    private static float[] decode(String base64, int dimension) {
-        ByteBuffer buffer = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-        if (buffer.remaining() != dimension * 4) {
-            throw new IllegalArgumentException("embedding of the wrong size");
-        }
-        float[] v = new float[dimension];
-        buffer.asFloatBuffer().get(v);
-        return v;
     }
 }

@@ -1,5 +1,8 @@
 package dev.perennial.pipeline;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.List;
 
 /** The results of the tasks, one record per kind; the CLI and HTTP API write them as JSON with these fields. */
@@ -10,6 +13,27 @@ public final class Outputs {
 
     /** A text's embedding and how many tokens of it the model read (after truncation, special tokens included). */
     public record Embedding(float[] embedding, int tokens) {
+
+        /**
+         * {@code vector} as float32 little-endian bytes in base64: OpenAI's {@code encoding_format: "base64"}, and how
+         * the image index stores embeddings.
+         */
+        public static String base64(float[] vector) {
+            ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asFloatBuffer().put(vector);
+            return Base64.getEncoder().encodeToString(bytes.array());
+        }
+
+        /** The vector of {@link #base64}'s text; refuses one that does not hold {@code dimension} floats. */
+        static float[] fromBase64(String base64, int dimension) {
+            ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+            if (bytes.remaining() != dimension * Float.BYTES) {
+                throw new IllegalArgumentException("embedding of the wrong size");
+            }
+            float[] vector = new float[dimension];
+            bytes.asFloatBuffer().get(vector);
+            return vector;
+        }
     }
 
     /** The cosine similarity of the source sentence to each sentence, in the order given. */

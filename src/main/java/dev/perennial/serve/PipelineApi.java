@@ -18,8 +18,6 @@ import io.javalin.http.UploadedFile;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -88,7 +86,7 @@ final class PipelineApi {
             Outputs.Embedding vector = vectors.get(i);
             ObjectNode entry = data.addObject().put("object", "embedding").put("index", i);
             if (request.base64()) {
-                entry.put("embedding", base64(vector.embedding()));
+                entry.put("embedding", Outputs.Embedding.base64(vector.embedding()));
             } else {
                 ArrayNode values = entry.putArray("embedding");
                 for (float v : vector.embedding()) {
@@ -306,12 +304,5 @@ final class PipelineApi {
             return ApiError.tooLarge(maxRequestBytes);
         }
         return ApiError.badRequest(null, "the multipart form could not be read:" + reasons);
-    }
-
-    /** float32 little-endian bytes, base64: OpenAI's encoding_format "base64". */
-    static String base64(float[] vector) {
-        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(vector);
-        return Base64.getEncoder().encodeToString(bytes.array());
     }
 }
