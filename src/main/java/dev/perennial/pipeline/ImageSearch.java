@@ -1,6 +1,7 @@
 package dev.perennial.pipeline;
 
 import dev.perennial.UserError;
+import dev.perennial.io.Hashing;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.image.RgbImage;
 
@@ -42,7 +43,7 @@ final class ImageSearch {
         for (Path relative : ImageIndex.images(folder)) {
             String name = relative.toString().replace('\\', '/');
             Path file = folder.resolve(relative);
-            String hash = ImageIndex.hash(file);
+            String hash = Hashing.sha256(file);
             ImageIndex.Entry known = byFile.get(name);
             if (known != null && known.sha256().equals(hash)) {
                 entries.add(known);
@@ -62,7 +63,7 @@ final class ImageSearch {
         }
         entries.sort(Comparator.comparing(ImageIndex.Entry::file));
         ImageIndex index = new ImageIndex(model, clip.dimension(), List.copyOf(entries));
-        if (!entries.equals(cached.entries()) || vectors.length > 0 || entries.size() != cached.entries().size()) {
+        if (!entries.equals(cached.entries())) { // an image embedded now, or one gone
             index.write(folder);
         }
         List<String> notes = new ArrayList<>();
