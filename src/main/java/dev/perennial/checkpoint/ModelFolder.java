@@ -1,6 +1,5 @@
 package dev.perennial.checkpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
@@ -129,19 +128,9 @@ public final class ModelFolder {
     /** The bos and eos tokens of a folder's tokenizer_config.json ("" where absent). */
     public static String[] specialTokens(Path dir) {
         Path file = dir.resolve("tokenizer_config.json");
-        if (!Files.isRegularFile(file)) {
-            return new String[] {"", ""};
-        }
-        try {
-            JsonNode config = Json.MAPPER.readTree(file.toFile());
-            return new String[] {token(config.path("bos_token")), token(config.path("eos_token"))};
-        } catch (IOException e) {
-            throw new UserError(file + ": not valid JSON (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static String token(JsonNode node) {
-        return node.isTextual() ? node.asText() : node.path("content").asText("");
+        String bos = HfTokenizer.configToken(file, "bos_token");
+        String eos = HfTokenizer.configToken(file, "eos_token");
+        return new String[] {bos == null ? "" : bos, eos == null ? "" : eos};
     }
 
     /** Loads a model folder as {@code dtype}; refuses a tokenizer whose ids do not fit the model's vocabulary. */

@@ -4,10 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
-import dev.perennial.io.Json;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,22 +56,11 @@ public final class EncoderTokenizer implements AutoCloseable {
             throw new UserError(dir + ": no tokenizer.json; Perennial reads Hugging Face fast tokenizers (download the "
                     + "model's tokenizer.json with it)");
         }
-        JsonNode json;
-        try {
-            json = Json.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserError(file + ": not a readable tokenizer.json (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")", e);
-        }
-        long padId = padId(json, dir.resolve("tokenizer_config.json"));
+        byte[] bytes = HfTokenizer.readBytes(file);
+        long padId = padId(HfTokenizer.parse(file, bytes), dir.resolve("tokenizer_config.json"));
         Map<String, String> options = Map.of("addSpecialTokens", "true", "truncation", "true", "padding", "false",
                 "maxLength", Integer.toString(maxLength), "modelMaxLength", Integer.toString(maxLength));
-        System.setProperty("ai.djl.offline", "true");
-        try (InputStream in = Files.newInputStream(file)) {
-            return new EncoderTokenizer(HuggingFaceTokenizer.newInstance(in, options), maxLength, padId);
-        } catch (IOException | RuntimeException e) {
-            throw new UserError(file + ": Hugging Face tokenizers cannot load it (" + e.getMessage() + ")", e);
-        }
+        return new EncoderTokenizer(HfTokenizer.rust(file, bytes, options), maxLength, padId);
     }
 
     /** tokenizer.json's own padding id, else tokenizer_config.json's pad_token; an error if neither names one. */

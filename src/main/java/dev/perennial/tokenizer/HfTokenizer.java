@@ -49,25 +49,41 @@ public final class HfTokenizer implements Tokenizer {
             throw new UserError(file + ": no such tokenizer file; give a tokenizer.json, a folder holding one, "
                     + "or 'byte'");
         }
-        byte[] bytes;
-        JsonNode json;
+        byte[] bytes = readBytes(file);
+        JsonNode json = parse(file, bytes);
+        HuggingFaceTokenizer rust = rust(file, bytes, OPTIONS);
+        Path dir = file.toAbsolutePath().getParent();
+        return new HfTokenizer(dir.getFileName().toString(), Hashing.sha256(bytes), vocabSize(json),
+                eosId(json, dir.resolve("tokenizer_config.json")), rust);
+    }
+
+    /** The bytes of a tokenizer.json, or an error naming the file. */
+    static byte[] readBytes(Path file) {
         try {
-            bytes = Files.readAllBytes(file);
-            json = Json.MAPPER.readTree(bytes);
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": not a readable tokenizer.json (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A tokenizer.json's JSON, or an error naming the file. */
+    static JsonNode parse(Path file, byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new UserError(file + ": not a readable tokenizer.json (" + e.getMessage().lines().findFirst()
                     .orElse("") + ")", e);
         }
-        HuggingFaceTokenizer rust;
+    }
+
+    /** The Rust tokenizer of a tokenizer.json's bytes with DJL {@code options}, offline; an error names the file. */
+    static HuggingFaceTokenizer rust(Path file, byte[] bytes, Map<String, String> options) {
         System.setProperty("ai.djl.offline", "true");
         try {
-            rust = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), OPTIONS);
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), options);
         } catch (IOException | RuntimeException e) {
             throw new UserError(file + ": Hugging Face tokenizers cannot load it (" + e.getMessage() + ")", e);
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return new HfTokenizer(dir.getFileName().toString(), Hashing.sha256(bytes), vocabSize(json),
-                eosId(json, dir.resolve("tokenizer_config.json")), rust);
     }
 
     private static int vocabSize(JsonNode json) {
@@ -98,7 +114,7 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     /** A special token that tokenizer_config.json names ({@code "eos_token": "</s>"} or {"content": …}), or null. */
-    static String configToken(Path config, String key) {
+    public static String configToken(Path config, String key) {
         if (!Files.isRegularFile(config)) {
             return null;
         }
