@@ -87,7 +87,7 @@ final class Checkpointer {
         for (RunSchedule.Placed p : plan.schedule().stages()) {
             JsonNode stage = configStages.get(p.index());
             stages.add(new Lineage.Stage(p.stage().name(), p.stage().steps(),
-                    p.stage().steps() * plan.globalBatch() * (long) plan.seqLen(), stage.path("schedule"),
+                    plan.tokensAfter(p.stage().steps()), stage.path("schedule"),
                     stage.path("data"), plan.mixtures().get(p.index()).replay()));
         }
         Ledger ledger = data.ledgerAt(stages.size());

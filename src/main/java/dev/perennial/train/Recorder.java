@@ -56,7 +56,7 @@ final class Recorder {
             (row.replay() ? replayed : consumed).merge(row.corpus(), row.tokens(), Long::sum);
         }
         MetricsRecord.Step record = new MetricsRecord.Step(global + 1, placed.stage().name(), n + 1,
-                (global + 1) * plan.globalBatch() * (long) plan.seqLen(), lr, result.loss(), result.gradNorm(),
+                plan.tokensAfter(global + 1), lr, result.loss(), result.gradNorm(),
                 !result.applied(), plan.globalBatch() * (double) plan.seqLen() / seconds, consumed, replayed);
         write(record);
         return record;

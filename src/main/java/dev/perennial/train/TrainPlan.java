@@ -62,6 +62,11 @@ public record TrainPlan(
     public record Checkpoints(long interval, int keep) {
     }
 
+    /** The tokens trained on after {@code steps} optimizer steps (each takes global_batch sequences of seq_len). */
+    long tokensAfter(long steps) {
+        return steps * globalBatch() * (long) seqLen();
+    }
+
     public static final long DEFAULT_EVAL_INTERVAL = 100;
     public static final int DEFAULT_EVAL_SEQUENCES = 64;
     public static final long DEFAULT_CHECKPOINT_INTERVAL = 100;

@@ -168,7 +168,7 @@ public final class Trainer {
             this.checkpointer = new Checkpointer(plan, run, dist, model, data, hashes, recorder, nonfinite);
             this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.eval().sequences(), plan.eval().batch(), dist);
             this.progress = showProgress && dist.leads() ? Progress.console("train", " tok",
-                    plan.schedule().totalSteps() * (double) plan.globalBatch() * plan.seqLen()) : Progress.silent();
+                    plan.tokensAfter(plan.schedule().totalSteps())) : Progress.silent();
         }
 
         Outcome run(Optional<RunFolder.Checkpoint> resumedFrom) {
@@ -176,7 +176,7 @@ public final class Trainer {
             int stage = resumed.map(CheckpointState::stage).orElse(0);
             long stageStep = resumed.map(CheckpointState::stageStep).orElse(0L);
             resumed.ifPresent(recorder::resume);
-            resumed.ifPresent(state -> progress.startAt(state.globalStep() * (double) plan.globalBatch() * plan.seqLen()));
+            resumed.ifPresent(state -> progress.startAt(plan.tokensAfter(state.globalStep())));
             resumed.ifPresent(nonfinite::resume);
             List<RunSchedule.Placed> stages = plan.schedule().stages();
             if (resumed.isPresent() && stageStep == stages.get(stage).stage().steps() && stage + 1 < stages.size()) {
