@@ -353,12 +353,12 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    /** One line of JSON: a benchmark's result record(s). */
+    /** One line of JSON: a result record (or records) of a benchmark or a pipeline. */
     static void printJson(PrintWriter out, Object result) {
         try {
             out.println(Json.LINE.writeValueAsString(result));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a benchmark result did not serialise", e);
+            throw new IllegalStateException("a result did not serialise", e);
         }
     }
 }

@@ -123,7 +123,7 @@ public final class PipelineCommand implements Runnable {
             List<O> results = pipeline.run(inputs);
             for (int i = 0; i < results.size(); i++) {
                 if (json) {
-                    out.println(jsonLine(results.get(i)));
+                    BenchCommand.printJson(out, results.get(i));
                 } else {
                     if (inputs.size() > 1) {
                         out.println((i > 0 ? "\n" : "") + "# input " + (i + 1));
@@ -200,14 +200,6 @@ public final class PipelineCommand implements Runnable {
         }
     }
 
-    private static String jsonLine(Object result) {
-        try {
-            return Json.LINE.writeValueAsString(result);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void printText(Object result, PrintWriter out) {
         switch (result) {
             case Outputs.Embedding e -> {
@@ -225,7 +217,7 @@ public final class PipelineCommand implements Runnable {
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
-            default -> out.println(jsonLine(result));
+            default -> BenchCommand.printJson(out, result);
         }
     }
 
