@@ -256,10 +256,16 @@ public final class HubCommand implements Runnable {
             Uploader.Result result = new Uploader(new HubClient(HubSettings.fromEnvironment()), true).upload(
                     new Uploader.Request(folder, repo[0], branch, create, isPrivate, message, include, exclude));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s@%s: committed %d files (%d through LFS, %d uploaded now, %d already on the Hub)%s%n",
-                    repo[0], branch, result.files(), result.lfsFiles(), result.lfsUploaded(),
-                    result.lfsFiles() - result.lfsUploaded(), result.repoCreated() ? " to the repository created now"
-                            : result.branchCreated() ? " to the branch created now" : "");
+            if (result.files() == 0) {
+                out.printf("%s@%s: nothing changed (%d files are there as they are here); no new commit%n", repo[0],
+                        branch, result.unchanged());
+            } else {
+                out.printf("%s@%s: committed %d files (%d through LFS, %d uploaded now, %d already on the Hub; %d "
+                                + "unchanged left out)%s%n", repo[0], branch, result.files(), result.lfsFiles(),
+                        result.lfsUploaded(), result.lfsFiles() - result.lfsUploaded(), result.unchanged(),
+                        result.repoCreated() ? " to the repository created now"
+                                : result.branchCreated() ? " to the branch created now" : "");
+            }
             out.println("commit: " + result.commitOid());
             out.println(result.commitUrl());
             out.flush();

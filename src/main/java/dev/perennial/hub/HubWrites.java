@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Hub's write endpoints for a model repository, called as huggingface_hub's HfApi calls them (hf_api.py:
@@ -24,8 +25,11 @@ final class HubWrites {
     /** How many files one preupload request asks about (_fetch_upload_modes, _commit_api.py). */
     static final int PREUPLOAD_CHUNK = 256;
 
-    /** What the Hub said about one file before the upload. */
-    record UploadMode(boolean lfs, boolean ignored) {
+    /**
+     * What the Hub said about one file before the upload: LFS or regular, ignored by its .gitignore, and the oid of
+     * the file of that path on the branch ("" when there is none): SHA-256 for LFS files, git's blob SHA-1 otherwise.
+     */
+    record UploadMode(boolean lfs, boolean ignored, String remoteOid) {
     }
 
     /** The commit the Hub made. */
@@ -65,17 +69,20 @@ final class HubWrites {
         return true;
     }
 
-    /** Whether {@code revision} exists: GET /api/models/REPO/revision/REV, a 404 RevisionNotFound saying no. */
-    boolean hasRevision(String repo, String revision) {
+    /**
+     * The commit {@code revision} points at (GET /api/models/REPO/revision/REV), empty when the Hub says
+     * RevisionNotFound.
+     */
+    Optional<String> head(String repo, String revision) {
         HttpResponse<InputStream> response = client.exchange("GET", api(repo) + "/revision/"
                 + HubClient.quote(revision), Map.of(), HttpRequest.BodyPublishers.noBody(), true,
                 client.settings().timeout());
-        HubClient.closeQuietly(response);
         if (response.statusCode() == 404 && "RevisionNotFound".equals(errorCode(response))) {
-            return false;
+            HubClient.closeQuietly(response);
+            return Optional.empty();
         }
-        check(response, repo);
-        return true;
+        check(response, repo + "@" + revision);
+        return Optional.of(HubClient.json(response, repo).path("sha").asText());
     }
 
     /** POST /api/models/REPO/branch/BRANCH from main, as create_branch(exist_ok=True) (409: it exists). */
@@ -108,7 +115,7 @@ final class HubWrites {
                             + " has uploadMode '" + mode + "', not lfs or regular; is HF_ENDPOINT a Hub?");
                 }
                 modes.put(file.path("path").asText(), new UploadMode(mode.equals("lfs"),
-                        file.path("shouldIgnore").asBoolean(false)));
+                        file.path("shouldIgnore").asBoolean(false), file.path("oid").asText("")));
             }
         }
         for (UploadFile f : files) {
@@ -118,7 +125,7 @@ final class HubWrites {
                         + "; is HF_ENDPOINT a Hub?");
             }
             if (f.size() == 0 && mode.lfs()) {
-                modes.put(f.path(), new UploadMode(false, mode.ignored()));
+                modes.put(f.path(), new UploadMode(false, mode.ignored(), mode.remoteOid()));
             }
         }
         return modes;

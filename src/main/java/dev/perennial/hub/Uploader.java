@@ -23,8 +23,11 @@ public final class Uploader {
                           String message, List<String> include, List<String> exclude) {
     }
 
-    /** The commit made, and how many files it holds, how many through LFS, and how many of those were sent now. */
-    public record Result(String commitUrl, String commitOid, int files, int lfsFiles, int lfsUploaded,
+    /**
+     * The commit made (or, when no file changed, the branch's head), how many files it holds, how many were left
+     * out as unchanged, how many went through LFS and how many of those were sent now.
+     */
+    public record Result(String commitUrl, String commitOid, int files, int unchanged, int lfsFiles, int lfsUploaded,
                          boolean repoCreated, boolean branchCreated) {
     }
 
@@ -50,7 +53,7 @@ public final class Uploader {
         String repo = request.repo();
         boolean created = request.create() && writes.createRepo(repo, request.isPrivate());
         // cli/upload.py creates a --revision that does not exist yet, from main.
-        boolean branched = !request.revision().equals("main") && !writes.hasRevision(repo, request.revision());
+        boolean branched = !request.revision().equals("main") && writes.head(repo, request.revision()).isEmpty();
         if (branched) {
             writes.createBranch(repo, request.revision());
         }
@@ -61,17 +64,33 @@ public final class Uploader {
         }
         List<GitLfs.LfsObject> objects = new ArrayList<>();
         CommitPayload payload = new CommitPayload(request.message());
+        int changed = 0;
         for (UploadFile file : kept) {
-            if (modes.get(file.path()).lfs()) {
-                GitLfs.LfsObject object = new GitLfs.LfsObject(file, Hashing.sha256(file.source()));
-                objects.add(object);
-                payload.lfs(file, object.oid());
+            HubWrites.UploadMode mode = modes.get(file.path());
+            String oid = mode.lfs() ? Hashing.sha256(file.source()) : file.gitOid();
+            if (oid.equals(mode.remoteOid())) {
+                continue; // the same file is there: create_commit leaves it out ("no-op operations", hf_api.py)
+            }
+            changed++;
+            if (mode.lfs()) {
+                objects.add(new GitLfs.LfsObject(file, oid));
+                payload.lfs(file, oid);
             } else {
                 payload.regular(file);
             }
         }
+        int unchanged = kept.size() - changed;
+        if (changed == 0) {
+            // as create_commit: no empty commit; the answer is the branch's head
+            String head = writes.head(repo, request.revision()).orElseThrow();
+            return new Result(commitUrl(repo, head), head, 0, unchanged, 0, 0, created, branched);
+        }
         int uploaded = lfs.upload(repo, request.revision(), objects);
         HubWrites.Commit commit = writes.commit(repo, request.revision(), payload.bytes());
-        return new Result(commit.url(), commit.oid(), kept.size(), objects.size(), uploaded, created, branched);
+        return new Result(commit.url(), commit.oid(), changed, unchanged, objects.size(), uploaded, created, branched);
+    }
+
+    private String commitUrl(String repo, String commit) {
+        return client.settings().endpoint() + "/" + repo + "/commit/" + commit;
     }
 }

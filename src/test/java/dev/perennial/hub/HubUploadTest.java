@@ -134,25 +134,45 @@ class HubUploadTest {
     }
 
     @Test
-    void anObjectTheHubHasIsNotSentAgainAndAMissingBranchIsCreatedFromMain() {
+    void anObjectTheHubHasIsNotSentAgain() {
         upload(StandInHub.WRITE_TOKEN, "org/tiny", "main", true);
-        long puts = hub.seenBy("storage").size();
-        assertThat(puts).isPositive();
+        List<StandInHub.Seen> sent = hub.seenBy("storage");
+        assertThat(sent).isNotEmpty();
 
-        Uploader.Result again = upload(StandInHub.WRITE_TOKEN, "org/tiny", "feature/replay 10%", false);
+        Uploader.Result copy = upload(StandInHub.WRITE_TOKEN, "org/copy", "main", true);
 
-        assertThat(hub.seenBy("storage")).hasSize((int) puts); // the batch answer had no actions: nothing sent
-        assertThat(again.lfsUploaded()).isZero();
-        assertThat(again.lfsFiles()).isPositive();
-        assertThat(again.branchCreated()).isTrue();
-        assertThat(again.repoCreated()).isFalse();
-        assertThat(hub.repos.get("org/tiny").branches).containsKeys("main", "feature/replay 10%");
-        assertThat(tree("org/tiny", "feature/replay 10%").get("model.safetensors").content())
+        assertThat(hub.seenBy("storage")).isEqualTo(sent); // the batch answer had no actions: nothing sent
+        assertThat(copy.lfsUploaded()).isZero();
+        assertThat(copy.lfsFiles()).isPositive();
+        assertThat(tree("org/copy", "main").get("model.safetensors").content())
                 .isEqualTo(expected.get("model.safetensors"));
-        assertThat(hub.repos.get("org/tiny").branches.get("main")).hasSize(2); // main kept its one upload
+    }
+
+    @Test
+    void aMissingBranchIsCreatedFromMainAndOnlyChangedFilesAreCommitted() throws IOException {
+        upload(StandInHub.WRITE_TOKEN, "org/tiny", "main", true);
+        Files.writeString(model.resolve("extra/notes.txt"), "trained on two corpora, then a third\n");
+        String branch = "feature/replay 10%";
+
+        Uploader.Result changed = upload(StandInHub.WRITE_TOKEN, "org/tiny", branch, false);
+
+        assertThat(changed.branchCreated()).isTrue();
+        assertThat(changed.repoCreated()).isFalse();
+        assertThat(changed.files()).isEqualTo(1);
+        assertThat(changed.unchanged()).isEqualTo(expected.size() - 1);
+        StandInHub.Commit head = hub.repos.get("org/tiny").head(branch);
+        assertThat(head.paths()).containsExactly("extra/notes.txt");
+        assertThat(head.tree().get("extra/notes.txt").content()).asString(StandardCharsets.UTF_8).endsWith("a third\n");
+        assertThat(tree("org/tiny", "main").get("extra/notes.txt").content()).isEqualTo(expected.get("extra/notes.txt"));
         assertThat(hub.seenBy("hub")).extracting(StandInHub.Seen::path)
                 .contains("/api/models/org/tiny/commit/feature%2Freplay%2010%25");
-        assertThat(hub.batchRequests.getLast().path("ref").path("name").asText()).isEqualTo("feature/replay 10%");
+        assertThat(hub.batchRequests).hasSize(1); // the weights did not change: no LFS request at all
+
+        Uploader.Result same = upload(StandInHub.WRITE_TOKEN, "org/tiny", branch, false);
+
+        assertThat(same.files()).isZero();
+        assertThat(same.commitOid()).isEqualTo(head.oid()); // no empty commit; the answer is the branch's head
+        assertThat(hub.repos.get("org/tiny").branches.get(branch)).last().isEqualTo(head);
     }
 
     @Test

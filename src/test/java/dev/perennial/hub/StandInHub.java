@@ -43,8 +43,8 @@ final class StandInHub implements AutoCloseable {
     record Stored(byte[] content, boolean lfs, String oid) {
     }
 
-    /** A commit: its message and the whole tree after it. */
-    record Commit(String oid, String message, Map<String, Stored> tree) {
+    /** A commit: its message, the paths it wrote, and the whole tree after it. */
+    record Commit(String oid, String message, List<String> paths, Map<String, Stored> tree) {
     }
 
     /** A repository: visibility and each branch's commits, oldest first. */
@@ -54,7 +54,7 @@ final class StandInHub implements AutoCloseable {
 
         Repo(String visibility) {
             this.visibility = visibility;
-            branches.put("main", new CopyOnWriteArrayList<>(List.of(new Commit(oid(), "initial commit", Map.of()))));
+            branches.put("main", new CopyOnWriteArrayList<>(List.of(new Commit(oid(), "initial commit", List.of(), Map.of()))));
         }
 
         Commit head(String branch) {
@@ -193,14 +193,17 @@ final class StandInHub implements AutoCloseable {
         }
         switch (what) {
             case "revision" -> reply(x, 200, Map.of(), Map.of("id", name, "sha", repo.head(revision).oid()));
-            case "preupload" -> preupload(x);
+            case "preupload" -> preupload(x, repo.head(revision).tree());
             case "commit" -> commit(x, name, repo, revision);
             default -> reply(x, 404, Map.of(), Map.of("error", "no route " + what));
         }
     }
 
-    /** LFS for weights, large files and binary samples (a NUL byte), as the Hub's rules; *.log is gitignored. */
-    private void preupload(HttpExchange x) throws IOException {
+    /**
+     * LFS for weights, large files and binary samples (a NUL byte), as the Hub's rules; *.log is gitignored; the oid
+     * of a file the branch has: SHA-256 for LFS, git's blob SHA-1 otherwise.
+     */
+    private void preupload(HttpExchange x, Map<String, Stored> tree) throws IOException {
         List<Map<String, Object>> answers = new ArrayList<>();
         for (JsonNode file : Json.MAPPER.readTree(x.getRequestBody()).path("files")) {
             String path = file.path("path").asText();
@@ -208,8 +211,13 @@ final class StandInHub implements AutoCloseable {
             samples.put(path, sample);
             boolean binary = new String(sample, StandardCharsets.ISO_8859_1).indexOf('\0') >= 0;
             boolean lfs = path.endsWith(".safetensors") || file.path("size").asLong() > 10_000 || binary;
-            answers.add(Map.of("path", path, "uploadMode", lfs ? "lfs" : "regular", "shouldIgnore",
-                    path.endsWith(".log")));
+            Map<String, Object> answer = new LinkedHashMap<>(Map.of("path", path, "uploadMode", lfs ? "lfs"
+                    : "regular", "shouldIgnore", path.endsWith(".log")));
+            Stored there = tree.get(path);
+            if (there != null) {
+                answer.put("oid", there.lfs() ? there.oid() : gitBlobSha1(there.content()));
+            }
+            answers.add(answer);
         }
         reply(x, 200, Map.of(), Map.of("files", answers));
     }
@@ -300,10 +308,12 @@ final class StandInHub implements AutoCloseable {
             return;
         }
         Map<String, Stored> tree = new LinkedHashMap<>(repo.head(branch).tree());
+        List<String> paths = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             JsonNode line = Json.MAPPER.readTree(lines[i]);
             JsonNode value = line.path("value");
             String path = value.path("path").asText();
+            paths.add(path);
             if (line.path("key").asText().equals("file") && value.path("encoding").asText().equals("base64")) {
                 tree.put(path, new Stored(Base64.getDecoder().decode(value.path("content").asText()), false, null));
             } else if (line.path("key").asText().equals("lfsFile") && value.path("algo").asText().equals("sha256")) {
@@ -319,7 +329,7 @@ final class StandInHub implements AutoCloseable {
                 return;
             }
         }
-        Commit commit = new Commit(oid(), header.path("value").path("summary").asText(), tree);
+        Commit commit = new Commit(oid(), header.path("value").path("summary").asText(), paths, tree);
         repo.branches.get(branch).add(commit);
         reply(x, 200, Map.of(), Map.of("commitUrl", endpoint() + "/" + name + "/commit/" + commit.oid(),
                 "commitOid", commit.oid(), "success", true));
@@ -335,8 +345,19 @@ final class StandInHub implements AutoCloseable {
 
     /** SHA-256 computed here, not with the code under test. */
     static String sha256(byte[] bytes) {
+        return digest("SHA-256", new byte[0], bytes);
+    }
+
+    /** What {@code git hash-object} prints for a file of these bytes. */
+    private static String gitBlobSha1(byte[] bytes) {
+        return digest("SHA-1", ("blob " + bytes.length + "\0").getBytes(StandardCharsets.US_ASCII), bytes);
+    }
+
+    private static String digest(String algorithm, byte[] prefix, byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            MessageDigest digest = MessageDigest.getInstance(algorithm);
+            digest.update(prefix);
+            return HexFormat.of().formatHex(digest.digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
