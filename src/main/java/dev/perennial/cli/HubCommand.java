@@ -27,8 +27,8 @@ import java.util.Map;
 /** {@code perennial hub}: search, inspect, download and upload models the way huggingface_hub does. */
 @Command(name = "hub", mixinStandardHelpOptions = true,
         description = {"The Hugging Face Hub: search models, show one, download it into the huggingface_hub cache "
-                + "(shared with the Python tools), upload a folder. Honours HF_ENDPOINT, HF_TOKEN (or HF_HOME/token), HF_HOME, "
-                + "HF_HUB_CACHE, HF_HUB_OFFLINE and HF_HUB_DOWNLOAD_TIMEOUT.", ""},
+                + "(shared with the Python tools), upload a folder. Honours HF_ENDPOINT, HF_TOKEN (or "
+                + "HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE and HF_HUB_DOWNLOAD_TIMEOUT.", ""},
         subcommands = {HubCommand.Search.class, HubCommand.Info.class, HubCommand.Download.class,
                 HubCommand.Upload.class})
 public final class HubCommand implements Runnable {

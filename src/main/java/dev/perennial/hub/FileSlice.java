@@ -20,22 +20,22 @@ final class FileSlice extends InputStream {
 
     private final InputStream in;
     private final Progress progress;
+    /** Where in the file the next byte is read, and how many of the slice are left. */
+    private long position;
     private long left;
-    private long sent;
-    private final long before;
 
-    private FileSlice(InputStream in, long length, Progress progress, long before) {
+    private FileSlice(InputStream in, long position, long length, Progress progress) {
         this.in = in;
+        this.position = position;
         this.left = length;
         this.progress = progress;
-        this.before = before;
     }
 
     static HttpRequest.BodyPublisher body(Path file, long offset, long length, Progress progress) {
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
             try {
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ).position(offset);
-                return new FileSlice(Channels.newInputStream(channel), length, progress, offset);
+                return new FileSlice(Channels.newInputStream(channel), offset, length, progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -56,8 +56,8 @@ final class FileSlice extends InputStream {
         int n = in.read(buffer, from, (int) Math.min(count, left));
         if (n > 0) {
             left -= n;
-            sent += n;
-            progress.advanceTo(before + sent);
+            position += n;
+            progress.advanceTo(position);
         }
         return n;
     }

@@ -163,7 +163,8 @@ class HubUploadTest {
         StandInHub.Commit head = hub.repos.get("org/tiny").head(branch);
         assertThat(head.paths()).containsExactly("extra/notes.txt");
         assertThat(head.tree().get("extra/notes.txt").content()).asString(StandardCharsets.UTF_8).endsWith("a third\n");
-        assertThat(tree("org/tiny", "main").get("extra/notes.txt").content()).isEqualTo(expected.get("extra/notes.txt"));
+        assertThat(tree("org/tiny", "main").get("extra/notes.txt").content())
+                .isEqualTo(expected.get("extra/notes.txt"));
         assertThat(hub.seenBy("hub")).extracting(StandInHub.Seen::path)
                 .contains("/api/models/org/tiny/commit/feature%2Freplay%2010%25");
         assertThat(hub.batchRequests).hasSize(1); // the weights did not change: no LFS request at all

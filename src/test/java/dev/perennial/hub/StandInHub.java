@@ -54,7 +54,8 @@ final class StandInHub implements AutoCloseable {
 
         Repo(String visibility) {
             this.visibility = visibility;
-            branches.put("main", new CopyOnWriteArrayList<>(List.of(new Commit(oid(), "initial commit", List.of(), Map.of()))));
+            branches.put("main", new CopyOnWriteArrayList<>(List.of(new Commit(oid(), "initial commit", List.of(),
+                    Map.of()))));
         }
 
         Commit head(String branch) {
@@ -138,7 +139,8 @@ final class StandInHub implements AutoCloseable {
             return;
         }
         if (!writer && !x.getRequestMethod().equals("GET")) {
-            reply(x, 403, Map.of(), Map.of("error", "You don't have the rights to create a model under this namespace"));
+            reply(x, 403, Map.of(), Map.of("error", "You don't have the rights to create a model under this "
+                    + "namespace"));
             return;
         }
         if (path.equals(List.of("api", "repos", "create"))) {
@@ -166,7 +168,8 @@ final class StandInHub implements AutoCloseable {
         createRequests.add(body);
         String repo = body.path("organization").asText() + "/" + body.path("name").asText();
         if (repos.putIfAbsent(repo, new Repo(body.path("visibility").asText("public"))) != null) {
-            reply(x, 409, Map.of(), Map.of("error", "You already created this model repo", "url", endpoint() + "/" + repo));
+            reply(x, 409, Map.of(), Map.of("error", "You already created this model repo", "url",
+                    endpoint() + "/" + repo));
             return;
         }
         reply(x, 200, Map.of(), Map.of("url", endpoint() + "/" + repo, "name", repo));
