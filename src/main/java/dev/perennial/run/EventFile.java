@@ -8,9 +8,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,35 +138,23 @@ public final class EventFile {
     /** The appending end of an event file: each record is written and flushed to disk as it comes. */
     public static final class Writer implements AutoCloseable {
 
-        private final FileChannel channel;
+        private final DurableAppend out;
 
         private Writer(Path file) {
             try {
-                channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                out = DurableAppend.after(file, Files.size(file));
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
             }
         }
 
         public void write(MetricsRecord record) {
-            try {
-                ByteBuffer buffer = ByteBuffer.wrap(framed(scalarEvent(wallTime(), record.step(), scalars(record))));
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            out.write(framed(scalarEvent(wallTime(), record.step(), scalars(record))));
         }
 
         @Override
         public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            out.close();
         }
     }
 }

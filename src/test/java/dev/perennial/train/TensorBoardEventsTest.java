@@ -40,25 +40,7 @@ class TensorBoardEventsTest {
     void aResumedRunsEventFileHoldsEveryScalarOfMetricsJsonlOnce() throws Exception {
         assumeThat(Files.isExecutable(PYTHON)).as("Debian's python3 runs the reference reader").isTrue();
         Path config = dir.resolve("tb.yaml");
-        Files.writeString(config, """
-                seed: 5
-                seq_len: 32
-                global_batch: 8
-                micro_batch: 4
-                tokenizer: byte
-                corpora: {d0: %s, d1: %s}
-                model:
-                  config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
-                           num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
-                           max_position_embeddings: 64}
-                eval: {interval: 10, sequences: 8}
-                checkpoint: {interval: 10, keep: 2}
-                out: %s
-                stages:
-                  - {name: d0, steps: 30, data: [{corpus: d0}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                  - {name: d1, steps: 30, data: [{corpus: d1}], replay: 0.25,
-                     schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                """.formatted(TrainerTest.corpora.resolve("en"), TrainerTest.corpora.resolve("de"), dir.resolve("run")));
+        Files.writeString(config, TrainerTest.config(dir, "run", 30, 30, ""));
         Path run = dir.resolve("run");
         Process process = TrainerTest.launch(config);
         TrainerTest.waitForSteps(run, 45, process); // past the checkpoint at 40: steps 41.. are trained twice
