@@ -1,5 +1,6 @@
 package dev.perennial.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
 import dev.perennial.model.Model;
@@ -16,26 +17,41 @@ import java.util.SplittableRandom;
  */
 public final class GenerateBenchmark {
 
+    /** New tokens per second at the median generation; {@code ms} is the spread of ms per generation. */
     public record Result(TrainBenchmark.Shape shape, long parameters, boolean kvCache, int promptTokens,
-                         int newTokens, double tokensPerSecond, int threads) {
+                         int newTokens, double tokensPerSecond, @JsonUnwrapped(prefix = "ms_") Spread ms, int threads) {
     }
 
     private GenerateBenchmark() {
     }
 
-    /** Times generation once per entry of {@code kvCache} (with the cache, without it), on one fresh model. */
-    public static List<Result> run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, List<Boolean> kvCache) {
+    /**
+     * Times {@code repeats} generations per entry of {@code kvCache} (with the cache, without it), on one fresh
+     * model.
+     */
+    public static List<Result> run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, List<Boolean> kvCache,
+                                   int repeats) {
         try (Model model = Model.initialise(TrainBenchmark.config(shape), 0, torch.ScalarType.Float)) {
             int[] prompt = new SplittableRandom(0).ints(promptTokens, 0, shape.vocab()).toArray();
             List<Result> results = new ArrayList<>();
+            BenchProgress progress = BenchProgress.console("generate", "generations", kvCache.size() * (1 + repeats));
             for (boolean cache : kvCache) {
                 Generator.generateIds(model, prompt, Sampling.greedy(4), -1, cache, (t, l) -> true);
-                long start = System.nanoTime();
-                int[] ids = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, cache, (t, l) -> true);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                results.add(new Result(shape, model.parameterCount(), cache, promptTokens, ids.length,
-                        ids.length / seconds, torch.get_num_threads()));
+                progress.done();
+                double[] ms = new double[repeats];
+                int generated = 0;
+                for (int r = 0; r < repeats; r++) {
+                    long start = System.nanoTime();
+                    generated = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, cache,
+                            (t, l) -> true).length;
+                    ms[r] = (System.nanoTime() - start) / 1e6;
+                    progress.done();
+                }
+                Spread spread = Spread.of(ms);
+                results.add(new Result(shape, model.parameterCount(), cache, promptTokens, generated,
+                        generated / (spread.median() / 1000), spread, torch.get_num_threads()));
             }
+            progress.finish();
             return results;
         }
     }

@@ -90,7 +90,7 @@ public final class EvalCommand implements Runnable {
                 try (ModelFolder.Loaded loaded = ModelFolder.load(entry.getValue(), DType.F32)) {
                     checkTokenizer(loaded, opened);
                     results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
-                            resolved, seqLen, sequences, limit));
+                            resolved, seqLen, sequences, limit, true));
                 }
             }
             Evaluation.Report report = Evaluation.report(results);

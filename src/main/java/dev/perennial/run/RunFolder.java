@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 /**
  * A run's folder, and the one place that knows its layout: config.yaml, metrics.jsonl (see {@link MetricsFile}),
+ * TensorBoard's events.out.tfevents.SECONDS.HOST (see {@link EventFile}),
  * checkpoints/step-NNNNNNNN/ (each a Hugging Face model folder plus optimizer.pt, ledger.json, state.json and
  * manifest.json with every file's SHA-256), and final/ (the model with lineage.json and ledger.json).
  * Checkpoints and final/ are built in a hidden partial folder and renamed into place, so a folder that exists is
@@ -35,6 +36,8 @@ public final class RunFolder {
 
     private static final String CONFIG = "config.yaml";
     private static final String METRICS = "metrics.jsonl";
+    /** TensorBoard reads the files whose names contain "tfevents"; this is the name tf.summary gives them. */
+    private static final String EVENTS = "events.out.tfevents.";
     private static final String FINAL = "final";
     private static final String FINAL_PARTIAL = ".final.partial";
     private static final String CHECKPOINTS = "checkpoints";
@@ -113,6 +116,20 @@ public final class RunFolder {
 
     public Path metricsFile() {
         return dir.resolve(METRICS);
+    }
+
+    /** The event file a writer started at {@code seconds} (Unix time) on {@code host} writes. */
+    public Path newEventFile(long seconds, String host) {
+        return dir.resolve(EVENTS + seconds + "." + host);
+    }
+
+    /** The folder's TensorBoard event files. */
+    public List<Path> eventFiles() {
+        try (Stream<Path> paths = Files.list(dir)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith(EVENTS)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path finalDir() {

@@ -10,6 +10,7 @@ import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.Model;
 import dev.perennial.progress.Progress;
 import dev.perennial.run.CheckpointState;
+import dev.perennial.run.EventFile;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
@@ -93,10 +94,13 @@ public final class Trainer {
             resumeFrom.ifPresent(c -> checks.sameInputsAsCheckpointed(c.state(), hashes));
             try (Model model = openModel(resumeFrom);
                  MetricsFile.Writer metrics = dist.leads() ? MetricsFile.append(run.metricsFile(),
-                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L)) : null) {
+                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L)) : null;
+                 // after metrics.jsonl was cut back to the checkpoint: the event file holds what it holds
+                 EventFile.Writer events = dist.leads()
+                         ? EventFile.rewrite(run, MetricsFile.readAll(run.metricsFile()).records()) : null) {
                 checks.vocabularyFits(model, data);
                 broadcastParameters(model, dist);
-                return new Loop(model, data, new Recorder(plan, metrics), hashes, dist).run(resumeFrom);
+                return new Loop(model, data, new Recorder(plan, metrics, events), hashes, dist).run(resumeFrom);
             }
         }
     }
