@@ -211,7 +211,7 @@ final class PerennialApi {
                 new Catalog.Generation("log-probabilities"));
         List<TokenLogProbs.Scored> tokens;
         try (GenerationGate.Permit permit = gate.enter();
-             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
             tokens = TokenLogProbs.ofText(lease.loaded().model(), lease.loaded().tokenizer(),
                     body.path("text").asText(), top);
         }
