@@ -73,6 +73,7 @@ public final class WebServer implements AutoCloseable {
             routes.before("/api/*", ctx -> guard(ctx, options));
             routes.get("/", ctx -> pages.serve(ctx, "index"));
             routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
+            routes.get("/favicon.ico", pages::favicon); // asked for by clients that do not read the pages' link
             routes.get("/v1/models", openAi::models);
             routes.post("/v1/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));
