@@ -50,10 +50,6 @@ final class ScheduleText {
     record Parent(String model, OptionalDouble lastLr) {
     }
 
-    static void jumps(RunSchedule run, PrintWriter out) {
-        jumps(run, Optional.empty(), out);
-    }
-
     /**
      * Every jump of the learning rate, starting with the one from the model the run continues ({@code parent}): from
      * the learning rate its schedule ended at to this run's first.
