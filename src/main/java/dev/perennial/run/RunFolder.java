@@ -95,14 +95,34 @@ public final class RunFolder {
 
     /** The data ledger a model folder carries, if it is one a Perennial run wrote. */
     public static Optional<Ledger> ledgerOf(Path modelDir) {
-        Path file = modelDir.resolve(LEDGER);
+        return readIfPresent(modelDir.resolve(LEDGER), Ledger.class, "data ledger");
+    }
+
+    /** The lineage a final model folder carries, if it is one a Perennial run wrote. */
+    public static Optional<Lineage> lineageOf(Path modelDir) {
+        return readIfPresent(lineageFile(modelDir), Lineage.class, "lineage");
+    }
+
+    /** The state a checkpoint folder recorded, if it is one of a Perennial run's checkpoints. */
+    public static Optional<CheckpointState> stateOf(Path modelDir) {
+        return isCheckpoint(modelDir) ? readIfPresent(stateFile(modelDir), CheckpointState.class, "checkpoint state")
+                : Optional.empty();
+    }
+
+    /** The run a checkpoint folder belongs to. */
+    public static Optional<RunFolder> ofCheckpoint(Path modelDir) {
+        return isCheckpoint(modelDir) ? Optional.of(new RunFolder(modelDir.toAbsolutePath().getParent().getParent()))
+                : Optional.empty();
+    }
+
+    private static <T> Optional<T> readIfPresent(Path file, Class<T> type, String what) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), Ledger.class));
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), type));
         } catch (IOException e) {
-            throw new UserError(file + ": unreadable data ledger (" + e.getMessage() + ")", e);
+            throw new UserError(file + ": unreadable " + what + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -90,6 +90,9 @@ public final class Trainer {
         createRunFolder(dist);
         try (DataPlan data = new DataPlan(plan.corpora(), stageData(), plan.seed(), plan.seqLen(), plan.globalBatch(),
                 inheritedLedger())) {
+            if (dist.leads()) {
+                data.notes().forEach(log::println);
+            }
             InputHashes hashes = InputHashes.of(checks.sameTokenizer(data), data);
             resumeFrom.ifPresent(c -> checks.sameInputsAsCheckpointed(c.state(), hashes));
             try (Model model = openModel(resumeFrom);
@@ -119,8 +122,7 @@ public final class Trainer {
 
     /** The ledger of the model the run continues from, or an empty one. */
     private Ledger inheritedLedger() {
-        return Optional.ofNullable(plan.init()).flatMap(RunFolder::ledgerOf)
-                .orElseGet(() -> Ledger.empty(plan.seqLen()));
+        return plan.init() == null ? Ledger.empty(plan.seqLen()) : new ParentModel(plan.init()).ledger(plan.seqLen());
     }
 
     private List<DataPlan.StageData> stageData() {
