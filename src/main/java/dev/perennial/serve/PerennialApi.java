@@ -74,7 +74,7 @@ final class PerennialApi {
     /** A run's summary with the model it continued from ("parent", null for a run from scratch). */
     private ObjectNode runSummary(Catalog.Entry run) {
         ObjectNode out = RunFiles.summary(run);
-        out.set("parent", ParentModel.ofRun(catalog, run.dir()).map(ParentModel::json).orElse(null));
+        out.set("parent", ServedParent.ofRun(catalog, run.dir()).map(ServedParent::json).orElse(null));
         return out;
     }
 
@@ -211,7 +211,7 @@ final class PerennialApi {
     /** What a model folder is, with the served model it continued from ("parent", null when none). */
     private ObjectNode describe(Catalog.Entry model) {
         ObjectNode out = ModelInfo.describe(model);
-        out.set("parent", ParentModel.ofModel(catalog, model.dir()).map(ParentModel::json).orElse(null));
+        out.set("parent", ServedParent.ofModel(catalog, model.dir()).map(ServedParent::json).orElse(null));
         return out;
     }
 

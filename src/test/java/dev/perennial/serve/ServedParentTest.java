@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The parent of a run that has not finished yet (no lineage.json): found from the init model of the config.yaml in
  * its folder, located among the served models and runs.
  */
-class ParentModelTest {
+class ServedParentTest {
 
     @TempDir
     Path dir;
@@ -26,9 +26,9 @@ class ParentModelTest {
         Files.writeString(dir.resolve("runs/earlier/metrics.jsonl"), "");
         Path run = running(dir.resolve("runs/later"), checkpoint.toString());
 
-        ParentModel parent = ParentModel.ofRun(catalog(), run).orElseThrow();
+        ServedParent parent = ServedParent.ofRun(catalog(), run).orElseThrow();
 
-        assertThat(parent).isEqualTo(new ParentModel(checkpoint.toString(), "earlier/checkpoints/step-00000007",
+        assertThat(parent).isEqualTo(new ServedParent(checkpoint.toString(), "earlier/checkpoints/step-00000007",
                 "earlier", 7L));
     }
 
@@ -37,7 +37,7 @@ class ParentModelTest {
         Path model = modelFolder(dir.resolve("models/base"));
         Path run = running(dir.resolve("runs/later"), model.toString());
 
-        assertThat(ParentModel.ofRun(catalog(), run)).contains(new ParentModel(model.toString(), "base", null, null));
+        assertThat(ServedParent.ofRun(catalog(), run)).contains(new ServedParent(model.toString(), "base", null, null));
     }
 
     @Test
@@ -48,9 +48,9 @@ class ParentModelTest {
         Files.writeString(scratch.resolve("metrics.jsonl"), "");
         Files.writeString(scratch.resolve("config.yaml"), "model:\n  config: {model_type: llama}\n");
 
-        assertThat(ParentModel.ofRun(catalog(), hub)).contains(new ParentModel("EleutherAI/pythia-14m", null, null,
+        assertThat(ServedParent.ofRun(catalog(), hub)).contains(new ServedParent("EleutherAI/pythia-14m", null, null,
                 null));
-        assertThat(ParentModel.ofRun(catalog(), scratch)).isEmpty();
+        assertThat(ServedParent.ofRun(catalog(), scratch)).isEmpty();
     }
 
     private Catalog catalog() {

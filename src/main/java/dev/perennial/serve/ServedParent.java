@@ -1,9 +1,9 @@
 package dev.perennial.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
 import dev.perennial.io.Json;
 import dev.perennial.run.CheckpointState;
 import dev.perennial.run.Lineage;
@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The model a run continued from, found among what is served: {@code path} as the run recorded it, the served
@@ -21,13 +22,13 @@ import java.util.Optional;
  * it is not a served run's final/ or checkpoint) and that run's global step at the model ({@code step}), where the
  * continued run's curves take over.
  */
-record ParentModel(String path, String model, String run, Long step) {
+record ServedParent(String path, String model, String run, Long step) {
 
     /**
      * The parent of a run: lineage.json's parent once the run has finished, before that the init model of the
      * config.yaml the trainer wrote into the folder (already resolved by the trainer). Empty for a run from scratch.
      */
-    static Optional<ParentModel> ofRun(Catalog catalog, Path runDir) {
+    static Optional<ServedParent> ofRun(Catalog catalog, Path runDir) {
         RunFolder run = new RunFolder(runDir);
         Optional<String> path = run.isFinished() ? lineage(run.finalDir()).map(Lineage::parent)
                 : initOf(run.configFile());
@@ -35,7 +36,7 @@ record ParentModel(String path, String model, String run, Long step) {
     }
 
     /** The parent of a final model folder, from its lineage.json; empty for any other folder or from scratch. */
-    static Optional<ParentModel> ofModel(Catalog catalog, Path modelDir) {
+    static Optional<ServedParent> ofModel(Catalog catalog, Path modelDir) {
         return lineage(modelDir).map(Lineage::parent).map(p -> locate(catalog, p));
     }
 
@@ -48,13 +49,13 @@ record ParentModel(String path, String model, String run, Long step) {
         return out;
     }
 
-    private static ParentModel locate(Catalog catalog, String path) {
+    private static ServedParent locate(Catalog catalog, String path) {
         Optional<Path> dir = folder(path);
         String model = dir.flatMap(d -> named(catalog, Catalog.Kind.MODEL, d)).orElse(null);
-        Optional<Path> runDir = dir.flatMap(ParentModel::runOf);
+        Optional<Path> runDir = dir.flatMap(ServedParent::runOf);
         String run = runDir.flatMap(d -> named(catalog, Catalog.Kind.RUN, d)).orElse(null);
-        Long step = run == null ? null : dir.flatMap(ParentModel::stepAt).orElse(null);
-        return new ParentModel(path, model, run, step);
+        Long step = run == null ? null : dir.flatMap(ServedParent::stepAt).orElse(null);
+        return new ServedParent(path, model, run, step);
     }
 
     /** The folder a recorded parent names, when it is one on this machine (a Hub id is not). */
@@ -80,7 +81,7 @@ record ParentModel(String path, String model, String run, Long step) {
         if (RunFolder.isFinalModel(dir)) {
             return lineage(dir).map(l -> l.stages().stream().mapToLong(Lineage.Stage::steps).sum());
         }
-        return read(RunFolder.stateFile(dir), CheckpointState.class).map(CheckpointState::globalStep);
+        return tolerant(() -> RunFolder.stateOf(dir)).map(CheckpointState::globalStep);
     }
 
     private static Optional<String> named(Catalog catalog, Catalog.Kind kind, Path dir) {
@@ -97,15 +98,14 @@ record ParentModel(String path, String model, String run, Long step) {
     }
 
     private static Optional<Lineage> lineage(Path modelDir) {
-        return read(RunFolder.lineageFile(modelDir), Lineage.class);
+        return tolerant(() -> RunFolder.lineageOf(modelDir));
     }
 
-    /** A JSON file as its record, or empty when it is absent or unreadable. */
-    private static <T> Optional<T> read(Path file, Class<T> type) {
-        JsonNode json = ModelInfo.readJson(file);
+    /** What a folder records, or empty when it is unreadable: a broken folder must not break the served pages. */
+    private static <T> Optional<T> tolerant(Supplier<Optional<T>> read) {
         try {
-            return json == null ? Optional.empty() : Optional.of(Json.MAPPER.treeToValue(json, type));
-        } catch (JsonProcessingException e) {
+            return read.get();
+        } catch (UserError e) {
             return Optional.empty();
         }
     }
