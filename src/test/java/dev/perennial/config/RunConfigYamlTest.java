@@ -14,9 +14,10 @@ class RunConfigYamlTest {
     @Test
     void aWrittenConfigReadsBackAsTheSameRecord() {
         ObjectNode architecture = JsonNodeFactory.instance.objectNode().put("model_type", "llama").put("hidden_size", 64);
-        ScheduleConfig cosine = new ScheduleConfig("cosine", 3e-4, 3e-5, null, 0.01, null, null, null, null, null, null);
-        ScheduleConfig infinite = new ScheduleConfig("infinite-cosine", 1.65e-4, 3e-5, 1.65e-4, 0.0, null, 0.0, 0.85,
+        ScheduleConfig cosine = new ScheduleConfig("cosine", 3e-4, 3e-5, null, 0.01, null, null, null, null, null,
                 null, null, null);
+        ScheduleConfig infinite = new ScheduleConfig("infinite-cosine", 1.65e-4, 3e-5, 1.65e-4, 0.0, null, null,
+                null, 0.0, 0.85, null, null, null);
         RunConfig config = new RunConfig(7L, 128L, 16L, Map.of("d0", "/data/d0", "d1", "/data/d1"), List.of(
                 new StageConfig("d0", null, 1e7, cosine, List.of(new StageConfig.DataEntry("d0", null)), null, null,
                         null, null),
