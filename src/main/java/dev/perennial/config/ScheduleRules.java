@@ -208,12 +208,12 @@ public final class ScheduleRules {
                     + "constant_end " + Numbers.format(constantEnd) + "; make cooldown ≤ constant_end");
             ok = false;
         }
-        if (warmup + constantEnd > 1 + 1e-12) {
+        if (warmup + constantEnd > 1 + Schedule.Infinite.NO_ANNEAL_TOLERANCE) {
             problems.add(at.key("constant_end"), Numbers.format(constantEnd) + " plus warmup " + Numbers.format(warmup)
                     + " is past the end of the stage; make warmup + constant_end ≤ 1 (equal to 1: no anneal)");
             ok = false;
         }
-        boolean anneals = warmup + constantEnd < 1;
+        boolean anneals = warmup + constantEnd < 1 - Schedule.Infinite.NO_ANNEAL_TOLERANCE;
         if (ok && anneals && minLr <= 0) {
             problems.add(at.key("min_lr"), "0: the exponential anneal c·(m/c)^(k/T) needs a floor above 0 "
                     + "(or make warmup + constant_end = 1 to end the stage without an anneal)");
