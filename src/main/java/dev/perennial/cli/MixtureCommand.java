@@ -7,11 +7,14 @@ import dev.perennial.config.KeyPath;
 import dev.perennial.config.MixtureRules;
 import dev.perennial.config.RunConfig;
 import dev.perennial.config.StageRules;
+import dev.perennial.config.TrainSettings;
 import dev.perennial.data.Accounting;
 import dev.perennial.data.DataPlan;
+import dev.perennial.data.Ledger;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.data.StageMixture;
 import dev.perennial.io.Json;
+import dev.perennial.run.RunFolder;
 import dev.perennial.schedule.RunSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code perennial mixture CONFIG}: what every stage of a run will read, before it runs: per corpus the
@@ -66,8 +70,11 @@ public final class MixtureCommand implements Runnable {
             stages.add(new DataPlan.StageData(placed.stage().name(), mixtures.get(i), placed.stage().steps()));
         }
         long seed = run.seed() == null ? 0 : run.seed();
-        try (DataPlan plan = new DataPlan(dirs, stages, seed, Math.toIntExact(run.seqLen()),
-                Math.toIntExact(run.globalBatch()))) {
+        int seqLen = Math.toIntExact(run.seqLen());
+        // a run from model.init starts from that model's ledger, so that its replay draws from what it read
+        Ledger start = Optional.ofNullable(run.model()).map(TrainSettings.ModelSpec::init)
+                .flatMap(init -> RunFolder.ledgerOf(base.resolve(init))).orElseGet(() -> Ledger.empty(seqLen));
+        try (DataPlan plan = new DataPlan(dirs, stages, seed, seqLen, Math.toIntExact(run.globalBatch()), start)) {
             PrintWriter out = spec.commandLine().getOut();
             if (format == ScheduleCommand.Format.json) {
                 out.println(json(plan, stages));
