@@ -80,6 +80,14 @@ public final class RunFolder {
         return parent != null && String.valueOf(parent.getFileName()).equals(CHECKPOINTS);
     }
 
+    /** The run that wrote model folder {@code dir} (its final/ or one of its checkpoints), if its config is there. */
+    public static Optional<RunFolder> runOf(Path modelDir) {
+        Path dir = modelDir.toAbsolutePath().normalize();
+        Path run = isFinalModel(dir) ? dir.getParent() : isCheckpoint(dir) ? dir.getParent().getParent() : null;
+        return run != null && Files.isRegularFile(run.resolve(CONFIG)) ? Optional.of(new RunFolder(run))
+                : Optional.empty();
+    }
+
     /** The lineage.json of a final model folder (absent elsewhere). */
     public static Path lineageFile(Path modelDir) {
         return modelDir.resolve(LINEAGE);

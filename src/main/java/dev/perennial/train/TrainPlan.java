@@ -9,12 +9,15 @@ import dev.perennial.config.RunConfig;
 import dev.perennial.config.StageConfig;
 import dev.perennial.config.StageRules;
 import dev.perennial.config.TrainSettings;
+import dev.perennial.data.DataPlan;
+import dev.perennial.data.Ledger;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.eval.TaskSpec;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.run.RunFolder;
 import dev.perennial.schedule.RunSchedule;
 import dev.perennial.tokenizer.Tokenizers;
 
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,6 +69,20 @@ public record TrainPlan(
     /** The tokens trained on after {@code steps} optimizer steps (each takes global_batch sequences of seq_len). */
     long tokensAfter(long steps) {
         return steps * globalBatch() * (long) seqLen();
+    }
+
+    /**
+     * The run's data: its corpora opened and checked, one mixture per stage, the first starting from the ledger of the
+     * model the run continues from (so that replay draws from what that model read), or from an empty one.
+     */
+    public DataPlan openData() {
+        Ledger start = Optional.ofNullable(init).flatMap(RunFolder::ledgerOf).orElseGet(() -> Ledger.empty(seqLen));
+        List<DataPlan.StageData> stages = new ArrayList<>();
+        for (int i = 0; i < mixtures.size(); i++) {
+            RunSchedule.Placed p = schedule.stages().get(i);
+            stages.add(new DataPlan.StageData(p.stage().name(), mixtures.get(i), p.stage().steps()));
+        }
+        return new DataPlan(corpora, stages, seed, seqLen, globalBatch, start);
     }
 
     public static final long DEFAULT_EVAL_INTERVAL = 100;
