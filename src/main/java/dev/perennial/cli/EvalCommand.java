@@ -75,9 +75,8 @@ public final class EvalCommand implements Runnable {
         Map<String, Corpus> opened = new LinkedHashMap<>();
         try {
             for (String c : corpora) {
-                int eq = c.indexOf('=');
-                Path dir = Path.of(eq > 0 ? c.substring(eq + 1) : c);
-                opened.put(eq > 0 ? c.substring(0, eq) : dir.getFileName().toString(), Corpus.open(dir));
+                CorpusArgument corpus = CorpusArgument.parse(c);
+                opened.put(corpus.name(), Corpus.open(corpus.dir()));
             }
             Map<String, Path> folders = new LinkedHashMap<>();
             for (String model : models) {

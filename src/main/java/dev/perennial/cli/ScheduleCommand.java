@@ -74,6 +74,14 @@ public final class ScheduleCommand implements Runnable {
             description = "Warmup as a fraction of the stage (default 0.01; 0 for constant).")
     Double warmup;
 
+    @Option(names = "--warmup-steps", paramLabel = "N",
+            description = "Warmup in optimizer steps instead (a real number; instead of --warmup).")
+    Double warmupSteps;
+
+    @Option(names = "--warmup-tokens", paramLabel = "N",
+            description = "Warmup in tokens instead (needs --tokens-per-step; instead of --warmup).")
+    Double warmupTokens;
+
     @Option(names = "--constant-lr", paramLabel = "LR",
             description = "Infinite schedules: the constant η_const (default 0.55 × max-lr).")
     Double constantLr;
@@ -178,8 +186,8 @@ public final class ScheduleCommand implements Runnable {
                 tokensPerStep, "tokens one optimizer step reads")) {
             perStep = tokensPerStep;
         }
-        ScheduleConfig schedule = new ScheduleConfig(family, maxLr, minLr, constantLr, warmup, null, cooldown,
-                constantEnd, decay, decayShape, timescale);
+        ScheduleConfig schedule = new ScheduleConfig(family, maxLr, minLr, constantLr, warmup, warmupSteps, warmupTokens,
+                null, cooldown, constantEnd, decay, decayShape, timescale);
         StageConfig stage = StageConfig.scheduleOnly("stage1", totalSteps, totalTokens, schedule);
         return StageRules.runSchedule(List.of(stage), perStep, KeyPath.flags(), "", problems);
     }
@@ -193,6 +201,8 @@ public final class ScheduleCommand implements Runnable {
         flags.put("--max-lr", maxLr);
         flags.put("--min-lr", minLr);
         flags.put("--warmup", warmup);
+        flags.put("--warmup-steps", warmupSteps);
+        flags.put("--warmup-tokens", warmupTokens);
         flags.put("--constant-lr", constantLr);
         flags.put("--cooldown", cooldown);
         flags.put("--constant-end", constantEnd);

@@ -83,6 +83,14 @@ public final class RunFolder {
         return parent != null && String.valueOf(parent.getFileName()).equals(CHECKPOINTS);
     }
 
+    /** The run that wrote model folder {@code dir} (its final/ or one of its checkpoints), if its config is there. */
+    public static Optional<RunFolder> runOf(Path modelDir) {
+        Path dir = modelDir.toAbsolutePath().normalize();
+        Path run = isFinalModel(dir) ? dir.getParent() : isCheckpoint(dir) ? dir.getParent().getParent() : null;
+        return run != null && Files.isRegularFile(run.resolve(CONFIG)) ? Optional.of(new RunFolder(run))
+                : Optional.empty();
+    }
+
     /** The lineage.json of a final model folder (absent elsewhere). */
     public static Path lineageFile(Path modelDir) {
         return modelDir.resolve(LINEAGE);
@@ -106,12 +114,6 @@ public final class RunFolder {
     /** The state a checkpoint folder recorded, if it is one of a Perennial run's checkpoints. */
     public static Optional<CheckpointState> stateOf(Path modelDir) {
         return isCheckpoint(modelDir) ? readIfPresent(stateFile(modelDir), CheckpointState.class, "checkpoint state")
-                : Optional.empty();
-    }
-
-    /** The run a checkpoint folder belongs to. */
-    public static Optional<RunFolder> ofCheckpoint(Path modelDir) {
-        return isCheckpoint(modelDir) ? Optional.of(new RunFolder(modelDir.toAbsolutePath().getParent().getParent()))
                 : Optional.empty();
     }
 

@@ -52,7 +52,7 @@ public record ParentModel(Path folder) {
             return OptionalDouble.of(schedule.lr(schedule.totalSteps()));
         }
         Optional<CheckpointState> state = RunFolder.stateOf(folder);
-        Optional<RunFolder> run = RunFolder.ofCheckpoint(folder).filter(r -> Files.isRegularFile(r.configFile()));
+        Optional<RunFolder> run = RunFolder.runOf(folder);
         if (state.isPresent() && run.isPresent()) {
             Path config = run.get().configFile();
             RunSchedule schedule = StageRules.runSchedule(ConfigLoader.load(config), KeyPath.root(), config.toString());

@@ -4,7 +4,6 @@ import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.data.Batch;
 import dev.perennial.data.DataPlan;
-import dev.perennial.data.Ledger;
 import dev.perennial.data.StageMixture;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.Model;
@@ -66,6 +65,17 @@ public final class Trainer {
         return new Trainer(plan, handleSignals ? StopSignal.install() : StopSignal.never(), log, showProgress).run();
     }
 
+    /**
+     * The checks a run makes on its inputs before training, without training or writing anything: every corpus
+     * opens and matches its checksums, one tokenizer serves the config, the model to continue from and every corpus,
+     * and each stage's mixture can be served (replay from what the model read, the supply of new data).
+     */
+    public static void checkInputs(TrainPlan plan) {
+        try (DataPlan data = plan.openData()) {
+            new PreRunChecks(plan, new RunFolder(plan.out())).sameTokenizer(data);
+        }
+    }
+
     /** Seconds a collective may wait for the other workers (PERENNIAL_DIST_TIMEOUT, default 120). */
     static long distributedTimeoutMs() {
         return 1000L * Long.parseLong(System.getenv().getOrDefault("PERENNIAL_DIST_TIMEOUT", "120"));
@@ -88,8 +98,7 @@ public final class Trainer {
     private Outcome train(Distributed dist) {
         Optional<RunFolder.Checkpoint> resumeFrom = checks.resumePoint(dist.leads() ? log::println : s -> { });
         createRunFolder(dist);
-        try (DataPlan data = new DataPlan(plan.corpora(), stageData(), plan.seed(), plan.seqLen(), plan.globalBatch(),
-                inheritedLedger())) {
+        try (DataPlan data = plan.openData()) {
             if (dist.leads()) {
                 data.notes().forEach(log::println);
             }
@@ -118,20 +127,6 @@ public final class Trainer {
         if (dist.leads()) {
             AtomicFiles.writeString(run.configFile(), plan.loaded().yaml());
         }
-    }
-
-    /** The ledger of the model the run continues from, or an empty one. */
-    private Ledger inheritedLedger() {
-        return plan.init() == null ? Ledger.empty(plan.seqLen()) : new ParentModel(plan.init()).ledger(plan.seqLen());
-    }
-
-    private List<DataPlan.StageData> stageData() {
-        List<DataPlan.StageData> stages = new ArrayList<>();
-        for (int i = 0; i < plan.mixtures().size(); i++) {
-            RunSchedule.Placed p = plan.schedule().stages().get(i);
-            stages.add(new DataPlan.StageData(p.stage().name(), plan.mixtures().get(i), p.stage().steps()));
-        }
-        return stages;
     }
 
     /** Every rank starts from rank 0's weights (DDP's rule), whatever it loaded or initialised itself. */

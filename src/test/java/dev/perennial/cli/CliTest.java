@@ -141,6 +141,29 @@ public class CliTest {
     }
 
     @Test
+    void warmupFlagsTakeStepsOrTokens() throws Exception {
+        // 100 steps of 10 tokens; a warmup of 4 steps or of 40 tokens: lr = M·n/4 up to step 4
+        for (String[] warmup : List.of(new String[] {"--warmup-steps", "4"},
+                new String[] {"--warmup-tokens", "40", "--tokens-per-step", "10"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("schedule", "--family", "cosine", "--total-steps",
+                    "100", "--at", "1,4,52", "--format", "json"));
+            args.addAll(List.of(warmup));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode rows = new ObjectMapper().readTree(r.out());
+            assertThat(rows.get(0).get("lr").asDouble()).isCloseTo(3e-4 / 4, within(1e-15));
+            assertThat(rows.get(1).get("lr").asDouble()).isCloseTo(3e-4, within(1e-15));
+            assertThat(rows.get(1).get("phase").asText()).isEqualTo("warmup");
+            // halfway through the cosine from W = 4 to T = 100
+            assertThat(rows.get(2).get("lr").asDouble()).isCloseTo((3e-4 + 3e-5) / 2, within(1e-15));
+        }
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup", "0.1", "--warmup-steps",
+                "4").err()).contains("--warmup-steps: given with --warmup; give only one of --warmup");
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup-tokens", "40").err())
+                .contains("--warmup-tokens: needs tokens per step to become steps; give --tokens-per-step");
+    }
+
+    @Test
     void tokenLengthsAreConvertedWithTokensPerStep() throws Exception {
         Result r = run("schedule", "--family", "constant", "--total-tokens", "10000", "--tokens-per-step", "1024",
                 "--format", "json");
