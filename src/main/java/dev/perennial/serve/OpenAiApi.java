@@ -107,7 +107,7 @@ final class OpenAiApi {
     }
 
     /** The prompt's ids, refused before any response starts when they cannot be generated from. */
-    private static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+    static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
         int[] ids = loaded.tokenizer().encode(prompt);
         int positions = loaded.model().config().maxPositions();
         if (ids.length == 0) {
