@@ -222,6 +222,54 @@ class GradioApiTest {
         }
     }
 
+    @Test
+    void anUploadOverTheLimitIsRefused() throws Exception {
+        byte[] big = new byte[(int) ServeOptions.Limits.defaults().maxRequestBytes() + 1024];
+        HttpResponse<String> refused = PipelineApiTest.multipart(server,
+                "/apps/zero-shot-image-classification/gradio_api/upload", List.of(), big, "files");
+        assertThat(refused.statusCode()).isEqualTo(413);
+    }
+
+    /**
+     * Two calls of one session on its one stream: each is told its rank, starts, streams its reply (the whole value
+     * first, then sse_v3 diffs) and completes; then the stream says close_stream and ends.
+     */
+    @Test
+    void theSessionStreamCarriesEachCallsMessagesAndEndsWithCloseStream() throws Exception {
+        String join = "/apps/chat/gradio_api/queue/join";
+        List<String> ids = new ArrayList<>();
+        for (String message : List.of("One", "Two")) {
+            HttpResponse<String> joined = post(server, join, "{\"data\": [\"" + message + "\", [], 6, 0, 0], "
+                    + "\"fn_index\": 0, \"session_hash\": \"stream-test\"}");
+            assertThat(joined.statusCode()).as(joined.body()).isEqualTo(200);
+            ids.add(json(joined).path("event_id").asText());
+        }
+        List<JsonNode> messages = new ArrayList<>();
+        for (String data : ServeApiTest.events(get(server, "/apps/chat/gradio_api/queue/data?session_hash="
+                + "stream-test").body())) {
+            messages.add(JSON.readTree(data));
+        }
+        assertThat(messages.getLast().path("msg").asText()).isEqualTo("close_stream");
+        for (String id : ids) {
+            List<JsonNode> own = messages.stream().filter(m -> m.path("event_id").asText().equals(id)).toList();
+            assertThat(own.getFirst().path("msg").asText()).isEqualTo("estimation");
+            assertThat(own.getFirst().has("rank")).isTrue();
+            List<String> kinds = own.stream().map(m -> m.path("msg").asText()).distinct().toList();
+            assertThat(kinds).containsSubsequence("process_starts", "process_generating", "process_completed");
+            List<JsonNode> generating = own.stream().filter(m -> m.path("msg").asText()
+                    .equals("process_generating")).toList();
+            assertThat(generating.getFirst().path("output").path("data").get(0).isArray()).isTrue();
+            if (generating.size() > 1) { // a diff: a list of [action, path, value] edits of the chatbot's value
+                JsonNode edit = generating.get(1).path("output").path("data").get(0).get(0);
+                assertThat(edit.get(0).asText()).isIn("append", "replace", "add");
+                assertThat(edit.get(1).isArray()).isTrue();
+            }
+            JsonNode completed = own.getLast();
+            assertThat(completed.path("msg").asText()).isEqualTo("process_completed");
+            assertThat(completed.path("success").asBoolean()).isTrue();
+        }
+    }
+
     static HttpResponse<byte[]> getBytes(String path) throws Exception {
         return ServeApiTest.HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path.substring(1))).GET()
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
