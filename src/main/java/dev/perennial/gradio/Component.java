@@ -70,11 +70,6 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
                 MESSAGES);
     }
 
-    /** Whether values of this component are FileData references. */
-    boolean isFile() {
-        return apiInfo == FILE;
-    }
-
     /** Why {@code value} cannot be this input's value (null: it can); null values are the handler's to refuse. */
     String refusal(JsonNode value) {
         if (value == null || value.isNull()) {

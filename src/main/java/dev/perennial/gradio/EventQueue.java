@@ -208,11 +208,6 @@ public final class EventQueue implements AutoCloseable {
         }
     }
 
-    /** The number of calls waiting for a worker. */
-    synchronized int waiting() {
-        return waiting.size();
-    }
-
     private void sweep() {
         long now = System.currentTimeMillis();
         sessions.forEach((hash, session) -> {
