@@ -1,8 +1,8 @@
 #!/bin/sh
 # The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
 # Usage: bin/system-packages.sh --for tests|run
-#   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai npm client
-#          the API tests run) and the speed libraries (optional).
+#   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai and
+#          @gradio/client npm clients the API tests run) and the speed libraries (optional).
 #   run:   the speed libraries only (optional: without them the bundled BLAS and glibc's malloc are used).
 # Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
 # Otherwise a missing required package stops it with one line (exit 1) saying what to install, and missing optional

@@ -7,6 +7,7 @@ import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
+import dev.perennial.bench.GradioBenchmark;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.io.Json;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,7 +33,7 @@ import java.util.Locale;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {BenchCommand.Data.class, BenchCommand.Train.class, BenchCommand.Generate.class,
                 BenchCommand.Checkpoint.class, BenchCommand.AllReduce.class,
-                BenchCommand.Pipeline.class})
+                BenchCommand.Pipeline.class, BenchCommand.Gradio.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -364,6 +366,57 @@ public final class BenchCommand implements Runnable {
             spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
                     + "(%,.0f MB) in %.2f s (best); ms %s%n", r.rank(), r.worldSize(), r.elements(),
                     r.elements() * 4 / 1e6, r.ms().min() / 1000, r.ms().text());
+        }
+    }
+
+    @Command(name = "gradio", mixinStandardHelpOptions = true,
+            description = {"Time what the Gradio API adds to a pipeline call: feature-extraction of one sentence "
+                    + "in-process and through a served Gradio app as its clients call it (queue/join, then the "
+                    + "session's event stream), one at a time (median and p99 latency), then with several clients at "
+                    + "once (requests/s).", ""})
+    public static final class Gradio implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "DIR",
+                description = "A text encoder's model folder, e.g. src/test/resources/reference/minilm.")
+        Path model;
+
+        @Option(names = "--requests", defaultValue = "200", paramLabel = "N",
+                description = "Timed requests each way (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--clients", defaultValue = "8", paramLabel = "N",
+                description = "Concurrent clients for the rate (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--warmup", defaultValue = "20", paramLabel = "N",
+                description = "Untimed requests first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
+        ScheduleCommand.Format format;
+
+        @Override
+        public void run() {
+            if (requests < 1 || clients < 1 || warmup < 0) {
+                throw new UserError("--requests and --clients must be at least 1, --warmup 0 or more");
+            }
+            warnIfBusy(spec);
+            GradioBenchmark.Result r = GradioBenchmark.run(model, requests, clients, warmup);
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == ScheduleCommand.Format.json) {
+                printJson(out, r);
+                return;
+            }
+            out.printf(Locale.ROOT, "feature-extraction with %s, %d requests each way:%n", r.model(), r.requests());
+            out.printf(Locale.ROOT, "  direct pipeline call: %.2f ms median, %.2f ms p99%n", r.directMsMedian(),
+                    r.directMsP99());
+            out.printf(Locale.ROOT, "  through the Gradio API: %.2f ms median, %.2f ms p99 (%.2f ms more at the "
+                    + "median)%n", r.gradioMsMedian(), r.gradioMsP99(), r.overheadMsMedian());
+            out.printf(Locale.ROOT, "  %d concurrent clients: %.1f requests/s%n", r.clients(),
+                    r.concurrentRequestsPerSecond());
         }
     }
 

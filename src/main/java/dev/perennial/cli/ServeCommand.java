@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.serve.AppSpec;
 import dev.perennial.serve.ServeOptions;
 import dev.perennial.serve.WebServer;
 import picocli.CommandLine.Command;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -16,7 +18,8 @@ import java.util.function.Consumer;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the web app (runs with live curves, experiments, models, playground) and the HTTP API "
                 + "(OpenAI-compatible /v1/models, /v1/completions, /v1/chat/completions, /v1/embeddings; Perennial's "
-                + "/api, with the pipeline tasks at /api/pipeline/TASK) from one process. Runs, experiments and "
+                + "/api, with the pipeline tasks at /api/pipeline/TASK; Gradio-compatible apps at /apps/NAME/) from one "
+                + "process. Runs, experiments and "
                 + "models (language models and pipeline encoders) are found by scanning the given folders.", ""},
         footer = {"", "Example:", "  perennial serve --runs quickstart", "  then open http://127.0.0.1:7860/"})
 public final class ServeCommand implements Runnable {
@@ -42,7 +45,7 @@ public final class ServeCommand implements Runnable {
     int port;
 
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "Require 'Authorization: Bearer KEY' on every /v1 and /api request.")
+            description = "Require 'Authorization: Bearer KEY' on every /v1, /api and /apps request.")
     String apiKey;
 
     @Option(names = "--images", paramLabel = "DIR",
@@ -50,6 +53,16 @@ public final class ServeCommand implements Runnable {
                     + "a CLIP model); its index is cached in DIR/.perennial-index. Without it, image search is not "
                     + "served.")
     Path images;
+
+    @Option(names = "--app", paramLabel = "TASK=MODEL",
+            description = "Serve a Gradio-compatible app at /apps/TASK/ (repeatable): a pipeline task or 'chat' "
+                    + "(a language model's chat, streamed), with a served model's id, e.g. "
+                    + "--app zero-shot-image-classification=clip.")
+    List<String> app = List.of();
+
+    @Option(names = "--apps", paramLabel = "FILE.yaml",
+            description = "More Gradio apps from a YAML file: apps: [{task, model, name}] (the app is at /apps/NAME/).")
+    Path appsFile;
 
     @Option(names = "--max-tokens", defaultValue = "1024", paramLabel = "N",
             description = "Most new tokens one request may ask for (default ${DEFAULT-VALUE}).")
@@ -71,10 +84,19 @@ public final class ServeCommand implements Runnable {
             description = "Models kept loaded; the least recently used idle one is closed (default ${DEFAULT-VALUE}).")
     int maxLoadedModels;
 
+    private List<AppSpec> apps() {
+        List<AppSpec> out = new ArrayList<>(app.stream().map(AppSpec::parse).toList());
+        if (appsFile != null) {
+            out.addAll(AppSpec.read(appsFile));
+        }
+        return out;
+    }
+
     @Override
     public void run() {
         ServeOptions options = new ServeOptions(runs, models, host, port, apiKey,
-                new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels), images);
+                new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels), images,
+                apps());
         PrintWriter out = spec.commandLine().getOut();
         Consumer<String> console = line -> {
             out.println(line);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.TokenLogProbs;
+import dev.perennial.http.SseStream;
 import dev.perennial.io.Json;
 import io.javalin.http.Context;
 
@@ -107,7 +108,7 @@ final class OpenAiApi {
     }
 
     /** The prompt's ids, refused before any response starts when they cannot be generated from. */
-    private static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+    static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
         int[] ids = loaded.tokenizer().encode(prompt);
         int positions = loaded.model().config().maxPositions();
         if (ids.length == 0) {

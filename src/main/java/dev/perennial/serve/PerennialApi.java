@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.TokenLogProbs;
+import dev.perennial.http.SseStream;
 import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.io.Json;

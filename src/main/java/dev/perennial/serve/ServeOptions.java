@@ -10,10 +10,11 @@ import java.util.stream.Stream;
 /**
  * What {@code perennial serve} serves and how much it accepts: the folders scanned for runs, experiments and
  * models, the address, the optional API key, the limits that keep one client from taking the machine, and the
- * folder of images that image-search requests rank (null: image search is not served; a request never names it).
+ * folder of images that image-search requests rank (null: image search is not served; a request never names it), and
+ * the Gradio apps to serve under /apps.
  */
 public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
-                           Limits limits, Path images) {
+                           Limits limits, Path images, List<AppSpec> apps) {
 
     /**
      * Bounds on requests: body size in bytes, new tokens per request, generations running at once, generations
@@ -26,10 +27,16 @@ public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String ho
         }
     }
 
+    /** Without Gradio apps. */
+    public ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
+                        Limits limits, Path images) {
+        this(runRoots, modelRoots, host, port, apiKey, limits, images, List.of());
+    }
+
     /** Without image search. */
     public ServeOptions(List<Path> runRoots, List<Path> modelRoots, String host, int port, String apiKey,
                         Limits limits) {
-        this(runRoots, modelRoots, host, port, apiKey, limits, null);
+        this(runRoots, modelRoots, host, port, apiKey, limits, null, List.of());
     }
 
     public ServeOptions {
@@ -38,6 +45,7 @@ public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String ho
                     + "image-search requests rank");
         }
         images = images == null ? null : images.toAbsolutePath().normalize();
+        apps = AppSpec.unique(apps);
         runRoots = List.copyOf(runRoots);
         modelRoots = List.copyOf(modelRoots);
         for (Path root : concat(runRoots, modelRoots)) {
@@ -56,6 +64,11 @@ public record ServeOptions(List<Path> runRoots, List<Path> modelRoots, String ho
             throw new UserError("limits must be positive: --max-request-bytes at least 1024, --max-tokens, "
                     + "--max-concurrent and --max-loaded-models at least 1, --max-queued 0 or more");
         }
+    }
+
+    /** These options with the Gradio apps {@code apps}. */
+    public ServeOptions withApps(List<AppSpec> apps) {
+        return new ServeOptions(runRoots, modelRoots, host, port, apiKey, limits, images, apps);
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {

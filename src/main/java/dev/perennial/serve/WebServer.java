@@ -3,6 +3,10 @@ package dev.perennial.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.gradio.EventQueue;
+import dev.perennial.gradio.FileStore;
+import dev.perennial.gradio.GradioApp;
+import dev.perennial.gradio.GradioRoutes;
 import dev.perennial.io.Json;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -16,13 +20,17 @@ import java.io.InputStream;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
  * the HTTP API (OpenAI-compatible /v1, Perennial's /api, the pipeline tasks under /v1/embeddings and
- * /api/pipeline). With an API key, every /v1 and /api request needs {@code Authorization: Bearer KEY}; the pages
+ * /api/pipeline), and the Gradio apps under /apps. With an API key, every /v1, /api and /apps request needs
+ * {@code Authorization: Bearer KEY}; the pages
  * themselves are public and ask for the key. Every refusal is JSON with a 4xx status; an unexpected failure is a
  * JSON 500, never a dropped connection.
  */
@@ -35,11 +43,17 @@ public final class WebServer implements AutoCloseable {
     private final GenerationGate gate;
     private final ServeOptions options;
 
-    private WebServer(Javalin app, ModelPool pool, GenerationGate gate, ServeOptions options) {
+    private final EventQueue queue;
+    private final FileStore files;
+
+    private WebServer(Javalin app, ModelPool pool, GenerationGate gate, ServeOptions options, EventQueue queue,
+                      FileStore files) {
         this.app = app;
         this.pool = pool;
         this.gate = gate;
         this.options = options;
+        this.queue = queue;
+        this.files = files;
     }
 
     /** A server that says nothing on the console. */
@@ -58,6 +72,13 @@ public final class WebServer implements AutoCloseable {
         PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images(),
                 limits.maxRequestBytes());
         WebPages pages = new WebPages();
+        GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens());
+        List<GradioApp> apps = options.apps().stream().map(gradioApps::app).toList();
+        Map<String, String> appModels = options.apps().stream().collect(Collectors.toMap(AppSpec::name,
+                AppSpec::model));
+        FileStore files = new FileStore();
+        EventQueue queue = new EventQueue(files, limits.maxConcurrent(), limits.maxQueued());
+        GradioRoutes gradio = new GradioRoutes(apps, appModels, queue, files, limits.maxRequestBytes());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -71,6 +92,9 @@ public final class WebServer implements AutoCloseable {
             var routes = config.routes;
             routes.before("/v1/*", ctx -> guard(ctx, options));
             routes.before("/api/*", ctx -> guard(ctx, options));
+            routes.before(GradioRoutes.MOUNT, ctx -> guard(ctx, options));
+            routes.before(GradioRoutes.MOUNT + "/*", ctx -> guard(ctx, options));
+            gradio.register(routes);
             routes.get("/", ctx -> pages.serve(ctx, "index"));
             routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
             routes.get("/favicon.ico", pages::favicon); // asked for by clients that do not read the pages' link
@@ -106,13 +130,15 @@ public final class WebServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             pool.close();
+            queue.close();
+            files.close();
             if (e.getCause() instanceof BindException || e instanceof JavalinBindException) {
                 throw new UserError(options.host() + ":" + options.port() + " is not free to listen on ("
                         + e.getMessage() + "); choose another --port, or stop what is using it", e);
             }
             throw e;
         }
-        return new WebServer(app, pool, gate, options);
+        return new WebServer(app, pool, gate, options, queue, files);
     }
 
     public int port() {
@@ -187,6 +213,8 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        queue.close();
         pool.close();
+        files.close();
     }
 }

@@ -171,6 +171,12 @@ class PipelineApiTest {
     /** A multipart/form-data body: the fields in order, then the file part "image" (when given). */
     static HttpResponse<String> multipart(WebServer on, String path, List<String[]> fields, byte[] image)
             throws Exception {
+        return multipart(on, path, fields, image, "image");
+    }
+
+    /** A multipart form with {@code fields} and the PNG {@code image} (when not null) as the file part {@code name}. */
+    static HttpResponse<String> multipart(WebServer on, String path, List<String[]> fields, byte[] image, String name)
+            throws Exception {
         String boundary = "----perennial-test-boundary";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (String[] field : fields) {
@@ -178,7 +184,7 @@ class PipelineApiTest {
                     + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
         if (image != null) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"cat.png\"\r\n"
                     + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             body.write(image);
             body.write("\r\n".getBytes(StandardCharsets.UTF_8));
@@ -300,7 +306,7 @@ class PipelineApiTest {
     /** The official OpenAI client for Node.js (the openai npm package), which asks for base64 and decodes it. */
     @Test
     void theOfficialOpenAiClientGetsTheSameVectors() throws Exception {
-        Path dir = OpenAiNodeClient.installed();
+        Path dir = NodeClient.OPENAI.installed();
         Files.writeString(dir.resolve("embed.mjs"), """
                 import OpenAI from "openai";
                 const client = new OpenAI({ baseURL: process.env.BASE_URL, apiKey: "unused", maxRetries: 0 });
@@ -315,7 +321,7 @@ class PipelineApiTest {
                 }
                 console.log(JSON.stringify({ list, floats, refused }));
                 """);
-        String out = OpenAiNodeClient.run(dir, "embed.mjs", server.url() + "v1",
+        String out = NodeClient.run(dir, "embed.mjs", server.url() + "v1",
                 "TEXTS", JSON.writeValueAsString(SENTENCES));
         JsonNode answer = JSON.readTree(out);
         List<Outputs.Embedding> expected = inProcess(SENTENCES);
@@ -587,60 +593,5 @@ class PipelineApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(huge)).build();
         assertThat(ServeApiTest.HTTP.send(hugeRequest, HttpResponse.BodyHandlers.ofString()).statusCode())
                 .isEqualTo(413);
-    }
-
-    /** Installs the openai npm package (pinned) under target/ once, and runs scripts with it under Node.js. */
-    static final class OpenAiNodeClient {
-
-        static final String VERSION = "6.49.0";
-        static final Path DIR = Path.of("target/openai-node");
-
-        static synchronized Path installed() throws Exception {
-            Path marker = DIR.resolve("node_modules/openai/package.json");
-            if (!Files.isRegularFile(marker)
-                    || !Files.readString(marker).contains("\"version\": \"" + VERSION + "\"")) {
-                Files.createDirectories(DIR);
-                Files.writeString(DIR.resolve("package.json"), "{\"private\": true, \"type\": \"module\"}\n");
-                String log = exec(DIR, List.of("npm", "install", "--no-audit", "--no-fund", "--no-save",
-                        "openai@" + VERSION), 300);
-                assertThat(marker).as("npm install openai@" + VERSION + " (Node.js and npm are needed): " + log)
-                        .isRegularFile();
-            }
-            return DIR;
-        }
-
-        /** Runs {@code script} with BASE_URL and the extra environment pairs; its standard output. */
-        static String run(Path dir, String script, String baseUrl, String... env) throws Exception {
-            List<String> command = List.of("node", script);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-            builder.environment().remove("LD_PRELOAD"); // no preloaded BLAS in Node (see WebAppBrowserTest)
-            builder.environment().put("BASE_URL", baseUrl);
-            for (int i = 0; i < env.length; i += 2) {
-                builder.environment().put(env[i], env[i + 1]);
-            }
-            return exec(builder, 120);
-        }
-
-        private static String exec(Path dir, List<String> command, int seconds) throws Exception {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-            builder.environment().remove("LD_PRELOAD");
-            return exec(builder, seconds);
-        }
-
-        private static String exec(ProcessBuilder builder, int seconds) throws Exception {
-            Path err = Files.createTempFile("perennial-node", ".err");
-            try {
-                Process process = builder.redirectError(err.toFile()).start();
-                process.getOutputStream().close();
-                byte[] out = process.getInputStream().readAllBytes();
-                assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as(String.join(" ", builder.command())
-                        + " did not finish").isTrue();
-                assertThat(process.exitValue()).as(String.join(" ", builder.command()) + " failed: "
-                        + Files.readString(err)).isZero();
-                return new String(out, StandardCharsets.UTF_8);
-            } finally {
-                Files.deleteIfExists(err);
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.perennial.serve;
+package dev.perennial.http;
 
 import io.javalin.http.Context;
 
@@ -9,15 +9,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A server-sent-events response (text/event-stream): each event is written and flushed at once. Writing to a
- * client that has gone away fails, and that failure is how generation and tailing learn to stop:
+ * client that has gone away fails, and that failure is how a producer (generation, tailing a file, a queue) learns to stop:
  * {@link #send} returns false from then on.
  */
-final class SseStream {
+public final class SseStream {
 
     private final OutputStream out;
     private boolean open = true;
 
-    SseStream(Context ctx) {
+    public SseStream(Context ctx) {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");
         ctx.res().setHeader("Cache-Control", "no-cache");
@@ -31,7 +31,7 @@ final class SseStream {
     }
 
     /** Sends one event ({@code name} may be null for the default "message"); false once the client is gone. */
-    boolean send(String name, String data) {
+    public boolean send(String name, String data) {
         StringBuilder event = new StringBuilder();
         if (name != null) {
             event.append("event: ").append(name).append('\n');
@@ -43,11 +43,11 @@ final class SseStream {
     }
 
     /** A comment line, which clients ignore: keeps idle connections alive and finds closed ones. */
-    boolean ping() {
+    public boolean ping() {
         return write(": ping\n\n");
     }
 
-    boolean open() {
+    public boolean open() {
         return open;
     }
 

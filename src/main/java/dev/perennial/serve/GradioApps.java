@@ -1,0 +1,219 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.UserError;
+import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.generate.Generator;
+import dev.perennial.generate.Sampling;
+import dev.perennial.gradio.Component;
+import dev.perennial.gradio.GradioApp;
+import dev.perennial.gradio.GradioError;
+import dev.perennial.image.ImageFiles;
+import dev.perennial.io.Json;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Outputs;
+import dev.perennial.pipeline.Requests;
+import dev.perennial.pipeline.Task;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Gradio apps of {@code --app}/{@code --apps}: for each pipeline task its components and a handler that runs
+ * the task like POST /api/pipeline/TASK (inputs through {@link Requests}, forward passes through the
+ * {@link GenerationGate}), and the chat app, which streams a language model's reply to a conversation
+ * through the model's chat template, like /v1/chat/completions.
+ */
+final class GradioApps {
+
+    private final Catalog catalog;
+    private final ModelPool pool;
+    private final GenerationGate gate;
+    private final PipelineApi pipelines;
+    private final int maxTokens;
+
+    GradioApps(Catalog catalog, ModelPool pool, GenerationGate gate, PipelineApi pipelines, int maxTokens) {
+        this.catalog = catalog;
+        this.pool = pool;
+        this.gate = gate;
+        this.pipelines = pipelines;
+        this.maxTokens = maxTokens;
+    }
+
+    /** The app of {@code spec}, its model checked now (a wrong one is refused naming the flag). */
+    GradioApp app(AppSpec spec) {
+        Catalog.Use use = spec.task().equals(AppSpec.CHAT) ? new Catalog.Generation("a chat app")
+                : new Catalog.PipelineTask(Task.named(spec.task()), "a " + spec.task() + " app");
+        Catalog.Entry model;
+        try {
+            model = catalog.requireModel(spec.model(), use);
+        } catch (ApiError e) {
+            throw new UserError("--app " + spec.task() + "=" + spec.model() + ": " + e.getMessage());
+        }
+        if (spec.task().equals(Task.IMAGE_SEARCH.name()) && !catalog.servedTasks().contains(Task.IMAGE_SEARCH)) {
+            throw new UserError("--app image-search=" + spec.model() + ": image search ranks the folder given with "
+                    + "--images DIR; add it");
+        }
+        String title = spec.task() + " with " + spec.model();
+        return switch (spec.task()) {
+            case AppSpec.CHAT -> new GradioApp(spec.name(), title, "Chat with " + spec.model() + ", streamed",
+                    "chat", List.of(Component.textbox("Message", null, "Hello!"), Component.chatbot("History"),
+                    Component.number("Max new tokens", Math.min(128, maxTokens)), Component.number("Temperature", 0),
+                    Component.number("Seed", 0)), List.of(Component.chatbot("Chatbot")), true,
+                    guarded(call -> chat(model, call)));
+            case "feature-extraction" -> new GradioApp(spec.name(), title, "The text's embedding", "predict",
+                    List.of(Component.textbox("Text", null, "A cat sits on the mat.")),
+                    List.of(Component.json("Embedding")), false, guarded(call -> List.of(Json.MAPPER.valueToTree(
+                    run(model, Task.FEATURE_EXTRACTION, Requests.parse(Task.FEATURE_EXTRACTION,
+                            object("text", call.inputs().get(0)), Requests.INLINE))))));
+            case "sentence-similarity" -> new GradioApp(spec.name(), title, "Cosine similarity of the source "
+                    + "sentence to each sentence (one per line)", "predict", List.of(Component.textbox(
+                    "Source sentence", null, "A cat sits on the mat."), Component.textbox("Sentences", null,
+                    "A kitten rests on a rug.\nThe stock market fell.")), List.of(Component.label("Similarity")),
+                    false, guarded(call -> List.of(similarity(model, call))));
+            case "zero-shot-image-classification" -> new GradioApp(spec.name(), title, "Scores of the candidate "
+                    + "labels (comma-separated) for the image", "predict", List.of(Component.image("Image"),
+                    Component.textbox("Candidate labels", null, "cat, dog, car"), Component.textbox(
+                    "Hypothesis template", Inputs.LabelledImage.DEFAULT_TEMPLATE, Inputs.LabelledImage
+                    .DEFAULT_TEMPLATE)), List.of(Component.label("Labels")), false,
+                    guarded(call -> List.of(labels(model, call))));
+            case "image-search" -> new GradioApp(spec.name(), title, "The served images ranked for the query",
+                    "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
+                    Component.number("Top", 5)), List.of(Component.json("Hits")), false, guarded(call -> {
+                        ObjectNode input = object("query", call.inputs().get(0));
+                        input.set("top", Json.MAPPER.getNodeFactory().numberNode(call.inputs().get(1).asInt(5)));
+                        return List.of(Json.MAPPER.valueToTree(run(model, Task.IMAGE_SEARCH,
+                                Requests.parse(Task.IMAGE_SEARCH, input, Requests.INLINE))));
+                    }));
+            default -> throw new IllegalArgumentException("no app for " + spec.task());
+        };
+    }
+
+    /** Refusals of the server's own kind (a busy gate, a model gone) reach the client as the call's error. */
+    private static GradioApp.Handler guarded(GradioApp.Handler handler) {
+        return call -> {
+            try {
+                return handler.run(call);
+            } catch (ApiError e) {
+                throw new GradioError(e.getMessage(), e);
+            }
+        };
+    }
+
+    private <I, O> O run(Catalog.Entry model, Task<I, O> task, I input) {
+        return pipelines.run(model, task, pipeline -> List.of(pipeline.run(input))).getFirst();
+    }
+
+    private JsonNode similarity(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = object("source_sentence", call.inputs().get(0));
+        ArrayNode sentences = input.putArray("sentences");
+        lines(call.inputs().get(1), "\n").forEach(sentences::add);
+        Inputs.Sentences parsed = Requests.parse(Task.SENTENCE_SIMILARITY, input, Requests.INLINE);
+        Outputs.Similarities scores = run(model, Task.SENTENCE_SIMILARITY, parsed);
+        List<Outputs.LabelScore> ranked = new ArrayList<>();
+        for (int i = 0; i < scores.scores().size(); i++) {
+            ranked.add(new Outputs.LabelScore(parsed.sentences().get(i), scores.scores().get(i)));
+        }
+        ranked.sort((a, b) -> Double.compare(b.score(), a.score()));
+        return label(ranked);
+    }
+
+    private JsonNode labels(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        input.put("image", "upload");
+        ArrayNode labels = input.putArray("candidate_labels");
+        lines(call.inputs().get(1), ",").forEach(labels::add);
+        JsonNode template = call.inputs().get(2);
+        if (template.isTextual() && !template.asText().isBlank()) {
+            input.set("hypothesis_template", template);
+        }
+        Inputs.LabelledImage parsed = Requests.parse(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, input,
+                value -> image(call, 0));
+        return label(run(model, Task.ZERO_SHOT_IMAGE_CLASSIFICATION, parsed).labels());
+    }
+
+    /** The uploaded image of input {@code index}, named in messages by the component and the file's name. */
+    private static dev.perennial.image.RgbImage image(GradioApp.Call call, int index) {
+        Path file = call.file(index);
+        JsonNode name = call.inputs().get(index).path("orig_name");
+        try {
+            return ImageFiles.read(Files.readAllBytes(file), "Image '" + (name.isTextual() ? name.asText()
+                    : file.getFileName()) + "'");
+        } catch (IOException e) {
+            throw new GradioError("Image: the uploaded file cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Gradio's label value: the best label and every label's confidence, best first. */
+    private static JsonNode label(List<Outputs.LabelScore> scores) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("label", scores.isEmpty() ? null : scores.getFirst().label());
+        ArrayNode confidences = out.putArray("confidences");
+        scores.forEach(s -> confidences.addObject().put("label", s.label()).put("confidence", s.score()));
+        return out;
+    }
+
+    /** The chat: the history, the user's message, and the model's reply as it grows. */
+    private List<JsonNode> chat(Catalog.Entry model, GradioApp.Call call) {
+        String message = call.inputs().get(0).asText("");
+        if (message.isBlank()) {
+            throw new GradioError("Message is empty; write something to the model");
+        }
+        List<ChatTemplate.Message> messages = new ArrayList<>();
+        JsonNode history = call.inputs().get(1);
+        for (JsonNode m : history.isArray() ? history : Json.MAPPER.createArrayNode()) {
+            String role = m.path("role").asText("");
+            if (!List.of("user", "assistant", "system").contains(role) || !m.path("content").isTextual()) {
+                throw new GradioError("History: each message is {role: user|assistant|system, content: text}");
+            }
+            messages.add(new ChatTemplate.Message(role, m.path("content").asText()));
+        }
+        messages.add(new ChatTemplate.Message("user", message));
+        int newTokens = call.inputs().get(2).asInt(128);
+        if (newTokens < 1 || newTokens > maxTokens) {
+            throw new GradioError("Max new tokens is " + newTokens + "; give 1 to " + maxTokens + " (--max-tokens)");
+        }
+        ArrayNode conversation = history.isArray() ? history.deepCopy() : Json.MAPPER.createArrayNode();
+        conversation.addObject().put("role", "user").put("content", message);
+        ObjectNode reply = conversation.addObject().put("role", "assistant").put("content", "");
+        try (GenerationGate.Permit permit = gate.enter();
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
+            ChatTemplate.Rendered rendered = ChatTemplate.of(model.dir()).render(messages);
+            Sampling sampling = new Sampling(newTokens, call.inputs().get(3).asDouble(0), 0, 1, rendered.stops(),
+                    call.inputs().get(4).asLong(0));
+            int[] prompt = OpenAiApi.promptIds(lease.loaded(), rendered.prompt(), newTokens);
+            StringBuilder text = new StringBuilder();
+            Generator.Result result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt,
+                    sampling, 0, (piece, tokens) -> {
+                        text.append(piece);
+                        reply.put("content", text.toString());
+                        return call.partial(List.of(conversation.deepCopy()));
+                    });
+            gate.finished(result.finish() == Generator.Finish.CANCELLED);
+            reply.put("content", result.text());
+            return List.of(conversation);
+        }
+    }
+
+    /** The non-blank parts of a text input, split at {@code separator} and trimmed. */
+    private static List<String> lines(JsonNode text, String separator) {
+        List<String> out = new ArrayList<>();
+        for (String part : text.asText("").split(separator)) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode object(String field, JsonNode value) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.set(field, value);
+        return out;
+    }
+}
