@@ -178,8 +178,9 @@ public final class BenchCommand implements Runnable {
 
     /** {@code perennial bench generate}: generation speed with and without the KV cache. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Time greedy generation of a fresh model (batch 1) with the KV cache and without it: new "
-                    + "tokens per second over the whole generation, prompt included, after a warm-up.", ""})
+            description = {"Time greedy generation of a fresh model (batch 1, or --batch-size prompts together) with "
+                    + "the KV cache and without it: new tokens per second over the whole generation, prompt included, "
+                    + "after a warm-up.", ""})
     public static final class Generate implements Runnable {
 
         /** Which of the two ways to time: with the KV cache (true), without it (false), or both. */
@@ -209,25 +210,36 @@ public final class BenchCommand implements Runnable {
                 description = "with, without or both (default) KV cache.")
         CacheMode cacheMode;
 
+        @Option(names = "--batch-size", defaultValue = "1", paramLabel = "B",
+                description = "Prompts generated together (default 1); above 1 always with the KV cache, counting "
+                        + "the new tokens of all of them.")
+        int batchSize;
+
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
         ScheduleCommand.Format format;
 
         @Override
         public void run() {
+            if (batchSize < 1) {
+                throw new UserError("--batch-size " + batchSize + " must be 1 or more");
+            }
+            if (batchSize > 1 && cacheMode == CacheMode.without) {
+                throw new UserError("--batch-size above 1 generates with the KV cache; leave out --cache without");
+            }
             warnIfBusy(spec);
             TrainBenchmark.Shape s = shape.options.shape();
             PrintWriter out = spec.commandLine().getOut();
             List<GenerateBenchmark.Result> results =
-                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache);
+                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache, batchSize);
             if (format == ScheduleCommand.Format.json) {
                 printJson(out, results.size() == 1 ? results.getFirst() : results);
                 return;
             }
             for (GenerateBenchmark.Result r : results) {
-                out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
-                                + "%d-token prompt)%n", s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(),
-                        r.parameters(), r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(),
-                        promptTokens);
+                out.printf("%s %d/%d/%d/%d, %,d parameters, batch %d, %s KV cache: %,.1f tokens/s (%d tokens "
+                                + "after %d-token prompts)%n", s.arch().commandName(), s.vocab(), s.hidden(), s.layers(),
+                        s.heads(), r.parameters(), r.batchSize(), r.kvCache() ? "with" : "without",
+                        r.tokensPerSecond(), r.newTokens(), promptTokens);
             }
         }
     }

@@ -18,11 +18,11 @@ import java.util.stream.IntStream;
  * seed, and stops by itself (its token budget, the end-of-text token, or its listener); a finished row is dropped
  * from the cache and no longer computed.
  */
-final class BatchDecoding {
+public final class BatchDecoding {
 
     /** Sees row {@code row}'s chosen token with the raw logits it was chosen from; false ends that row. */
     @FunctionalInterface
-    interface RowListener {
+    public interface RowListener {
         boolean onToken(int row, int token, float[] logits);
     }
 
@@ -32,38 +32,42 @@ final class BatchDecoding {
     private BatchDecoding() {
     }
 
-    /** The generated ids of each request, in the requests' order. */
-    static int[][] generateIds(Model model, List<Generator.Request> requests, int eosId, RowListener listener) {
-        int count = requests.size();
+    /**
+     * The generated ids after each prompt, sampled as {@code samplings} says for the prompt at the same index, in
+     * the prompts' order; every prompt is checked before the first step.
+     */
+    public static int[][] generateIds(Model model, List<int[]> prompts, List<Sampling> samplings, int eosId,
+                                      RowListener listener) {
+        int count = prompts.size();
         int[][] tokens = new int[count][];
         int[] lengths = new int[count];
         TokenPicker[] pickers = new TokenPicker[count];
         for (int row = 0; row < count; row++) {
-            Generator.Request request = requests.get(row);
-            Generator.requireFits(model, request.prompt(), request.sampling(),
-                    count == 1 ? "the prompt" : "prompt " + (row + 1));
-            tokens[row] = Arrays.copyOf(request.prompt(), request.prompt().length + request.sampling().maxNewTokens());
-            lengths[row] = request.prompt().length;
-            pickers[row] = new TokenPicker(request.sampling());
+            int[] prompt = prompts.get(row);
+            Sampling sampling = samplings.get(row);
+            Generator.requireFits(model, prompt, sampling, count == 1 ? "the prompt" : "prompt " + (row + 1));
+            tokens[row] = Arrays.copyOf(prompt, prompt.length + sampling.maxNewTokens());
+            lengths[row] = prompt.length;
+            pickers[row] = new TokenPicker(sampling);
         }
         // the rows still generating, in the cache's order
         int[] active = IntStream.range(0, count)
-                .filter(row -> requests.get(row).sampling().maxNewTokens() > 0).toArray();
+                .filter(row -> samplings.get(row).maxNewTokens() > 0).toArray();
         if (active.length > 0) {
-            decode(model, requests, active, tokens, lengths, pickers, eosId, listener);
+            decode(model, prompts, samplings, active, tokens, lengths, pickers, eosId, listener);
         }
         int[][] generated = new int[count][];
         for (int row = 0; row < count; row++) {
-            generated[row] = Arrays.copyOfRange(tokens[row], requests.get(row).prompt().length, lengths[row]);
+            generated[row] = Arrays.copyOfRange(tokens[row], prompts.get(row).length, lengths[row]);
         }
         return generated;
     }
 
-    private static void decode(Model model, List<Generator.Request> requests, int[] active, int[][] tokens,
-                               int[] lengths, TokenPicker[] pickers, int eosId, RowListener listener) {
+    private static void decode(Model model, List<int[]> prompts, List<Sampling> samplings, int[] active,
+                               int[][] tokens, int[] lengths, TokenPicker[] pickers, int eosId,
+                               RowListener listener) {
         int longest = Arrays.stream(active).map(row -> lengths[row]).max().orElseThrow();
-        int mostNew = Arrays.stream(active).map(row -> requests.get(row).sampling().maxNewTokens()).max()
-                .orElseThrow();
+        int mostNew = Arrays.stream(active).map(row -> samplings.get(row).maxNewTokens()).max().orElseThrow();
         int[] padding = Arrays.stream(active).map(row -> longest - lengths[row]).toArray();
         try (NoGradGuard guard = new NoGradGuard(); KvCache cache = model.newCache(padding, longest + mostNew)) {
             boolean first = true;
@@ -79,7 +83,7 @@ final class BatchDecoding {
                     for (int k = 0; k < active.length; k++) {
                         int row = active[k];
                         float[] logits = Arrays.copyOfRange(flat, k * vocab, (k + 1) * vocab);
-                        int promptLength = requests.get(row).prompt().length;
+                        int promptLength = prompts.get(row).length;
                         int next = pickers[row].pick(logits, tokens[row], promptLength, lengths[row]);
                         tokens[row][lengths[row]++] = next;
                         boolean more = listener.onToken(row, next, logits) && next != eosId

@@ -123,7 +123,8 @@ public final class Generator {
             List<Request> batch = requests.subList(from, Math.min(requests.size(), from + batchSize));
             List<Continuation> rows = batch.stream()
                     .map(r -> new Continuation(tokenizer, r.sampling(), topLogProbs, r.listener())).toList();
-            int[][] ids = BatchDecoding.generateIds(model, batch, tokenizer.eosId(),
+            int[][] ids = BatchDecoding.generateIds(model, batch.stream().map(Request::prompt).toList(),
+                    batch.stream().map(Request::sampling).toList(), tokenizer.eosId(),
                     (row, token, logits) -> rows.get(row).accept(token, logits));
             for (int row = 0; row < batch.size(); row++) {
                 results.add(rows.get(row).finish(ids[row], batch.get(row).prompt().length));

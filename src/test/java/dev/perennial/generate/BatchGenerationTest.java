@@ -104,11 +104,8 @@ class BatchGenerationTest {
                 ModelFixtures.tinyLlamaTied(7)}) {
             int[] free = Generator.generateIds(model, prompts[1], Sampling.greedy(16), -1, true, (t, l) -> true);
             int eos = free[5]; // the row with the short prompt reaches it by its sixth token at the latest
-            List<Generator.Request> requests = new ArrayList<>();
-            for (int[] prompt : prompts) {
-                requests.add(new Generator.Request(prompt, Sampling.greedy(16), (text, tokens) -> true));
-            }
-            int[][] batched = BatchDecoding.generateIds(model, requests, eos, (row, token, logits) -> true);
+            int[][] batched = BatchDecoding.generateIds(model, List.of(prompts),
+                    java.util.Collections.nCopies(prompts.length, Sampling.greedy(16)), eos, (row, token, logits) -> true);
             for (int i = 0; i < prompts.length; i++) {
                 int[] alone = Generator.generateIds(model, prompts[i], Sampling.greedy(16), eos, true,
                         (t, l) -> true);
