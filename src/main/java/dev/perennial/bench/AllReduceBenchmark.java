@@ -1,5 +1,6 @@
 package dev.perennial.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.perennial.UserError;
 import dev.perennial.train.Distributed;
 import org.bytedeco.javacpp.PointerScope;
@@ -13,8 +14,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class AllReduceBenchmark {
 
-    /** This rank's view: the best time of {@code repeats} all-reduces of {@code elements} values, after a warm-up. */
-    public record Result(int rank, int worldSize, long elements, int repeats, double bestSeconds) {
+    /** This rank's view: the spread of the times of all-reduces of {@code elements} values, after a warm-up. */
+    public record Result(int rank, int worldSize, long elements, @JsonUnwrapped(prefix = "ms_") Spread ms) {
     }
 
     private AllReduceBenchmark() {
@@ -28,13 +29,16 @@ public final class AllReduceBenchmark {
             }
             Tensor bucket = torch.ones(new long[] {elements}, new TensorOptions(torch.ScalarType.Float));
             d.allReduceSum(bucket); // warm-up: the first collective also connects the ranks
-            double best = Double.MAX_VALUE;
+            double[] ms = new double[repeats];
+            BenchProgress progress = BenchProgress.console("allreduce", "all-reduces", repeats);
             for (int i = 0; i < repeats; i++) {
                 long start = System.nanoTime();
                 d.allReduceSum(bucket);
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+                ms[i] = (System.nanoTime() - start) / 1e6;
+                progress.done();
             }
-            return new Result(d.rank(), d.worldSize(), elements, repeats, best);
+            progress.finish();
+            return new Result(d.rank(), d.worldSize(), elements, Spread.of(ms));
         }
     }
 }

@@ -57,10 +57,12 @@ public final class DataBenchmark {
     public static Result run(Tokenizer tokenizer, List<String> inputs, int threads, int seqLen, int batch)
             throws Exception {
         List<String> texts = readAll(InputFiles.expand(inputs));
+        BenchProgress progress = BenchProgress.console("data", "phases (encode, prepare, batches)", 3);
         encode(tokenizer, texts.subList(0, Math.min(texts.size(), 200)), threads); // warm-up
         long start = System.nanoTime();
         long tokens = encode(tokenizer, texts, threads);
         double encodeSeconds = (System.nanoTime() - start) / 1e9;
+        progress.done();
 
         Path tmp = Files.createTempDirectory("perennial-bench");
         try {
@@ -69,9 +71,12 @@ public final class DataBenchmark {
             start = System.nanoTime();
             CorpusMetadata meta = new Prepare(options, tokenizer, false).run();
             double prepareSeconds = (System.nanoTime() - start) / 1e9;
+            progress.done();
             long prepared = meta.train().tokens() + meta.val().tokens();
             try (Corpus corpus = Corpus.open(tmp.resolve("corpus"))) {
                 double batchRate = batchTokensPerSecond(corpus, seqLen, batch);
+                progress.done();
+                progress.finish();
                 return new Result(texts.size(), tokens, tokens / encodeSeconds, prepared / prepareSeconds, batchRate,
                         threads);
             }

@@ -1,5 +1,6 @@
 package dev.perennial.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.perennial.generate.BatchDecoding;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
@@ -20,52 +21,59 @@ import java.util.SplittableRandom;
  */
 public final class GenerateBenchmark {
 
+    /** New tokens per second at the median generation; {@code ms} is the spread of ms per generation. */
     public record Result(TrainBenchmark.Shape shape, long parameters, boolean kvCache, int batchSize,
-                         int promptTokens, int newTokens, double tokensPerSecond, int threads) {
+                         int promptTokens, int newTokens, double tokensPerSecond,
+                         @JsonUnwrapped(prefix = "ms_") Spread ms, int threads) {
+    }
+
+    /** One generation of {@code newTokens} (with the cache or without); the number of new tokens it made. */
+    @FunctionalInterface
+    private interface Generation {
+        int run(int newTokens, boolean cache);
     }
 
     private GenerateBenchmark() {
     }
 
     /**
-     * Times generation once per entry of {@code kvCache} (with the cache, without it), on one fresh model, for batch
-     * 1; for a larger batch, once, batched with the cache.
+     * Times {@code repeats} generations per entry of {@code kvCache} (with the cache, without it), on one fresh
+     * model, of {@code batchSize} prompts at once; a batch above 1 is always generated with the cache.
      */
     public static List<Result> run(TrainBenchmark.Shape shape, int promptTokens, int newTokens, List<Boolean> kvCache,
-                                   int batchSize) {
+                                   int repeats, int batchSize) {
         try (Model model = Model.initialise(TrainBenchmark.config(shape), 0, torch.ScalarType.Float)) {
-            if (batchSize > 1) {
-                return List.of(batched(model, shape, promptTokens, newTokens, batchSize));
+            SplittableRandom random = new SplittableRandom(0);
+            List<int[]> prompts = new ArrayList<>();
+            for (int i = 0; i < batchSize; i++) {
+                prompts.add(random.ints(promptTokens, 0, shape.vocab()).toArray());
             }
-            int[] prompt = new SplittableRandom(0).ints(promptTokens, 0, shape.vocab()).toArray();
+            Generation generation = batchSize == 1
+                    ? (tokens, cache) -> Generator.generateIds(model, prompts.getFirst(), Sampling.greedy(tokens), -1,
+                            cache, (t, l) -> true).length
+                    : (tokens, cache) -> Arrays.stream(BatchDecoding.generateIds(model, prompts,
+                            Collections.nCopies(batchSize, Sampling.greedy(tokens)), -1, (row, t, l) -> true))
+                            .mapToInt(row -> row.length).sum();
+            List<Boolean> modes = batchSize == 1 ? kvCache : List.of(true);
             List<Result> results = new ArrayList<>();
-            for (boolean cache : kvCache) {
-                Generator.generateIds(model, prompt, Sampling.greedy(4), -1, cache, (t, l) -> true);
-                long start = System.nanoTime();
-                int[] ids = Generator.generateIds(model, prompt, Sampling.greedy(newTokens), -1, cache, (t, l) -> true);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                results.add(new Result(shape, model.parameterCount(), cache, 1, promptTokens, ids.length,
-                        ids.length / seconds, torch.get_num_threads()));
+            BenchProgress progress = BenchProgress.console("generate", "generations", modes.size() * (1 + repeats));
+            for (boolean cache : modes) {
+                generation.run(4, cache);
+                progress.done();
+                double[] ms = new double[repeats];
+                int generated = 0;
+                for (int r = 0; r < repeats; r++) {
+                    long start = System.nanoTime();
+                    generated = generation.run(newTokens, cache);
+                    ms[r] = (System.nanoTime() - start) / 1e6;
+                    progress.done();
+                }
+                Spread spread = Spread.of(ms);
+                results.add(new Result(shape, model.parameterCount(), cache, batchSize, promptTokens, generated,
+                        generated / (spread.median() / 1000), spread, torch.get_num_threads()));
             }
+            progress.finish();
             return results;
         }
-    }
-
-    private static Result batched(Model model, TrainBenchmark.Shape shape, int promptTokens, int newTokens,
-                                  int batchSize) {
-        SplittableRandom random = new SplittableRandom(0);
-        List<int[]> prompts = new ArrayList<>();
-        for (int i = 0; i < batchSize; i++) {
-            prompts.add(random.ints(promptTokens, 0, shape.vocab()).toArray());
-        }
-        BatchDecoding.generateIds(model, prompts, Collections.nCopies(batchSize, Sampling.greedy(4)), -1,
-                (row, t, l) -> true);
-        long start = System.nanoTime();
-        int[][] ids = BatchDecoding.generateIds(model, prompts, Collections.nCopies(batchSize,
-                Sampling.greedy(newTokens)), -1, (row, t, l) -> true);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        int generated = Arrays.stream(ids).mapToInt(row -> row.length).sum();
-        return new Result(shape, model.parameterCount(), true, batchSize, promptTokens, generated,
-                generated / seconds, torch.get_num_threads());
     }
 }

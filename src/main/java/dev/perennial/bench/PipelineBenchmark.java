@@ -1,5 +1,6 @@
 package dev.perennial.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.image.ImageFiles;
@@ -126,10 +127,11 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * One batch size's timing: ms per batch (median, min, max over the timed iterations), items per second at the
-     * median, and for images the share of preprocessing in the time per image (preprocessing + model).
+     * One batch size's timing: the spread of ms per batch over the timed iterations (JSON: ms_median, ms_p10, ...),
+     * items per second at the median, and for images the share of preprocessing in the time per image
+     * (preprocessing + model).
      */
-    public record BatchResult(int batch, double msMedian, double msMin, double msMax, double itemsPerSecond,
+    public record BatchResult(int batch, @JsonUnwrapped(prefix = "ms_") Spread ms, double itemsPerSecond,
                               Double preprocessShare) {
     }
 
@@ -167,6 +169,8 @@ public final class PipelineBenchmark {
             long parameters;
             Double preprocess = null;
             Preprocess split = null;
+            BenchProgress progress = BenchProgress.console("pipeline", "batches",
+                    batches.size() * (warmup + iterations));
             if (images) {
                 split = preprocess(Math.max(20, iterations));
                 preprocess = split.totalMs();
@@ -179,7 +183,7 @@ public final class PipelineBenchmark {
                             values[i] = (float) (random.nextDouble() * 4 - 2);
                         }
                         Tensor pixels = Tensors.fromFloats(values, b, 3, 224, 224);
-                        BatchResult r = time(b, warmup, iterations, preprocess, () -> {
+                        BatchResult r = time(b, warmup, iterations, preprocess, progress, () -> {
                             Tensor embeds = normalize(model.imageEmbeds(pixels));
                             Tensors.toFloats(embeds);
                         });
@@ -202,7 +206,7 @@ public final class PipelineBenchmark {
                         Tensor ids = Tensors.fromLongs(idValues, b, seq);
                         Tensor types = Tensors.fromLongs(new long[b * seq], b, seq);
                         Tensor mask = Tensors.fromLongs(ones, b, seq);
-                        BatchResult r = time(b, warmup, iterations, null, () -> {
+                        BatchResult r = time(b, warmup, iterations, null, progress, () -> {
                             Tensor hidden = model.lastHiddenState(ids, types, mask);
                             Tensors.toFloats(normalize(meanPool(hidden, mask)));
                         });
@@ -213,6 +217,7 @@ public final class PipelineBenchmark {
                     }
                 }
             }
+            progress.finish();
             return new Result(task.commandName(), shape.commandName(), shape.checkpoint(), task.unit,
                     images ? null : seq, parameters, warmup, iterations, torch.get_num_threads(), preprocess,
                     split == null ? null : split.decodeMs(), split == null ? null : split.pixelValuesMs(),
@@ -227,11 +232,13 @@ public final class PipelineBenchmark {
     }
 
     /** Warm-up, then {@code iterations} timed runs of {@code body}, each in its own PointerScope. */
-    private static BatchResult time(int batch, int warmup, int iterations, Double preprocessMs, Runnable body) {
+    private static BatchResult time(int batch, int warmup, int iterations, Double preprocessMs, BenchProgress progress,
+                                    Runnable body) {
         for (int i = 0; i < warmup; i++) {
             try (PointerScope scope = new PointerScope()) {
                 body.run();
             }
+            progress.done();
         }
         double[] ms = new double[iterations];
         for (int i = 0; i < iterations; i++) {
@@ -240,11 +247,12 @@ public final class PipelineBenchmark {
                 body.run();
             }
             ms[i] = (System.nanoTime() - start) / 1e6;
+            progress.done();
         }
-        double median = median(ms);
+        Spread spread = Spread.of(ms);
+        double median = spread.median();
         Double share = preprocessMs == null ? null : preprocessMs / (preprocessMs + median / batch);
-        return new BatchResult(batch, median, Arrays.stream(ms).min().orElseThrow(),
-                Arrays.stream(ms).max().orElseThrow(), batch / (median / 1000), share);
+        return new BatchResult(batch, spread, batch / (median / 1000), share);
     }
 
     /** Median ms per image: decoding the JPEG, then CLIP's pixel values of the decoded image; their sum. */
@@ -278,7 +286,7 @@ public final class PipelineBenchmark {
                 pixelValues[i] = (done - decoded) / 1e6;
             }
         }
-        return new Preprocess(median(decode), median(pixelValues));
+        return new Preprocess(Spread.of(decode).median(), Spread.of(pixelValues).median());
     }
 
     /** A photo-like JPEG (smooth gradients with noise) made in memory with ImageIO. */
@@ -324,13 +332,6 @@ public final class PipelineBenchmark {
     private static long parameters(Path dir) {
         return dev.perennial.tensor.Safetensors.header(dir.resolve("model.safetensors")).values().stream()
                 .mapToLong(dev.perennial.tensor.Safetensors.Entry::numel).sum();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static void deleteQuietly(Path dir) {

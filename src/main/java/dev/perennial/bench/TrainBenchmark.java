@@ -1,5 +1,6 @@
 package dev.perennial.bench;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.io.Json;
 import dev.perennial.model.Model;
@@ -30,9 +31,9 @@ public final class TrainBenchmark {
     public record Shape(ModelFamily arch, int vocab, int hidden, int layers, int heads, int seq, int batch) {
     }
 
-    public record Result(Shape shape, long parameters, double tokensPerSecond, double msMedian, double msMin,
-                         double msMax, double gflops, double matmulGflops, long peakRssMb, int threads,
-                         String blas, String malloc) {
+    /** Tokens/s and GFLOP/s at the median step; {@code ms} is the spread of ms per step (JSON: ms_median, ...). */
+    public record Result(Shape shape, long parameters, double tokensPerSecond, @JsonUnwrapped(prefix = "ms_") Spread ms,
+                         double gflops, double matmulGflops, long peakRssMb, int threads, String blas, String malloc) {
     }
 
     private TrainBenchmark() {
@@ -63,6 +64,7 @@ public final class TrainBenchmark {
              TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
             SplittableRandom random = new SplittableRandom(0);
             double[] ms = new double[steps];
+            BenchProgress progress = BenchProgress.console("train", "steps", warmup + steps);
             for (int s = 0; s < warmup + steps; s++) {
                 long[] tokens = random.longs((long) shape.batch() * (shape.seq() + 1), 0, shape.vocab()).toArray();
                 long start = System.nanoTime();
@@ -72,13 +74,13 @@ public final class TrainBenchmark {
                 if (s >= warmup) {
                     ms[s - warmup] = (System.nanoTime() - start) / 1e6;
                 }
+                progress.done();
             }
-            double[] sorted = ms.clone();
-            Arrays.sort(sorted);
-            double median = sorted[sorted.length / 2];
-            double tokensPerSecond = shape.batch() * (double) shape.seq() / (median / 1000);
-            return new Result(shape, model.parameterCount(), tokensPerSecond, median, sorted[0],
-                    sorted[sorted.length - 1], config.trainingFlopsPerToken(shape.seq()) * tokensPerSecond / 1e9,
+            progress.finish();
+            Spread spread = Spread.of(ms);
+            double tokensPerSecond = shape.batch() * (double) shape.seq() / (spread.median() / 1000);
+            return new Result(shape, model.parameterCount(), tokensPerSecond, spread,
+                    config.trainingFlopsPerToken(shape.seq()) * tokensPerSecond / 1e9,
                     matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse());
         }
     }

@@ -9,6 +9,7 @@ import dev.perennial.model.LlamaConfig;
 import dev.perennial.model.Model;
 import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
+import dev.perennial.model.WeightFiles;
 import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import dev.perennial.tokenizer.ByteTokenizer;
@@ -154,7 +155,7 @@ public final class ModelFolder {
         Safetensors.Mapped mapped = null;
         try {
             requireWeightsPresent(dir, config);
-            mapped = Safetensors.mapFolder(dir, dtype);
+            mapped = WeightFiles.map(dir, dtype);
             Model model = Model.fromTensors(config, mapped.tensors(), dtype, dir.toString(), mapped);
             return new Loaded(dir, model, tokenizer);
         } catch (RuntimeException e) {

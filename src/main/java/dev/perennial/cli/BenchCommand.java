@@ -160,8 +160,7 @@ public final class BenchCommand implements Runnable {
                 out.printf("%s %d/%d/%d/%d seq %d batch %d: %,d parameters, %d threads, BLAS %s, malloc %s%n",
                         s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(), r.parameters(),
                         r.threads(), r.blas(), r.malloc());
-                out.printf("  %,.0f tokens/s; ms/step median %.1f (min %.1f, max %.1f)%n", r.tokensPerSecond(),
-                        r.msMedian(), r.msMin(), r.msMax());
+                out.printf("  %,.0f tokens/s; ms/step %s%n", r.tokensPerSecond(), r.ms().text());
                 out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
                         r.matmulGflops(), 100 * r.gflops() / r.matmulGflops(), r.peakRssMb());
             } catch (IOException e) {
@@ -215,6 +214,10 @@ public final class BenchCommand implements Runnable {
                         + "the new tokens of all of them.")
         int batchSize;
 
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
+                description = "Timed generations per KV cache mode (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
         ScheduleCommand.Format format;
 
@@ -226,20 +229,24 @@ public final class BenchCommand implements Runnable {
             if (batchSize > 1 && cacheMode == CacheMode.without) {
                 throw new UserError("--batch-size above 1 generates with the KV cache; leave out --cache without");
             }
+            if (repeats < 1) {
+                throw new UserError("--repeats " + repeats + " must be at least 1");
+            }
             warnIfBusy(spec);
             TrainBenchmark.Shape s = shape.options.shape();
             PrintWriter out = spec.commandLine().getOut();
             List<GenerateBenchmark.Result> results =
-                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache, batchSize);
+                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache, repeats, batchSize);
             if (format == ScheduleCommand.Format.json) {
                 printJson(out, results.size() == 1 ? results.getFirst() : results);
                 return;
             }
             for (GenerateBenchmark.Result r : results) {
                 out.printf("%s %d/%d/%d/%d, %,d parameters, batch %d, %s KV cache: %,.1f tokens/s (%d tokens "
-                                + "after %d-token prompts)%n", s.arch().commandName(), s.vocab(), s.hidden(), s.layers(),
-                        s.heads(), r.parameters(), r.batchSize(), r.kvCache() ? "with" : "without",
-                        r.tokensPerSecond(), r.newTokens(), promptTokens);
+                                + "after %d-token prompts); ms/generation %s%n", s.arch().commandName(), s.vocab(),
+                        s.hidden(), s.layers(), s.heads(), r.parameters(), r.batchSize(),
+                        r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(), promptTokens,
+                        r.ms().text());
             }
         }
     }
@@ -299,8 +306,8 @@ public final class BenchCommand implements Runnable {
                     r.task(), r.modelShape(), r.checkpoint(), r.seq() == null ? "" : ", " + r.seq() + " tokens",
                     r.parameters(), r.threads(), r.blas(), r.malloc());
             for (PipelineBenchmark.BatchResult b : r.results()) {
-                out.printf(Locale.ROOT, "  batch %3d: %,10.1f %s/s; ms/batch median %.1f (min %.1f, max %.1f)%s%n",
-                        b.batch(), b.itemsPerSecond(), r.unit(), b.msMedian(), b.msMin(), b.msMax(),
+                out.printf(Locale.ROOT, "  batch %3d: %,10.1f %s/s; ms/batch %s%s%n",
+                        b.batch(), b.itemsPerSecond(), r.unit(), b.ms().text(),
                         b.preprocessShare() == null ? "" : String.format(Locale.ROOT,
                                 "; preprocessing %.0f%% of the time per image (goal ≤ 10%%)",
                                 100 * b.preprocessShare()));
@@ -324,17 +331,25 @@ public final class BenchCommand implements Runnable {
         @Mixin
         ShapeMixin shape;
 
+        @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
+                description = "Saves and loads to time (default: ${DEFAULT-VALUE}).")
+        int repeats;
+
         @Override
         public void run() {
             warnIfBusy(spec);
+            if (repeats < 1) {
+                throw new UserError("--repeats " + repeats + " must be at least 1");
+            }
             try {
-                CheckpointBenchmark.Result r =
-                        CheckpointBenchmark.run(shape.options.shape());
-                spec.commandLine().getOut().printf(Locale.ROOT, "%,d parameters: save %.2f s (weights %.2f s, "
-                                + "optimizer %.2f s), load %.2f s (weights %.2f s, optimizer %.2f s), %,d MB on disk%n",
-                        r.parameters(), r.saveSeconds() + r.optimizerSaveSeconds(), r.saveSeconds(),
-                        r.optimizerSaveSeconds(), r.loadSeconds() + r.optimizerLoadSeconds(), r.loadSeconds(),
-                        r.optimizerLoadSeconds(), r.bytes() / 1_000_000);
+                CheckpointBenchmark.Result r = CheckpointBenchmark.run(shape.options.shape(), repeats);
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "%,d parameters, %,d MB on disk; seconds:%n", r.parameters(),
+                        r.bytes() / 1_000_000);
+                out.printf(Locale.ROOT, "  save weights    %s%n", r.saveSeconds().text());
+                out.printf(Locale.ROOT, "  save optimizer  %s%n", r.optimizerSaveSeconds().text());
+                out.printf(Locale.ROOT, "  load weights    %s%n", r.loadSeconds().text());
+                out.printf(Locale.ROOT, "  load optimizer  %s%n", r.optimizerLoadSeconds().text());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -360,8 +375,8 @@ public final class BenchCommand implements Runnable {
             warnIfBusy(spec);
             AllReduceBenchmark.Result r = AllReduceBenchmark.run(elements, repeats);
             spec.commandLine().getOut().printf(Locale.ROOT, "rank %d of %d: all-reduce of %,d fp32 values "
-                    + "(%,.0f MB) in %.2f s (best of %d)%n", r.rank(), r.worldSize(), r.elements(), r.elements() * 4 / 1e6,
-                    r.bestSeconds(), r.repeats());
+                    + "(%,.0f MB) in %.2f s (best); ms %s%n", r.rank(), r.worldSize(), r.elements(),
+                    r.elements() * 4 / 1e6, r.ms().min() / 1000, r.ms().text());
         }
     }
 

@@ -75,9 +75,8 @@ public final class EvalCommand implements Runnable {
         Map<String, Corpus> opened = new LinkedHashMap<>();
         try {
             for (String c : corpora) {
-                int eq = c.indexOf('=');
-                Path dir = Path.of(eq > 0 ? c.substring(eq + 1) : c);
-                opened.put(eq > 0 ? c.substring(0, eq) : dir.getFileName().toString(), Corpus.open(dir));
+                CorpusArgument corpus = CorpusArgument.parse(c);
+                opened.put(corpus.name(), Corpus.open(corpus.dir()));
             }
             Map<String, Path> folders = new LinkedHashMap<>();
             for (String model : models) {
@@ -90,7 +89,7 @@ public final class EvalCommand implements Runnable {
                 try (ModelFolder.Loaded loaded = ModelFolder.load(entry.getValue(), DType.F32)) {
                     checkTokenizer(loaded, opened);
                     results.add(Evaluation.evaluate(model, loaded.model(), loaded.tokenizer(), opened,
-                            resolved, seqLen, sequences, limit));
+                            resolved, seqLen, sequences, limit, true));
                 }
             }
             Evaluation.Report report = Evaluation.report(results);

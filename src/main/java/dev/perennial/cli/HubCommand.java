@@ -7,6 +7,7 @@ import dev.perennial.hub.HubClient;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.hub.Memory;
+import dev.perennial.hub.Uploader;
 import dev.perennial.model.ModelFamily;
 import dev.perennial.pipeline.Task;
 import picocli.CommandLine.Command;
@@ -23,12 +24,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code perennial hub}: search, inspect and download models the way huggingface_hub does. */
+/** {@code perennial hub}: search, inspect, download and upload models the way huggingface_hub does. */
 @Command(name = "hub", mixinStandardHelpOptions = true,
         description = {"The Hugging Face Hub: search models, show one, download it into the huggingface_hub cache "
-                + "(shared with the Python tools). Honours HF_ENDPOINT, HF_TOKEN (or HF_HOME/token), HF_HOME, "
-                + "HF_HUB_CACHE, HF_HUB_OFFLINE and HF_HUB_DOWNLOAD_TIMEOUT.", ""},
-        subcommands = {HubCommand.Search.class, HubCommand.Info.class, HubCommand.Download.class})
+                + "(shared with the Python tools), upload a folder. Honours HF_ENDPOINT, HF_TOKEN (or "
+                + "HF_HOME/token), HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE and HF_HUB_DOWNLOAD_TIMEOUT.", ""},
+        subcommands = {HubCommand.Search.class, HubCommand.Info.class, HubCommand.Download.class,
+                HubCommand.Upload.class})
 public final class HubCommand implements Runnable {
 
     @Spec
@@ -205,6 +207,68 @@ public final class HubCommand implements Runnable {
             Path snapshot = new Downloader(new HubClient(HubSettings.fromEnvironment()), true).download(repo[0], rev,
                     include.isEmpty() ? Downloader.DEFAULT_INCLUDE : include);
             spec.commandLine().getOut().println(snapshot);
+        }
+    }
+
+    /** {@code perennial hub upload}. */
+    @Command(name = "upload", mixinStandardHelpOptions = true, description = {"Upload a folder (a model folder, a "
+            + "run's final/) to a model repository on the Hub as one commit, as huggingface_hub's upload_folder "
+            + "does: the files the Hub wants in LFS (weights) go to its storage unless it has them already, the rest "
+            + "inline. Needs a token with write access (HF_TOKEN or HF_HOME/token).", ""})
+    public static final class Upload implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR")
+        Path folder;
+
+        @Parameters(index = "1", paramLabel = "ORG/NAME")
+        String model;
+
+        @Option(names = "--revision", paramLabel = "BRANCH", description = "Branch to commit to (default: main); "
+                + "created from main when missing.")
+        String revision;
+
+        @Option(names = "--create", description = "Create the repository first (fine if it exists).")
+        boolean create;
+
+        @Option(names = "--private", description = "With --create: make the new repository private.")
+        boolean isPrivate;
+
+        @Option(names = "--message", paramLabel = "MSG", defaultValue = Uploader.DEFAULT_MESSAGE,
+                description = "Commit message (default: ${DEFAULT-VALUE}).")
+        String message;
+
+        @Option(names = "--include", paramLabel = "GLOB", description = "Upload only files matching (repeatable).")
+        List<String> include = new ArrayList<>();
+
+        @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out files matching (repeatable).")
+        List<String> exclude = new ArrayList<>();
+
+        @Override
+        public void run() {
+            String[] repo = repository(model);
+            if (isPrivate && !create) {
+                throw new UserError("--private applies to a repository that --create makes; add --create, or change "
+                        + "an existing repository's visibility in its settings on the Hub");
+            }
+            String branch = revision != null ? revision : repo[1];
+            Uploader.Result result = new Uploader(new HubClient(HubSettings.fromEnvironment()), true).upload(
+                    new Uploader.Request(folder, repo[0], branch, create, isPrivate, message, include, exclude));
+            PrintWriter out = spec.commandLine().getOut();
+            if (result.files() == 0) {
+                out.printf("%s@%s: nothing changed (%d files are there as they are here); no new commit%n", repo[0],
+                        branch, result.unchanged());
+            } else {
+                out.printf("%s@%s: committed %d files (%d through LFS, %d uploaded now, %d already on the Hub; %d "
+                                + "unchanged left out)%s%n", repo[0], branch, result.files(), result.lfsFiles(),
+                        result.lfsUploaded(), result.lfsFiles() - result.lfsUploaded(), result.unchanged(),
+                        result.repoCreated() ? " to the repository created now"
+                                : result.branchCreated() ? " to the branch created now" : "");
+            }
+            out.println("commit: " + result.commitOid());
+            out.println(result.commitUrl());
+            out.flush();
         }
     }
 }

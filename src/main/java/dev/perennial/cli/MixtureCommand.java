@@ -9,10 +9,12 @@ import dev.perennial.config.RunConfig;
 import dev.perennial.config.StageRules;
 import dev.perennial.data.Accounting;
 import dev.perennial.data.DataPlan;
+import dev.perennial.data.Ledger;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.data.StageMixture;
 import dev.perennial.io.Json;
 import dev.perennial.schedule.RunSchedule;
+import dev.perennial.train.ParentModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code perennial mixture CONFIG}: what every stage of a run will read, before it runs: per corpus the
@@ -34,7 +37,8 @@ import java.util.Map;
  */
 @Command(name = "mixture", mixinStandardHelpOptions = true,
         description = {"Preview the data of a run config's stages: per corpus the sequences and tokens read as new "
-                + "data or replay, target against achieved share, passes, and the ledger each stage leaves.", ""})
+                + "data or replay, target against achieved share, passes, and the ledger each stage leaves. A run "
+                + "from model.init starts from that model's ledger, as train does.", ""})
 public final class MixtureCommand implements Runnable {
 
     @Spec
@@ -66,12 +70,21 @@ public final class MixtureCommand implements Runnable {
             stages.add(new DataPlan.StageData(placed.stage().name(), mixtures.get(i), placed.stage().steps()));
         }
         long seed = run.seed() == null ? 0 : run.seed();
-        try (DataPlan plan = new DataPlan(dirs, stages, seed, Math.toIntExact(run.seqLen()),
-                Math.toIntExact(run.globalBatch()))) {
+        int seqLen = Math.toIntExact(run.seqLen());
+        List<String> notes = new ArrayList<>();
+        Optional<ParentModel> parent = ParentModel.forPreview(run, config, notes);
+        Ledger inherited = parent.map(p -> p.ledger(seqLen)).orElseGet(() -> Ledger.empty(seqLen));
+        try (DataPlan plan = new DataPlan(dirs, stages, seed, seqLen, Math.toIntExact(run.globalBatch()),
+                inherited)) {
             PrintWriter out = spec.commandLine().getOut();
+            notes.addAll(plan.notes());
+            notes.forEach((format == ScheduleCommand.Format.json ? spec.commandLine().getErr() : out)::println);
             if (format == ScheduleCommand.Format.json) {
                 out.println(json(plan, stages));
             } else {
+                parent.ifPresent(p -> ledger("ledger before the run, from model.init " + run.model().init()
+                        + (p.hasLedger() ? "" : " (which carries no ledger.json: it read nothing to replay)"),
+                        plan.ledgerAt(0), out));
                 table(plan, stages, out);
             }
         }
@@ -93,10 +106,16 @@ public final class MixtureCommand implements Runnable {
             }
             out.println();
         }
-        out.println("ledger after the run (sequences consumed as new data / re-read as replay, of each corpus's total):");
-        plan.ledgerAt(stages.size()).corpora().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+        ledger("ledger after the run", plan.ledgerAt(stages.size()), out);
+    }
+
+    /** A ledger, one line per corpus, after {@code title}. */
+    private static void ledger(String title, Ledger ledger, PrintWriter out) {
+        out.println(title + " (sequences consumed as new data / re-read as replay, of each corpus's total):");
+        ledger.corpora().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 out.printf(Locale.ROOT, "  %-12s consumed %,d, replayed %,d, of %,d%n", e.getKey(),
                         e.getValue().consumed(), e.getValue().replayed(), e.getValue().sequences()));
+        out.println();
     }
 
     private static String json(DataPlan plan, List<DataPlan.StageData> stages) {
@@ -105,6 +124,7 @@ public final class MixtureCommand implements Runnable {
             StageMixture mixture = plan.stages().get(i);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("stage", stages.get(i).name());
+            row.put("ledger_before", plan.ledgerAt(i));
             row.put("accounting", mixture.accounting(mixture.steps()));
             row.put("ledger_after", plan.ledgerAt(i + 1));
             rows.add(row);

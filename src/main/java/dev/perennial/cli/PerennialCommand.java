@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
                 "Continual pre-training of language models: re-warming, re-decaying, replay and infinite "
                         + "learning-rate schedules (Ibrahim et al., TMLR 2024), on libtorch.",
                 ""},
-        subcommands = {ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, ExperimentCommand.class,
+        subcommands = {InitCommand.class, ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, ExperimentCommand.class,
                 QuickstartCommand.class, EvalCommand.class, GenerateCommand.class, PipelineCommand.class, ModelCommand.class, ServeCommand.class, HubCommand.class, LaunchCommand.class,
                 BenchCommand.class,
                 HelpCommand.class},

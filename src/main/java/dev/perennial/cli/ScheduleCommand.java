@@ -5,10 +5,12 @@ import dev.perennial.config.ConfigLoader;
 import dev.perennial.config.KeyPath;
 import dev.perennial.config.Numbers;
 import dev.perennial.config.Problems;
+import dev.perennial.config.RunConfig;
 import dev.perennial.config.ScheduleConfig;
 import dev.perennial.config.StageConfig;
 import dev.perennial.config.StageRules;
 import dev.perennial.schedule.RunSchedule;
+import dev.perennial.train.ParentModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,9 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code perennial schedule}: previews the learning rate of a run config's stages, or of one stage described by
@@ -70,6 +74,14 @@ public final class ScheduleCommand implements Runnable {
             description = "Warmup as a fraction of the stage (default 0.01; 0 for constant).")
     Double warmup;
 
+    @Option(names = "--warmup-steps", paramLabel = "N",
+            description = "Warmup in optimizer steps instead (a real number; instead of --warmup).")
+    Double warmupSteps;
+
+    @Option(names = "--warmup-tokens", paramLabel = "N",
+            description = "Warmup in tokens instead (needs --tokens-per-step; instead of --warmup).")
+    Double warmupTokens;
+
     @Option(names = "--constant-lr", paramLabel = "LR",
             description = "Infinite schedules: the constant η_const (default 0.55 × max-lr).")
     Double constantLr;
@@ -110,23 +122,28 @@ public final class ScheduleCommand implements Runnable {
 
     @Override
     public void run() {
-        RunSchedule schedule = config != null ? fromConfig() : fromFlags();
+        RunConfig run = config != null ? ConfigLoader.load(config) : null;
+        RunSchedule schedule = run != null ? fromConfig(run) : fromFlags();
         if (plot != null && axis == Axis.tokens && schedule.tokensPerStep() == 0) { // before printing anything
             throw new UserError("--x tokens: the run does not say how many tokens a step reads; set seq_len and "
                     + "global_batch in the config, or --tokens-per-step");
         }
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter report = format == Format.json ? spec.commandLine().getErr() : out;
+        List<String> notes = new ArrayList<>();
+        Optional<ScheduleText.Parent> parent = run == null ? Optional.empty() : ParentModel.forPreview(run, config, notes)
+                .map(p -> new ScheduleText.Parent(run.model().init(), p.lastLr()));
         List<RunSchedule.Point> points = points(schedule);
+        notes.forEach(report::println);
         if (format == Format.json) {
             out.println(ScheduleText.json(points, schedule.tokensPerStep() > 0));
-            ScheduleText.jumps(schedule, spec.commandLine().getErr());
         } else {
             ScheduleText.table(schedule, points, out);
-            ScheduleText.jumps(schedule, out);
         }
+        ScheduleText.jumps(schedule, parent, report);
         if (plot != null) {
             SchedulePlot.of(schedule, axis == Axis.tokens).writePng(plot);
-            (format == Format.json ? spec.commandLine().getErr() : out).println("plot written to " + plot);
+            report.println("plot written to " + plot);
         }
         out.flush();
     }
@@ -144,14 +161,14 @@ public final class ScheduleCommand implements Runnable {
         return at.stream().map(schedule::point).toList();
     }
 
-    private RunSchedule fromConfig() {
+    private RunSchedule fromConfig(RunConfig run) {
         List<String> flagsSet = stageFlags().entrySet().stream()
                 .filter(e -> e.getValue() != null).map(Map.Entry::getKey).toList();
         if (!flagsSet.isEmpty()) {
             throw new UserError(String.join(", ", flagsSet) + ": schedule flags describe one stage without a "
                     + "config; with " + config + " edit the config instead, or drop the config");
         }
-        return StageRules.runSchedule(ConfigLoader.load(config), KeyPath.root(), config.toString());
+        return StageRules.runSchedule(run, KeyPath.root(), config.toString());
     }
 
     private RunSchedule fromFlags() {
@@ -169,8 +186,8 @@ public final class ScheduleCommand implements Runnable {
                 tokensPerStep, "tokens one optimizer step reads")) {
             perStep = tokensPerStep;
         }
-        ScheduleConfig schedule = new ScheduleConfig(family, maxLr, minLr, constantLr, warmup, null, cooldown,
-                constantEnd, decay, decayShape, timescale);
+        ScheduleConfig schedule = new ScheduleConfig(family, maxLr, minLr, constantLr, warmup, warmupSteps, warmupTokens,
+                null, cooldown, constantEnd, decay, decayShape, timescale);
         StageConfig stage = StageConfig.scheduleOnly("stage1", totalSteps, totalTokens, schedule);
         return StageRules.runSchedule(List.of(stage), perStep, KeyPath.flags(), "", problems);
     }
@@ -184,6 +201,8 @@ public final class ScheduleCommand implements Runnable {
         flags.put("--max-lr", maxLr);
         flags.put("--min-lr", minLr);
         flags.put("--warmup", warmup);
+        flags.put("--warmup-steps", warmupSteps);
+        flags.put("--warmup-tokens", warmupTokens);
         flags.put("--constant-lr", constantLr);
         flags.put("--cooldown", cooldown);
         flags.put("--constant-end", constantEnd);

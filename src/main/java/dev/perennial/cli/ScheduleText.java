@@ -9,10 +9,13 @@ import dev.perennial.schedule.Segment;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** The text forms of a schedule preview: a table for people, JSON for programs, and the jump report. */
 final class ScheduleText {
@@ -43,9 +46,19 @@ final class ScheduleText {
         }
     }
 
-    static void jumps(RunSchedule run, PrintWriter out) {
-        List<Jump> jumps = run.jumps();
+    /** The model a previewed run continues: model.init as written, and the learning rate it ended at if known. */
+    record Parent(String model, OptionalDouble lastLr) {
+    }
+
+    /**
+     * Every jump of the learning rate, starting with the one from the model the run continues ({@code parent}): from
+     * the learning rate its schedule ended at to this run's first.
+     */
+    static void jumps(RunSchedule run, Optional<Parent> parent, PrintWriter out) {
         out.println();
+        List<Jump> jumps = new ArrayList<>();
+        parent.ifPresent(p -> fromParent(run, p, out).ifPresent(jumps::add));
+        jumps.addAll(run.jumps());
         if (jumps.isEmpty()) {
             out.println("LR jumps: none; the learning rate is continuous across the whole run.");
         }
@@ -54,6 +67,25 @@ final class ScheduleText {
                     lr(j.to()), j.where());
         }
         out.flush();
+    }
+
+    /** The jump from the parent's last learning rate, or a line saying there is none or that it is unknown. */
+    private static Optional<Jump> fromParent(RunSchedule run, Parent parent, PrintWriter out) {
+        String first = run.stages().getFirst().stage().name();
+        if (parent.lastLr().isEmpty()) {
+            out.printf(Locale.ROOT, "LR from the parent: model.init %s records no schedule (it is neither a run's "
+                    + "final model with lineage.json nor a run's checkpoint), so the learning rate it ended at is "
+                    + "unknown%n", parent.model());
+            return Optional.empty();
+        }
+        double last = parent.lastLr().getAsDouble();
+        Optional<Jump> jump = run.jumpFrom(last, "parent → stage " + first + ": from the last learning rate of "
+                + "model.init " + parent.model() + " to the first of this run");
+        if (jump.isEmpty()) {
+            out.printf(Locale.ROOT, "LR from the parent: stage %s starts at %s, the last learning rate of model.init "
+                    + "%s; no jump%n", first, lr(last), parent.model());
+        }
+        return jump;
     }
 
     static String json(List<RunSchedule.Point> points, boolean withTokens) {

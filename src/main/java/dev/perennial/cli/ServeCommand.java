@@ -7,8 +7,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** {@code perennial serve}: the web app and the HTTP API (OpenAI-compatible and Perennial's own). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -73,10 +75,14 @@ public final class ServeCommand implements Runnable {
     public void run() {
         ServeOptions options = new ServeOptions(runs, models, host, port, apiKey,
                 new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels), images);
-        try (WebServer server = WebServer.start(options)) {
-            spec.commandLine().getOut().println("Perennial is serving " + server.url()
-                    + (apiKey == null ? "" : " (API key required)") + "; Ctrl-C stops it");
-            spec.commandLine().getOut().flush();
+        PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> console = line -> {
+            out.println(line);
+            out.flush();
+        };
+        try (WebServer server = WebServer.start(options, console)) {
+            console.accept("Perennial is serving " + server.url() + (apiKey == null ? "" : " (API key required)")
+                    + "; Ctrl-C stops it");
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.awaitShutdown();
         } catch (InterruptedException e) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The run config format: reads YAML run configs into records and writes records back as YAML. Keys are
@@ -45,6 +46,19 @@ public final class ConfigLoader {
     /** {@code config} as a run config file that {@link #load} reads back to an equal record; unset keys are left out. */
     public static String yaml(RunConfig config) {
         return write(config);
+    }
+
+    /**
+     * {@code config} as a run config file for people: {@code header} as comment lines on top, and above each key
+     * that {@code comments} names (by key path, {@code stages[0].schedule.max_lr}) its comment. It reads back to an
+     * equal record, which is checked here.
+     */
+    public static String commentedYaml(RunConfig config, List<String> header, Map<String, String> comments) {
+        String text = CommentedYaml.write(header, Json.YAML.valueToTree(config), comments);
+        if (!parse(text, "a written run config").equals(config)) {
+            throw new IllegalStateException("a run config did not read back as written:\n" + text);
+        }
+        return text;
     }
 
     private static String write(Object config) {

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * A stage's {@code schedule:} block as written. Every field but {@code family} may be left out and then takes
- * its family's default; {@link ScheduleRules} checks and completes it.
+ * its family's default; {@link ScheduleRules} checks and completes it. The warmup is given as a fraction of the
+ * stage ({@code warmup}), in optimizer steps ({@code warmup_steps}) or in tokens ({@code warmup_tokens}): one of
+ * the three at most.
  */
 public record ScheduleConfig(
         String family,
@@ -13,6 +15,8 @@ public record ScheduleConfig(
         Double minLr,
         Double constantLr,
         Double warmup,
+        Double warmupSteps,
+        Double warmupTokens,
         String warmupFrom,
         Double cooldown,
         Double constantEnd,
@@ -27,6 +31,8 @@ public record ScheduleConfig(
         put(set, "min_lr", minLr);
         put(set, "constant_lr", constantLr);
         put(set, "warmup", warmup);
+        put(set, "warmup_steps", warmupSteps);
+        put(set, "warmup_tokens", warmupTokens);
         put(set, "warmup_from", warmupFrom);
         put(set, "cooldown", cooldown);
         put(set, "constant_end", constantEnd);

@@ -7,6 +7,7 @@ import dev.perennial.schedule.Schedule;
 import dev.perennial.schedule.WarmupStart;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,10 +32,13 @@ public final class ScheduleRules {
     public static final double DEFAULT_DECAY = 0.2;
     public static final DecayShape DEFAULT_DECAY_SHAPE = DecayShape.ONE_MINUS_SQRT;
 
+    /** The three ways to give a warmup, of which one at most may be set. */
+    private static final List<String> WARMUP_KEYS = List.of("warmup", "warmup_steps", "warmup_tokens");
+
     private static final Set<Family> INFINITE =
             EnumSet.of(Family.INFINITE_COSINE, Family.INFINITE_INVERSE_SQRT, Family.INFINITE_LINEAR);
 
-    /** Which families each optional key applies to; family, max_lr, warmup and warmup_from apply to all. */
+    /** Which families each optional key applies to; family, max_lr, the warmup keys and warmup_from apply to all. */
     private static final Map<String, Set<Family>> KEY_FAMILIES = Map.of(
             "min_lr", EnumSet.complementOf(EnumSet.of(Family.CONSTANT)),
             "constant_lr", INFINITE,
@@ -49,10 +53,12 @@ public final class ScheduleRules {
 
     /**
      * Checks {@code config} and returns the schedule it describes, or empty after adding every problem found to
-     * {@code problems}. {@code isFirstStage} refuses warming up from a previous stage that does not exist.
+     * {@code problems}. {@code stageSteps} (empty when the stage's length was refused) and {@code tokensPerStep}
+     * (0: unknown) turn a warmup in steps or tokens into the fraction of the stage the schedule uses.
+     * {@code isFirstStage} refuses warming up from a previous stage that does not exist.
      */
-    public static Optional<Schedule> resolve(ScheduleConfig config, KeyPath at, boolean isFirstStage,
-                                             Problems problems) {
+    public static Optional<Schedule> resolve(ScheduleConfig config, Optional<Long> stageSteps, long tokensPerStep,
+                                             KeyPath at, boolean isFirstStage, Problems problems) {
         Optional<Family> family = family(config.family(), at.key("family"), problems);
         if (family.isEmpty()) {
             return Optional.empty();
@@ -69,8 +75,9 @@ public final class ScheduleRules {
                     + "; the floor must not exceed the peak");
             ok = false;
         }
-        double warmup = or(config.warmup(), f == Family.CONSTANT ? 0 : DEFAULT_WARMUP);
-        ok &= problems.inRange(at.key("warmup"), warmup, 0, 1, "a fraction of the stage's steps");
+        Optional<Warmup> warmupGiven = warmup(config, f, stageSteps, tokensPerStep, at, problems);
+        ok &= warmupGiven.isPresent();
+        double warmup = warmupGiven.map(Warmup::fraction).orElse(0.0);
         Optional<WarmupStart> warmupFrom = problems.choice(WarmupStart.class, config.warmupFrom(), WarmupStart.ZERO,
                 at.key("warmup_from"));
         ok &= warmupFrom.isPresent();
@@ -85,7 +92,7 @@ public final class ScheduleRules {
         return switch (f) {
             case CONSTANT -> Optional.of(new Schedule.Constant(maxLr, warmup, from));
             case COSINE -> Optional.of(new Schedule.Cosine(maxLr, minLr, warmup, from));
-            case INVERSE_SQRT -> inverseSqrt(maxLr, minLr, warmup, from, at, problems);
+            case INVERSE_SQRT -> inverseSqrt(maxLr, minLr, warmupGiven.get(), from, at, problems);
             case WSD -> wsd(config, maxLr, minLr, warmup, from, at, problems);
             case INFINITE_COSINE, INFINITE_INVERSE_SQRT, INFINITE_LINEAR ->
                     infinite(config, f, maxLr, minLr, warmup, from, at, problems);
@@ -101,14 +108,68 @@ public final class ScheduleRules {
         return true;
     }
 
-    private static Optional<Schedule> inverseSqrt(double maxLr, double minLr, double warmup, WarmupStart from,
+    private static Optional<Schedule> inverseSqrt(double maxLr, double minLr, Warmup warmup, WarmupStart from,
                                                   KeyPath at, Problems problems) {
-        if (warmup <= 0) {
-            problems.add(at.key("warmup"), "0: inverse-sqrt decays as √(W/n) from the end of the warmup W, "
+        if (warmup.fraction() <= 0) {
+            problems.add(at.key(warmup.key()), "0: inverse-sqrt decays as √(W/n) from the end of the warmup W, "
                     + "so it needs a warmup above 0 (for example 0.01)");
             return Optional.empty();
         }
-        return Optional.of(new Schedule.InverseSqrt(maxLr, minLr, warmup, from));
+        return Optional.of(new Schedule.InverseSqrt(maxLr, minLr, warmup.fraction(), from));
+    }
+
+    /** The warmup as the fraction of the stage that the schedule uses, and the key it was given by. */
+    private record Warmup(double fraction, String key) {
+    }
+
+    /**
+     * The warmup from whichever of warmup (a fraction), warmup_steps or warmup_tokens was given, or the family's
+     * default. Steps and tokens become the fraction W/T exactly, with W a real number (never rounded to whole steps).
+     */
+    private static Optional<Warmup> warmup(ScheduleConfig config, Family family, Optional<Long> stageSteps,
+                                           long tokensPerStep, KeyPath at, Problems problems) {
+        Map<String, Object> set = config.keysSet();
+        List<String> given = WARMUP_KEYS.stream().filter(set::containsKey).toList();
+        if (given.size() > 1) {
+            problems.add(at.key(given.get(1)), "given with " + name(at, given.get(0)) + "; give only one of "
+                    + name(at, "warmup") + " (a fraction of the stage), " + name(at, "warmup_steps")
+                    + " (optimizer steps) or " + name(at, "warmup_tokens") + " (tokens)");
+            return Optional.empty();
+        }
+        if (given.isEmpty()) {
+            return Optional.of(new Warmup(family == Family.CONSTANT ? 0 : DEFAULT_WARMUP, "warmup"));
+        }
+        String key = given.getFirst();
+        double value = (Double) set.get(key);
+        if (key.equals("warmup")) {
+            return problems.inRange(at.key(key), value, 0, 1, "a fraction of the stage's steps")
+                    ? Optional.of(new Warmup(value, key)) : Optional.empty();
+        }
+        boolean inSteps = key.equals("warmup_steps");
+        if (!problems.nonNegative(at.key(key), value, inSteps ? "optimizer steps of warmup" : "tokens of warmup")) {
+            return Optional.empty();
+        }
+        if (!inSteps && tokensPerStep == 0) {
+            problems.add(at.key(key), "needs tokens per step to become steps; " + (at.asFlag()
+                    ? "give --tokens-per-step" : "set seq_len and global_batch"));
+            return Optional.empty();
+        }
+        if (stageSteps.isEmpty()) {
+            return Optional.empty(); // the stage's length was refused, and said so
+        }
+        double steps = inSteps ? value : value / tokensPerStep;
+        long stage = stageSteps.get();
+        if (steps > stage) {
+            problems.add(at.key(key), Numbers.format(value) + (inSteps ? " steps" : " tokens (" + Numbers.format(steps)
+                    + " steps)") + " is longer than the stage's " + stage + " steps; make the warmup at most the stage");
+            return Optional.empty();
+        }
+        return Optional.of(new Warmup(inSteps ? value / stage : value / ((double) tokensPerStep * stage), key));
+    }
+
+    /** A key as the user wrote it: the config key, or the flag that mirrors it. */
+    private static String name(KeyPath at, String key) {
+        return at.asFlag() ? at.key(key).toString() : key;
     }
 
     private static Optional<Schedule> wsd(ScheduleConfig config, double maxLr, double minLr, double warmup,
@@ -147,12 +208,12 @@ public final class ScheduleRules {
                     + "constant_end " + Numbers.format(constantEnd) + "; make cooldown ≤ constant_end");
             ok = false;
         }
-        if (warmup + constantEnd > 1 + 1e-12) {
+        if (warmup + constantEnd > 1 + Schedule.Infinite.NO_ANNEAL_TOLERANCE) {
             problems.add(at.key("constant_end"), Numbers.format(constantEnd) + " plus warmup " + Numbers.format(warmup)
                     + " is past the end of the stage; make warmup + constant_end ≤ 1 (equal to 1: no anneal)");
             ok = false;
         }
-        boolean anneals = warmup + constantEnd < 1;
+        boolean anneals = warmup + constantEnd < 1 - Schedule.Infinite.NO_ANNEAL_TOLERANCE;
         if (ok && anneals && minLr <= 0) {
             problems.add(at.key("min_lr"), "0: the exponential anneal c·(m/c)^(k/T) needs a floor above 0 "
                     + "(or make warmup + constant_end = 1 to end the stage without an anneal)");

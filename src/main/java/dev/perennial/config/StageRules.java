@@ -52,7 +52,8 @@ public final class StageRules {
             if (stage.schedule() == null) {
                 problems.add(stageAt.key("schedule"), "missing; give the stage a schedule with at least a family");
             } else {
-                schedule = ScheduleRules.resolve(stage.schedule(), stageAt.key("schedule"), i == 0, problems);
+                schedule = ScheduleRules.resolve(stage.schedule(), steps, tokensPerStep, stageAt.key("schedule"),
+                        i == 0, problems);
             }
             if (steps.isPresent() && schedule.isPresent()) {
                 resolved.add(new StageSchedule(name, steps.get(), tokensPerStep, schedule.get()));

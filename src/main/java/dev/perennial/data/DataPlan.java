@@ -21,18 +21,26 @@ public final class DataPlan implements AutoCloseable {
     private final Map<String, Corpus> corpora;
     private final List<StageMixture> stages = new ArrayList<>();
     private final List<Ledger> ledgers = new ArrayList<>();
+    private final List<String> notes;
 
     public DataPlan(Map<String, Path> corpusDirs, List<StageData> stageData, long seed, int seqLen, int globalBatch) {
         this(corpusDirs, stageData, seed, seqLen, globalBatch, Ledger.empty(seqLen));
     }
 
-    /** A plan whose first stage starts from {@code start}: the history of the model it continues. */
+    /**
+     * A plan whose first stage starts from {@code inherited}: the ledger of the model it continues, whose corpora are
+     * found among {@code corpusDirs} by content (see {@link #notes()} for those found under another name).
+     */
     public DataPlan(Map<String, Path> corpusDirs, List<StageData> stageData, long seed, int seqLen, int globalBatch,
-                    Ledger start) {
+                    Ledger inherited) {
+        corpusDirs.forEach((name, dir) -> InheritedLedger.checkFolder(inherited, name, dir));
         this.corpora = open(corpusDirs);
         try {
             checkOneTokenizer();
-            Ledger ledger = start;
+            boolean replays = stageData.stream().anyMatch(s -> s.mixture().replay() > 0);
+            InheritedLedger.Matched start = InheritedLedger.match(inherited, corpora, replays);
+            this.notes = start.notes();
+            Ledger ledger = start.ledger();
             for (int i = 0; i < stageData.size(); i++) {
                 StageData stage = stageData.get(i);
                 StageMixture mixture = new StageMixture(corpora, stage.mixture(), ledger, i, seed, seqLen, globalBatch,
@@ -71,6 +79,11 @@ public final class DataPlan implements AutoCloseable {
                         + "run with the same tokenizer");
             }
         });
+    }
+
+    /** A console line for every corpus of the inherited ledger found under another name, or not found. */
+    public List<String> notes() {
+        return notes;
     }
 
     public Map<String, Corpus> corpora() {

@@ -83,8 +83,9 @@ public final class StageMixture {
                     .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> earlier.put(e.getKey(), e.getValue()));
             if (earlier.isEmpty()) {
-                throw new UserError("replay " + spec.replay() + " needs data consumed in an earlier stage, and "
-                        + "there is none; set replay to 0 for the first stage");
+                throw new UserError("replay " + spec.replay() + " needs data the model read before this stage, and "
+                        + "there is none (a model.init without ledger.json read nothing Perennial can replay); set "
+                        + "replay to 0 for this stage");
             }
             // Replayed corpora share the replay budget in proportion to how much of each the model has read.
             double consumed = earlier.values().stream().mapToDouble(Ledger.Entry::consumed).sum();

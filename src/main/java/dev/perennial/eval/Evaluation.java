@@ -4,6 +4,7 @@ import dev.perennial.UserError;
 import dev.perennial.data.Corpus;
 import dev.perennial.data.ValidationSet;
 import dev.perennial.model.Model;
+import dev.perennial.progress.Progress;
 import dev.perennial.tensor.Tensors;
 import dev.perennial.tokenizer.Tokenizer;
 import org.bytedeco.javacpp.PointerScope;
@@ -32,10 +33,9 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Mean validation loss over the corpus's fixed held-out sequences (at most {@code maxSequences}). */
-    public static double corpusLoss(Model model, Corpus corpus, String name, int seqLen, int maxSequences, int batch) {
-        ValidationSet set = new ValidationSet(corpus, name, seqLen, maxSequences);
-        return lossSum(model, set, batch, 0, 1) / set.sequences();
+    /** Mean validation loss over the set's sequences, advancing {@code progress} by each batch's sequences. */
+    private static double corpusLoss(Model model, ValidationSet set, int batch, Progress progress) {
+        return lossSum(model, set, batch, 0, 1, progress) / set.sequences();
     }
 
     /**
@@ -43,6 +43,11 @@ public final class Evaluation {
      * (a data-parallel rank scores every {@code stride}-th batch; one process scores them all with 0 and 1).
      */
     public static double lossSum(Model model, ValidationSet set, int batch, int first, int stride) {
+        return lossSum(model, set, batch, first, stride, Progress.silent());
+    }
+
+    private static double lossSum(Model model, ValidationSet set, int batch, int first, int stride,
+                                  Progress progress) {
         double total = 0;
         try (NoGradGuard guard = new NoGradGuard()) {
             for (int b = first; b < set.batches(batch); b += stride) {
@@ -51,6 +56,7 @@ public final class Evaluation {
                     requireIdsInVocabulary(model, vb.tokens());
                     total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())).item_double()
                             * vb.rows();
+                    progress.advance(vb.rows());
                 }
             }
         }
@@ -69,18 +75,31 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * One model's validation losses and task scores; with {@code showProgress}, a bar on standard error over its
+     * validation sequences and task examples together.
+     */
     public static ModelResult evaluate(String name, Model model, Tokenizer tokenizer,
                                        Map<String, Corpus> corpora, List<TaskSpec.Task> tasks, int seqLen,
-                                       int corpusSequences, int limit) {
+                                       int corpusSequences, int limit, boolean showProgress) {
         corpora.forEach((corpusName, corpus) -> checkVocabulary(name, model, corpusName, corpus));
+        Map<String, ValidationSet> sets = new LinkedHashMap<>();
+        corpora.forEach((corpusName, corpus) -> sets.put(corpusName,
+                new ValidationSet(corpus, corpusName, seqLen, corpusSequences)));
+        int sequences = sets.values().stream().mapToInt(ValidationSet::sequences).sum();
+        int examples = tasks.stream().mapToInt(task -> TaskRunner.count(task, limit)).sum();
+        long start = System.nanoTime();
+        Progress progress = showProgress ? Progress.console("eval " + name, " items", sequences + examples)
+                : Progress.silent();
         Map<String, Double> losses = new LinkedHashMap<>();
-        corpora.forEach((corpusName, corpus) -> losses.put(corpusName,
-                corpusLoss(model, corpus, corpusName, seqLen, corpusSequences, 8)));
+        sets.forEach((corpusName, set) -> losses.put(corpusName, corpusLoss(model, set, 8, progress)));
         Map<String, TaskResult> results = new LinkedHashMap<>();
         Scorer scorer = new Scorer(model, tokenizer);
         for (TaskSpec.Task task : tasks) {
-            results.put(task.name(), TaskRunner.run(task, scorer, limit));
+            results.put(task.name(), TaskRunner.run(task, scorer, limit, progress));
         }
+        progress.finish(String.format(Locale.ROOT, "%d validation sequences of %d corpora and %d examples of %d "
+                + "tasks in %.1f s", sequences, sets.size(), examples, tasks.size(), (System.nanoTime() - start) / 1e9));
         return new ModelResult(name, losses, results);
     }
 

@@ -1,5 +1,7 @@
 package dev.perennial.eval;
 
+import dev.perennial.progress.Progress;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +57,17 @@ public final class TaskRunner {
     }
 
     public static TaskResult run(TaskSpec.Task task, Scorer scorer, int limit) {
+        return run(task, scorer, limit, Progress.silent());
+    }
+
+    /** How many examples {@link #run} scores: the task's, at most {@code limit} (0: all). */
+    public static int count(TaskSpec.Task task, int limit) {
+        int all = examples(task, 0).size();
+        return limit > 0 ? Math.min(limit, all) : all;
+    }
+
+    /** Scores the task's examples (at most {@code limit}, 0: all), advancing {@code progress} by one each. */
+    public static TaskResult run(TaskSpec.Task task, Scorer scorer, int limit, Progress progress) {
         List<Example> all = examples(task, 0);
         List<Example> scored = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
         int n = scored.size();
@@ -79,6 +92,7 @@ public final class TaskRunner {
                 acc[i] = argmax(ll, e, false) == e.answer() ? 1 : 0;
                 accNorm[i] = argmax(ll, e, true) == e.answer() ? 1 : 0;
             }
+            progress.advance(1);
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, Double> stderr = new LinkedHashMap<>();

@@ -121,16 +121,16 @@ final class ExperimentRuns {
 
     private ScheduleConfig cosine(double maxLr) {
         return new ScheduleConfig("cosine", maxLr, spec.minLr(), null, spec.warmup(), null, null, null, null, null,
-                null);
+                null, null, null);
     }
 
     private static ScheduleConfig constant(double lr, double warmup) {
-        return new ScheduleConfig("constant", lr, null, null, warmup, null, null, null, null, null, null);
+        return new ScheduleConfig("constant", lr, null, null, warmup, null, null, null, null, null, null, null, null);
     }
 
     private ScheduleConfig infiniteCosine(double maxLr, double constantLr, double warmup, double cooldown,
                                           double constantEnd) {
-        return new ScheduleConfig("infinite-cosine", maxLr, spec.minLr(), constantLr, warmup, null, cooldown,
-                constantEnd, null, null, null);
+        return new ScheduleConfig("infinite-cosine", maxLr, spec.minLr(), constantLr, warmup, null, null, null,
+                cooldown, constantEnd, null, null, null);
     }
 }

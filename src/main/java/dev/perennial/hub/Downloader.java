@@ -7,14 +7,13 @@ import dev.perennial.progress.Progress;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Downloads a model repository into the huggingface_hub cache: each file, under its blob's lock in
@@ -51,11 +50,10 @@ public final class Downloader {
         JsonNode info = client.info(repo, revision);
         String commit = info.path("sha").asText();
         List<String> files = new ArrayList<>();
-        List<PathMatcher> matchers = include.stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        Predicate<String> included = Globs.anyOf(include);
         for (JsonNode sibling : info.path("siblings")) {
             String name = sibling.path("rfilename").asText();
-            if (matchers.stream().anyMatch(m -> m.matches(Path.of(name)))) {
+            if (included.test(name)) {
                 files.add(name);
             }
         }

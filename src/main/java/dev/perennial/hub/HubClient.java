@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Hugging Face Hub's HTTP API as huggingface_hub uses it. Redirects are followed by hand so that the
- * Authorization header is dropped when a redirect leaves the Hub's host (LFS files live on a CDN); errors are
- * turned into messages that say what to do (401: a token; 403 gated: accept the conditions; 404: the name).
+ * The Hugging Face Hub's HTTP API as huggingface_hub uses it. Redirects are followed by hand, and the token goes
+ * only to the Hub's own host and port: never to the CDN a download is redirected to, nor to the storage an upload is
+ * sent to; errors of reading are turned into messages that say what to do (401: a token; 403 gated: accept the
+ * conditions; 404: the name), and {@link HubWrites} does the same for writing.
  */
 public final class HubClient {
 
@@ -56,11 +58,7 @@ public final class HubClient {
         String next = url.toString().replace("[", "%5B").replace("]", "%5D");
         while (next != null && models.size() < limit) {
             HttpResponse<InputStream> response = send(next, "GET", Map.of(), "the model search");
-            try (InputStream body = response.body()) {
-                Json.MAPPER.readTree(body).forEach(models::add);
-            } catch (IOException e) {
-                throw new UserError("the Hub's search answer is not JSON (" + e.getMessage() + ")", e);
-            }
+            json(response, "the model search").forEach(models::add);
             next = response.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
                     .map(m -> m.group(1)).orElse(null);
         }
@@ -69,14 +67,26 @@ public final class HubClient {
 
     /** GET /api/models/REPO/revision/REV?blobs=true: card data, files with sizes and LFS hashes, the commit. */
     public JsonNode info(String repo, String revision) {
-        String url = settings.endpoint() + "/api/models/" + repo + "/revision/"
-                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + "?blobs=true";
-        HttpResponse<InputStream> response = send(url, "GET", Map.of(), repo);
+        String url = settings.endpoint() + "/api/models/" + repo + "/revision/" + quote(revision) + "?blobs=true";
+        return json(send(url, "GET", Map.of(), repo), repo);
+    }
+
+    /** A response body as JSON, or an error naming {@code what} was asked. */
+    static JsonNode json(HttpResponse<InputStream> response, String what) {
         try (InputStream body = response.body()) {
             return Json.MAPPER.readTree(body);
         } catch (IOException e) {
-            throw new UserError(repo + ": the Hub's answer is not JSON (" + e.getMessage() + ")", e);
+            throw new UserError(what + ": the Hub's answer is not JSON (" + e.getMessage() + ")", e);
         }
+    }
+
+    /**
+     * A revision or branch as one URL path segment, as huggingface_hub's {@code quote(revision, safe="")}
+     * (hf_api.py, create_commit): '/' becomes %2F and a space %20 (URLEncoder would write '+').
+     */
+    static String quote(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     /** The metadata of a file from a HEAD request that does not follow the redirect, as huggingface_hub does. */
@@ -110,8 +120,7 @@ public final class HubClient {
     }
 
     private String resolveUrl(String repo, String revision, String file) {
-        return settings.endpoint() + "/" + repo + "/resolve/" + URLEncoder.encode(revision, StandardCharsets.UTF_8)
-                + "/" + file;
+        return settings.endpoint() + "/" + repo + "/resolve/" + quote(revision) + "/" + file;
     }
 
     private HttpResponse<InputStream> send(String url, String method, Map<String, String> headers, String what) {
@@ -120,20 +129,39 @@ public final class HubClient {
         return response;
     }
 
-    /** One request; unless {@code stopAtRedirect}, redirects are followed, without the token on another host. */
+    /** One request without a body; unless {@code stopAtRedirect}, redirects are followed. */
     private HttpResponse<InputStream> request(String url, String method, Map<String, String> headers,
                                               boolean stopAtRedirect) {
+        return exchange(method, url, headers, HttpRequest.BodyPublishers.noBody(), true, settings.timeout(),
+                stopAtRedirect);
+    }
+
+    /**
+     * One request with a body, redirects followed. The token goes along only when {@code authorize} and the URL is
+     * on the Hub's own host and port: never to the storage hosts that LFS transfers and redirects point to.
+     * {@code timeout} bounds the wait for the answer's headers (null: no bound, for uploads of any size).
+     */
+    HttpResponse<InputStream> exchange(String method, String url, Map<String, String> headers,
+                                       HttpRequest.BodyPublisher body, boolean authorize, Duration timeout) {
+        return exchange(method, url, headers, body, authorize, timeout, false);
+    }
+
+    private HttpResponse<InputStream> exchange(String method, String url, Map<String, String> headers,
+                                               HttpRequest.BodyPublisher body, boolean authorize, Duration timeout,
+                                               boolean stopAtRedirect) {
         if (settings.offline()) {
             throw new UserError("HF_HUB_OFFLINE is set, so the Hub cannot be asked for " + url + "; unset it, or use "
                     + "what is in the cache");
         }
         URI uri = URI.create(url);
-        String host = uri.getHost();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                    .method(method, HttpRequest.BodyPublishers.noBody()).header("User-Agent", "perennial");
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(method, body)
+                    .header("User-Agent", "perennial");
+            if (timeout != null) {
+                builder.timeout(timeout);
+            }
             headers.forEach(builder::header);
-            if (settings.token().isPresent() && host.equals(uri.getHost())) {
+            if (authorize && settings.token().isPresent() && isHub(uri)) {
                 builder.header("Authorization", "Bearer " + settings.token().get());
             }
             HttpResponse<InputStream> response;
@@ -155,6 +183,16 @@ public final class HubClient {
                     new UserError(url + ": a redirect without a Location")));
         }
         throw new UserError(url + ": more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** Whether {@code uri} is on the host and port of HF_ENDPOINT. */
+    private boolean isHub(URI uri) {
+        URI hub = URI.create(settings.endpoint());
+        return hub.getHost().equalsIgnoreCase(uri.getHost()) && port(hub) == port(uri);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static void check(HttpResponse<InputStream> response, String what) {
@@ -185,7 +223,17 @@ public final class HubClient {
         return etag.replaceFirst("^W/", "").replace("\"", "");
     }
 
-    private static void closeQuietly(HttpResponse<InputStream> response) {
+    /** The start of an answer's body as text (an error's explanation), at most 300 characters; closes it. */
+    static String text(HttpResponse<InputStream> response) {
+        try (InputStream body = response.body()) {
+            String text = new String(body.readNBytes(300), StandardCharsets.UTF_8);
+            return text.replaceAll("\\s+", " ").strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void closeQuietly(HttpResponse<InputStream> response) {
         try {
             response.body().close();
         } catch (IOException ignored) {

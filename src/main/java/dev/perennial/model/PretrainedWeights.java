@@ -46,7 +46,7 @@ public final class PretrainedWeights implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": no such model folder");
         }
-        Safetensors.Mapped mapped = Safetensors.mapFolder(dir, dtype);
+        Safetensors.Mapped mapped = WeightFiles.map(dir, dtype);
         try {
             Map<String, Tensor> renamed = new LinkedHashMap<>();
             mapped.tensors().forEach((name, t) -> renamed.put(rename.apply(name), t));

@@ -72,6 +72,11 @@ public class Progress {
         }
     }
 
+    /** Adds {@code units} of work done. */
+    public void advance(double units) {
+        advanceTo(done + units);
+    }
+
     /** Sets text shown after the bar (for example the current loss). */
     public void detail(String text) {
         this.detail = text;

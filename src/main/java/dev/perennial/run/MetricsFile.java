@@ -10,12 +10,9 @@ import dev.perennial.io.Json;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -111,7 +108,7 @@ public final class MetricsFile {
     /** The appending end of metrics.jsonl; {@link #bytes()} is what a checkpoint records to cut back to. */
     public static final class Writer implements AutoCloseable {
 
-        private final FileChannel channel;
+        private final DurableAppend out;
 
         private Writer(Path file, long keepBytes) {
             try {
@@ -122,9 +119,7 @@ public final class MetricsFile {
                             + "from was written after " + keepBytes + ": it was cut short or replaced since. Restore "
                             + "it, or move it aside to resume with a new metrics file");
                 }
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                channel.truncate(keep);
-                channel.position(keep);
+                out = DurableAppend.after(file, keep);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -132,32 +127,19 @@ public final class MetricsFile {
 
         public void write(MetricsRecord record) {
             try {
-                ByteBuffer buffer = ByteBuffer.wrap((LINE.writeValueAsString(record) + "\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                out.write((LINE.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a metrics record did not serialise", e);
             }
         }
 
         public long bytes() {
-            try {
-                return channel.position();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return out.position();
         }
 
         @Override
         public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            out.close();
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 
 /**
  * A run's folder, and the one place that knows its layout: config.yaml, metrics.jsonl (see {@link MetricsFile}),
+ * TensorBoard's events.out.tfevents.SECONDS.HOST (see {@link EventFile}),
  * checkpoints/step-NNNNNNNN/ (each a Hugging Face model folder plus optimizer.pt, ledger.json, state.json and
  * manifest.json with every file's SHA-256), and final/ (the model with lineage.json and ledger.json).
  * Checkpoints and final/ are built in a hidden partial folder and renamed into place, so a folder that exists is
@@ -35,6 +36,8 @@ public final class RunFolder {
 
     private static final String CONFIG = "config.yaml";
     private static final String METRICS = "metrics.jsonl";
+    /** TensorBoard reads the files whose names contain "tfevents"; this is the name tf.summary gives them. */
+    private static final String EVENTS = "events.out.tfevents.";
     private static final String FINAL = "final";
     private static final String FINAL_PARTIAL = ".final.partial";
     private static final String CHECKPOINTS = "checkpoints";
@@ -80,6 +83,14 @@ public final class RunFolder {
         return parent != null && String.valueOf(parent.getFileName()).equals(CHECKPOINTS);
     }
 
+    /** The run that wrote model folder {@code dir} (its final/ or one of its checkpoints), if its config is there. */
+    public static Optional<RunFolder> runOf(Path modelDir) {
+        Path dir = modelDir.toAbsolutePath().normalize();
+        Path run = isFinalModel(dir) ? dir.getParent() : isCheckpoint(dir) ? dir.getParent().getParent() : null;
+        return run != null && Files.isRegularFile(run.resolve(CONFIG)) ? Optional.of(new RunFolder(run))
+                : Optional.empty();
+    }
+
     /** The lineage.json of a final model folder (absent elsewhere). */
     public static Path lineageFile(Path modelDir) {
         return modelDir.resolve(LINEAGE);
@@ -92,14 +103,28 @@ public final class RunFolder {
 
     /** The data ledger a model folder carries, if it is one a Perennial run wrote. */
     public static Optional<Ledger> ledgerOf(Path modelDir) {
-        Path file = modelDir.resolve(LEDGER);
+        return readIfPresent(modelDir.resolve(LEDGER), Ledger.class, "data ledger");
+    }
+
+    /** The lineage a final model folder carries, if it is one a Perennial run wrote. */
+    public static Optional<Lineage> lineageOf(Path modelDir) {
+        return readIfPresent(lineageFile(modelDir), Lineage.class, "lineage");
+    }
+
+    /** The state a checkpoint folder recorded, if it is one of a Perennial run's checkpoints. */
+    public static Optional<CheckpointState> stateOf(Path modelDir) {
+        return isCheckpoint(modelDir) ? readIfPresent(stateFile(modelDir), CheckpointState.class, "checkpoint state")
+                : Optional.empty();
+    }
+
+    private static <T> Optional<T> readIfPresent(Path file, Class<T> type, String what) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), Ledger.class));
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), type));
         } catch (IOException e) {
-            throw new UserError(file + ": unreadable data ledger (" + e.getMessage() + ")", e);
+            throw new UserError(file + ": unreadable " + what + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -113,6 +138,20 @@ public final class RunFolder {
 
     public Path metricsFile() {
         return dir.resolve(METRICS);
+    }
+
+    /** The event file a writer started at {@code seconds} (Unix time) on {@code host} writes. */
+    public Path newEventFile(long seconds, String host) {
+        return dir.resolve(EVENTS + seconds + "." + host);
+    }
+
+    /** The folder's TensorBoard event files. */
+    public List<Path> eventFiles() {
+        try (Stream<Path> paths = Files.list(dir)) {
+            return paths.filter(p -> p.getFileName().toString().startsWith(EVENTS)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path finalDir() {

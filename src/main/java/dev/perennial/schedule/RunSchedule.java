@@ -2,6 +2,7 @@ package dev.perennial.schedule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The learning rate of a whole run: its stages one after another on a global step axis. Stage {@code i}
@@ -116,6 +117,15 @@ public final class RunSchedule {
         }
         jumps.sort((a, b) -> Double.compare(a.step(), b.step()));
         return jumps;
+    }
+
+    /**
+     * The discontinuity where the run starts, if it continues a model whose schedule ended at {@code lastLr}: from
+     * there to the first stage's first learning rate (a re-warm from 0 shows as a drop to 0).
+     */
+    public Optional<Jump> jumpFrom(double lastLr, String where) {
+        double to = stages.getFirst().curve().startLr();
+        return Jump.isJump(lastLr, to) ? Optional.of(new Jump(0, lastLr, to, where)) : Optional.empty();
     }
 
     /**

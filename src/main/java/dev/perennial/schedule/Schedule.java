@@ -84,10 +84,16 @@ public sealed interface Schedule {
                     WarmupStart warmupFrom, double cooldown, double constantEnd, double timescale)
             implements Schedule {
 
+        /** How far below 1 warmup + constant_end may be summed and still mean "no anneal" (as the rules allow). */
+        public static final double NO_ANNEAL_TOLERANCE = 1e-12;
+
         public LrCurve curve(double totalSteps, double warmupStartLr) {
             double warmupSteps = warmup * totalSteps;
             double cooldownSteps = cooldown * totalSteps;
-            double constantEndStep = warmupSteps + constantEnd * totalSteps;
+            // warmup + constant_end = 1 means no anneal; summed in floating point it can fall a hair short of T
+            // (0.06 + 5.94 < 6), which would leave a sliver of anneal that ends the stage at min_lr.
+            double constantEndStep = warmup + constantEnd >= 1 - NO_ANNEAL_TOLERANCE ? totalSteps
+                    : warmupSteps + constantEnd * totalSteps;
             return warmedUp(this, totalSteps, warmupStartLr)
                     .then("cooldown", cooldownSteps, cooldownShape())
                     .thenUntil("constant", constantEndStep, new Shape.Hold(constantLr))

@@ -79,7 +79,8 @@ final class ModelInfo {
         return "model folder";
     }
 
-    private static long parameters(Path dir) {
+    /** The parameters in the folder's safetensors files (from their headers); -1 when they cannot be read. */
+    static long parameters(Path dir) {
         try (var files = Files.list(dir)) {
             long total = 0;
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))

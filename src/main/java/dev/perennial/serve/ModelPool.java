@@ -8,7 +8,9 @@ import dev.perennial.tensor.DType;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -16,6 +18,7 @@ import java.util.function.Function;
  * requests that use them and counted together against one capacity (--max-loaded-models). A model is loaded on
  * first use (its weights are mapped, not copied) and stays loaded; above {@code capacity} the least recently used
  * model that no request holds is closed. A request holds its model through a {@link Lease} for as long as it runs.
+ * Every load is told on the server's console: the model's name, size and load time.
  */
 final class ModelPool implements AutoCloseable {
 
@@ -56,38 +59,52 @@ final class ModelPool implements AutoCloseable {
     }
 
     private final int capacity;
+    private final Consumer<String> console;
     private final Map<Path, Slot> slots = new LinkedHashMap<>(16, 0.75f, true); // access order: LRU first
 
-    ModelPool(int capacity) {
+    /** {@code console} takes the line said when a model loads. */
+    ModelPool(int capacity, Consumer<String> console) {
         this.capacity = capacity;
+        this.console = console;
     }
 
-    /** The language model of {@code dir}, for generation and log-probabilities. */
-    Lease<ModelFolder.Loaded> lease(Path dir) {
-        return lease(dir, ModelFolder.Loaded.class, d -> ModelFolder.load(d, DType.F32));
+    /** The language model {@code model}, for generation and log-probabilities. */
+    Lease<ModelFolder.Loaded> lease(Catalog.Entry model) {
+        return lease(model, ModelFolder.Loaded.class, d -> ModelFolder.load(d, DType.F32));
     }
 
     /**
-     * The pipeline encoder of {@code dir}, loaded for {@code task} (any task the model runs: the encoder serves
+     * The pipeline encoder of {@code model}, loaded for {@code task} (any task the model runs: the encoder serves
      * them all).
      */
-    Lease<Encoder> leaseEncoder(Path dir, Task<?, ?> task) {
-        return lease(dir, Encoder.class, d -> Encoder.load(task, d, PipelineOptions.defaults()));
+    Lease<Encoder> leaseEncoder(Catalog.Entry model, Task<?, ?> task) {
+        return lease(model, Encoder.class, d -> Encoder.load(task, d, PipelineOptions.defaults()));
     }
 
-    synchronized <T extends AutoCloseable> Lease<T> lease(Path dir, Class<T> kind, Function<Path, T> load) {
+    synchronized <T extends AutoCloseable> Lease<T> lease(Catalog.Entry model, Class<T> kind,
+                                                          Function<Path, T> load) {
+        Path dir = model.dir();
         Slot slot = slots.get(dir);
         if (slot != null && !kind.isInstance(slot.loaded)) {
             // the folder changed kind since it was loaded (its config.json was replaced): load it anew once free
             throw ApiError.badRequest("model", "the model folder changed while loaded; try again in a moment");
         }
         if (slot == null) {
+            long start = System.nanoTime();
             slot = new Slot(load.apply(dir));
             slots.put(dir, slot);
+            console.accept(loadedLine(model, (System.nanoTime() - start) / 1e9));
         }
         slot.users++;
         evict();
         return new Lease<>(dir, kind.cast(slot.loaded));
+    }
+
+    /** "serve: loaded NAME (ARCHITECTURE, N parameters) in S s". */
+    static String loadedLine(Catalog.Entry model, double seconds) {
+        return String.format(Locale.ROOT, "serve: loaded %s (%s, %,d parameters) in %.2f s", model.name(),
+                model.modelType() == null ? "unknown architecture" : model.modelType(),
+                ModelInfo.parameters(model.dir()), seconds);
     }
 
     synchronized int loadedCount() {

@@ -68,7 +68,7 @@ final class OpenAiApi {
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         long created = System.currentTimeMillis() / 1000;
         try (GenerationGate.Permit permit = gate.enter();
-             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
             ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
                     : new ChatTemplate.Rendered(request.prompts().getFirst(), List.of());
             List<String> prompts = request.chat() ? List.of(rendered.prompt()) : request.prompts();

@@ -59,16 +59,23 @@ final class PerennialApi {
 
     void runs(Context ctx) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        catalog.all(Catalog.Kind.RUN).forEach(run -> out.add(RunFiles.summary(run)));
+        catalog.all(Catalog.Kind.RUN).forEach(run -> out.add(runSummary(run)));
         json(ctx, out);
     }
 
     void run(Context ctx) {
         Catalog.Entry run = catalog.require(Catalog.Kind.RUN, ctx.pathParam("name"));
-        ObjectNode out = RunFiles.summary(run);
+        ObjectNode out = runSummary(run);
         Path config = new RunFolder(run.dir()).configFile();
         out.put("config", Files.isRegularFile(config) ? read(config) : null);
         json(ctx, out);
+    }
+
+    /** A run's summary with the model it continued from ("parent", null for a run from scratch). */
+    private ObjectNode runSummary(Catalog.Entry run) {
+        ObjectNode out = RunFiles.summary(run);
+        out.set("parent", ServedParent.ofRun(catalog, run.dir()).map(ServedParent::json).orElse(null));
+        return out;
     }
 
     /** GET /api/metrics/NAME?since=STEP: records after STEP, and the step to ask from next time. */
@@ -193,12 +200,19 @@ final class PerennialApi {
 
     void models(Context ctx) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        catalog.all(Catalog.Kind.MODEL).forEach(m -> out.add(ModelInfo.describe(m)));
+        catalog.all(Catalog.Kind.MODEL).forEach(m -> out.add(describe(m)));
         json(ctx, out);
     }
 
     void model(Context ctx) {
-        json(ctx, ModelInfo.describe(catalog.require(Catalog.Kind.MODEL, ctx.pathParam("name"))));
+        json(ctx, describe(catalog.require(Catalog.Kind.MODEL, ctx.pathParam("name"))));
+    }
+
+    /** What a model folder is, with the served model it continued from ("parent", null when none). */
+    private ObjectNode describe(Catalog.Entry model) {
+        ObjectNode out = ModelInfo.describe(model);
+        out.set("parent", ServedParent.ofModel(catalog, model.dir()).map(ServedParent::json).orElse(null));
+        return out;
     }
 
     /** POST /api/logprobs {model, text, top}: every token of the text with its log-probability under the model. */
@@ -211,7 +225,7 @@ final class PerennialApi {
                 new Catalog.Generation("log-probabilities"));
         List<TokenLogProbs.Scored> tokens;
         try (GenerationGate.Permit permit = gate.enter();
-             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model.dir())) {
+             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
             tokens = TokenLogProbs.ofText(lease.loaded().model(), lease.loaded().tokenizer(),
                     body.path("text").asText(), top);
         }

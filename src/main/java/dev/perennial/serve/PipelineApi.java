@@ -205,7 +205,7 @@ final class PipelineApi {
     /** What {@code work} gives with the model's encoder, holding a gate slot and the model while it runs. */
     private <I, O> List<O> run(Catalog.Entry model, Task<I, O> task, Function<Pipeline<I, O>, List<O>> work) {
         try (GenerationGate.Permit permit = gate.enter();
-             ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model.dir(), task);
+             ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model, task);
              Pipeline<I, O> pipeline = Pipeline.over(task, lease.loaded(), options)) {
             List<O> results = work.apply(pipeline);
             gate.finished(false);

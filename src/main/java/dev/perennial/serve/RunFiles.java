@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the web app says about a run, from what the run writes (its folder and metrics, read through
@@ -48,7 +50,11 @@ final class RunFiles {
         }
     }
 
-    /** The run's name, status, last step record, last evaluation and stages, for lists and headers. */
+    /**
+     * The run's name, status, last step record, last evaluation, the latest validation loss of every corpus
+     * evaluated (a corpus may have been evaluated last before the newest evaluation) and stages, for lists and
+     * headers.
+     */
     static ObjectNode summary(Catalog.Entry entry) {
         RunFolder run = new RunFolder(entry.dir());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -63,11 +69,17 @@ final class RunFiles {
         MetricsRecord lastStep = null;
         MetricsRecord lastEval = null;
         ArrayNode stages = out.putArray("stages");
+        Map<String, Double> latestValLoss = new TreeMap<>();
         MetricsFile.Chunk metrics = MetricsFile.readAll(run.metricsFile());
         for (MetricsRecord record : metrics.records()) {
             switch (record) {
                 case MetricsRecord.Step step -> lastStep = step;
-                case MetricsRecord.Eval eval -> lastEval = eval;
+                case MetricsRecord.Eval eval -> {
+                    lastEval = eval;
+                    if (eval.valLoss() != null) {
+                        latestValLoss.putAll(eval.valLoss());
+                    }
+                }
             }
             String stage = record.stage();
             if (!stage.isEmpty() && (stages.isEmpty() || !stages.get(stages.size() - 1).asText().equals(stage))) {
@@ -76,6 +88,8 @@ final class RunFiles {
         }
         out.set("last_step", lastStep == null ? null : MetricsFile.tree(lastStep));
         out.set("last_eval", lastEval == null ? null : MetricsFile.tree(lastEval));
+        ObjectNode latest = out.putObject("latest_val_loss");
+        latestValLoss.forEach(latest::put);
         out.put("has_final_model", run.isFinished());
         out.put("unreadable_lines", metrics.unreadableAt().size());
         return out;

@@ -23,8 +23,10 @@ final class WebPages {
     private static final Pattern TITLE = Pattern.compile("\\A<!-- title: (.*?) -->\\n");
 
     private final Map<String, String> pages = new LinkedHashMap<>();
+    private final byte[] favicon;
 
     WebPages() {
+        favicon = bytes("web/favicon.svg");
         String shell = resource("shell.html");
         for (String name : NAMES) {
             String page = resource("pages/" + name + ".html");
@@ -46,12 +48,21 @@ final class WebPages {
         ctx.contentType("text/html; charset=utf-8").result(page);
     }
 
+    /** GET /favicon.ico: the icon the pages link to (favicon.svg), for clients that ask at the usual place. */
+    void favicon(Context ctx) {
+        ctx.contentType("image/svg+xml").result(favicon);
+    }
+
     private static String resource(String path) {
+        return new String(bytes(path), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String path) {
         try (InputStream in = WebPages.class.getResourceAsStream(ROOT + path)) {
             if (in == null) {
                 throw new IllegalStateException("missing from the jar: " + ROOT + path);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

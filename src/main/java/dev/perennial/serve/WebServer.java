@@ -17,6 +17,7 @@ import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * {@code perennial serve}: one Javalin (Jetty 12) server for the web app (pages and assets from the jar) and
@@ -41,10 +42,16 @@ public final class WebServer implements AutoCloseable {
         this.options = options;
     }
 
+    /** A server that says nothing on the console. */
     public static WebServer start(ServeOptions options) {
+        return start(options, line -> { });
+    }
+
+    /** A server that tells {@code console} what it does besides answering requests (each model it loads). */
+    public static WebServer start(ServeOptions options, Consumer<String> console) {
         ServeOptions.Limits limits = options.limits();
         Catalog catalog = new Catalog(options.runRoots(), options.modelRoots(), options.images() != null);
-        ModelPool pool = new ModelPool(limits.maxLoadedModels());
+        ModelPool pool = new ModelPool(limits.maxLoadedModels(), console);
         GenerationGate gate = new GenerationGate(limits.maxConcurrent(), limits.maxQueued());
         OpenAiApi openAi = new OpenAiApi(catalog, pool, gate);
         PerennialApi api = new PerennialApi(catalog, pool, gate);
@@ -66,6 +73,7 @@ public final class WebServer implements AutoCloseable {
             routes.before("/api/*", ctx -> guard(ctx, options));
             routes.get("/", ctx -> pages.serve(ctx, "index"));
             routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
+            routes.get("/favicon.ico", pages::favicon); // asked for by clients that do not read the pages' link
             routes.get("/v1/models", openAi::models);
             routes.post("/v1/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.completion(body(ctx, limits), limits.maxTokens())));

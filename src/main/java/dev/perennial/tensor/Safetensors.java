@@ -34,6 +34,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * The safetensors format (huggingface/safetensors, "Format"): an 8-byte little-endian header length, a JSON
@@ -210,11 +211,17 @@ public final class Safetensors {
      */
     private static Map<String, Tensor> tensors(Path file, torch.ScalarType as, Arena arena, FileChannel.MapMode mode,
                                                boolean views) {
+        return tensors(file, as, arena, mode, views, bytes -> { });
+    }
+
+    /** As above, telling {@code made} each tensor's bytes once it is made. */
+    private static Map<String, Tensor> tensors(Path file, torch.ScalarType as, Arena arena, FileChannel.MapMode mode,
+                                               boolean views, LongConsumer made) {
         Map<String, Entry> entries = header(file);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         try (FileChannel channel = open(file, mode)) {
             if (channel == null) { // a read-only file cannot be mapped privately: copy instead
-                return tensors(file, as, arena, FileChannel.MapMode.READ_ONLY, false);
+                return tensors(file, as, arena, FileChannel.MapMode.READ_ONLY, false, made);
             }
             MemorySegment mapped = channel.map(mode, 0, channel.size(), arena);
             long dataStart = 8 + mapped.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
@@ -230,6 +237,7 @@ public final class Safetensors {
                     tensors.put(e.name(), sameType ? view.clone() : view.to(as));
                     view.close();
                 }
+                made.accept(e.end() - e.begin());
             }
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")", e);
@@ -364,12 +372,19 @@ public final class Safetensors {
      * private (copy-on-write) mapping of its file; training may change it in place without touching the file.
      */
     public static Mapped mapFolder(Path dir, torch.ScalarType as) {
+        return mapFolder(dir, as, bytes -> { });
+    }
+
+    /** {@link #mapFolder(Path, torch.ScalarType)}, telling {@code bytesDone} the tensor bytes made so far. */
+    public static Mapped mapFolder(Path dir, torch.ScalarType as, LongConsumer bytesDone) {
         Arena arena = Arena.ofShared();
         try {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
+            long[] done = {0};
+            LongConsumer adding = bytes -> bytesDone.accept(done[0] += bytes);
             for (Map.Entry<Path, List<String>> shard : shards(dir).entrySet()) {
                 tensors.putAll(checked(dir, shard, tensors(shard.getKey(), as, arena, FileChannel.MapMode.PRIVATE,
-                        true)));
+                        true, adding)));
             }
             return new Mapped(tensors, arena);
         } catch (RuntimeException e) {

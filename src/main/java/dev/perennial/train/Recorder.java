@@ -3,6 +3,7 @@ package dev.perennial.train;
 import dev.perennial.data.Accounting;
 import dev.perennial.data.StageMixture;
 import dev.perennial.run.CheckpointState;
+import dev.perennial.run.EventFile;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.schedule.RunSchedule;
@@ -13,18 +14,21 @@ import java.util.Map;
 /**
  * What a run records in metrics.jsonl, and when: a record per step, and an evaluation at the start of each stage,
  * every eval interval and at the end of each stage, with each loss's change since the stage's start (kept here,
- * and in checkpoints, as the baseline of forgetting and adaptation). Only rank 0 has a file to write to.
+ * and in checkpoints, as the baseline of forgetting and adaptation). Each record also goes to TensorBoard's event
+ * file, a second sink fed from the same records. Only rank 0 has files to write to.
  */
 final class Recorder {
 
     private final TrainPlan plan;
     private final MetricsFile.Writer metrics;
+    private final EventFile.Writer events;
     private Map<String, Double> stageStart = new LinkedHashMap<>();
 
-    /** {@code metrics} is null on the ranks other than 0, which record nothing. */
-    Recorder(TrainPlan plan, MetricsFile.Writer metrics) {
+    /** {@code metrics} and {@code events} are null on the ranks other than 0, which record nothing. */
+    Recorder(TrainPlan plan, MetricsFile.Writer metrics, EventFile.Writer events) {
         this.plan = plan;
         this.metrics = metrics;
+        this.events = events;
     }
 
     /** Continues from a checkpoint: the stage's baseline losses as they were. */
@@ -82,6 +86,7 @@ final class Recorder {
     private void write(MetricsRecord record) {
         if (metrics != null) {
             metrics.write(record);
+            events.write(record);
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.perennial.config.RunConfig;
 import dev.perennial.config.StageConfig;
 import dev.perennial.config.StageRules;
 import dev.perennial.config.TrainSettings;
+import dev.perennial.data.DataPlan;
+import dev.perennial.data.Ledger;
 import dev.perennial.data.MixtureSpec;
 import dev.perennial.eval.TaskSpec;
 import dev.perennial.hub.HubModels;
@@ -65,6 +67,20 @@ public record TrainPlan(
     /** The tokens trained on after {@code steps} optimizer steps (each takes global_batch sequences of seq_len). */
     long tokensAfter(long steps) {
         return steps * globalBatch() * (long) seqLen();
+    }
+
+    /**
+     * The run's data: its corpora opened and checked, one mixture per stage, the first starting from the ledger of the
+     * model the run continues from (so that replay draws from what that model read), or from an empty one.
+     */
+    public DataPlan openData() {
+        Ledger start = init == null ? Ledger.empty(seqLen) : new ParentModel(init).ledger(seqLen);
+        List<DataPlan.StageData> stages = new ArrayList<>();
+        for (int i = 0; i < mixtures.size(); i++) {
+            RunSchedule.Placed p = schedule.stages().get(i);
+            stages.add(new DataPlan.StageData(p.stage().name(), mixtures.get(i), p.stage().steps()));
+        }
+        return new DataPlan(corpora, stages, seed, seqLen, globalBatch, start);
     }
 
     public static final long DEFAULT_EVAL_INTERVAL = 100;

@@ -4,12 +4,12 @@ import dev.perennial.UserError;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.data.Batch;
 import dev.perennial.data.DataPlan;
-import dev.perennial.data.Ledger;
 import dev.perennial.data.StageMixture;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.model.Model;
 import dev.perennial.progress.Progress;
 import dev.perennial.run.CheckpointState;
+import dev.perennial.run.EventFile;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
@@ -65,6 +65,17 @@ public final class Trainer {
         return new Trainer(plan, handleSignals ? StopSignal.install() : StopSignal.never(), log, showProgress).run();
     }
 
+    /**
+     * The checks a run makes on its inputs before training, without training or writing anything: every corpus
+     * opens and matches its checksums, one tokenizer serves the config, the model to continue from and every corpus,
+     * and each stage's mixture can be served (replay from what the model read, the supply of new data).
+     */
+    public static void checkInputs(TrainPlan plan) {
+        try (DataPlan data = plan.openData()) {
+            new PreRunChecks(plan, new RunFolder(plan.out())).sameTokenizer(data);
+        }
+    }
+
     /** Seconds a collective may wait for the other workers (PERENNIAL_DIST_TIMEOUT, default 120). */
     static long distributedTimeoutMs() {
         return 1000L * Long.parseLong(System.getenv().getOrDefault("PERENNIAL_DIST_TIMEOUT", "120"));
@@ -87,16 +98,21 @@ public final class Trainer {
     private Outcome train(Distributed dist) {
         Optional<RunFolder.Checkpoint> resumeFrom = checks.resumePoint(dist.leads() ? log::println : s -> { });
         createRunFolder(dist);
-        try (DataPlan data = new DataPlan(plan.corpora(), stageData(), plan.seed(), plan.seqLen(), plan.globalBatch(),
-                inheritedLedger())) {
+        try (DataPlan data = plan.openData()) {
+            if (dist.leads()) {
+                data.notes().forEach(log::println);
+            }
             InputHashes hashes = InputHashes.of(checks.sameTokenizer(data), data);
             resumeFrom.ifPresent(c -> checks.sameInputsAsCheckpointed(c.state(), hashes));
             try (Model model = openModel(resumeFrom);
                  MetricsFile.Writer metrics = dist.leads() ? MetricsFile.append(run.metricsFile(),
-                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L)) : null) {
+                         resumeFrom.map(c -> c.state().metricsBytes()).orElse(0L)) : null;
+                 // after metrics.jsonl was cut back to the checkpoint: the event file holds what it holds
+                 EventFile.Writer events = dist.leads()
+                         ? EventFile.rewrite(run, MetricsFile.readAll(run.metricsFile()).records()) : null) {
                 checks.vocabularyFits(model, data);
                 broadcastParameters(model, dist);
-                return new Loop(model, data, new Recorder(plan, metrics), hashes, dist).run(resumeFrom);
+                return new Loop(model, data, new Recorder(plan, metrics, events), hashes, dist).run(resumeFrom);
             }
         }
     }
@@ -111,21 +127,6 @@ public final class Trainer {
         if (dist.leads()) {
             AtomicFiles.writeString(run.configFile(), plan.loaded().yaml());
         }
-    }
-
-    /** The ledger of the model the run continues from, or an empty one. */
-    private Ledger inheritedLedger() {
-        return Optional.ofNullable(plan.init()).flatMap(RunFolder::ledgerOf)
-                .orElseGet(() -> Ledger.empty(plan.seqLen()));
-    }
-
-    private List<DataPlan.StageData> stageData() {
-        List<DataPlan.StageData> stages = new ArrayList<>();
-        for (int i = 0; i < plan.mixtures().size(); i++) {
-            RunSchedule.Placed p = plan.schedule().stages().get(i);
-            stages.add(new DataPlan.StageData(p.stage().name(), plan.mixtures().get(i), p.stage().steps()));
-        }
-        return stages;
     }
 
     /** Every rank starts from rank 0's weights (DDP's rule), whatever it loaded or initialised itself. */

@@ -23,6 +23,8 @@ class BenchPipelineCliTest {
         assertThat(batch.get("batch").asInt()).isEqualTo(1);
         assertThat(batch.get("items_per_second").asDouble()).isPositive();
         assertThat(batch.get("ms_median").asDouble()).isPositive();
+        assertThat(batch.get("ms_count").asInt()).isEqualTo(1);
+        assertThat(batch.get("ms_p10").asDouble()).isEqualTo(batch.get("ms_p90").asDouble()); // one iteration
     }
 
     @Test

@@ -72,6 +72,14 @@ public class CliTest {
 
         Result both = run(concat(new String[] {"bench", "generate", "--new-tokens", "2", "--format", "json"}, shape));
         assertThat(new ObjectMapper().readTree(both.out()).findValuesAsText("kv_cache")).containsExactly("true", "false");
+
+        Result batched = run(concat(new String[] {"bench", "generate", "--new-tokens", "5", "--prompt-tokens", "3",
+                "--batch-size", "3", "--repeats", "1", "--format", "json"}, shape));
+        assertThat(batched.code()).as(batched.err()).isZero();
+        JsonNode b = new ObjectMapper().readTree(batched.out()); // one result: a batch is timed with the cache only
+        assertThat(b.path("batch_size").asInt()).isEqualTo(3);
+        assertThat(b.path("kv_cache").asBoolean()).isTrue();
+        assertThat(b.path("new_tokens").asInt()).isEqualTo(15); // the new tokens of all three prompts
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -138,6 +146,29 @@ public class CliTest {
         assertThat(rows.get(3).get("phase").asText()).isEqualTo("anneal");
         assertThat(run("schedule", "--family", "cosine", "--total-steps", "10", "--at", "11").err())
                 .contains("--at 11 is outside the run's steps [0, 10]");
+    }
+
+    @Test
+    void warmupFlagsTakeStepsOrTokens() throws Exception {
+        // 100 steps of 10 tokens; a warmup of 4 steps or of 40 tokens: lr = M·n/4 up to step 4
+        for (String[] warmup : List.of(new String[] {"--warmup-steps", "4"},
+                new String[] {"--warmup-tokens", "40", "--tokens-per-step", "10"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("schedule", "--family", "cosine", "--total-steps",
+                    "100", "--at", "1,4,52", "--format", "json"));
+            args.addAll(List.of(warmup));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode rows = new ObjectMapper().readTree(r.out());
+            assertThat(rows.get(0).get("lr").asDouble()).isCloseTo(3e-4 / 4, within(1e-15));
+            assertThat(rows.get(1).get("lr").asDouble()).isCloseTo(3e-4, within(1e-15));
+            assertThat(rows.get(1).get("phase").asText()).isEqualTo("warmup");
+            // halfway through the cosine from W = 4 to T = 100
+            assertThat(rows.get(2).get("lr").asDouble()).isCloseTo((3e-4 + 3e-5) / 2, within(1e-15));
+        }
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup", "0.1", "--warmup-steps",
+                "4").err()).contains("--warmup-steps: given with --warmup; give only one of --warmup");
+        assertThat(run("schedule", "--family", "cosine", "--total-steps", "100", "--warmup-tokens", "40").err())
+                .contains("--warmup-tokens: needs tokens per step to become steps; give --tokens-per-step");
     }
 
     @Test

@@ -1,11 +1,8 @@
 package dev.perennial.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.io.Hashing;
 import dev.perennial.io.Json;
-import dev.perennial.model.Model;
-import dev.perennial.model.ModelFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,20 +32,10 @@ class UserMistakeCliTest {
 
     @BeforeAll
     static void corpusAndModel() throws IOException {
-        text = shared.resolve("en.txt");
-        StringBuilder paragraphs = new StringBuilder();
-        for (int i = 0; i < 200; i++) {
-            paragraphs.append("the cat sat on the mat number ").append(i).append(" and then it slept.\n\n");
-        }
-        Files.writeString(text, paragraphs);
-        corpus = shared.resolve("en");
-        CliTest.Result prepared = CliTest.run("prepare", "--tokenizer", "byte", "--input", text.toString(), "--out",
-                corpus.toString(), "--val-fraction", "0.2");
-        assertThat(prepared.code()).as(prepared.err()).isZero();
-        model = shared.resolve("model");
-        try (Model m = ModelFixtures.byteLlama(1)) {
-            ModelFolder.save(m, "byte", model, ModelFolder.DEFAULT_SHARD_BYTES, "");
-        }
+        CorpusAndModel made = CorpusAndModel.in(shared);
+        text = made.text();
+        corpus = made.corpus();
+        model = made.model();
     }
 
     /** Exit 2 and exactly one line that starts with "error:" and holds {@code expected}. */

@@ -209,7 +209,7 @@ class MixtureTest {
     void refusesWhatWouldRewriteOrBreakThePast() {
         Ledger after = firstStage(5).ledgerAfter(5);
         assertThatThrownBy(() -> new StageMixture(corpora, only("d0", 0.1), Ledger.empty(L), 0, SEED, L, B, 5))
-                .hasMessageContaining("needs data consumed in an earlier stage");
+                .hasMessageContaining("needs data the model read before this stage");
         Map<String, Corpus> swapped = Map.of("d0", d1, "d1", d1);
         assertThatThrownBy(() -> new StageMixture(swapped, only("d0", 0), after, 1, SEED, L, B, 5))
                 .hasMessageContaining("corpus d0").hasMessageContaining("content hash changed");

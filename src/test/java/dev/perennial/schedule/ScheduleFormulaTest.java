@@ -162,6 +162,15 @@ class ScheduleFormulaTest {
     }
 
     @Test
+    void noAnnealHoldsWhenWarmupPlusConstantEndFallsAHairShortOfOne() {
+        // 0.01 × 6 + 0.99 × 6 = 5.999999999999999 in doubles: no sliver of anneal may end the stage at min_lr
+        LrCurve lr = new Schedule.Infinite(Family.INFINITE_COSINE, M, c, m, 0.01, WarmupStart.ZERO, 0.6, 0.99, 10)
+                .curve(6, 0);
+        assertThat(lr.lr(6)).isEqualTo(c);
+        assertThat(lr.segments()).extracting(Segment::phase).containsExactly("warmup", "cooldown", "constant");
+    }
+
+    @Test
     void warmupCanStartFromAGivenLearningRate() {
         LrCurve lr = new Schedule.Cosine(M, m, WARMUP, WarmupStart.PREVIOUS).curve(T, m);
         assertThat(lr.lr(0)).isEqualTo(m);

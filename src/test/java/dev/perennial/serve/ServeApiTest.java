@@ -254,6 +254,19 @@ class ServeApiTest {
         assertThat(demo.path("status").asText()).isEqualTo("finished");
         assertThat(demo.path("last_step").path("step").asInt()).isEqualTo(40);
         assertThat(demo.path("stages")).hasSize(2);
+        assertThat(demo.path("parent").isNull()).isTrue();
+
+        // a continued run names the model it started from, the run that wrote it and that run's step there
+        JsonNode continued = json(get(server, "/api/runs/continued"));
+        assertThat(continued.path("parent").path("model").asText()).isEqualTo("demo/final");
+        assertThat(continued.path("parent").path("run").asText()).isEqualTo("demo");
+        assertThat(continued.path("parent").path("step").asLong()).isEqualTo(40);
+        assertThat(continued.path("parent").path("path").asText())
+                .isEqualTo(ServeFixture.runs().resolve("demo/final").toString());
+        assertThat(json(get(server, "/api/models/continued/final")).path("parent").path("model").asText())
+                .isEqualTo("demo/final");
+        assertThat(json(get(server, "/api/models/continued/checkpoints/step-00000020")).path("parent").isNull())
+                .isTrue();
 
         JsonNode all = json(get(server, "/api/metrics/demo"));
         JsonNode later = json(get(server, "/api/metrics/demo?since=30"));

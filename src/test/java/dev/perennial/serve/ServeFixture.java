@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * A real tiny run, made once per test JVM with the real CLI: two byte-level corpora prepared, a 2-stage llama
- * run trained (metrics.jsonl, checkpoints, final/ with lineage.json), a tiny experiment (its runs, results.json
- * and report) made by the experiment command, and a copy of the final model with a
- * ChatML chat template in its tokenizer_config.json.
+ * run trained (metrics.jsonl, checkpoints, final/ with lineage.json), a 2-stage run continued from its final model
+ * at small learning rates (runs/continued), a tiny experiment (its runs, results.json and report) made by the
+ * experiment command, and a copy of the final model with a ChatML chat template in its tokenizer_config.json.
  */
 final class ServeFixture {
 
@@ -79,6 +79,11 @@ final class ServeFixture {
         if (code != 0) {
             throw new IllegalStateException("the fixture run failed: " + err);
         }
+        code = Main.run(new String[] {"train", continuedConfig(dir).toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        if (code != 0) {
+            throw new IllegalStateException("the fixture's continued run failed: " + err);
+        }
         Path spec = dir.resolve("experiment.yaml");
         Files.writeString(spec, """
                 name: tiny
@@ -117,12 +122,7 @@ final class ServeFixture {
     /** A 2-stage tiny llama run config over the fixture's corpora (en, then de with 25% replay). */
     static Path runConfig(Path dir, Path out, int steps0, int steps1) throws IOException {
         Path config = Files.createTempFile(dir, "run", ".yaml");
-        Files.writeString(config, """
-                seed: 5
-                seq_len: 32
-                global_batch: 8
-                tokenizer: byte
-                corpora: {en: %s, de: %s}
+        Files.writeString(config, header(dir, 5) + """
                 model:
                   config: {model_type: llama, vocab_size: 257, hidden_size: 32, num_hidden_layers: 2,
                            num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 64,
@@ -134,7 +134,38 @@ final class ServeFixture {
                   - {name: en, steps: %d, data: [{corpus: en}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
                   - {name: de, steps: %d, data: [{corpus: de}], replay: 0.25,
                      schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                """.formatted(dir.resolve("corpora/en"), dir.resolve("corpora/de"), out, steps0, steps1));
+                """.formatted(out, steps0, steps1));
+        return config;
+    }
+
+    /** The lines every run config of the fixture begins with: the seed, the shapes and the two corpora. */
+    private static String header(Path dir, int seed) {
+        return """
+                seed: %d
+                seq_len: 32
+                global_batch: 8
+                tokenizer: byte
+                corpora: {en: %s, de: %s}
+                """.formatted(seed, dir.resolve("corpora/en"), dir.resolve("corpora/de"));
+    }
+
+    /**
+     * runs/continued: demo's final model continued on de, then en, at learning rates between 1e-5 and 2e-4 (ticks
+     * of such an axis are where a label with too few digits reads like its neighbour).
+     */
+    private static Path continuedConfig(Path dir) throws IOException {
+        Path config = Files.createTempFile(dir, "continued", ".yaml");
+        Files.writeString(config, header(dir, 6) + """
+                model: {init: %s}
+                eval: {interval: 5, sequences: 8}
+                checkpoint: {interval: 10, keep: 1}
+                out: %s
+                stages:
+                  - {name: de2, steps: 10, data: [{corpus: de}], replay: 0.1,
+                     schedule: {family: cosine, max_lr: 1.5e-4, min_lr: 1e-5, warmup: 0.1}}
+                  - {name: en2, steps: 10, data: [{corpus: en}], replay: 0.1,
+                     schedule: {family: cosine, max_lr: 2e-4, min_lr: 1e-4, warmup: 0.2}}
+                """.formatted(dir.resolve("runs/demo/final"), dir.resolve("runs/continued")));
         return config;
     }
 

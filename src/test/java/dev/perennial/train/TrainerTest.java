@@ -80,6 +80,14 @@ class TrainerTest {
     }
 
     String config(String out, int steps0, int steps1, String extra) {
+        return config(dir, out, steps0, steps1, extra);
+    }
+
+    /**
+     * Two stages of a tiny Llama on the byte corpora: {@code steps0} on d0, then {@code steps1} on d1 with 25%
+     * replay; evaluations and checkpoints every 10 steps; the run in {@code dir/out}.
+     */
+    static String config(Path dir, String out, int steps0, int steps1, String extra) {
         return """
                 seed: 3
                 seq_len: 32
