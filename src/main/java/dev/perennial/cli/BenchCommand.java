@@ -179,8 +179,9 @@ public final class BenchCommand implements Runnable {
 
     /** {@code perennial bench generate}: generation speed with and without the KV cache. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Time greedy generation of a fresh model (batch 1) with the KV cache and without it: new "
-                    + "tokens per second over the whole generation, prompt included, after a warm-up.", ""})
+            description = {"Time greedy generation of a fresh model (batch 1, or --batch-size prompts together) with "
+                    + "the KV cache and without it: new tokens per second over the whole generation, prompt included, "
+                    + "after a warm-up.", ""})
     public static final class Generate implements Runnable {
 
         /** Which of the two ways to time: with the KV cache (true), without it (false), or both. */
@@ -210,6 +211,11 @@ public final class BenchCommand implements Runnable {
                 description = "with, without or both (default) KV cache.")
         CacheMode cacheMode;
 
+        @Option(names = "--batch-size", defaultValue = "1", paramLabel = "B",
+                description = "Prompts generated together (default 1); above 1 always with the KV cache, counting "
+                        + "the new tokens of all of them.")
+        int batchSize;
+
         @Option(names = "--repeats", defaultValue = "3", paramLabel = "N",
                 description = "Timed generations per KV cache mode (default: ${DEFAULT-VALUE}).")
         int repeats;
@@ -219,23 +225,30 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            warnIfBusy(spec);
+            if (batchSize < 1) {
+                throw new UserError("--batch-size " + batchSize + " must be 1 or more");
+            }
+            if (batchSize > 1 && cacheMode == CacheMode.without) {
+                throw new UserError("--batch-size above 1 generates with the KV cache; leave out --cache without");
+            }
             if (repeats < 1) {
                 throw new UserError("--repeats " + repeats + " must be at least 1");
             }
+            warnIfBusy(spec);
             TrainBenchmark.Shape s = shape.options.shape();
             PrintWriter out = spec.commandLine().getOut();
             List<GenerateBenchmark.Result> results =
-                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache, repeats);
+                    GenerateBenchmark.run(s, promptTokens, newTokens, cacheMode.kvCache, repeats, batchSize);
             if (format == ScheduleCommand.Format.json) {
                 printJson(out, results.size() == 1 ? results.getFirst() : results);
                 return;
             }
             for (GenerateBenchmark.Result r : results) {
-                out.printf("%s %d/%d/%d/%d, %,d parameters, %s KV cache: %,.1f tokens/s (%d tokens after a "
-                                + "%d-token prompt); ms/generation %s%n", s.arch().commandName(), s.vocab(), s.hidden(),
-                        s.layers(), s.heads(), r.parameters(), r.kvCache() ? "with" : "without", r.tokensPerSecond(),
-                        r.newTokens(), promptTokens, r.ms().text());
+                out.printf("%s %d/%d/%d/%d, %,d parameters, batch %d, %s KV cache: %,.1f tokens/s (%d tokens "
+                                + "after %d-token prompts); ms/generation %s%n", s.arch().commandName(), s.vocab(),
+                        s.hidden(), s.layers(), s.heads(), r.parameters(), r.batchSize(),
+                        r.kvCache() ? "with" : "without", r.tokensPerSecond(), r.newTokens(), promptTokens,
+                        r.ms().text());
             }
         }
     }

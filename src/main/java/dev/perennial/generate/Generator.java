@@ -33,6 +33,10 @@ public final class Generator {
         boolean onToken(int token, float[] logits);
     }
 
+    /** One prompt of a batch: its ids, how to sample after it, and who sees its text as it grows. */
+    public record Request(int[] prompt, Sampling sampling, TextListener listener) {
+    }
+
     /** Sees the text as it grows, in whole characters, with the tokens that completed it; false stops. */
     @FunctionalInterface
     public interface TextListener {
@@ -45,14 +49,8 @@ public final class Generator {
     /** Generated token ids after {@code prompt}; {@code listener} sees each id as it is chosen. */
     public static int[] generateIds(Model model, int[] prompt, Sampling sampling, int eosId, boolean useCache,
                                     StepListener listener) {
-        if (prompt.length == 0) {
-            throw new UserError("the prompt is empty; give at least one token of text");
-        }
+        requireFits(model, prompt, sampling, "the prompt");
         int capacity = prompt.length + sampling.maxNewTokens();
-        if (capacity > model.config().maxPositions()) {
-            throw new UserError("prompt (" + prompt.length + " tokens) plus " + sampling.maxNewTokens()
-                    + " new tokens exceed the model's " + model.config().maxPositions() + " positions");
-        }
         TokenPicker picker = new TokenPicker(sampling);
         int[] tokens = Arrays.copyOf(prompt, capacity);
         int length = prompt.length;
@@ -80,6 +78,18 @@ public final class Generator {
         return Arrays.copyOfRange(tokens, prompt.length, length);
     }
 
+    /** Refuses an empty prompt, or one that with its new tokens exceeds the model's positions. */
+    static void requireFits(Model model, int[] prompt, Sampling sampling, String name) {
+        if (prompt.length == 0) {
+            throw new UserError(name + " is empty; give at least one token of text");
+        }
+        int capacity = prompt.length + sampling.maxNewTokens();
+        if (capacity > model.config().maxPositions()) {
+            throw new UserError(name + " (" + prompt.length + " tokens) plus " + sampling.maxNewTokens()
+                    + " new tokens exceed the model's " + model.config().maxPositions() + " positions");
+        }
+    }
+
     /**
      * Generates text after {@code prompt}. {@code listener} receives the text as it grows (whole characters only,
      * stop sequences cut off) with each token's log-probability and its {@code topLogProbs} most likely
@@ -93,53 +103,33 @@ public final class Generator {
     /** As {@link #generate(Model, Tokenizer, String, Sampling, int, TextListener)}, from prompt token ids. */
     public static Result generate(Model model, Tokenizer tokenizer, int[] promptIds, Sampling sampling,
                                   int topLogProbs, TextListener listener) {
-        StringBuilder emitted = new StringBuilder();
-        Finish[] finish = {Finish.LENGTH};
-        List<Integer> generated = new ArrayList<>();
-        List<TokenLogProbs.Scored> pending = new ArrayList<>();
-        int[] ids = generateIds(model, promptIds, sampling, tokenizer.eosId(), true, (token, logits) -> {
-            if (token == tokenizer.eosId()) {
-                finish[0] = Finish.EOS;
-                return false;
-            }
-            generated.add(token);
-            pending.add(TokenLogProbs.scored(tokenizer, token, logits, topLogProbs));
-            String text = tokenizer.decode(generated.stream().mapToInt(Integer::intValue).toArray());
-            int stopAt = firstStop(text, sampling);
-            if (stopAt >= 0) {
-                text = text.substring(0, stopAt);
-                finish[0] = Finish.STOP;
-            }
-            if (!text.endsWith("\uFFFD") && text.length() > emitted.length()) {
-                boolean more = listener.onPiece(text.substring(emitted.length()), List.copyOf(pending));
-                pending.clear();
-                emitted.setLength(0);
-                emitted.append(text);
-                if (!more) {
-                    finish[0] = Finish.CANCELLED;
-                }
-            }
-            return finish[0] == Finish.LENGTH;
-        });
-        String text = tokenizer.decode(generated.stream().mapToInt(Integer::intValue).toArray());
-        int stopAt = firstStop(text, sampling);
-        String finalText = stopAt >= 0 ? text.substring(0, stopAt) : text;
-        if (finish[0] != Finish.CANCELLED && (finalText.length() > emitted.length() || !pending.isEmpty())) {
-            // what was held back waiting for a whole character
-            listener.onPiece(finalText.substring(Math.min(emitted.length(), finalText.length())), List.copyOf(pending));
-        }
-        return new Result(finish[0] == Finish.CANCELLED ? emitted.toString() : finalText, ids, promptIds.length,
-                finish[0]);
+        Continuation continuation = new Continuation(tokenizer, sampling, topLogProbs, listener);
+        int[] ids = generateIds(model, promptIds, sampling, tokenizer.eosId(), true, continuation::accept);
+        return continuation.finish(ids, promptIds.length);
     }
 
-    private static int firstStop(String text, Sampling sampling) {
-        int first = -1;
-        for (String stop : sampling.stop()) {
-            int at = stop.isEmpty() ? -1 : text.indexOf(stop);
-            if (at >= 0 && (first < 0 || at < first)) {
-                first = at;
+    /**
+     * Generates for every request, {@code batchSize} of them at a time in one batched forward pass per step (see
+     * {@link BatchDecoding}); each result and each listener's pieces are what {@link #generate(Model, Tokenizer,
+     * int[], Sampling, int, TextListener)} gives for that request alone. Results come in the requests' order.
+     */
+    public static List<Result> generateBatch(Model model, Tokenizer tokenizer, List<Request> requests,
+                                             int topLogProbs, int batchSize) {
+        if (batchSize < 1) {
+            throw new UserError("batch size " + batchSize + " must be 1 or more");
+        }
+        List<Result> results = new ArrayList<>();
+        for (int from = 0; from < requests.size(); from += batchSize) {
+            List<Request> batch = requests.subList(from, Math.min(requests.size(), from + batchSize));
+            List<Continuation> rows = batch.stream()
+                    .map(r -> new Continuation(tokenizer, r.sampling(), topLogProbs, r.listener())).toList();
+            int[][] ids = BatchDecoding.generateIds(model, batch.stream().map(Request::prompt).toList(),
+                    batch.stream().map(Request::sampling).toList(), tokenizer.eosId(),
+                    (row, token, logits) -> rows.get(row).accept(token, logits));
+            for (int row = 0; row < batch.size(); row++) {
+                results.add(rows.get(row).finish(ids[row], batch.get(row).prompt().length));
             }
         }
-        return first;
+        return results;
     }
 }

@@ -98,13 +98,12 @@ final class GptNeoX implements Architecture {
     private Tensor forward(Weights w, Tensor ids, KvCache cache) {
         long batch = ids.size(0);
         long t = ids.size(1);
-        long start = cache == null ? 0 : cache.length();
         Tensor x = torch.embedding(w.embed(), ids);
-        Tensor[] rope = Layers.rotaryTables(c.rope(), start, t, x.scalar_type());
+        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
         for (int i = 0; i < c.layers(); i++) {
             Layer l = w.layers().get(i);
             Tensor attention = attention(l, Layers.layerNorm(x, l.inputNormWeight(), l.inputNormBias(),
-                    c.layerNormEps()), rope, cache, i, batch, t);
+                    c.layerNormEps()), positions, cache, i, batch, t);
             if (c.parallelResidual()) {
                 Tensor mlp = mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps()));
                 x = x.add(attention).add(mlp);
@@ -120,21 +119,25 @@ final class GptNeoX implements Architecture {
         return Layers.linear(x, w.head(), null);
     }
 
-    private Tensor attention(Layer l, Tensor h, Tensor[] rope, KvCache cache, int layer, long batch, long t) {
+    private Tensor attention(Layer l, Tensor h, Positions positions, KvCache cache, int layer, long batch,
+                             long t) {
         int heads = c.heads();
         int hd = c.headDim();
         Tensor qkv = Layers.linear(h, l.qkv(), l.qkvBias());
         // [B, T, H, 3·hd] → [B, H, T, 3·hd], then q, k, v are consecutive slices of each head
         Tensor heads3 = qkv.view(batch, t, heads, 3L * hd).transpose(1, 2);
-        Tensor q = Layers.rotate(heads3.narrow(-1, 0, hd), rope[0], rope[1], c.rope().dims());
-        Tensor k = Layers.rotate(heads3.narrow(-1, hd, hd), rope[0], rope[1], c.rope().dims());
+        Tensor cos = positions.cos();
+        Tensor sin = positions.sin();
+        Tensor q = Layers.rotate(heads3.narrow(-1, 0, hd), cos, sin, c.rope().dims());
+        Tensor k = Layers.rotate(heads3.narrow(-1, hd, hd), cos, sin, c.rope().dims());
         Tensor v = heads3.narrow(-1, 2L * hd, hd);
         if (cache != null) {
             Tensor[] kv = cache.append(layer, k, v);
             k = kv[0];
             v = kv[1];
         }
-        Tensor out = Layers.attention(q, k, v).transpose(1, 2).reshape(batch, t, (long) heads * hd);
+        Tensor out = Layers.attention(q, k, v, positions.mask()).transpose(1, 2)
+                .reshape(batch, t, (long) heads * hd);
         return Layers.linear(out, l.dense(), l.denseBias());
     }
 

@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -49,24 +48,6 @@ final class Layers {
         return weight.mul(normed.to(x.scalar_type()));
     }
 
-    /** cos and sin tables [T, dims] for positions {@code start ... start + T - 1} (HF: emb = cat(freqs, freqs)). */
-    static Tensor[] rotaryTables(Rope rope, long start, long length, torch.ScalarType dtype) {
-        double[] inv = rope.inverseFrequencies();
-        int half = inv.length;
-        double[] cos = new double[(int) length * half * 2];
-        double[] sin = new double[cos.length];
-        for (int t = 0; t < length; t++) {
-            for (int i = 0; i < half; i++) {
-                double angle = (start + t) * inv[i];
-                int a = t * 2 * half + i;
-                cos[a] = cos[a + half] = Math.cos(angle);
-                sin[a] = sin[a + half] = Math.sin(angle);
-            }
-        }
-        return new Tensor[] {Tensors.fromDoubles(cos, dtype, length, 2L * half),
-                Tensors.fromDoubles(sin, dtype, length, 2L * half)};
-    }
-
     /** Rotates the first {@code dims} features of x [B, H, T, hd] (rotate_half convention); the rest pass. */
     static Tensor rotate(Tensor x, Tensor cos, Tensor sin, int dims) {
         long headDim = x.size(-1);
@@ -80,9 +61,10 @@ final class Layers {
 
     /**
      * Causal scaled-dot-product attention of q [B, H, T, hd] over k, v [B, Hkv, S, hd] where the last T of the S
-     * positions are the queries' own; keys and values are repeated for grouped-query attention.
+     * positions are the queries' own; keys and values are repeated for grouped-query attention. A {@code mask}
+     * (boolean [B, 1, T, S], true where a query may attend) replaces the causal one: see {@link Positions}.
      */
-    static Tensor attention(Tensor q, Tensor k, Tensor v) {
+    static Tensor attention(Tensor q, Tensor k, Tensor v, Tensor mask) {
         long heads = q.size(1);
         long kvHeads = k.size(1);
         if (kvHeads != heads) {
@@ -92,14 +74,18 @@ final class Layers {
         long t = q.size(2);
         long s = k.size(2);
         double scale = 1.0 / Math.sqrt(q.size(-1));
+        if (mask != null) {
+            return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
+                    new DoubleOptional(scale), false);
+        }
         if (s == t) {
             return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, t > 1,
                     new DoubleOptional(scale), false);
         }
         // queries at positions s - t ... s - 1 see every key up to their own position
-        Tensor mask = torch.ones(new long[] {t, s},
+        Tensor causal = torch.ones(new long[] {t, s},
                 new TensorOptions(torch.ScalarType.Bool)).tril(s - t);
-        return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(mask), 0.0, false,
+        return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(causal), 0.0, false,
                 new DoubleOptional(scale), false);
     }
 

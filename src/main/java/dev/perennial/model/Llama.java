@@ -97,13 +97,12 @@ final class Llama implements Architecture {
     private Tensor forward(Weights w, Tensor ids, KvCache cache) {
         long batch = ids.size(0);
         long t = ids.size(1);
-        long start = cache == null ? 0 : cache.length();
         Tensor x = torch.embedding(w.embed(), ids);
-        Tensor[] rope = Layers.rotaryTables(c.rope(), start, t, x.scalar_type());
+        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
         for (int i = 0; i < c.layers(); i++) {
             Layer l = w.layers().get(i);
             Tensor h = Layers.rmsNorm(x, l.inputNorm(), c.rmsNormEps());
-            x = x.add(attention(l, h, rope, cache, i, batch, t));
+            x = x.add(attention(l, h, positions, cache, i, batch, t));
             h = Layers.rmsNorm(x, l.postNorm(), c.rmsNormEps());
             x = x.add(mlp(l, h));
         }
@@ -114,19 +113,21 @@ final class Llama implements Architecture {
         return Layers.linear(x, w.lmHead(), null);
     }
 
-    private Tensor attention(Layer l, Tensor h, Tensor[] rope, KvCache cache, int layer, long batch, long t) {
+    private Tensor attention(Layer l, Tensor h, Positions positions, KvCache cache, int layer, long batch,
+                             long t) {
         int hd = c.headDim();
         Tensor q = Layers.linear(h, l.q(), l.qBias()).view(batch, t, c.heads(), hd).transpose(1, 2);
         Tensor k = Layers.linear(h, l.k(), l.kBias()).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
         Tensor v = Layers.linear(h, l.v(), l.vBias()).view(batch, t, c.kvHeads(), hd).transpose(1, 2);
-        q = Layers.rotate(q, rope[0], rope[1], c.rope().dims());
-        k = Layers.rotate(k, rope[0], rope[1], c.rope().dims());
+        q = Layers.rotate(q, positions.cos(), positions.sin(), c.rope().dims());
+        k = Layers.rotate(k, positions.cos(), positions.sin(), c.rope().dims());
         if (cache != null) {
             Tensor[] kv = cache.append(layer, k, v);
             k = kv[0];
             v = kv[1];
         }
-        Tensor out = Layers.attention(q, k, v).transpose(1, 2).reshape(batch, t, (long) c.heads() * hd);
+        Tensor out = Layers.attention(q, k, v, positions.mask()).transpose(1, 2)
+                .reshape(batch, t, (long) c.heads() * hd);
         return Layers.linear(out, l.o(), l.oBias());
     }
 

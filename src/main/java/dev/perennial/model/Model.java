@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,8 +119,9 @@ public final class Model implements AutoCloseable {
 
     /** Logits of ids that continue what {@code cache} holds, extending the cache. */
     public Tensor logits(Tensor ids, KvCache cache) {
-        if (cache.length() + ids.size(1) > config().maxPositions()) {
-            throw new UserError("the sequence would reach " + (cache.length() + ids.size(1)) + " positions; the model "
+        long reach = cache.furthestPosition() + ids.size(1);
+        if (reach > config().maxPositions()) {
+            throw new UserError("the sequence would reach " + reach + " positions; the model "
                     + "supports " + config().maxPositions() + " (max_position_embeddings)");
         }
         return forward.logits(ids, cache);
@@ -139,8 +141,18 @@ public final class Model implements AutoCloseable {
 
     /** A cache for {@code batch} sequences of up to {@code capacity} positions; create it outside step scopes. */
     public KvCache newCache(int batch, int capacity) {
+        return newCache(new int[batch], capacity);
+    }
+
+    /**
+     * A cache for a batch of left-padded rows, {@code padding[b]} positions before row b's first token (see
+     * {@link KvCache}), of up to {@code capacity} positions including the padding; create it outside step scopes.
+     */
+    public KvCache newCache(int[] padding, int capacity) {
         ModelConfig c = config();
-        return new KvCache(c.layers(), batch, c.kvHeads(), Math.min(capacity, c.maxPositions()), c.headDim(), dtype);
+        int mostPadding = Arrays.stream(padding).max().orElse(0);
+        return new KvCache(c.layers(), padding, c.kvHeads(), Math.min(capacity, c.maxPositions() + mostPadding),
+                c.headDim(), dtype);
     }
 
     @Override

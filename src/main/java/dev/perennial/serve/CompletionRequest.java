@@ -10,17 +10,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated OpenAI completion or chat-completion request: the model, the prompt (text) or the messages, how to
+ * A validated OpenAI completion or chat-completion request: the model, the prompts (one text, or several, each
+ * answered with its own n choices) or the messages, how to
  * sample, how many top log-probabilities to return per token (-1: none), and whether to stream. Every field is
  * checked before anything is loaded or generated; a wrong one is refused with its name.
  */
-record CompletionRequest(String model, String prompt, List<ChatTemplate.Message> messages, int maxTokens,
+record CompletionRequest(String model, List<String> prompts, List<ChatTemplate.Message> messages, int maxTokens,
                          double temperature, double topP, int topK, List<String> stop, long seed, int logprobs,
                          boolean stream, double frequencyPenalty, double presencePenalty, double repetitionPenalty,
                          int n) {
 
     /** The most choices one request may ask for (OpenAI's n). */
     static final int MAX_CHOICES = 16;
+
+    /** The most choices one request may get in all: prompts × n. */
+    static final int MAX_TOTAL_CHOICES = 64;
 
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "developer");
     private static final int MAX_STOPS = 4;
@@ -44,18 +48,39 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
     /** POST /v1/completions. */
     static CompletionRequest completion(JsonNode body, int maxTokensLimit) {
         requireObject(body);
-        JsonNode prompt = body.path("prompt");
-        if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
-            prompt = prompt.get(0);
-        }
-        if (!prompt.isTextual()) {
-            throw ApiError.badRequest("prompt", "'prompt' must be a string (or a list of one string)");
-        }
+        List<String> prompts = prompts(body.path("prompt"));
         if (body.path("echo").asBoolean(false)) {
             throw ApiError.badRequest("echo", "'echo' is not supported");
         }
         int logprobs = body.hasNonNull("logprobs") ? integer(body, "logprobs", 0, 5, 0) : -1;
-        return common(body, prompt.asText(), null, 16, logprobs, maxTokensLimit);
+        CompletionRequest request = common(body, prompts, null, 16, logprobs, maxTokensLimit);
+        if (prompts.size() > 1 && request.stream()) {
+            throw ApiError.badRequest("prompt", "a list of several prompts is answered whole, not streamed; leave "
+                    + "out 'stream' or send one prompt");
+        }
+        if (prompts.size() * request.n() > MAX_TOTAL_CHOICES) {
+            throw ApiError.badRequest("n", prompts.size() + " prompts × n " + request.n() + " ask for more than "
+                    + MAX_TOTAL_CHOICES + " choices; send fewer prompts or a smaller n");
+        }
+        return request;
+    }
+
+    /** A string, or OpenAI's list of strings (each a prompt of its own); token-id lists are not taken. */
+    private static List<String> prompts(JsonNode prompt) {
+        if (prompt.isTextual()) {
+            return List.of(prompt.asText());
+        }
+        List<String> prompts = new ArrayList<>();
+        if (prompt.isArray()) {
+            for (JsonNode p : prompt) {
+                prompts.add(p.isTextual() ? p.asText() : null);
+            }
+        }
+        if (prompts.isEmpty() || prompts.contains(null)) {
+            throw ApiError.badRequest("prompt", "'prompt' must be a string or a non-empty list of strings (token "
+                    + "ids are not supported)");
+        }
+        return prompts;
     }
 
     /** POST /v1/chat/completions. */
@@ -104,7 +129,7 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
                 + "string");
     }
 
-    private static CompletionRequest common(JsonNode body, String prompt, List<ChatTemplate.Message> messages,
+    private static CompletionRequest common(JsonNode body, List<String> prompts, List<ChatTemplate.Message> messages,
                                             int defaultMaxTokens, int logprobs, int maxTokensLimit) {
         JsonNode model = body.path("model");
         if (!model.isTextual() || model.asText().isBlank()) {
@@ -133,7 +158,7 @@ record CompletionRequest(String model, String prompt, List<ChatTemplate.Message>
             throw ApiError.badRequest("n", "n above 1 is answered whole, not streamed; leave out 'stream' or ask "
                     + "for n = 1");
         }
-        return new CompletionRequest(model.asText(), prompt, messages, maxTokens, temperature, topP, topK,
+        return new CompletionRequest(model.asText(), prompts, messages, maxTokens, temperature, topP, topK,
                 stops(body.path("stop")), seed, logprobs, streamField.asBoolean(false), frequencyPenalty,
                 presencePenalty, repetitionPenalty, n);
     }

@@ -186,7 +186,7 @@ final class GradioApps {
             ChatTemplate.Rendered rendered = ChatTemplate.of(model.dir()).render(messages);
             Sampling sampling = new Sampling(newTokens, call.inputs().get(3).asDouble(0), 0, 1, rendered.stops(),
                     call.inputs().get(4).asLong(0));
-            int[] prompt = OpenAiApi.promptIds(lease.loaded(), rendered.prompt(), newTokens);
+            int[] prompt = OpenAiApi.promptIds(lease.loaded(), rendered.prompt(), newTokens, "the conversation");
             StringBuilder text = new StringBuilder();
             Generator.Result result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt,
                     sampling, 0, (piece, tokens) -> {

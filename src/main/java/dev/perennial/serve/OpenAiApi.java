@@ -19,9 +19,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * OpenAI's endpoints over Perennial's catalog and generator: GET /v1/models, and POST /v1/completions and
  * /v1/chat/completions, whole
  * or streamed as server-sent events ("data: {chunk}" … "data: [DONE]"), with optional log-probabilities in each
- * endpoint's own shape. A streamed generation stops as soon as its client is gone.
+ * endpoint's own shape. A streamed generation stops as soon as its client is gone. A whole answer generates all its
+ * choices (several prompts × n) in batches.
  */
 final class OpenAiApi {
+
+    /** Choices generated together, one forward pass per step for all of them. */
+    private static final int BATCH_ROWS = 16;
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -67,9 +71,13 @@ final class OpenAiApi {
         try (GenerationGate.Permit permit = gate.enter();
              ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
             ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
-                    : new ChatTemplate.Rendered(request.prompt(), List.of());
-            var sampling = request.sampling(rendered.stops(), 0);
-            int[] prompt = promptIds(lease.loaded(), rendered.prompt(), request.maxTokens());
+                    : new ChatTemplate.Rendered(request.prompts().getFirst(), List.of());
+            List<String> prompts = request.chat() ? List.of(rendered.prompt()) : request.prompts();
+            List<int[]> promptIds = new ArrayList<>();
+            for (int i = 0; i < prompts.size(); i++) {
+                promptIds.add(promptIds(lease.loaded(), prompts.get(i), request.maxTokens(),
+                        prompts.size() == 1 ? "the prompt" : "prompt[" + i + "]"));
+            }
             int top = Math.max(0, request.logprobs());
             Response response = new Response(request, id, created);
             Generator.Result result;
@@ -78,9 +86,9 @@ final class OpenAiApi {
                 if (request.chat()) {
                     sse.send(null, response.chunk(null, null, null, true).toString());
                 }
-                result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt, sampling,
-                        top, (text, tokens) -> sse.send(null, response.chunk(text, tokens, null, false)
-                                .toString()));
+                result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), promptIds.getFirst(),
+                        request.sampling(rendered.stops(), 0), top, (text, tokens) -> sse.send(null,
+                                response.chunk(text, tokens, null, false).toString()));
                 if (result.finish() != Generator.Finish.CANCELLED) {
                     ObjectNode last = response.chunk(request.chat() ? null : "", List.of(), finishReason(result),
                             false);
@@ -89,33 +97,40 @@ final class OpenAiApi {
                     sse.send(null, "[DONE]");
                 }
             } else {
-                List<Generator.Result> results = new ArrayList<>();
+                // choice index = prompt index × n + i, as OpenAI numbers them
+                List<Generator.Request> rows = new ArrayList<>();
                 List<List<TokenLogProbs.Scored>> scored = new ArrayList<>();
-                for (int choice = 0; choice < request.n(); choice++) {
-                    List<TokenLogProbs.Scored> tokens = new ArrayList<>();
-                    results.add(Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt,
-                            request.sampling(rendered.stops(), choice), top, (text, pieces) -> {
-                                tokens.addAll(pieces);
-                                return true;
-                            }));
-                    scored.add(tokens);
+                for (int[] ids : promptIds) {
+                    for (int choice = 0; choice < request.n(); choice++) {
+                        List<TokenLogProbs.Scored> tokens = new ArrayList<>();
+                        scored.add(tokens);
+                        rows.add(new Generator.Request(ids, request.sampling(rendered.stops(), choice),
+                                (text, pieces) -> {
+                                    tokens.addAll(pieces);
+                                    return true;
+                                }));
+                    }
                 }
+                List<Generator.Result> results = Generator.generateBatch(lease.loaded().model(),
+                        lease.loaded().tokenizer(), rows, top, BATCH_ROWS);
                 result = results.getLast();
-                ctx.status(200).contentType("application/json").result(response.whole(results, scored).toString());
+                int promptTokens = promptIds.stream().mapToInt(ids -> ids.length).sum();
+                ctx.status(200).contentType("application/json")
+                        .result(response.whole(results, scored, promptTokens).toString());
             }
             gate.finished(result.finish() == Generator.Finish.CANCELLED);
         }
     }
 
     /** The prompt's ids, refused before any response starts when they cannot be generated from. */
-    static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens) {
+    static int[] promptIds(ModelFolder.Loaded loaded, String prompt, int maxTokens, String name) {
         int[] ids = loaded.tokenizer().encode(prompt);
         int positions = loaded.model().config().maxPositions();
         if (ids.length == 0) {
-            throw ApiError.badRequest("prompt", "the prompt is empty; give at least one token of text");
+            throw ApiError.badRequest("prompt", name + " is empty; give at least one token of text");
         }
         if (ids.length + maxTokens > positions) {
-            throw new ApiError(400, "invalid_request_error", "max_tokens", "context_length_exceeded", "the prompt ("
+            throw new ApiError(400, "invalid_request_error", "max_tokens", "context_length_exceeded", name + " ("
                     + ids.length + " tokens) plus max_tokens (" + maxTokens + ") exceed the model's " + positions
                     + " positions");
         }
@@ -148,8 +163,8 @@ final class OpenAiApi {
             this.created = created;
         }
 
-        /** The whole answer: one choice per result (OpenAI's n), usage counting the prompt once. */
-        ObjectNode whole(List<Generator.Result> results, List<List<TokenLogProbs.Scored>> scored) {
+        /** The whole answer: one choice per result, usage counting each prompt once ({@code promptTokens}). */
+        ObjectNode whole(List<Generator.Result> results, List<List<TokenLogProbs.Scored>> scored, int promptTokens) {
             ObjectNode out = head(request.chat() ? "chat.completion" : "text_completion");
             ArrayNode choices = out.putArray("choices");
             int completion = 0;
@@ -170,10 +185,9 @@ final class OpenAiApi {
                 completion += result.tokens().length;
             }
             ObjectNode usage = out.putObject("usage");
-            int prompt = results.getFirst().promptTokens();
-            usage.put("prompt_tokens", prompt);
+            usage.put("prompt_tokens", promptTokens);
             usage.put("completion_tokens", completion);
-            usage.put("total_tokens", prompt + completion);
+            usage.put("total_tokens", promptTokens + completion);
             return out;
         }
 

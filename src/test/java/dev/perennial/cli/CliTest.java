@@ -72,6 +72,14 @@ public class CliTest {
 
         Result both = run(concat(new String[] {"bench", "generate", "--new-tokens", "2", "--format", "json"}, shape));
         assertThat(new ObjectMapper().readTree(both.out()).findValuesAsText("kv_cache")).containsExactly("true", "false");
+
+        Result batched = run(concat(new String[] {"bench", "generate", "--new-tokens", "5", "--prompt-tokens", "3",
+                "--batch-size", "3", "--repeats", "1", "--format", "json"}, shape));
+        assertThat(batched.code()).as(batched.err()).isZero();
+        JsonNode b = new ObjectMapper().readTree(batched.out()); // one result: a batch is timed with the cache only
+        assertThat(b.path("batch_size").asInt()).isEqualTo(3);
+        assertThat(b.path("kv_cache").asBoolean()).isTrue();
+        assertThat(b.path("new_tokens").asInt()).isEqualTo(15); // the new tokens of all three prompts
     }
 
     private static String[] concat(String[] a, String[] b) {

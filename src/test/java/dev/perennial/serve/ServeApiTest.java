@@ -112,16 +112,9 @@ class ServeApiTest {
 
     @Test
     void nChoicesAreSampledWithConsecutiveSeedsAndCountedInUsage() throws Exception {
-        List<String> expected = new ArrayList<>();
-        int expectedTokens = 0;
-        try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve("demo/final"), DType.F32)) {
-            for (int i = 0; i < 3; i++) {
-                Generator.Result r = Generator.generate(loaded.model(), loaded.tokenizer(), "the of",
-                        new Sampling(12, 1, 0, 1, List.of(), 3 + i), 0, (text, tokens) -> true);
-                expected.add(r.text());
-                expectedTokens += r.tokens().length;
-            }
-        }
+        List<Generator.Result> alone = eachAlone(List.of("the of"), 3, 12, 3);
+        List<String> expected = alone.stream().map(Generator.Result::text).toList();
+        int expectedTokens = alone.stream().mapToInt(r -> r.tokens().length).sum();
         JsonNode whole = json(post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": "
                 + "\"the of\", \"max_tokens\": 12, \"temperature\": 1, \"seed\": 3, \"n\": 3, \"logprobs\": 1}"));
         JsonNode choices = whole.path("choices");
@@ -480,5 +473,86 @@ class ServeApiTest {
         System.out.printf(java.util.Locale.ROOT, "load test: %d requests, %d at a time, 16 tokens each: p50 %.1f ms, "
                         + "p99 %.1f ms, %.1f requests/s%n", total, parallel, sorted.get(total / 2) / 1e6,
                 sorted.get((int) Math.ceil(total * 0.99) - 1) / 1e6, total / seconds);
+    }
+
+    static final List<String> BATCH_PROMPTS = List.of("the of", "a", "the cat sat on the mat and");
+
+    /**
+     * /v1/completions with OpenAI's list of prompts: one choice per prompt and n, numbered prompt × n + i, each what
+     * the generator gives that prompt alone with seed + i. Here, each prompt's n choices one by one in that order.
+     */
+    private static List<Generator.Result> eachAlone(List<String> prompts, int n, int maxTokens, long seed) {
+        List<Generator.Result> expected = new ArrayList<>();
+        try (ModelFolder.Loaded loaded = ModelFolder.load(ServeFixture.runs().resolve(MODEL), DType.F32)) {
+            for (String prompt : prompts) {
+                for (int i = 0; i < n; i++) {
+                    expected.add(Generator.generate(loaded.model(), loaded.tokenizer(), prompt,
+                            new Sampling(maxTokens, 1, 0, 1, List.of(), seed + i), 0, (text, tokens) -> true));
+                }
+            }
+        }
+        return expected;
+    }
+
+    @Test
+    void aListOfPromptsGetsNChoicesEachNumberedPromptTimesNPlusI() throws Exception {
+        List<Generator.Result> expected = eachAlone(BATCH_PROMPTS, 2, 10, 5);
+        JsonNode whole = json(post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": "
+                + JSON.writeValueAsString(BATCH_PROMPTS) + ", \"max_tokens\": 10, \"temperature\": 1, \"seed\": 5, "
+                + "\"n\": 2, \"logprobs\": 0}"));
+        JsonNode choices = whole.path("choices");
+        assertThat(choices).hasSize(BATCH_PROMPTS.size() * 2);
+        int completion = 0;
+        for (int c = 0; c < choices.size(); c++) {
+            JsonNode choice = choices.get(c);
+            assertThat(choice.path("index").asInt()).isEqualTo(c);
+            assertThat(choice.path("text").asText()).as("choice " + c).isEqualTo(expected.get(c).text());
+            StringBuilder scored = new StringBuilder(); // every token but an end-of-text is scored
+            choice.path("logprobs").path("tokens").forEach(t -> scored.append(t.asText()));
+            assertThat(scored.toString()).isEqualTo(expected.get(c).text());
+            completion += expected.get(c).tokens().length;
+        }
+        assertThat(whole.path("usage").path("completion_tokens").asInt()).isEqualTo(completion);
+        int promptTokens = expected.get(0).promptTokens() + expected.get(2).promptTokens()
+                + expected.get(4).promptTokens();
+        assertThat(whole.path("usage").path("prompt_tokens").asInt()).isEqualTo(promptTokens);
+    }
+
+    @Test
+    void aListIsNotStreamedAndOnlyStringsArePrompts() throws Exception {
+        String[][] refusals = {
+                {"[\"a\", \"b\"], \"stream\": true", "prompt", "not streamed"},
+                {"[[1, 2, 3]]", "prompt", "list of strings"},
+                {"[\"a\", \"\"]", "prompt", "prompt[1] is empty"},
+                {JSON.writeValueAsString(java.util.Collections.nCopies(5, "a")) + ", \"n\": 16", "n", "64 choices"}};
+        for (String[] refusal : refusals) {
+            HttpResponse<String> refused = post(server, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+                    + "\"prompt\": " + refusal[0] + "}");
+            assertThat(refused.statusCode()).as(refusal[0]).isEqualTo(400);
+            assertThat(json(refused).path("error").path("param").asText()).isEqualTo(refusal[1]);
+            assertThat(json(refused).path("error").path("message").asText()).contains(refusal[2]);
+        }
+    }
+
+    /** The official OpenAI client for Node.js sends the list as OpenAI documents it and reads every choice. */
+    @Test
+    void theOfficialOpenAiClientSendsAListOfPrompts() throws Exception {
+        List<Generator.Result> expected = eachAlone(BATCH_PROMPTS, 2, 8, 11);
+        Path dir = NodeClient.OPENAI.installed();
+        Files.writeString(dir.resolve("complete.mjs"), """
+                import OpenAI from "openai";
+                const client = new OpenAI({ baseURL: process.env.BASE_URL, apiKey: "unused", maxRetries: 0 });
+                const answer = await client.completions.create({ model: process.env.MODEL,
+                    prompt: JSON.parse(process.env.BATCH_PROMPTS), max_tokens: 8, temperature: 1, seed: 11, n: 2 });
+                console.log(JSON.stringify(answer));
+                """);
+        String out = NodeClient.run(dir, "complete.mjs", server.url() + "v1", "MODEL", MODEL,
+                "BATCH_PROMPTS", JSON.writeValueAsString(BATCH_PROMPTS));
+        JsonNode choices = JSON.readTree(out).path("choices");
+        assertThat(choices).hasSize(expected.size());
+        for (int c = 0; c < choices.size(); c++) {
+            assertThat(choices.get(c).path("index").asInt()).isEqualTo(c);
+            assertThat(choices.get(c).path("text").asText()).isEqualTo(expected.get(c).text());
+        }
     }
 }
