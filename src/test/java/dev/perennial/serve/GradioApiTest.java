@@ -330,6 +330,11 @@ class GradioApiTest {
             assertThat(get(guarded, "/apps/feature-extraction/config").statusCode()).isEqualTo(401);
             assertThat(get(guarded, "/apps/feature-extraction/config", "Authorization", "Bearer " + KEY)
                     .statusCode()).isEqualTo(200);
+            // the pages are public like the web app's others (they ask for the key); the list as JSON is not
+            assertThat(get(guarded, "/apps/feature-extraction/").statusCode()).isEqualTo(200);
+            assertThat(get(guarded, "/apps", "Accept", "text/html").statusCode()).isEqualTo(200);
+            assertThat(get(guarded, "/apps").statusCode()).isEqualTo(401);
+            assertThat(get(guarded, "/apps?format=json", "Accept", "text/html").statusCode()).isEqualTo(401);
             Path dir = NodeClient.GRADIO.installed();
             Files.writeString(dir.resolve("key.mjs"), """
                     import { Client } from "@gradio/client";

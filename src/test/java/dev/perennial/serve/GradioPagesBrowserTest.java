@@ -38,8 +38,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 class GradioPagesBrowserTest {
 
-    static final List<String> SENTENCES = List.of("A cat sat on the mat.", "The fox runs.", "Zyxqv");
-
     @TempDir
     static Path models;
     @TempDir
@@ -58,16 +56,8 @@ class GradioPagesBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    static void stop() throws Exception {
+        WebAppBrowserTest.close(browser, playwright, server);
     }
 
     /** A new page on the app, once it has drawn itself from its config. */
@@ -165,15 +155,15 @@ class GradioPagesBrowserTest {
     void theSimilarityAppDrawsThePipelinesScoresAsLabelBars() throws Exception {
         Outputs.Similarities scores;
         try (var pipeline = Pipeline.forTask(Task.SENTENCE_SIMILARITY, models.resolve("minilm").toString())) {
-            scores = pipeline.run(new Inputs.Sentences(SENTENCES.getFirst(), SENTENCES));
+            scores = pipeline.run(new Inputs.Sentences(GradioApiTest.SENTENCES.getFirst(), GradioApiTest.SENTENCES));
         }
         List<Outputs.LabelScore> expected = new ArrayList<>();
-        for (int i = 0; i < SENTENCES.size(); i++) {
-            expected.add(new Outputs.LabelScore(SENTENCES.get(i), scores.scores().get(i)));
+        for (int i = 0; i < GradioApiTest.SENTENCES.size(); i++) {
+            expected.add(new Outputs.LabelScore(GradioApiTest.SENTENCES.get(i), scores.scores().get(i)));
         }
         try (Page page = open("sentence-similarity")) {
-            page.fill(field("Source sentence"), SENTENCES.getFirst());
-            page.fill(field("Sentences"), String.join("\n", SENTENCES));
+            page.fill(field("Source sentence"), GradioApiTest.SENTENCES.getFirst());
+            page.fill(field("Sentences"), String.join("\n", GradioApiTest.SENTENCES));
             page.click("#submit");
             page.waitForSelector(".gr-status[data-state=complete]");
             assertBars(page, expected);
@@ -207,6 +197,27 @@ class GradioPagesBrowserTest {
             page.waitForSelector(".gr-status[data-state=complete]");
             assertBars(page, expected.labels());
             WebAppBrowserTest.screenshot(page, "app-zero-shot-image-classification");
+        }
+    }
+
+    @Test
+    void anImageDroppedOnTheDropZoneIsUploadedAndPreviewed() throws Exception {
+        byte[] image = PipelineApiTest.png(Color.BLUE);
+        try (Page page = open("zero-shot-image-classification")) {
+            page.evaluate("""
+                    base64 => {
+                      const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+                      const files = new DataTransfer();
+                      files.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+                      document.querySelector(".gr-drop").dispatchEvent(new DragEvent("drop", { dataTransfer: files,
+                        bubbles: true, cancelable: true }));
+                    }""", java.util.Base64.getEncoder().encodeToString(image));
+            waitForPreview(page);
+            assertThat(pixels(page, ".gr-image-preview", 1, 1, 20, 15)).containsExactly(40, 30, 0, 0, 255, 255, 255,
+                    255);
+            assertThat(page.getAttribute(".gr-image-preview", "data-path")).endsWith("/dropped.png");
+            page.click(".gr-remove");
+            assertThat(page.getAttribute(".gr-image-preview", "src")).isNull();
         }
     }
 

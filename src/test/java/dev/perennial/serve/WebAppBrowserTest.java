@@ -61,15 +61,16 @@ class WebAppBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (server != null) {
-            server.close();
+    static void stop() throws Exception {
+        close(browser, playwright, server);
+    }
+
+    /** Closes each that was opened, in order. */
+    static void close(AutoCloseable... all) throws Exception {
+        for (AutoCloseable one : all) {
+            if (one != null) {
+                one.close();
+            }
         }
     }
 
