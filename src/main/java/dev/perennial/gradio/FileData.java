@@ -1,6 +1,8 @@
 package dev.perennial.gradio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.io.Json;
 
 /**
  * Gradio's reference to a file in an input ({@code gradio/data_classes.py} FileData, recognised by the clients by
@@ -8,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * used, and only to look the file up in the {@link FileStore}.
  */
 record FileData(String path) {
+
+    static final String TYPE = "gradio.FileData";
 
     /** The reference that input {@code value} holds, or an error naming {@code field}. */
     static FileData read(JsonNode value, String field) {
@@ -17,5 +21,30 @@ record FileData(String path) {
                     + "/gradio_api/upload answered); upload the file first");
         }
         return new FileData(path.asText());
+    }
+
+    /** The FileData value of a file this server stored, as outputs and examples carry it. */
+    static ObjectNode json(String path, String originalName, long size, String mimeType) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("path", path);
+        out.putNull("url");
+        out.put("size", size);
+        out.put("orig_name", originalName);
+        out.put("mime_type", mimeType);
+        out.put("is_stream", false);
+        out.putObject("meta").put("_type", TYPE);
+        return out;
+    }
+
+    /** Whether {@code value} is a FileData (its {@code meta._type}). */
+    static boolean is(JsonNode value) {
+        return value != null && value.path("meta").path("_type").asText().equals(TYPE);
+    }
+
+    /** The same FileData with the URL that a client at {@code root} fetches it from (GET file=PATH). */
+    static JsonNode withUrl(JsonNode value, String root) {
+        ObjectNode out = value.deepCopy();
+        out.put("url", root + GradioRoutes.API_PREFIX + "/file=" + value.path("path").asText());
+        return out;
     }
 }

@@ -1,7 +1,9 @@
 package dev.perennial.gradio;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.io.AtomicFiles;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +43,15 @@ public final class FileStore implements AutoCloseable {
         }
         AtomicFiles.write(file, content::transferTo);
         return file.toString();
+    }
+
+    /**
+     * Stores a file the server itself provides (an app's example image) under {@code name}; its FileData, which
+     * the app's config then offers and GET file=PATH serves like any upload.
+     */
+    public JsonNode provide(String name, byte[] content) {
+        String path = save(name, new ByteArrayInputStream(content));
+        return FileData.json(path, name, content.length, mimeType(Path.of(path)));
     }
 
     /** The stored file that {@code path} names, or a refusal (403 outside this store, 404 when gone). */

@@ -6,15 +6,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.io.Json;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One Gradio app: one endpoint ({@code /apiName}) from input components to output components, computed by a
  * handler; {@code streams}: the handler sends partial outputs as it goes (a generator in Gradio's terms), which the
- * clients receive as process_generating messages.
+ * clients receive as process_generating messages. {@code examples}: rows of input values that people can click
+ * (one value per input, null where an example leaves the input as it is), offered as Gradio offers them, in a
+ * Dataset component of the config.
  */
 public record GradioApp(String name, String title, String description, String apiName, List<Component> inputs,
-                        List<Component> outputs, boolean streams, Handler handler) {
+                        List<Component> outputs, boolean streams, Handler handler, List<List<JsonNode>> examples) {
 
     /** Gradio's version this server's API follows (the sse_v3 protocol and the /gradio_api prefix). */
     static final String GRADIO_VERSION = "5.49.1";
@@ -39,6 +42,24 @@ public record GradioApp(String name, String title, String description, String ap
     public GradioApp {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        examples = List.copyOf(examples);
+        for (List<JsonNode> example : examples) {
+            if (example.size() != inputs.size()) {
+                throw new IllegalArgumentException(name + ": an example has " + example.size() + " values for "
+                        + inputs.size() + " inputs");
+            }
+        }
+    }
+
+    /** An app without examples. */
+    public GradioApp(String name, String title, String description, String apiName, List<Component> inputs,
+                     List<Component> outputs, boolean streams, Handler handler) {
+        this(name, title, description, apiName, inputs, outputs, streams, handler, List.of());
+    }
+
+    /** This app with {@code examples} to click. */
+    public GradioApp withExamples(List<List<JsonNode>> examples) {
+        return new GradioApp(name, title, description, apiName, inputs, outputs, streams, handler, examples);
     }
 
     /** The dependency's index in "dependencies", which clients send as fn_index. */
@@ -89,6 +110,10 @@ public record GradioApp(String name, String title, String description, String ap
         button.put("id", buttonId()).put("type", "button").put("skip_api", true);
         button.putObject("props").put("value", "Submit").put("variant", "primary").put("visible", true);
         children.addObject().put("id", buttonId());
+        if (!examples.isEmpty()) {
+            components.add(dataset(root));
+            children.addObject().put("id", datasetId());
+        }
         out.putObject("layout").put("id", 0).set("children", children);
         ObjectNode dependency = out.putArray("dependencies").addObject();
         dependency.put("id", FN_INDEX);
@@ -113,6 +138,57 @@ public record GradioApp(String name, String title, String description, String ap
         dependency.put("batch", false);
         dependency.put("trigger_mode", "once");
         dependency.putArray("cancels");
+        return out;
+    }
+
+    private int datasetId() {
+        return buttonId() + 1;
+    }
+
+    /**
+     * The examples as Gradio's Examples helper configures them (gradio/helpers.py, components/dataset.py): a
+     * Dataset of the inputs that some example sets, its samples already in the inputs' value shapes (files as
+     * FileData with their URL). Clicking one fills the inputs in the page; no endpoint serves the Dataset's click.
+     */
+    private ObjectNode dataset(String root) {
+        List<Integer> used = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            int input = i;
+            if (examples.stream().anyMatch(e -> e.get(input) != null && !e.get(input).isNull())) {
+                used.add(i);
+            }
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("id", datasetId());
+        out.put("type", "dataset");
+        ObjectNode props = out.putObject("props");
+        props.put("label", "Examples");
+        ArrayNode types = props.putArray("components");
+        ArrayNode ids = props.putArray("component_ids");
+        ArrayNode headers = props.putArray("headers");
+        props.putArray("component_props");
+        for (int i : used) {
+            types.add(inputs.get(i).type());
+            ids.add(1 + i);
+            headers.add(inputs.get(i).label());
+        }
+        ArrayNode samples = props.putArray("samples");
+        for (List<JsonNode> example : examples) {
+            ArrayNode sample = samples.addArray();
+            for (int i : used) {
+                JsonNode value = example.get(i);
+                sample.add(FileData.is(value) ? FileData.withUrl(value, root) : value);
+            }
+        }
+        props.put("type", "tuple");
+        props.put("samples_per_page", 10);
+        props.put("visible", true);
+        props.put("name", "dataset");
+        out.put("skip_api", true);
+        out.put("component_class_id", "dataset");
+        out.set("api_info", Json.MAPPER.createObjectNode().put("type", "integer")
+                .put("description", "index of selected example"));
+        out.put("example_inputs", 0);
         return out;
     }
 

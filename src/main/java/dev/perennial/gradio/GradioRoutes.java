@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * The HTTP routes of the Gradio apps, each app under {@code /apps/NAME/} (one Gradio config is one app, so each
  * has its own /config and /gradio_api): config, info, upload, file, queue join and data, heartbeat, and the curl
- * API. Refusals are FastAPI's {@code {"detail": MESSAGE}} with Gradio's statuses. {@code GET /apps} lists the
- * apps.
+ * API. Refusals are FastAPI's {@code {"detail": MESSAGE}} with Gradio's statuses. {@link #list} answers the
+ * apps as JSON (its caller decides when: {@code GET /apps} also has a page for browsers).
  */
 public final class GradioRoutes {
 
@@ -48,7 +48,6 @@ public final class GradioRoutes {
 
     public void register(RoutesConfig routes) {
         String api = MOUNT + "/{app}" + API_PREFIX;
-        routes.get(MOUNT, this::list);
         routes.get(MOUNT + "/{app}/config", ctx -> json(ctx, app(ctx).config(root(ctx), maxFileBytes)));
         routes.get(api + "/info", ctx -> json(ctx, app(ctx).info()));
         routes.post(api + "/upload", this::upload);
@@ -65,7 +64,13 @@ public final class GradioRoutes {
         });
     }
 
-    private void list(Context ctx) {
+    /** Whether an app is served as {@code name}. */
+    public boolean serves(String name) {
+        return apps.containsKey(name);
+    }
+
+    /** The apps, their models and URLs, as JSON. */
+    public void list(Context ctx) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("apps");
         for (GradioApp app : apps.values()) {

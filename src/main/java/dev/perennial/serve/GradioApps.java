@@ -8,6 +8,7 @@ import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
 import dev.perennial.gradio.Component;
+import dev.perennial.gradio.FileStore;
 import dev.perennial.gradio.GradioApp;
 import dev.perennial.gradio.GradioError;
 import dev.perennial.image.ImageFiles;
@@ -17,6 +18,7 @@ import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Requests;
 import dev.perennial.pipeline.Task;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,17 +38,25 @@ final class GradioApps {
     private final GenerationGate gate;
     private final PipelineApi pipelines;
     private final int maxTokens;
+    private final FileStore files;
 
-    GradioApps(Catalog catalog, ModelPool pool, GenerationGate gate, PipelineApi pipelines, int maxTokens) {
+    /** {@code files}: where the examples' pictures are stored, to be served like uploads. */
+    GradioApps(Catalog catalog, ModelPool pool, GenerationGate gate, PipelineApi pipelines, int maxTokens,
+               FileStore files) {
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
         this.pipelines = pipelines;
         this.maxTokens = maxTokens;
+        this.files = files;
     }
 
-    /** The app of {@code spec}, its model checked now (a wrong one is refused naming the flag). */
+    /** The app of {@code spec} with its examples, its model checked now (a wrong one is refused naming the flag). */
     GradioApp app(AppSpec spec) {
+        return bare(spec).withExamples(examples(spec.task()));
+    }
+
+    private GradioApp bare(AppSpec spec) {
         Catalog.Use use = spec.task().equals(AppSpec.CHAT) ? new Catalog.Generation("a chat app")
                 : new Catalog.PipelineTask(Task.named(spec.task()), "a " + spec.task() + " app");
         Catalog.Entry model;
@@ -92,6 +102,40 @@ final class GradioApps {
                     }));
             default -> throw new IllegalArgumentException("no app for " + spec.task());
         };
+    }
+
+    /** A few inputs to click for each task, one value per input (null: the example leaves that input alone). */
+    private List<List<JsonNode>> examples(String task) {
+        return switch (task) {
+            case AppSpec.CHAT -> List.of(row("Hello!", null, null, null, null),
+                    row("Tell me a story about a fox.", null, null, null, null));
+            case "feature-extraction" -> List.of(row("A cat sits on the mat."),
+                    row("Perennial keeps language models current."));
+            case "sentence-similarity" -> List.of(row("A cat sits on the mat.",
+                    "A kitten rests on a rug.\nThe stock market fell.\nA dog sleeps on the sofa."),
+                    row("How do I reset my password?", "Click 'Forgot password' on the sign-in page.\n"
+                            + "Our office opens at nine.\nPasswords need at least twelve characters."));
+            case "zero-shot-image-classification" -> List.of(
+                    row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED),
+                            "a red circle, a blue square, a green triangle", null),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "red, green, blue",
+                            null));
+            case "image-search" -> List.of(row("a photo of a cat", 5), row("a red car", 3));
+            default -> List.of();
+        };
+    }
+
+    private JsonNode picture(String name, ExampleImages.Shape shape, Color colour) {
+        return files.provide(name, ExampleImages.png(shape, colour));
+    }
+
+    /** An example's values as JSON: strings, numbers, JSON values as they are, null for none. */
+    private static List<JsonNode> row(Object... values) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Object value : values) {
+            out.add(value instanceof JsonNode node ? node : Json.MAPPER.valueToTree(value));
+        }
+        return out;
     }
 
     /** Refusals of the server's own kind (a busy gate, a model gone) reach the client as the call's error. */

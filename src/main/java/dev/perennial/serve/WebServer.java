@@ -72,11 +72,17 @@ public final class WebServer implements AutoCloseable {
         PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images(),
                 limits.maxRequestBytes());
         WebPages pages = new WebPages();
-        GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens());
-        List<GradioApp> apps = options.apps().stream().map(gradioApps::app).toList();
+        FileStore files = new FileStore();
+        List<GradioApp> apps;
+        try {
+            GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens(), files);
+            apps = options.apps().stream().map(gradioApps::app).toList();
+        } catch (RuntimeException e) {
+            files.close();
+            throw e;
+        }
         Map<String, String> appModels = options.apps().stream().collect(Collectors.toMap(AppSpec::name,
                 AppSpec::model));
-        FileStore files = new FileStore();
         EventQueue queue = new EventQueue(files, limits.maxConcurrent(), limits.maxQueued());
         GradioRoutes gradio = new GradioRoutes(apps, appModels, queue, files, limits.maxRequestBytes());
         Javalin app = Javalin.create(config -> {
@@ -92,9 +98,23 @@ public final class WebServer implements AutoCloseable {
             var routes = config.routes;
             routes.before("/v1/*", ctx -> guard(ctx, options));
             routes.before("/api/*", ctx -> guard(ctx, options));
-            routes.before(GradioRoutes.MOUNT, ctx -> guard(ctx, options));
-            routes.before(GradioRoutes.MOUNT + "/*", ctx -> guard(ctx, options));
+            routes.before(GradioRoutes.MOUNT, ctx -> guardUnlessPage(ctx, options));
+            routes.before(GradioRoutes.MOUNT + "/*", ctx -> guardUnlessPage(ctx, options));
             gradio.register(routes);
+            routes.get(GradioRoutes.MOUNT, ctx -> {
+                if (WebPages.isAppPage(ctx)) {
+                    pages.serve(ctx, "apps");
+                } else {
+                    gradio.list(ctx);
+                }
+            });
+            routes.get(GradioRoutes.MOUNT + "/{app}", ctx -> {
+                if (!gradio.serves(ctx.pathParam("app"))) {
+                    throw ApiError.notFound("no app '" + ctx.pathParam("app") + "'; the apps are listed at "
+                            + GradioRoutes.MOUNT);
+                }
+                pages.serve(ctx, "app");
+            });
             routes.get("/", ctx -> pages.serve(ctx, "index"));
             routes.get("/{page}.html", ctx -> pages.serve(ctx, ctx.pathParam("page")));
             routes.get("/favicon.ico", pages::favicon); // asked for by clients that do not read the pages' link
@@ -153,6 +173,13 @@ public final class WebServer implements AutoCloseable {
     /** The gate every forward pass goes through (tests hold its slots to see the server refuse with 429). */
     GenerationGate gate() {
         return gate;
+    }
+
+    /** The apps' pages are public like the others (they ask for the key); their API calls are guarded. */
+    private static void guardUnlessPage(Context ctx, ServeOptions options) {
+        if (!WebPages.isAppPage(ctx)) {
+            guard(ctx, options);
+        }
     }
 
     /** Checks the key (in constant time) and the declared body size before any handler reads anything. */

@@ -52,12 +52,17 @@ class GradioApiTest {
 
     @BeforeAll
     static void start() throws IOException {
-        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("minilm"), models.resolve("minilm"));
-        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), models.resolve("clip"));
-        try (Model llm = ModelFixtures.byteLlama(1)) {
-            ModelFolder.save(llm, "byte", models.resolve("llm"), ModelFolder.DEFAULT_SHARD_BYTES, "");
-        }
+        prepareModels(models);
         server = WebServer.start(options(null));
+    }
+
+    /** The apps' tiny models under {@code dir}: minilm and clip (the reference models) and a byte-level llama, llm. */
+    static void prepareModels(Path dir) throws IOException {
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("minilm"), dir.resolve("minilm"));
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), dir.resolve("clip"));
+        try (Model llm = ModelFixtures.byteLlama(1)) {
+            ModelFolder.save(llm, "byte", dir.resolve("llm"), ModelFolder.DEFAULT_SHARD_BYTES, "");
+        }
     }
 
     @AfterAll
@@ -68,7 +73,12 @@ class GradioApiTest {
     }
 
     static ServeOptions options(String apiKey) {
-        return new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, apiKey, ServeOptions.Limits.defaults())
+        return options(models, apiKey);
+    }
+
+    /** The four apps (sentence similarity, feature extraction, zero-shot image classification, chat) on {@code dir}. */
+    static ServeOptions options(Path dir, String apiKey) {
+        return new ServeOptions(List.of(), List.of(dir), "127.0.0.1", 0, apiKey, ServeOptions.Limits.defaults())
                 .withApps(List.of(AppSpec.parse("sentence-similarity=minilm"), AppSpec.parse("feature-extraction=minilm"),
                         AppSpec.parse("zero-shot-image-classification=clip"), AppSpec.parse("chat=llm")));
     }
@@ -164,6 +174,10 @@ class GradioApiTest {
 
     /** The same conversation through /v1/chat/completions, greedy. */
     static String chatCompletion(String message, int maxTokens) throws Exception {
+        return chatCompletion(server, message, maxTokens);
+    }
+
+    static String chatCompletion(WebServer server, String message, int maxTokens) throws Exception {
         HttpResponse<String> response = post(server, "/v1/chat/completions", """
                 {"model": "llm", "messages": [{"role": "user", "content": "%s"}], "max_tokens": %d, "temperature": 0}
                 """.formatted(message, maxTokens));
@@ -271,6 +285,10 @@ class GradioApiTest {
     }
 
     static HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return getBytesFrom(server, path);
+    }
+
+    static HttpResponse<byte[]> getBytesFrom(WebServer server, String path) throws Exception {
         return ServeApiTest.HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path.substring(1))).GET()
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -312,6 +330,11 @@ class GradioApiTest {
             assertThat(get(guarded, "/apps/feature-extraction/config").statusCode()).isEqualTo(401);
             assertThat(get(guarded, "/apps/feature-extraction/config", "Authorization", "Bearer " + KEY)
                     .statusCode()).isEqualTo(200);
+            // the pages are public like the web app's others (they ask for the key); the list as JSON is not
+            assertThat(get(guarded, "/apps/feature-extraction/").statusCode()).isEqualTo(200);
+            assertThat(get(guarded, "/apps", "Accept", "text/html").statusCode()).isEqualTo(200);
+            assertThat(get(guarded, "/apps").statusCode()).isEqualTo(401);
+            assertThat(get(guarded, "/apps?format=json", "Accept", "text/html").statusCode()).isEqualTo(401);
             Path dir = NodeClient.GRADIO.installed();
             Files.writeString(dir.resolve("key.mjs"), """
                     import { Client } from "@gradio/client";

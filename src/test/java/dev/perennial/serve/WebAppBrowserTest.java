@@ -40,27 +40,37 @@ class WebAppBrowserTest {
 
     @BeforeAll
     static void start() {
-        assertThat(Files.isExecutable(CHROMIUM)).as("the browser tests need Chromium at " + CHROMIUM
-                + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
         server = WebServer.start(ServeFixture.options(null, ServeOptions.Limits.defaults()), console::add);
-        playwright = Playwright.create(new Playwright.CreateOptions()
+        playwright = playwright();
+        browser = chromium(playwright);
+    }
+
+    static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions()
                 // no preloaded BLAS (see bin/speed-env.sh) in Node and Chromium: it breaks their threads
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "LD_PRELOAD", "")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
+    }
+
+    /** The system's Chromium, headless. */
+    static Browser chromium(Playwright playwright) {
+        assertThat(Files.isExecutable(CHROMIUM)).as("the browser tests need Chromium at " + CHROMIUM
+                + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
+        return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
                 .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync")));
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (server != null) {
-            server.close();
+    static void stop() throws Exception {
+        close(browser, playwright, server);
+    }
+
+    /** Closes each that was opened, in order. */
+    static void close(AutoCloseable... all) throws Exception {
+        for (AutoCloseable one : all) {
+            if (one != null) {
+                one.close();
+            }
         }
     }
 

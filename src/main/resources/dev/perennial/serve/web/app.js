@@ -137,8 +137,9 @@ const Perennial = (() => {
   }
 
   function nav() {
-    const active = location.pathname.replace(/^.*\//, "") || "index.html";
-    const links = [["index.html", "Runs & experiments"], ["models.html", "Models"], ["playground.html", "Playground"]];
+    const path = location.pathname;
+    const active = path === "/apps" || path.startsWith("/apps/") ? "/apps" : "/" + (path.replace(/^.*\//, "") || "index.html");
+    const links = [["/index.html", "Runs & experiments"], ["/models.html", "Models"], ["/playground.html", "Playground"], ["/apps", "Apps"]];
     const header = el("header", {}, el("span", { class: "brand" }, "Perennial"),
       el("nav", {}, ...links.map(([href, text]) => el("a", { href, class: href === active ? "active" : "" }, text))));
     document.body.prepend(header);
@@ -348,5 +349,5 @@ const Perennial = (() => {
 
   document.addEventListener("DOMContentLoaded", nav);
 
-  return { api, apiNow, stream, blobUrl, image, param, el, fmt, showError, Chart, palette, tickLabels, scatter };
+  return { api, apiNow, stream, headers, askKey, blobUrl, image, param, el, fmt, showError, Chart, palette, tickLabels, scatter };
 })();
