@@ -1,16 +1,14 @@
 package dev.perennial.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.perennial.io.Json;
+import dev.perennial.ReferenceFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /** The fixtures tools/reference/audio.py wrote with torchaudio 0.13 and ffmpeg 5.1 (src/test/resources/reference/audio). */
 final class Reference {
@@ -21,11 +19,7 @@ final class Reference {
     }
 
     static JsonNode index() {
-        try {
-            return Json.MAPPER.readTree(DIR.resolve("index.json").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReferenceFiles.index(DIR);
     }
 
     static Path file(String relative) {
@@ -73,10 +67,6 @@ final class Reference {
     }
 
     private static byte[] gunzip(String relative) {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(DIR.resolve(relative)))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReferenceFiles.gunzip(DIR.resolve(relative));
     }
 }

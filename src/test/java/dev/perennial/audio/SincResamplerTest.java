@@ -59,7 +59,7 @@ class SincResamplerTest {
         assertEquals(-0.5f, y[1]);
     }
 
-    /** Reported, not asserted: 30 s of noise at 44.1 and 22.05 kHz to 16 kHz, and 44.1 kHz to 48 kHz. */
+    /** Reported, not asserted (README "Pipelines"): 30 s of noise at 44.1 and 22.05 kHz to 16 kHz, and 44.1 kHz to 48 kHz. */
     @Test
     void reportsSpeedForThirtySeconds() {
         Random random = new Random(0);
@@ -68,12 +68,14 @@ class SincResamplerTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) (random.nextGaussian() * 0.2);
             }
-            SincResampler.resample(x, rates[0], rates[1]);
-            long start = System.nanoTime();
-            float[] y = SincResampler.resample(x, rates[0], rates[1]);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(rates[1] * 30, y.length);
-            System.out.printf("SincResampler: 30 s %d -> %d Hz in %.3f s%n", rates[0], rates[1], seconds);
+            double best = Double.MAX_VALUE;
+            for (int run = 0; run < 4; run++) {
+                long start = System.nanoTime();
+                float[] y = SincResampler.resample(x, rates[0], rates[1]);
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+                assertEquals(rates[1] * 30, y.length);
+            }
+            System.out.printf("SincResampler: 30 s %d -> %d Hz in %.3f s (best of 4)%n", rates[0], rates[1], best);
         }
     }
 }
