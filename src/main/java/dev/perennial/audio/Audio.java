@@ -34,6 +34,10 @@ public final class Audio {
         }
         if (WavReader.isWav(bytes) && WavReader.header(bytes, name).readInJava()) {
             Waveform mono = Mixdown.mono(WavReader.read(bytes, name));
+            if (mono.samples().length == 0) {
+                // ffmpeg_read refuses an empty result too ("Malformed soundfile")
+                throw new UserError(name + ": the WAV file holds no samples; give a recording");
+            }
             return SincResampler.resample(mono, targetRate);
         }
         return FfmpegDecoder.decode(bytes, name, targetRate);

@@ -112,6 +112,15 @@ class WavReaderTest {
         assertTrue(noData.getMessage().startsWith("head.wav: truncated WAV file: "), noData.getMessage());
     }
 
+    @Test
+    void aWavWithNoSamplesIsRefused() {
+        byte[] whole = Reference.fileBytes("files/mono-s16.wav");
+        byte[] header = Arrays.copyOf(whole, 44);
+        header[40] = header[41] = header[42] = header[43] = 0; // the data chunk's size
+        UserError e = assertThrows(UserError.class, () -> Audio.decode(header, "silent.wav", 16000));
+        assertEquals("silent.wav: the WAV file holds no samples; give a recording", e.getMessage());
+    }
+
     private static float[] ffmpegRead(String file, int rate) {
         for (JsonNode r : Reference.index().get("ffmpeg_read")) {
             if (r.get("file").asText().equals(file) && r.get("rate").asInt() == rate) {
