@@ -2,8 +2,10 @@
 # The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
 # Usage: bin/system-packages.sh --for tests|run
 #   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai and
-#          @gradio/client npm clients the API tests run) and the speed libraries (optional).
-#   run:   the speed libraries only (optional: without them the bundled BLAS and glibc's malloc are used).
+#          @gradio/client npm clients the API tests run), ffmpeg (required: the audio decoding tests) and the speed
+#          libraries (optional).
+#   run:   the speed libraries (optional: without them the bundled BLAS and glibc's malloc are used) and ffmpeg
+#          (optional: without it only WAV audio can be read; MP3, FLAC, OGG and WebM need it).
 # Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
 # Otherwise a missing required package stops it with one line (exit 1) saying what to install, and missing optional
 # ones give one notice line. That line, and only it, goes to stderr (Maven shows it as the build's error); what is
@@ -19,12 +21,16 @@ case $purpose in tests | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
 
 # The packages this purpose needs and that are missing: $required and $optional (space-separated names).
 find_missing() {
-  required="" optional=""
+  required="" optional="" audio=""
   if [ "$purpose" = tests ] && [ -z "${PERENNIAL_CHROMIUM-}" ] && ! perennial_present /usr/bin/chromium; then
     required="chromium"
   fi
   if [ "$purpose" = tests ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
     required="${required:+$required }nodejs npm"
+  fi
+  # ffmpeg decodes compressed audio exactly as transformers' pipelines do (audio.FfmpegDecoder).
+  if ! command -v ffmpeg >/dev/null 2>&1; then
+    if [ "$purpose" = tests ]; then required="${required:+$required }ffmpeg"; else audio="ffmpeg"; fi
   fi
   # A speed library that the user turned off (README "Speed") is not needed.
   if [ "${PERENNIAL_BLAS:-auto}" != bundled ] && ! perennial_present "$perennial_openmp_blas"; then
@@ -67,18 +73,24 @@ apt_install() {
 }
 
 find_missing
-[ -z "$required$optional" ] && exit 0
+[ -z "$required$optional$audio" ] && exit 0
 why_not=""
 if may_install; then
   # (if a file is still absent after a successful install, its package no longer provides it)
-  apt_install $required $optional && why_not="still absent after apt-get install" || true
+  apt_install $required $optional $audio && why_not="still absent after apt-get install" || true
   find_missing
 fi
 if [ -n "$required" ]; then
-  case $required in
-    chromium\ nodejs*) needed="Chromium, and Node.js with npm" ;;
-    chromium) needed="Chromium" ;;
-    *) needed="Node.js with npm" ;;
+  needed=""
+  for name in $required; do
+    case $name in
+      chromium) needed="${needed:+$needed, }Chromium" ;;
+      nodejs) needed="${needed:+$needed, }Node.js with npm" ;;
+      ffmpeg) needed="${needed:+$needed, }ffmpeg" ;;
+    esac
+  done
+  case $needed in
+    *,*) needed="${needed%, *}, and ${needed##*, }" ;;
   esac
   case $required in
     chromium*) hint=" (or set PERENNIAL_CHROMIUM to a Chromium or Chrome binary)" ;;
@@ -90,4 +102,7 @@ fi
 if [ -n "$optional" ]; then
   echo "perennial: running slower without $optional (not installed: $why_not; apt-get install $optional," \
     "see README \"Speed\")" >&2
+fi
+if [ -n "$audio" ]; then
+  echo "perennial: only WAV audio can be read without ffmpeg (not installed: $why_not; apt-get install ffmpeg)" >&2
 fi

@@ -1,16 +1,11 @@
 package dev.perennial.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.perennial.io.Json;
+import dev.perennial.ReferenceFiles;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /** The fixtures tools/reference/images.py wrote with Pillow 9.4 and numpy (src/test/resources/reference/images). */
 final class Reference {
@@ -21,19 +16,11 @@ final class Reference {
     }
 
     static JsonNode index() {
-        try {
-            return Json.MAPPER.readTree(DIR.resolve("index.json").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReferenceFiles.index(DIR);
     }
 
     static byte[] bytes(String relative) {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(DIR.resolve(relative)))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ReferenceFiles.gunzip(DIR.resolve(relative));
     }
 
     static float[] floats(String relative) {
