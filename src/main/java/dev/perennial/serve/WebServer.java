@@ -72,7 +72,8 @@ public final class WebServer implements AutoCloseable {
         PipelineApi pipelines = new PipelineApi(catalog, pool, gate, options.images(),
                 limits.maxRequestBytes());
         WebPages pages = new WebPages();
-        GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens());
+        GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens(),
+                options.images());
         List<GradioApp> apps = options.apps().stream().map(gradioApps::app).toList();
         Map<String, String> appModels = options.apps().stream().collect(Collectors.toMap(AppSpec::name,
                 AppSpec::model));
