@@ -126,8 +126,8 @@ public final class EventQueue implements AutoCloseable {
     }
 
     /**
-     * Queues a call for {@code sessionHash} (null: the call is its own session, as the curl API's are); {@code appRoot}:
-     * the app's URL as the client reached it.
+     * Queues a call for {@code sessionHash} (null: the call is its own session, as the curl API's are);
+     * {@code appRoot}: the app's URL as the client reached it.
      */
     synchronized String join(GradioApp app, String appRoot, List<JsonNode> inputs, String sessionHash, boolean whole) {
         if (waiting.size() >= maxWaiting) {

@@ -2,6 +2,7 @@ package dev.perennial.space;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
@@ -99,7 +100,8 @@ public final class SpaceFolder {
         meta.put("pinned", false);
         ArrayNode models = meta.putArray("models");
         spec.models().forEach(models::add);
-        String yaml = Json.YAML.writeValueAsString(meta).replaceFirst("^---\\n", "");
+        String yaml = Json.YAML.writer().with(YAMLGenerator.Feature.MINIMIZE_QUOTES).writeValueAsString(meta)
+                .replaceFirst("^---\\n", "");
         StringBuilder out = new StringBuilder("---\n").append(yaml).append("---\n\n");
         out.append("# ").append(spec.title()).append("\n\n");
         out.append("Gradio-compatible apps served by Perennial (`perennial serve`), one per model:\n\n");
@@ -124,8 +126,9 @@ public final class SpaceFolder {
     }
 
     /**
-     * The image: Temurin's JDK 25 (Ubuntu), Perennial built from {@value #SOURCES}/ with its Maven repository inside
-     * the image, the speed libraries installed, and the Spaces user (uid 1000) with a writable home and Hub cache.
+     * The image: Temurin's JDK 25 (Ubuntu), curl for the Maven wrapper's download, Perennial built from
+     * {@value #SOURCES}/ with its Maven repository inside the image, the speed libraries installed, and the Spaces
+     * user (uid 1000) with a writable home and Hub cache.
      */
     static String dockerfile(SpaceSpec spec) {
         String images = spec.images() == null ? "" : "COPY --chown=user " + IMAGES + " " + IMAGES + "\n";
@@ -138,7 +141,8 @@ public final class SpaceFolder {
                 # settings come as mvn/ and the scripts are made executable here.
                 COPY %1$s /opt/perennial
                 WORKDIR /opt/perennial
-                RUN mv %2$s .mvn \\
+                RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\
+                    && mv %2$s .mvn \\
                     && chmod +x mvnw perennial bin/*.sh bin/java-for-tests \\
                     && ./mvnw -B -q -Dmaven.test.skip=true -Dmaven.repo.local=/opt/perennial/.m2/repository package \\
                     && touch target/runtime-classpath.txt \\
@@ -177,8 +181,8 @@ public final class SpaceFolder {
                 cd "$(dirname "$0")"
                 perennial=${PERENNIAL:-perennial}
                 cache=${HF_HUB_CACHE:-${HF_HOME:-$HOME/.cache/huggingface}/hub}
-                %2$sexec "$perennial" serve --host 0.0.0.0 --port "${PERENNIAL_PORT:-%1$d}" --runs . --models "$cache" \\
-                    --apps %3$s%4$s
+                %2$sexec "$perennial" serve --host 0.0.0.0 --port "${PERENNIAL_PORT:-%1$d}" --runs . \\
+                    --models "$cache" --apps %3$s%4$s
                 """.formatted(PORT, downloads, APPS, images);
     }
 

@@ -59,8 +59,8 @@ class SpaceInitTest {
     void writesTheSpaceMetadataADockerfileWhoseCopiesExistAndTheAppsFile() throws Exception {
         Path space = dir.resolve("space");
         CliTest.Result r = CliTest.run("space", "init", space.toString(), "--app",
-                "sentence-similarity=sentence-transformers/all-MiniLM-L6-v2", "--app", "chat=HuggingFaceTB/SmolLM2-135M",
-                "--title", "My demos");
+                "sentence-similarity=sentence-transformers/all-MiniLM-L6-v2", "--app",
+                "chat=HuggingFaceTB/SmolLM2-135M", "--title", "My demos");
         assertThat(r.code()).as(r.err()).isZero();
 
         String readme = Files.readString(space.resolve("README.md"));
@@ -207,8 +207,11 @@ class SpaceInitTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path script = dir.resolve("bin/perennial");
         Files.createDirectories(script.getParent());
+        // The flags of the ./perennial launcher: without a default-sized stack, the process reaper overflows when
+        // JNA runs ldconfig, and the first pipeline call never returns.
         Files.writeString(script, "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED "
-                + "-Dai.djl.offline=true -Djava.awt.headless=true -Djdk.lang.processReaperUseDefaultStackSize=true -cp '" + classpath + "' dev.perennial.cli.Main \"$@\"\n");
+                + "-Dai.djl.offline=true -Djava.awt.headless=true -Djdk.lang.processReaperUseDefaultStackSize=true "
+                + "-cp '" + classpath + "' dev.perennial.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }
