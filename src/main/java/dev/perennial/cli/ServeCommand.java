@@ -10,7 +10,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -84,19 +83,11 @@ public final class ServeCommand implements Runnable {
             description = "Models kept loaded; the least recently used idle one is closed (default ${DEFAULT-VALUE}).")
     int maxLoadedModels;
 
-    private List<AppSpec> apps() {
-        List<AppSpec> out = new ArrayList<>(app.stream().map(AppSpec::parse).toList());
-        if (appsFile != null) {
-            out.addAll(AppSpec.read(appsFile));
-        }
-        return out;
-    }
-
     @Override
     public void run() {
         ServeOptions options = new ServeOptions(runs, models, host, port, apiKey,
                 new ServeOptions.Limits(maxRequestBytes, maxTokens, maxConcurrent, maxQueued, maxLoadedModels), images,
-                apps());
+                AppSpec.fromFlags(app, appsFile));
         PrintWriter out = spec.commandLine().getOut();
         Consumer<String> console = line -> {
             out.println(line);

@@ -36,6 +36,8 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
                          "default": null, "title": "Label"},
                "confidence": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null,
                               "title": "Confidence"}}}}}""");
+    /** Gradio's Gallery (gradio/components/gallery.py GalleryData): images or videos, each with a caption. */
+    private static final JsonNode GALLERY = gallery();
     private static final JsonNode ANY = parse("{\"type\": {}, \"description\": \"any valid json\"}");
     /** The chatbot's "messages" format: a list of {role, content}. */
     private static final JsonNode MESSAGES = parse("""
@@ -63,6 +65,11 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
 
     public static Component json(String label) {
         return new Component("json", label, null, null, ANY);
+    }
+
+    /** An output: a list of {image: FileData, caption}. */
+    public static Component gallery(String label) {
+        return new Component("gallery", label, null, null, GALLERY);
     }
 
     public static Component chatbot(String label) {
@@ -110,6 +117,22 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
         out.set("api_info", apiInfo);
         out.set("example_inputs", example);
         return out;
+    }
+
+    private static JsonNode gallery() {
+        ObjectNode schema = (ObjectNode) parse("""
+                {"title": "GalleryData", "type": "array", "items": {"anyOf": [{"$ref": "#/$defs/GalleryImage"},
+                                                                          {"$ref": "#/$defs/GalleryVideo"}]},
+                 "$defs": {"GalleryImage": {"title": "GalleryImage", "type": "object", "required": ["image"],
+                   "properties": {"image": {"$ref": "#/$defs/ImageData"}, "caption": {"anyOf": [{"type": "string"},
+                     {"type": "null"}], "default": null, "title": "Caption"}}},
+                  "GalleryVideo": {"title": "GalleryVideo", "type": "object", "required": ["video"],
+                   "properties": {"video": {"$ref": "#/$defs/FileData"}, "caption": {"anyOf": [{"type": "string"},
+                     {"type": "null"}], "default": null, "title": "Caption"}}}}}""");
+        ObjectNode defs = (ObjectNode) schema.get("$defs");
+        defs.set("ImageData", FILE);
+        defs.set("FileData", ((ObjectNode) FILE.deepCopy()).put("title", "FileData"));
+        return schema;
     }
 
     private static JsonNode parse(String json) {

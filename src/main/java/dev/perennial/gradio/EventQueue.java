@@ -41,19 +41,24 @@ public final class EventQueue implements AutoCloseable {
         }
     }
 
-    /** One call: the app, its inputs and its session; the outputs sent so far, for diffs. */
+    /**
+     * One call: the app (and its URL as the client reached it, for output files' URLs), its inputs and its session;
+     * the outputs sent so far, for diffs.
+     */
     private final class Event implements GradioApp.Call {
         final String id;
         final GradioApp app;
+        final String appRoot;
         final List<JsonNode> inputs;
         final Session session;
         /** The curl API's calls: partial outputs are sent whole, not as diffs. */
         final boolean whole;
         List<JsonNode> sent;
 
-        Event(String id, GradioApp app, List<JsonNode> inputs, Session session, boolean whole) {
+        Event(String id, GradioApp app, String appRoot, List<JsonNode> inputs, Session session, boolean whole) {
             this.id = id;
             this.app = app;
+            this.appRoot = appRoot;
             this.inputs = inputs;
             this.session = session;
             this.whole = whole;
@@ -73,6 +78,11 @@ public final class EventQueue implements AutoCloseable {
                 throw new GradioError(label + ": " + e.getMessage() + "; send a file uploaded to this app "
                         + "(POST /gradio_api/upload)");
             }
+        }
+
+        @Override
+        public JsonNode outputFile(Path file) {
+            return FileData.output(Path.of(files.publish(file)), appRoot);
         }
 
         @Override
@@ -115,8 +125,11 @@ public final class EventQueue implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.MINUTES);
     }
 
-    /** Queues a call for {@code sessionHash} (null: the call is its own session, as the curl API's are). */
-    synchronized String join(GradioApp app, List<JsonNode> inputs, String sessionHash, boolean whole) {
+    /**
+     * Queues a call for {@code sessionHash} (null: the call is its own session, as the curl API's are);
+     * {@code appRoot}: the app's URL as the client reached it.
+     */
+    synchronized String join(GradioApp app, String appRoot, List<JsonNode> inputs, String sessionHash, boolean whole) {
         if (waiting.size() >= maxWaiting) {
             throw new HttpRefusal(503, "Queue is full.");
         }
@@ -124,7 +137,7 @@ public final class EventQueue implements AutoCloseable {
         Session session = sessions.computeIfAbsent(sessionHash == null ? id : sessionHash, h -> new Session());
         session.touched = System.currentTimeMillis();
         session.pending.add(id);
-        waiting.addLast(new Event(id, app, inputs, session, whole));
+        waiting.addLast(new Event(id, app, appRoot, inputs, session, whole));
         session.messages.add(Messages.estimation(id, waiting.size() - 1, waiting.size()));
         notifyAll();
         return id;

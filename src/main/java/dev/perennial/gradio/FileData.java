@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.io.Json;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * Gradio's reference to a file in an input ({@code gradio/data_classes.py} FileData, recognised by the clients by
  * {@code meta._type = "gradio.FileData"}): of what a client sends only the server path that the upload answered is
- * used, and only to look the file up in the {@link FileStore}.
+ * used, and only to look the file up in the {@link FileStore}; an output names a file of the store with all of
+ * FileData's fields, its {@code url} being {@code ROOT/gradio_api/file=PATH} as Gradio's
+ * {@code processing_utils.add_root_url} makes it.
  */
 record FileData(String path) {
 
@@ -42,9 +49,19 @@ record FileData(String path) {
     }
 
     /** The same FileData with the URL that a client at {@code root} fetches it from (GET file=PATH). */
-    static JsonNode withUrl(JsonNode value, String root) {
+    static ObjectNode withUrl(JsonNode value, String root) {
         ObjectNode out = value.deepCopy();
         out.put("url", root + GradioRoutes.API_PREFIX + "/file=" + value.path("path").asText());
         return out;
+    }
+
+    /** The FileData of an output: stored file {@code file}, downloadable from the app at {@code appRoot}. */
+    static ObjectNode output(Path file, String appRoot) {
+        try {
+            return withUrl(json(file.toString(), file.getFileName().toString(), Files.size(file),
+                    FileStore.mimeType(file)), appRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

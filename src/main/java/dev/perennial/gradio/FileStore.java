@@ -2,6 +2,7 @@ package dev.perennial.gradio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.io.Hashing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The files the Gradio API accepted (uploads) and will hand out by reference: each in a folder of its own with a
- * random name under one private root, deleted when the server stops. A path from a request is honoured only when it
+ * The files the Gradio API accepted (uploads) and wrote (outputs) and will hand out by reference: each in a folder
+ * of its own under one private root (an upload's with a random name, an output's named by its content's hash, so
+ * the same output is stored once), deleted when the server stops. A path from a request is honoured only when it
  * resolves, symbolic links followed, to a file under that root; nothing else on the machine can be named.
  */
 public final class FileStore implements AutoCloseable {
@@ -52,6 +54,21 @@ public final class FileStore implements AutoCloseable {
     public JsonNode provide(String name, byte[] content) {
         String path = save(name, new ByteArrayInputStream(content));
         return FileData.json(path, name, content.length, mimeType(Path.of(path)));
+    }
+
+    /** Copies a file an app returns (an output) into this store; its server path, which outputs name as FileData. */
+    String publish(Path source) {
+        Path file = root.resolve("out-" + Hashing.sha256(source).substring(0, 32))
+                .resolve(cleanName(source.getFileName().toString()));
+        if (!Files.isRegularFile(file)) {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            AtomicFiles.write(file, out -> Files.copy(source, out));
+        }
+        return file.toString();
     }
 
     /** The stored file that {@code path} names, or a refusal (403 outside this store, 404 when gone). */

@@ -35,6 +35,12 @@ public record GradioApp(String name, String title, String description, String ap
         /** The file that input {@code index} (a FileData) names: only a file this server accepted or wrote. */
         Path file(int index);
 
+        /**
+         * An output file: {@code file} (one the app produced or chose from the server's own folders, never one a
+         * client named) copied into the server's store, as FileData with the URL that downloads it.
+         */
+        JsonNode outputFile(Path file);
+
         /** Sends outputs so far (streaming apps); false once the call is cancelled or its session is gone. */
         boolean partial(List<JsonNode> outputs);
     }
@@ -236,6 +242,7 @@ public record GradioApp(String name, String title, String description, String ap
             case "label" -> "Dict(label: str | int | float | None, confidences: List[Dict(label: str | int | float "
                     + "| None, confidence: float | None)] | None)";
             case "chatbot" -> "List[Dict(role: Literal['user', 'assistant', 'system'], content: str)]";
+            case "gallery" -> "List[Dict(image: filepath, caption: str | None)]";
             default -> "Dict[Any, Any]";
         };
     }

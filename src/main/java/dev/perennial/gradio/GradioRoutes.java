@@ -92,7 +92,8 @@ public final class GradioRoutes {
     /** The app's URL as the client reached it, without a trailing slash (Gradio's config "root"). */
     private static String root(Context ctx) {
         String url = ctx.url();
-        return url.substring(0, url.length() - "/config".length());
+        String app = MOUNT + "/" + ctx.pathParam("app");
+        return url.substring(0, url.indexOf(app) + app.length());
     }
 
     /** POST upload: multipart field "files", answered with the server path of each, in order. */
@@ -144,7 +145,7 @@ public final class GradioRoutes {
             throw new HttpRefusal(400, "no function " + fn + " in the app '" + app.name() + "'; its one endpoint is "
                     + "/" + app.apiName() + " (fn_index " + GradioApp.FN_INDEX + ")");
         }
-        String id = queue.join(app, inputs(app, body), session.asText(), false);
+        String id = queue.join(app, root(ctx), inputs(app, body), session.asText(), false);
         json(ctx, Json.MAPPER.createObjectNode().put("event_id", id));
     }
 
@@ -152,7 +153,7 @@ public final class GradioRoutes {
     private void call(Context ctx) {
         GradioApp app = app(ctx);
         requireApiName(app, ctx.pathParam("api"));
-        String id = queue.join(app, inputs(app, body(ctx)), null, true);
+        String id = queue.join(app, root(ctx), inputs(app, body(ctx)), null, true);
         json(ctx, Json.MAPPER.createObjectNode().put("event_id", id));
     }
 

@@ -35,6 +35,23 @@ public record HubCache(Path root) {
         return repo(repoId).resolve("refs").resolve(revision);
     }
 
+    /**
+     * How people name the model that {@code dir}, a snapshot folder of this cache, holds: {@code ORG/NAME} when
+     * {@code refs/main} points at it, else {@code ORG/NAME@COMMIT}; empty for any other folder. Repository ids
+     * cannot hold "--" (huggingface_hub's validate_repo_id), so the folder name maps back to one id.
+     */
+    public Optional<String> modelName(Path dir) {
+        Path relative = root.relativize(dir);
+        if (relative.getNameCount() != 3 || !relative.getName(1).toString().equals("snapshots")
+                || !relative.getName(0).toString().startsWith("models--")) {
+            return Optional.empty();
+        }
+        String repoId = relative.getName(0).toString().substring("models--".length()).replace("--", "/");
+        String commit = relative.getName(2).toString();
+        return Optional.of(commit(repoId, "main").filter(commit::equals).isPresent() ? repoId
+                : repoId + "@" + commit);
+    }
+
     /** The commit a revision (branch, tag or commit hash) points to in the cache, if known. */
     public Optional<String> commit(String repoId, String revision) {
         if (revision.matches("[0-9a-f]{40}") && Files.isDirectory(snapshot(repoId, revision))) {

@@ -1,11 +1,14 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Task;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,6 +49,15 @@ public record AppSpec(String name, String task, String model) {
         return new AppSpec(task, task, flag.substring(eq + 1).strip());
     }
 
+    /** The apps of the {@code --app} flags, then those of the {@code --apps} file (null: none). */
+    public static List<AppSpec> fromFlags(List<String> flags, Path appsFile) {
+        List<AppSpec> out = new ArrayList<>(flags.stream().map(AppSpec::parse).toList());
+        if (appsFile != null) {
+            out.addAll(read(appsFile));
+        }
+        return out;
+    }
+
     /** An {@code --apps} file: {@code apps: [{task: T, model: M, name: N (default: the task)}, ...]}. */
     public static List<AppSpec> read(Path file) {
         JsonNode root;
@@ -80,6 +92,18 @@ public record AppSpec(String name, String task, String model) {
             }
         }
         return out;
+    }
+
+    /** {@code apps} as an {@code --apps} file's text, which {@link #read} reads back. */
+    public static String yaml(List<AppSpec> apps) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ArrayNode list = root.putArray("apps");
+        apps.forEach(a -> list.addObject().put("task", a.task()).put("model", a.model()).put("name", a.name()));
+        try {
+            return Json.YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Refuses two apps of one name. */

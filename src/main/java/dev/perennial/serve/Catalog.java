@@ -1,6 +1,7 @@
 package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.hub.HubCache;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Task;
 import dev.perennial.run.RunFolder;
@@ -257,8 +258,15 @@ final class Catalog {
         }
     }
 
-    /** The name of {@code dir} under {@code root}, with '/' between parts; the root itself goes by its own name. */
+    /**
+     * The name of {@code dir} under {@code root}, with '/' between parts; the root itself goes by its own name, and a
+     * snapshot of a Hub cache (a root such as ~/.cache/huggingface/hub) by its model's id, ORG/NAME.
+     */
     private static String name(Path root, Path dir) {
+        Optional<String> hubModel = new HubCache(root).modelName(dir);
+        if (hubModel.isPresent()) {
+            return hubModel.get();
+        }
         Path relative = root.relativize(dir);
         String name = relative.toString().isEmpty() ? String.valueOf(root.getFileName()) : relative.toString();
         return name.replace('\\', '/');

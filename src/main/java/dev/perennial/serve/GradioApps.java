@@ -39,10 +39,15 @@ final class GradioApps {
     private final PipelineApi pipelines;
     private final int maxTokens;
     private final FileStore files;
+    private final Path images;
 
-    /** {@code files}: where the examples' pictures are stored, to be served like uploads. */
+    /**
+     * {@code files}: where the examples' pictures are stored, to be served like uploads; {@code images}: the folder
+     * that image search ranks (null: none), whose images its gallery shows.
+     */
     GradioApps(Catalog catalog, ModelPool pool, GenerationGate gate, PipelineApi pipelines, int maxTokens,
-               FileStore files) {
+               FileStore files, Path images) {
+        this.images = images;
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
@@ -94,12 +99,8 @@ final class GradioApps {
                     guarded(call -> List.of(labels(model, call))));
             case "image-search" -> new GradioApp(spec.name(), title, "The served images ranked for the query",
                     "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
-                    Component.number("Top", 5)), List.of(Component.json("Hits")), false, guarded(call -> {
-                        ObjectNode input = object("query", call.inputs().get(0));
-                        input.set("top", Json.MAPPER.getNodeFactory().numberNode(call.inputs().get(1).asInt(5)));
-                        return List.of(Json.MAPPER.valueToTree(run(model, Task.IMAGE_SEARCH,
-                                Requests.parse(Task.IMAGE_SEARCH, input, Requests.INLINE))));
-                    }));
+                    Component.number("Top", 5)), List.of(Component.gallery("Images")), false,
+                    guarded(call -> List.of(gallery(model, call))));
             default -> throw new IllegalArgumentException("no app for " + spec.task());
         };
     }
@@ -151,6 +152,21 @@ final class GradioApps {
 
     private <I, O> O run(Catalog.Entry model, Task<I, O> task, I input) {
         return pipelines.run(model, task, pipeline -> List.of(pipeline.run(input))).getFirst();
+    }
+
+    /** The best images for the query as a gallery: each served image, captioned with its name and score. */
+    private JsonNode gallery(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = object("query", call.inputs().get(0));
+        input.set("top", Json.MAPPER.getNodeFactory().numberNode(call.inputs().get(1).asInt(5)));
+        Outputs.SearchHits hits = run(model, Task.IMAGE_SEARCH, Requests.parse(Task.IMAGE_SEARCH, input,
+                Requests.INLINE));
+        ArrayNode gallery = Json.MAPPER.createArrayNode();
+        for (Outputs.SearchHit hit : hits.hits()) {
+            ObjectNode item = gallery.addObject();
+            item.set("image", call.outputFile(images.resolve(hit.file())));
+            item.put("caption", String.format(java.util.Locale.ROOT, "%s (%.3f)", hit.file(), hit.score()));
+        }
+        return gallery;
     }
 
     private JsonNode similarity(Catalog.Entry model, GradioApp.Call call) {

@@ -75,7 +75,8 @@ public final class WebServer implements AutoCloseable {
         FileStore files = new FileStore();
         List<GradioApp> apps;
         try {
-            GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens(), files);
+            GradioApps gradioApps = new GradioApps(catalog, pool, gate, pipelines, limits.maxTokens(), files,
+                    options.images());
             apps = options.apps().stream().map(gradioApps::app).toList();
         } catch (RuntimeException e) {
             files.close();

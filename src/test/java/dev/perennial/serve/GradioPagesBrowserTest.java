@@ -9,6 +9,7 @@ import dev.perennial.image.ImageFiles;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.PipelineOptions;
 import dev.perennial.pipeline.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 import static dev.perennial.serve.ServeApiTest.JSON;
 import static dev.perennial.serve.ServeApiTest.get;
@@ -354,6 +356,49 @@ class GradioPagesBrowserTest {
             }
         } finally {
             held.forEach(GenerationGate.Permit::close);
+        }
+    }
+
+    /** The image-search app draws its gallery: the ranked images, best first, each the served file, captioned. */
+    @Test
+    void theImageSearchAppDrawsItsGalleryOfTheRankedImages(@TempDir Path searchModels, @TempDir Path images)
+            throws Exception {
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), searchModels.resolve("clip"));
+        Files.write(images.resolve("red.png"), PipelineApiTest.png(Color.RED));
+        Files.write(images.resolve("blue.png"), PipelineApiTest.png(Color.BLUE));
+        Files.write(images.resolve("green.png"), PipelineApiTest.png(Color.GREEN));
+        Outputs.SearchHits expected;
+        try (var pipeline = Pipeline.forTask(Task.IMAGE_SEARCH, searchModels.resolve("clip").toString(),
+                PipelineOptions.defaults().withImages(images))) {
+            expected = pipeline.run(new Inputs.Query("a blue square", 2));
+        }
+        ServeOptions options = new ServeOptions(List.of(), List.of(searchModels), "127.0.0.1", 0, null,
+                ServeOptions.Limits.defaults(), images).withApps(List.of(AppSpec.parse("image-search=clip")));
+        try (WebServer search = WebServer.start(options); Page page = browser.newPage()) {
+            page.navigate(search.url() + "apps/image-search/");
+            page.waitForSelector("#gradio-app[data-ready=true]");
+            page.fill(field("Query"), "a blue square");
+            page.fill("[data-label='Top'] input", "2");
+            page.click("#submit");
+            page.waitForSelector(".gr-status[data-state=complete]");
+            page.waitForFunction("[...document.querySelectorAll('.gr-gallery-image')].every(i => i.complete "
+                    + "&& i.naturalWidth > 0)");
+            List<String> captions = page.locator(".gr-gallery-item figcaption").allTextContents();
+            assertThat(captions).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                Outputs.SearchHit hit = expected.hits().get(i);
+                assertThat(captions.get(i)).isEqualTo(String.format(Locale.ROOT, "%s (%.3f)", hit.file(),
+                        hit.score()));
+                Color colour = switch (hit.file()) {
+                    case "red.png" -> Color.RED;
+                    case "blue.png" -> Color.BLUE;
+                    default -> Color.GREEN;
+                };
+                // the corner keeps the picture's colour (PipelineApiTest.png: a white circle in the middle)
+                assertThat(pixels(page, ".gr-gallery-item:nth-child(" + (i + 1) + ") img", 1, 1))
+                        .containsExactly(40, 30, colour.getRed(), colour.getGreen(), colour.getBlue());
+            }
+            WebAppBrowserTest.screenshot(page, "app-image-search");
         }
     }
 }

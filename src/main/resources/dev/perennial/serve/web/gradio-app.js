@@ -166,6 +166,16 @@
       return { node: block(c, img), show: async v => { if (v) img.src = await blobUrl(fileUrl(v)); else img.removeAttribute("src"); },
         clear: () => img.removeAttribute("src") };
     },
+    // Gradio's Gallery: [{image: FileData, caption}] as a grid of pictures, each with its caption under it.
+    gallery(c) {
+      const grid = el("div", { class: "gr-gallery" });
+      const show = async v => grid.replaceChildren(...await Promise.all((Array.isArray(v) ? v : []).map(async item => {
+        const img = el("img", { class: "gr-gallery-image", alt: item.caption || "" });
+        if (item.image) img.src = await blobUrl(fileUrl(item.image));
+        return el("figure", { class: "gr-gallery-item" }, img, el("figcaption", {}, item.caption || ""));
+      })));
+      return { node: block(c, grid), show, clear: () => grid.replaceChildren() };
+    },
     // audio (a player) belongs here once an app answers with sound.
   };
 
