@@ -1,6 +1,7 @@
 """What transformers' ClapFeatureExtractor makes of a few signals, for laion/clap-htsat-unfused.
 
-Run with Debian's Python and numpy only (apt-get install python3-numpy; transformers is not needed):
+Run with Debian's Python and numpy only (apt-get install python3-numpy; transformers is not needed; where
+python3-torchaudio is installed it also prints an independent cross-check against torchaudio and torch.stft):
 
     /usr/bin/python3 tools/reference/clap_features.py src/test/resources/reference/clap
 
@@ -133,7 +134,31 @@ def write(name, array):
     return "expected/" + name + ".gz"
 
 
+def cross_check_with_torchaudio():
+    """Where Debian's python3-torchaudio is installed, an independent check of this port (printed, not saved):
+    torchaudio's melscale_fbanks for both banks, torch.stft for the power spectrogram."""
+    try:
+        import torch
+        import torchaudio.functional as F
+    except ImportError:
+        print("torchaudio not installed: cross-check skipped")
+        return
+    for norm, scale in ((None, "htk"), ("slaney", "slaney")):
+        ours = mel_filter_bank(513, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE, norm, scale)
+        theirs = F.melscale_fbanks(513, float(FREQUENCY_MIN), float(FREQUENCY_MAX), FEATURE_SIZE, SAMPLING_RATE,
+                                   norm=norm, mel_scale=scale).double().numpy()
+        print(f"mel filters {scale}: max |numpy - torchaudio| = {np.abs(ours - theirs).max():.3g}")
+    x = signal(48000, 3)
+    slaney = mel_filter_bank(513, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE, "slaney", "slaney")
+    stft = torch.stft(torch.from_numpy(x.astype(np.float64)), FFT_WINDOW_SIZE, HOP_LENGTH,
+                      window=torch.hann_window(FFT_WINDOW_SIZE, dtype=torch.float64), center=True,
+                      pad_mode="reflect", return_complex=True).abs().pow(2).numpy()
+    theirs = 10.0 * np.log10(np.maximum(1e-10, slaney.T @ stft)).T
+    print(f"log-mel: max |numpy - torch.stft| = {np.abs(log_mel_spectrogram(x, slaney) - theirs).max():.3g} dB")
+
+
 def main():
+    cross_check_with_torchaudio()
     os.makedirs(os.path.join(OUT, "expected"), exist_ok=True)
     cases = [
         ("short_repeatpad", 81600, 7, 0),  # 1.7 s: tiled 5 times, then 1.5 s of zeros
