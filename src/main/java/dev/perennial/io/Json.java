@@ -3,12 +3,19 @@ package dev.perennial.io;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perennial.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The one JSON and YAML style of everything Perennial reads and writes: files (metadata.json, state.json,
@@ -45,5 +52,20 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * A model's JSON file (a preprocessor config and the like) as a tree; a missing file is one line naming it
+     * followed by {@code ifMissing}, invalid JSON one line naming it with the parser's first line.
+     */
+    public static JsonNode readModelFile(Path file, String ifMissing) {
+        try {
+            return MAPPER.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": " + ifMissing);
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new UserError(file + ": not valid JSON (" + why + "); fix the file or download it again", e);
+        }
     }
 }
