@@ -61,10 +61,15 @@ final class Fft {
             }
             for (int s = 0; s < p; s++) {
                 int out = k + s * q;
-                double sumRe = 0;
-                double sumIm = 0;
-                for (int r = 0; r < p; r++) {
-                    int t = (int) ((long) r * out % m) * twiddleStride;
+                double sumRe = scratch[0];
+                double sumIm = scratch[1];
+                int exponent = 0; // r * out mod m, stepped without a division
+                for (int r = 1; r < p; r++) {
+                    exponent += out;
+                    if (exponent >= m) {
+                        exponent -= m;
+                    }
+                    int t = exponent * twiddleStride;
                     double yr = scratch[2 * r];
                     double yi = scratch[2 * r + 1];
                     sumRe += yr * cos[t] - yi * sin[t];

@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,16 +33,7 @@ public record WhisperFeatureConfig(int featureSize, int samplingRate, int hopLen
     }
 
     public static WhisperFeatureConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such preprocessor config; a Whisper model needs its "
-                    + "preprocessor_config.json");
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new UserError(file + ": not valid JSON (" + why + "); fix the file or download it again", e);
-        }
+        JsonNode root = Json.readPreprocessorConfig(file, "a Whisper model");
         return parse(root, file.toString());
     }
 

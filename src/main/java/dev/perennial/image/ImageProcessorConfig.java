@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,16 +60,7 @@ public record ImageProcessorConfig(
 
     /** Reads and checks a preprocessor_config.json; every problem is reported at once, naming file and field. */
     public static ImageProcessorConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such preprocessor config; a model for images needs its "
-                    + "preprocessor_config.json");
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new UserError(file + ": not valid JSON (" + why + "); fix the file or download it again", e);
-        }
+        JsonNode root = Json.readPreprocessorConfig(file, "a model for images");
         return parse(root, file.toString());
     }
 

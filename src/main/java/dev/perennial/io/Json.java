@@ -1,6 +1,7 @@
 package dev.perennial.io;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.perennial.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The one JSON and YAML style of everything Perennial reads and writes: files (metadata.json, state.json,
@@ -45,5 +52,21 @@ public final class Json {
             .build();
 
     private Json() {
+    }
+
+    /**
+     * A model folder's preprocessor_config.json as a tree; a missing file is one line naming it and saying what
+     * needs it ({@code neededBy}, e.g. "a model for images"), bad JSON one line naming it.
+     */
+    public static JsonNode readPreprocessorConfig(Path file, String neededBy) {
+        try {
+            return MAPPER.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such preprocessor config; " + neededBy + " needs its "
+                    + "preprocessor_config.json");
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new UserError(file + ": not valid JSON (" + why + "); fix the file or download it again", e);
+        }
     }
 }
