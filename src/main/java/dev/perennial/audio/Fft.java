@@ -1,80 +1,116 @@
 package dev.perennial.audio;
 
 /**
- * The discrete Fourier transform of real frames whose length is a power of two (radix-2, iterative), for
- * spectrograms: {@code X[k] = sum_t x[t] e^{-2 pi i k t / n}}, k = 0 .. n/2, numpy's {@code rfft} convention.
- * Not thread-safe (holds scratch arrays); one per thread.
+ * A complex discrete Fourier transform of one fixed length, any length: mixed-radix Cooley-Tukey over the length's
+ * prime factors (400 = 2^4 * 5^2 for Whisper), X[k] = sum_j x[j] e^{-2 pi i jk/n}, as numpy's fft computes it.
  */
-public final class Fft {
+final class Fft {
 
     private final int n;
+    private final int[] factors;
     private final double[] cos;
     private final double[] sin;
-    private final int[] bitReversed;
-    private final double[] re;
-    private final double[] im;
 
-    public Fft(int n) {
-        if (n < 2 || Integer.bitCount(n) != 1) {
-            throw new IllegalArgumentException("FFT length must be a power of two of at least 2, got " + n);
+    Fft(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("FFT length " + n + " is not positive");
         }
         this.n = n;
-        cos = new double[n / 2];
-        sin = new double[n / 2];
-        for (int k = 0; k < n / 2; k++) {
-            cos[k] = Math.cos(2 * Math.PI * k / n);
-            sin[k] = Math.sin(2 * Math.PI * k / n);
+        this.factors = primeFactors(n);
+        this.cos = new double[n];
+        this.sin = new double[n];
+        for (int k = 0; k < n; k++) {
+            double angle = -2 * Math.PI * k / n;
+            cos[k] = Math.cos(angle);
+            sin[k] = Math.sin(angle);
         }
-        bitReversed = bitReversal(n);
-        re = new double[n];
-        im = new double[n];
     }
 
-    public int length() {
+    int length() {
         return n;
     }
 
-    /** The n/2 + 1 non-negative-frequency bins of {@code frame} (length n) into {@code outRe} and {@code outIm}. */
-    public void rfft(double[] frame, double[] outRe, double[] outIm) {
-        if (frame.length != n) {
-            throw new IllegalArgumentException("frame of " + frame.length + " samples for an FFT of " + n);
-        }
-        for (int i = 0; i < n; i++) {
-            re[bitReversed[i]] = frame[i];
-            im[i] = 0;
-        }
-        butterflies();
+    /** The transform of (re, im) into (outRe, outIm); inputs are left as they were. */
+    void transform(double[] re, double[] im, double[] outRe, double[] outIm) {
+        step(re, im, 0, 1, n, outRe, outIm, 0, 0, new double[2 * largestFactor()]);
+    }
+
+    /** numpy's rfft: the n/2 + 1 non-negative-frequency bins of real {@code frame} into {@code outRe}, {@code outIm}. */
+    void rfft(double[] frame, double[] outRe, double[] outIm) {
+        double[] re = new double[n];
+        double[] im = new double[n];
+        transform(frame, new double[n], re, im);
         System.arraycopy(re, 0, outRe, 0, n / 2 + 1);
         System.arraycopy(im, 0, outIm, 0, n / 2 + 1);
     }
 
-    private void butterflies() {
-        for (int size = 2; size <= n; size <<= 1) {
-            int half = size >> 1;
-            int stride = n / size;
-            for (int start = 0; start < n; start += size) {
-                for (int j = 0; j < half; j++) {
-                    double wr = cos[j * stride];
-                    double wi = -sin[j * stride];
-                    int a = start + j;
-                    int b = a + half;
-                    double tr = re[b] * wr - im[b] * wi;
-                    double ti = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - tr;
-                    im[b] = im[a] - ti;
-                    re[a] += tr;
-                    im[a] += ti;
+    /** The size-m transform of in[offset + j*stride] into out[outOffset ..], splitting by factors[level]. */
+    private void step(double[] re, double[] im, int offset, int stride, int m, double[] outRe, double[] outIm,
+            int outOffset, int level, double[] scratch) {
+        if (m == 1) {
+            outRe[outOffset] = re[offset];
+            outIm[outOffset] = im[offset];
+            return;
+        }
+        int p = factors[level];
+        int q = m / p;
+        for (int r = 0; r < p; r++) {
+            step(re, im, offset + r * stride, stride * p, q, outRe, outIm, outOffset + r * q, level + 1, scratch);
+        }
+        combine(outRe, outIm, outOffset, m, p, q, scratch);
+    }
+
+    /** X[k + s*q] = sum_r W_m^{r(k + s*q)} Y_r[k], the p sub-transforms Y_r lying at out[outOffset + r*q ..]. */
+    private void combine(double[] re, double[] im, int offset, int m, int p, int q, double[] scratch) {
+        int twiddleStride = n / m;
+        for (int k = 0; k < q; k++) {
+            for (int r = 0; r < p; r++) {
+                scratch[2 * r] = re[offset + r * q + k];
+                scratch[2 * r + 1] = im[offset + r * q + k];
+            }
+            for (int s = 0; s < p; s++) {
+                int out = k + s * q;
+                double sumRe = scratch[0];
+                double sumIm = scratch[1];
+                int exponent = 0; // r * out mod m, stepped without a division
+                for (int r = 1; r < p; r++) {
+                    exponent += out;
+                    if (exponent >= m) {
+                        exponent -= m;
+                    }
+                    int t = exponent * twiddleStride;
+                    double yr = scratch[2 * r];
+                    double yi = scratch[2 * r + 1];
+                    sumRe += yr * cos[t] - yi * sin[t];
+                    sumIm += yr * sin[t] + yi * cos[t];
                 }
+                re[offset + out] = sumRe;
+                im[offset + out] = sumIm;
             }
         }
     }
 
-    private static int[] bitReversal(int n) {
-        int bits = Integer.numberOfTrailingZeros(n);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Integer.reverse(i) >>> (32 - bits);
+    private int largestFactor() {
+        int max = 1;
+        for (int f : factors) {
+            max = Math.max(max, f);
         }
-        return out;
+        return max;
+    }
+
+    private static int[] primeFactors(int n) {
+        int[] out = new int[32];
+        int count = 0;
+        int rest = n;
+        for (int f = 2; (long) f * f <= rest; f++) {
+            while (rest % f == 0) {
+                out[count++] = f;
+                rest /= f;
+            }
+        }
+        if (rest > 1) {
+            out[count++] = rest;
+        }
+        return java.util.Arrays.copyOf(out, count);
     }
 }

@@ -381,8 +381,9 @@ class GradioPagesBrowserTest {
             page.fill("[data-label='Top'] input", "2");
             page.click("#submit");
             page.waitForSelector(".gr-status[data-state=complete]");
-            page.waitForFunction("[...document.querySelectorAll('.gr-gallery-image')].every(i => i.complete "
-                    + "&& i.naturalWidth > 0)");
+            // the gallery draws after the status turns complete (it fetches each image first): wait for both
+            page.waitForFunction("(() => { const images = [...document.querySelectorAll('.gr-gallery-image')]; "
+                    + "return images.length === 2 && images.every(i => i.complete && i.naturalWidth > 0); })()");
             List<String> captions = page.locator(".gr-gallery-item figcaption").allTextContents();
             assertThat(captions).hasSize(2);
             for (int i = 0; i < 2; i++) {
