@@ -6,6 +6,8 @@ import dev.perennial.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -32,5 +34,21 @@ public final class ReferenceFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A gzipped raw array of little-endian float32, as numpy's {@code astype("<f4").tobytes()} writes it. */
+    public static float[] floats(Path file) {
+        ByteBuffer b = ByteBuffer.wrap(gunzip(file)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / Float.BYTES];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** A gzipped raw array of little-endian float64. */
+    public static double[] doubles(Path file) {
+        ByteBuffer b = ByteBuffer.wrap(gunzip(file)).order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[b.remaining() / Double.BYTES];
+        b.asDoubleBuffer().get(out);
+        return out;
     }
 }

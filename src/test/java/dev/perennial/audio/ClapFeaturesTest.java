@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.ReferenceFiles;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -125,16 +123,10 @@ class ClapFeaturesTest {
     }
 
     private static float[] floats(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(ReferenceFiles.gunzip(DIR.resolve(relative))).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / Float.BYTES];
-        b.asFloatBuffer().get(out);
-        return out;
+        return ReferenceFiles.floats(DIR.resolve(relative));
     }
 
     private static double[] doubles(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(ReferenceFiles.gunzip(DIR.resolve(relative))).order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[b.remaining() / Double.BYTES];
-        b.asDoubleBuffer().get(out);
-        return out;
+        return ReferenceFiles.doubles(DIR.resolve(relative));
     }
 }

@@ -5,8 +5,6 @@ import dev.perennial.ReferenceFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,17 +33,11 @@ final class Reference {
     }
 
     static float[] floats(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(gunzip(relative)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / Float.BYTES];
-        b.asFloatBuffer().get(out);
-        return out;
+        return ReferenceFiles.floats(DIR.resolve(relative));
     }
 
     static double[] doubles(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(gunzip(relative)).order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[b.remaining() / Double.BYTES];
-        b.asDoubleBuffer().get(out);
-        return out;
+        return ReferenceFiles.doubles(DIR.resolve(relative));
     }
 
     /** The generated signal of that name (index "signals"), as float as it would be decoded. */

@@ -3,13 +3,10 @@ package dev.perennial.audio;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.ReferenceFiles;
 import dev.perennial.UserError;
-import dev.perennial.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -175,18 +172,11 @@ class WhisperFeaturesTest {
     }
 
     private static float[] input(JsonNode index, String name) {
-        ByteBuffer b = ByteBuffer.wrap(ReferenceFiles.gunzip(DIR.resolve(index.get("inputs").get(name).asText())))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / Float.BYTES];
-        b.asFloatBuffer().get(out);
-        return out;
+        return ReferenceFiles.floats(DIR.resolve(index.get("inputs").get(name).asText()));
     }
 
     private static double[] doubles(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(ReferenceFiles.gunzip(DIR.resolve(relative))).order(ByteOrder.LITTLE_ENDIAN);
-        double[] out = new double[b.remaining() / Double.BYTES];
-        b.asDoubleBuffer().get(out);
-        return out;
+        return ReferenceFiles.doubles(DIR.resolve(relative));
     }
 
     private static float[] tile(float[] x, int times) {

@@ -3,8 +3,6 @@ package dev.perennial.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.ReferenceFiles;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /** The fixtures tools/reference/images.py wrote with Pillow 9.4 and numpy (src/test/resources/reference/images). */
@@ -24,10 +22,7 @@ final class Reference {
     }
 
     static float[] floats(String relative) {
-        ByteBuffer b = ByteBuffer.wrap(bytes(relative)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(out);
-        return out;
+        return ReferenceFiles.floats(DIR.resolve(relative));
     }
 
     static RgbImage image(String relative) {
