@@ -2,8 +2,9 @@
 # The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
 # Usage: bin/system-packages.sh --for tests|run
 #   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai and
-#          @gradio/client npm clients the API tests run), ffmpeg (required: the audio decoding tests) and the speed
-#          libraries (optional).
+#          @gradio/client npm clients the API tests run), ffmpeg (required: the audio decoding tests), Debian's
+#          python3 (required: the independent TensorBoard event-file reader, tools/reference/tfevents.py) and the
+#          speed libraries (optional).
 #   run:   the speed libraries (optional: without them the bundled BLAS and glibc's malloc are used) and ffmpeg
 #          (optional: without it only WAV audio can be read; MP3, FLAC, OGG and WebM need it).
 # Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
@@ -27,6 +28,9 @@ find_missing() {
   fi
   if [ "$purpose" = tests ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
     required="${required:+$required }nodejs npm"
+  fi
+  if [ "$purpose" = tests ] && ! [ -x /usr/bin/python3 ]; then
+    required="${required:+$required }python3"
   fi
   # ffmpeg decodes compressed audio exactly as transformers' pipelines do (audio.FfmpegDecoder).
   if ! command -v ffmpeg >/dev/null 2>&1; then
@@ -87,6 +91,7 @@ if [ -n "$required" ]; then
       chromium) needed="${needed:+$needed, }Chromium" ;;
       nodejs) needed="${needed:+$needed, }Node.js with npm" ;;
       ffmpeg) needed="${needed:+$needed, }ffmpeg" ;;
+      python3) needed="${needed:+$needed, }Python 3" ;;
     esac
   done
   case $needed in
