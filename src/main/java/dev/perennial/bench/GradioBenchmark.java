@@ -75,9 +75,11 @@ public final class GradioBenchmark {
             double rate = concurrent(http, app, requests, clients);
             Arrays.sort(direct);
             Arrays.sort(gradio);
-            return new Result(dir.getFileName().toString(), requests, clients, percentile(direct, 0.5),
-                    percentile(direct, 0.99), percentile(gradio, 0.5), percentile(gradio, 0.99),
-                    percentile(gradio, 0.5) - percentile(direct, 0.5), rate);
+            double directMedian = Spread.percentile(direct, 50);
+            double gradioMedian = Spread.percentile(gradio, 50);
+            return new Result(dir.getFileName().toString(), requests, clients, directMedian,
+                    Spread.percentile(direct, 99), gradioMedian, Spread.percentile(gradio, 99),
+                    gradioMedian - directMedian, rate);
         }
     }
 
@@ -141,9 +143,5 @@ public final class GradioBenchmark {
             throw new IllegalStateException(e);
         }
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }

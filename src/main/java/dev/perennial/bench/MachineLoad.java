@@ -33,6 +33,6 @@ public final class MachineLoad {
         }
         return Optional.of(String.format(Locale.ROOT, "warning: the machine is busy (load average %.2f on %d cores): "
                 + "other work competes for the cores, so these figures are low and vary; compare runs made on an idle "
-                + "machine, and look at the spread (min and max)", loadAverage, cores));
+                + "machine, and look at the spread (p10–p90, min and max)", loadAverage, cores));
     }
 }
