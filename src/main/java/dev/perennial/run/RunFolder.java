@@ -85,10 +85,14 @@ public final class RunFolder {
 
     /** The run that wrote model folder {@code dir} (its final/ or one of its checkpoints), if its config is there. */
     public static Optional<RunFolder> runOf(Path modelDir) {
+        return holding(modelDir).filter(run -> Files.isRegularFile(run.resolve(CONFIG))).map(RunFolder::new);
+    }
+
+    /** The folder that holds model folder {@code dir} as a run's final/ or one of its checkpoints, by place alone. */
+    public static Optional<Path> holding(Path modelDir) {
         Path dir = modelDir.toAbsolutePath().normalize();
-        Path run = isFinalModel(dir) ? dir.getParent() : isCheckpoint(dir) ? dir.getParent().getParent() : null;
-        return run != null && Files.isRegularFile(run.resolve(CONFIG)) ? Optional.of(new RunFolder(run))
-                : Optional.empty();
+        return Optional.ofNullable(isFinalModel(dir) ? dir.getParent()
+                : isCheckpoint(dir) ? dir.getParent().getParent() : null);
     }
 
     /** The lineage.json of a final model folder (absent elsewhere). */

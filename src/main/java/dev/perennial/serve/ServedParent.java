@@ -52,7 +52,7 @@ record ServedParent(String path, String model, String run, Long step) {
     private static ServedParent locate(Catalog catalog, String path) {
         Optional<Path> dir = folder(path);
         String model = dir.flatMap(d -> named(catalog, Catalog.Kind.MODEL, d)).orElse(null);
-        Optional<Path> runDir = dir.flatMap(ServedParent::runOf);
+        Optional<Path> runDir = dir.flatMap(RunFolder::holding);
         String run = runDir.flatMap(d -> named(catalog, Catalog.Kind.RUN, d)).orElse(null);
         Long step = run == null ? null : dir.flatMap(ServedParent::stepAt).orElse(null);
         return new ServedParent(path, model, run, step);
@@ -66,14 +66,6 @@ record ServedParent(String path, String model, String run, Long step) {
         } catch (InvalidPathException e) {
             return Optional.empty();
         }
-    }
-
-    /** The run folder holding model folder {@code dir}: the parent of final/, the grandparent of a checkpoint. */
-    private static Optional<Path> runOf(Path dir) {
-        if (RunFolder.isFinalModel(dir)) {
-            return Optional.ofNullable(dir.getParent());
-        }
-        return RunFolder.isCheckpoint(dir) ? Optional.ofNullable(dir.getParent().getParent()) : Optional.empty();
     }
 
     /** The writing run's global step at model folder {@code dir}: all its stages for final/, state.json else. */
