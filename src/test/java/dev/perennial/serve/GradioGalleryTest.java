@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,10 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GradioGalleryTest {
 
+    /** A server's options: the tiny CLIP (copied into {@code models}) as the image-search app on {@code images}. */
+    static ServeOptions imageSearch(Path models, Path images) throws IOException {
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), models.resolve("clip"));
+        return new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null, ServeOptions.Limits.defaults(),
+                images).withApps(List.of(AppSpec.parse("image-search=clip")));
+    }
+
     @Test
     void imageSearchAnswersAGalleryWhoseUrlsDownloadTheRankedImages(@TempDir Path models, @TempDir Path images)
             throws Exception {
-        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), models.resolve("clip"));
+        ServeOptions options = imageSearch(models, images);
         Files.write(images.resolve("red.png"), PipelineApiTest.png(Color.RED));
         Files.createDirectories(images.resolve("more"));
         Files.write(images.resolve("more/blue.png"), PipelineApiTest.png(Color.BLUE));
@@ -42,8 +50,6 @@ class GradioGalleryTest {
                 PipelineOptions.defaults().withImages(images))) {
             expected = pipeline.run(new Inputs.Query("a red square", 2));
         }
-        ServeOptions options = new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults(), images).withApps(List.of(AppSpec.parse("image-search=clip")));
         try (WebServer server = WebServer.start(options)) {
             Path dir = NodeClient.GRADIO.installed();
             Files.writeString(dir.resolve("gallery.mjs"), """

@@ -363,7 +363,7 @@ class GradioPagesBrowserTest {
     @Test
     void theImageSearchAppDrawsItsGalleryOfTheRankedImages(@TempDir Path searchModels, @TempDir Path images)
             throws Exception {
-        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("clip"), searchModels.resolve("clip"));
+        ServeOptions options = GradioGalleryTest.imageSearch(searchModels, images);
         Files.write(images.resolve("red.png"), PipelineApiTest.png(Color.RED));
         Files.write(images.resolve("blue.png"), PipelineApiTest.png(Color.BLUE));
         Files.write(images.resolve("green.png"), PipelineApiTest.png(Color.GREEN));
@@ -372,8 +372,6 @@ class GradioPagesBrowserTest {
                 PipelineOptions.defaults().withImages(images))) {
             expected = pipeline.run(new Inputs.Query("a blue square", 2));
         }
-        ServeOptions options = new ServeOptions(List.of(), List.of(searchModels), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults(), images).withApps(List.of(AppSpec.parse("image-search=clip")));
         try (WebServer search = WebServer.start(options); Page page = browser.newPage()) {
             page.navigate(search.url() + "apps/image-search/");
             page.waitForSelector("#gradio-app[data-ready=true]");
