@@ -135,14 +135,14 @@ public final class EventFile {
         }
     }
 
-    /** The appending end of an event file: each record is written and flushed to disk as it comes. */
+    /** The appending end of an event file: each record written as it comes (rebuilt from metrics.jsonl on resume). */
     public static final class Writer implements AutoCloseable {
 
-        private final DurableAppend out;
+        private final RecordAppend out;
 
         private Writer(Path file) {
             try {
-                out = DurableAppend.after(file, Files.size(file));
+                out = RecordAppend.rebuildable(file, Files.size(file));
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
             }

@@ -108,7 +108,7 @@ public final class MetricsFile {
     /** The appending end of metrics.jsonl; {@link #bytes()} is what a checkpoint records to cut back to. */
     public static final class Writer implements AutoCloseable {
 
-        private final DurableAppend out;
+        private final RecordAppend out;
 
         private Writer(Path file, long keepBytes) {
             try {
@@ -119,7 +119,7 @@ public final class MetricsFile {
                             + "from was written after " + keepBytes + ": it was cut short or replaced since. Restore "
                             + "it, or move it aside to resume with a new metrics file");
                 }
-                out = DurableAppend.after(file, keep);
+                out = RecordAppend.durable(file, keep);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
