@@ -213,7 +213,7 @@ public final class PipelineCommand implements Runnable {
                         v.length > shown ? " … (--format json for all)" : "");
             }
             case Outputs.Similarities s -> s.scores().forEach(score -> out.printf(Locale.ROOT, "%.4f%n", score));
-            case Outputs.ImageLabels l -> l.labels().forEach(label ->
+            case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));

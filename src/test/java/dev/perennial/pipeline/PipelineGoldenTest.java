@@ -112,7 +112,7 @@ class PipelineGoldenTest {
         try (var p = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, dir.toString())) {
             for (int i = 0; i < g.path("images").size(); i++) {
                 var image = ImageFiles.read(GOLDEN.resolve(g.path("images").get(i).asText()));
-                Outputs.ImageLabels result = p.run(new Inputs.LabelledImage(image, labels, "{}"));
+                Outputs.Labels result = p.run(new Inputs.LabelledImage(image, labels, "{}"));
                 for (Outputs.LabelScore score : result.labels()) {
                     double want = g.path("probs").get(i).get(labels.indexOf(score.label())).asDouble();
                     assertThat(score.score()).as("%s, %s", g.path("images").get(i), score.label())
