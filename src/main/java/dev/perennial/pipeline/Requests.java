@@ -60,14 +60,19 @@ public final class Requests {
     public static final int AUDIO_RATE = 48_000;
 
     /** Audio given inline only (base64 or a data: URL), as a server accepts it. */
-    public static final Sounds INLINE_AUDIO = value -> {
-        byte[] bytes = inlineBytes(value);
-        if (bytes == null) {
-            throw new PipelineInputError("audio is neither base64 nor a data: URL; send the audio file's bytes as "
-                    + "base64 (or upload it as a multipart file)");
-        }
-        return Audio.decode(bytes, "the uploaded audio", AUDIO_RATE);
-    };
+    public static final Sounds INLINE_AUDIO = inlineAudio(Double.POSITIVE_INFINITY);
+
+    /** Inline audio of at most {@code maxSeconds}, longer recordings refused before they are resampled. */
+    public static Sounds inlineAudio(double maxSeconds) {
+        return value -> {
+            byte[] bytes = inlineBytes(value);
+            if (bytes == null) {
+                throw new PipelineInputError("audio is neither base64 nor a data: URL; send the audio file's bytes "
+                        + "as base64 (or upload it as a multipart file)");
+            }
+            return Audio.decode(bytes, "the uploaded audio", AUDIO_RATE, maxSeconds);
+        };
+    }
 
     /** Audio as paths (relative to {@code base}) or inline: what the CLI accepts. */
     public static Sounds audioFilesUnder(Path base) {
