@@ -39,6 +39,8 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clap_features  # noqa: E402
 import safetensors_io  # noqa: E402
+import clip  # noqa: E402  (GPT-2's byte alphabet and the merge trainer, shared by CLIP and RoBERTa)
+from clip import BYTE_ENCODER, write_json  # noqa: E402
 
 TEXT_DEFAULTS = dict(vocab_size=50265, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
                      intermediate_size=3072, hidden_act="gelu", max_position_embeddings=514, type_vocab_size=1,
@@ -400,21 +402,6 @@ def build(config, dtype=torch.float32):
 BOS, PAD, EOS, UNK, MASK = "<s>", "<pad>", "</s>", "<unk>", "<mask>"
 
 
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
-
-
-BYTE_ENCODER = bytes_to_unicode()
-
-
 def pre_tokenize(text):
     """GPT-2's pattern 's|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+, tried in
     order at each position (python's re has no \\p{..})."""
@@ -491,40 +478,6 @@ def batch(texts, vocab, ranks):
     ids = torch.tensor([r + [vocab[PAD]] * (width - len(r)) for r in rows], dtype=torch.int64)
     mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=torch.int64)
     return ids, mask
-
-
-def train_merges(corpus, count):
-    freq = {}
-    for w in words(corpus):
-        freq[w] = freq.get(w, 0) + 1
-    split = {w: list(w) for w in freq}
-    merges = []
-    for _ in range(count):
-        pairs = {}
-        for w, symbols in split.items():
-            for p in zip(symbols, symbols[1:]):
-                pairs[p] = pairs.get(p, 0) + freq[w]
-        if not pairs:
-            break
-        best = min(pairs, key=lambda p: (-pairs[p], p))
-        if pairs[best] < 2:
-            break
-        merges.append(best)
-        for w, symbols in split.items():
-            split[w] = bpe_once(symbols, best)
-    return merges
-
-
-def bpe_once(symbols, pair):
-    out, k = [], 0
-    while k < len(symbols):
-        if k < len(symbols) - 1 and (symbols[k], symbols[k + 1]) == pair:
-            out.append(symbols[k] + symbols[k + 1])
-            k += 2
-        else:
-            out.append(symbols[k])
-            k += 1
-    return out
 
 
 def roberta_vocab(merges):
@@ -646,12 +599,6 @@ def pipeline_features(samples):
     return clap_features.log_mel_spectrogram(waveform, slaney)
 
 
-def write_json(path, value):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(value, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
 def special(token):
     return {"content": token, "lstrip": token == MASK, "normalized": token != MASK, "rstrip": False,
             "single_word": False}
@@ -659,7 +606,7 @@ def special(token):
 
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
-    merges = train_merges(CORPUS, 60)
+    merges = clip.train_merges(CORPUS, 60, words, end_of_word="")
     vocab = roberta_vocab(merges)
     ranks = {m: r for r, m in enumerate(merges)}
     write_json(os.path.join(out_dir, "tokenizer.json"), tokenizer_json(vocab, merges))

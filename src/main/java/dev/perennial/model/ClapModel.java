@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import dev.perennial.UserError;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
@@ -12,7 +11,6 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,14 +166,7 @@ public final class ClapModel implements AutoCloseable {
      * declared tensors with their shapes (apart from the recomputed buffers), else one message naming each mismatch.
      */
     public static ClapModel load(Path dir, torch.ScalarType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": no such model folder");
-        }
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new UserError(configFile + ": no such file; a CLAP model folder holds config.json and "
-                    + "model.safetensors");
-        }
+        Path configFile = PretrainedWeights.configFile(dir, "CLAP");
         ClapModelConfig config = ClapModelConfig.read(configFile);
         PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), name -> name, ClapModel::ignorable,
                 dtype, ClapModelConfig.MODEL_TYPE);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +84,9 @@ public record ClapModelConfig(BertConfig text, Audio audio, int projectionDim, A
         }
     }
 
-    /** Reads {@code file} (a config.json, or a folder holding one). */
+    /** Reads a config.json. */
     public static ClapModelConfig read(Path file) {
-        Path json = Files.isDirectory(file) ? file.resolve("config.json") : file;
-        return parse(ModelConfigs.readJson(json), json.toString());
+        return parse(ModelConfigs.readJson(file), file.toString());
     }
 
     /** Parses a config.json's content; {@code source} names it in errors. */
@@ -103,24 +101,13 @@ public record ClapModelConfig(BertConfig text, Audio audio, int projectionDim, A
                 new UserError(source + ": projection_hidden_act '" + top.text("projection_hidden_act", "")
                         + "' is not supported; Perennial supports " + String.join(", ", Activation.allNames())));
         BertConfig text = BertConfig.clapText(withDefaults(json, "text_config", TEXT_DEFAULTS, source));
-        Audio audio = audio(sub(json, "audio_config", source));
+        Audio audio = audio(top.object("audio_config"));
         return new ClapModelConfig(text, audio, projection, act, top.number("logit_scale_init_value", 1 / 0.07));
-    }
-
-    private static ConfigReader sub(ObjectNode json, String key, String source) {
-        JsonNode node = json.get(key);
-        if (node == null || node.isNull()) {
-            node = Json.MAPPER.createObjectNode();
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new UserError(source + ": " + key + " is " + node + ", not a JSON object");
-        }
-        return new ConfigReader(object, source + " (" + key + ")");
     }
 
     private static ConfigReader withDefaults(ObjectNode json, String key, Map<String, Object> defaults,
                                              String source) {
-        ConfigReader given = sub(json, key, source);
+        ConfigReader given = new ConfigReader(json, source).object(key);
         ObjectNode merged = Json.MAPPER.valueToTree(defaults);
         merged.setAll(given.json());
         return new ConfigReader(merged, given.source());

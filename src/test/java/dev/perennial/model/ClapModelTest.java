@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
@@ -13,12 +12,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,30 +77,12 @@ class ClapModelTest {
     void theRobertaTokenizerGivesThePythonIdsPaddedWithPad() throws Exception {
         Map<String, Tensor> expected = Safetensors.read(REF.resolve("expected.safetensors"), torch.ScalarType.Double);
         try (EncoderTokenizer tokenizer = EncoderTokenizer.load(REF, 38)) {
-            EncoderTokenizer.Batch batch = tokenizer.encode(metadataList("texts"));
-            assertThat(batch.ids()).containsExactly(longs(expected.get("input_ids")));
-            assertThat(batch.mask()).containsExactly(longs(expected.get("attention_mask")));
+            EncoderTokenizer.Batch batch = tokenizer.encode(ExpectedFiles.metadataList(REF.resolve("expected.safetensors"), "texts"));
+            assertThat(batch.ids()).containsExactly(ExpectedFiles.longs(expected.get("input_ids")));
+            assertThat(batch.mask()).containsExactly(ExpectedFiles.longs(expected.get("attention_mask")));
         } finally {
             expected.values().forEach(Tensor::close);
         }
-    }
-
-    /** A JSON list from expected.safetensors' metadata. */
-    static List<String> metadataList(String key) throws Exception {
-        byte[] bytes = Files.readAllBytes(REF.resolve("expected.safetensors"));
-        long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
-        JsonNode list = Json.MAPPER.readTree(header.path("__metadata__").path(key).asText());
-        return Arrays.asList(Json.MAPPER.treeToValue(list, String[].class));
-    }
-
-    static long[] longs(Tensor t) {
-        float[] values = Tensors.toFloats(t.to(torch.ScalarType.Float).contiguous());
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (long) values[i];
-        }
-        return out;
     }
 
     @Test

@@ -2,10 +2,7 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.audio.TestSignals;
-import dev.perennial.tensor.Safetensors;
-import dev.perennial.tensor.Tensors;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import dev.perennial.pipeline.ClapReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import static dev.perennial.serve.PipelineApiTest.fields;
 import static dev.perennial.serve.PipelineApiTest.multipart;
@@ -25,13 +21,12 @@ import static dev.perennial.serve.ServeApiTest.get;
 import static dev.perennial.serve.ServeApiTest.json;
 import static dev.perennial.serve.ServeApiTest.post;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /** POST /api/pipeline/zero-shot-audio-classification on the tiny CLAP of tools/reference/clap.py. */
 class ClapServeTest {
 
-    static final Path CLAP = Path.of("src/test/resources/reference/clap-model");
-    static final List<String> LABELS = List.of("a dog", "rain", "a car engine", "birds");
+    static final Path CLAP = ClapReference.DIR;
+    static final List<String> LABELS = ClapReference.LABELS;
 
     @TempDir
     static Path models;
@@ -52,30 +47,6 @@ class ClapServeTest {
         }
     }
 
-    /** The reference's pipeline recording as a 16-bit WAV file (its samples are exact in 16 bits). */
-    static byte[] wav() {
-        return TestSignals.wav16(TestSignals.signal(33_600, 5), 48_000);
-    }
-
-    static void assertReferenceScores(JsonNode labels) {
-        Map<String, Tensor> expected = Safetensors.read(CLAP.resolve("expected.safetensors"), torch.ScalarType.Double);
-        try {
-            float[] scores = Tensors.toFloats(expected.get("pipeline_scores").to(torch.ScalarType.Float));
-            assertThat(labels).hasSize(LABELS.size());
-            for (int i = 0; i < labels.size(); i++) {
-                JsonNode l = labels.get(i);
-                assertThat(l.path("score").asDouble()).isCloseTo(scores[LABELS.indexOf(l.path("label").asText())],
-                        within(1e-5));
-                if (i > 0) {
-                    assertThat(l.path("score").asDouble()).isLessThanOrEqualTo(labels.get(i - 1).path("score")
-                            .asDouble());
-                }
-            }
-        } finally {
-            expected.values().forEach(Tensor::close);
-        }
-    }
-
     @Test
     void theModelIsListedWithTheAudioTask() throws Exception {
         for (JsonNode m : json(get(server, "/v1/models")).path("data")) {
@@ -90,7 +61,7 @@ class ClapServeTest {
 
     @Test
     void base64JsonAndAMultipartUploadGetTheReferenceScores() throws Exception {
-        String audio = Base64.getEncoder().encodeToString(wav());
+        String audio = Base64.getEncoder().encodeToString(ClapReference.wav());
         String input = "{\"audio\": \"" + audio + "\", \"candidate_labels\": " + JSON.writeValueAsString(LABELS) + "}";
         HttpResponse<String> response = post(server, "/api/pipeline/zero-shot-audio-classification",
                 "{\"model\": \"clap\", \"inputs\": [" + input + ", " + input.replace(audio, "data:audio/wav;base64,"
@@ -98,14 +69,14 @@ class ClapServeTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode results = json(response).path("results");
         assertThat(results).hasSize(2);
-        assertReferenceScores(results.get(0).path("labels"));
+        ClapReference.assertScores(results.get(0).path("labels"));
         assertThat(results.get(1)).isEqualTo(results.get(0));
 
         HttpResponse<String> uploaded = multipart(server, "/api/pipeline/zero-shot-audio-classification",
                 fields("model", "clap", "candidate_labels", "a dog, rain", "candidate_labels", "a car engine,birds"),
-                wav(), "audio");
+                ClapReference.wav(), "audio");
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
-        assertReferenceScores(json(uploaded).path("results").get(0).path("labels"));
+        ClapReference.assertScores(json(uploaded).path("results").get(0).path("labels"));
     }
 
     @Test
@@ -120,10 +91,10 @@ class ClapServeTest {
                 + "{\"audio\": \"" + notAudio + "\", \"candidate_labels\": [\"a\"]}}"), 400, "inputs",
                 "the uploaded audio: ");
         refused(multipart(server, "/api/pipeline/zero-shot-audio-classification",
-                fields("model", "clap", "candidate_labels", "a,b"), wav(), "image"), 400, "image",
+                fields("model", "clap", "candidate_labels", "a,b"), ClapReference.wav(), "image"), 400, "image",
                 "unknown form field 'image'; the form has audio, candidate_labels, hypothesis_template, model");
         refused(multipart(server, "/api/pipeline/zero-shot-audio-classification",
-                fields("model", "clap"), wav(), "audio"), 400, "inputs", "candidate_labels is missing");
+                fields("model", "clap"), ClapReference.wav(), "audio"), 400, "inputs", "candidate_labels is missing");
     }
 
     @Test
