@@ -111,6 +111,19 @@ class ClapModelTest {
     }
 
     @Test
+    void randomWeightsAtAConfigsShapesLoadWithTheInitialLogitScale() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("random"));
+        Files.copy(REF.resolve("config.json"), dir.resolve("config.json"));
+        PretrainedWeights.writeRandom(dir, 3);
+        try (ClapModel model = ClapModel.load(dir, torch.ScalarType.Float); PointerScope scope = new PointerScope()) {
+            // logit_scale_init_value is 1/0.07; ClapModel keeps its log and scores with the exp
+            assertThat(model.logitScaleAudio()).isCloseTo(1 / 0.07, org.assertj.core.api.Assertions.within(1e-4));
+            Tensor audio = model.audioEmbeds(torch.zeros(1, 1, 201, 16));
+            assertThat(audio.norm().item_double()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
+        }
+    }
+
+    @Test
     void aFusedCheckpointIsRefusedSayingWhichToUse() throws Exception {
         Path dir = copy();
         editConfig(dir, c -> ((ObjectNode) c.get("audio_config")).put("enable_fusion", true));
