@@ -16,15 +16,16 @@ The toy tokenizer stands for WhisperTokenizer: words decode to their strings; sp
 (<|endoftext|>, <|startoftranscript|>, languages, <|translate|>, <|transcribe|>, <|startoflm|>, <|startofprev|>,
 <|nocaptions|>, <|notimestamps|>) and timestamps follow <|notimestamps|>.
 
-It writes cases.json: the toy vocabulary, the chunking cases (windows in samples, or the error transformers raises)
-and the merge cases (windows of token ids with strides in seconds, and the text and chunks _decode_asr returns; a
-timestamp that transformers leaves as None is null).
+It writes cases.json: the toy vocabulary, the chunking cases (windows in samples, or the error transformers raises),
+the merge cases (windows of token ids with strides in seconds, and the text and chunks _decode_asr returns; a
+timestamp that transformers leaves as None is null), and the compression ratios of a few texts as OpenAI's whisper
+computes them for verbose_json (openai/whisper, whisper/utils.py: compression_ratio).
 """
 import json
-import math
 import os
 import random
 import sys
+import zlib
 
 import numpy as np
 
@@ -497,6 +498,13 @@ def chunking_cases():
     ]
 
 
+def compression_ratios():
+    """OpenAI's whisper, utils.compression_ratio: UTF-8 bytes over zlib.compress's bytes (default level)."""
+    texts = ["", " Hello world!", " the the the the the the the the the the the the the the the the the the.",
+             " I saw a cat sat on a mat. The dog ran far away under blue sky.", " Grüße, 世界! Ça va?"]
+    return [{"text": t, "ratio": len(t.encode("utf-8")) / len(zlib.compress(t.encode("utf-8")))} for t in texts]
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     data = {
@@ -510,6 +518,7 @@ def main(out):
         },
         "chunking": chunking_cases(),
         "merging": hand_built() + random_cases(80, 19),
+        "compression_ratios": compression_ratios(),
     }
     path = os.path.join(out, "cases.json")
     with open(path, "w") as f:
