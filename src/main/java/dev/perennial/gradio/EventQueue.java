@@ -86,6 +86,11 @@ public final class EventQueue implements AutoCloseable {
         }
 
         @Override
+        public JsonNode outputFile(String name, byte[] content) {
+            return FileData.output(Path.of(files.publish(name, content)), appRoot);
+        }
+
+        @Override
         public boolean partial(List<JsonNode> outputs) {
             if (session.cancelled) {
                 return false;

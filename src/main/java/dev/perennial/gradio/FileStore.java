@@ -58,15 +58,24 @@ public final class FileStore implements AutoCloseable {
 
     /** Copies a file an app returns (an output) into this store; its server path, which outputs name as FileData. */
     String publish(Path source) {
-        Path file = root.resolve("out-" + Hashing.sha256(source).substring(0, 32))
-                .resolve(cleanName(source.getFileName().toString()));
+        return publish(Hashing.sha256(source), source.getFileName().toString(), out -> Files.copy(source, out));
+    }
+
+    /** Stores bytes an app made (a synthesized recording) as output file {@code name}; its server path. */
+    String publish(String name, byte[] content) {
+        return publish(Hashing.sha256(content), name, out -> out.write(content));
+    }
+
+    /** An output stored once per content, in a folder named by its hash. */
+    private String publish(String sha256, String name, AtomicFiles.Writer content) {
+        Path file = root.resolve("out-" + sha256.substring(0, 32)).resolve(cleanName(name));
         if (!Files.isRegularFile(file)) {
             try {
                 Files.createDirectories(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            AtomicFiles.write(file, out -> Files.copy(source, out));
+            AtomicFiles.write(file, content);
         }
         return file.toString();
     }

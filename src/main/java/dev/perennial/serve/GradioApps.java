@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.audio.Audio;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
@@ -97,6 +98,12 @@ final class GradioApps {
                     "Hypothesis template", Inputs.LabelledImage.DEFAULT_TEMPLATE, Inputs.LabelledImage
                     .DEFAULT_TEMPLATE)), List.of(Component.label("Labels")), false,
                     guarded(call -> List.of(labels(model, call))));
+            case "zero-shot-audio-classification" -> new GradioApp(spec.name(), title, "Scores of the candidate "
+                    + "labels (comma-separated) for the sound: upload a file or record one", "predict",
+                    List.of(Component.audio("Audio"), Component.textbox("Candidate labels", null,
+                    "a dog barking, rain, a car engine"), Component.textbox("Hypothesis template",
+                    Inputs.LabelledAudio.DEFAULT_TEMPLATE, Inputs.LabelledAudio.DEFAULT_TEMPLATE)),
+                    List.of(Component.label("Labels")), false, guarded(call -> List.of(soundLabels(model, call))));
             case "image-search" -> new GradioApp(spec.name(), title, "The served images ranked for the query",
                     "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
                     Component.number("Top", 5)), List.of(Component.gallery("Images")), false,
@@ -185,29 +192,55 @@ final class GradioApps {
     }
 
     private JsonNode labels(Catalog.Entry model, GradioApp.Call call) {
+        Inputs.LabelledImage parsed = Requests.parse(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, labelled("image", call),
+                value -> ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image")));
+        return label(run(model, Task.ZERO_SHOT_IMAGE_CLASSIFICATION, parsed).labels());
+    }
+
+    /** As {@link #labels} for a sound, decoded (and refused past the API's length) inside the gate. */
+    private JsonNode soundLabels(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = labelled("audio", call);
+        Task<Inputs.LabelledAudio, Outputs.Labels> task = Task.ZERO_SHOT_AUDIO_CLASSIFICATION;
+        return label(pipelines.run(model, task, pipeline -> List.of(pipeline.run(Requests.parse(task, input,
+                Requests.INLINE, value -> Audio.decode(upload(call, 0, "Audio"), uploadName(call, 0, "Audio"), Requests.AUDIO_RATE,
+                        PipelineApi.MAX_AUDIO_SECONDS))))).getFirst().labels());
+    }
+
+    /**
+     * A zero-shot classification's request from inputs (file, candidate labels, template): {@code field} stands
+     * for the upload, which the caller reads.
+     */
+    private static ObjectNode labelled(String field, GradioApp.Call call) {
         ObjectNode input = Json.MAPPER.createObjectNode();
-        input.put("image", "upload");
+        input.put(field, "upload");
         ArrayNode labels = input.putArray("candidate_labels");
         lines(call.inputs().get(1), ",").forEach(labels::add);
         JsonNode template = call.inputs().get(2);
         if (template.isTextual() && !template.asText().isBlank()) {
             input.set("hypothesis_template", template);
         }
-        Inputs.LabelledImage parsed = Requests.parse(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, input,
-                value -> image(call, 0));
-        return label(run(model, Task.ZERO_SHOT_IMAGE_CLASSIFICATION, parsed).labels());
+        return input;
     }
 
-    /** The uploaded image of input {@code index}, named in messages by the component and the file's name. */
-    private static dev.perennial.image.RgbImage image(GradioApp.Call call, int index) {
+    /** The bytes of the upload that input {@code index} names; {@code component} names it in messages. */
+    private static byte[] upload(GradioApp.Call call, int index, String component) {
         Path file = call.file(index);
-        JsonNode name = call.inputs().get(index).path("orig_name");
         try {
-            return ImageFiles.read(Files.readAllBytes(file), "Image '" + (name.isTextual() ? name.asText()
-                    : file.getFileName()) + "'");
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new GradioError("Image: the uploaded file cannot be read (" + e.getMessage() + ")");
+            throw new GradioError(uploadName(call, index, component) + ": the uploaded file cannot be read ("
+                    + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Input {@code index}'s upload as messages name it: the component and the file's name, "Audio 'a.webm'" (the
+     * last part of the client's orig_name, which @gradio/client's handle_file sets to the whole local path).
+     */
+    private static String uploadName(GradioApp.Call call, int index, String component) {
+        String name = call.inputs().get(index).path("orig_name").asText("");
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        return component + " '" + (base.isBlank() ? call.file(index).getFileName() : base) + "'";
     }
 
     /** Gradio's label value: the best label and every label's confidence, best first. */

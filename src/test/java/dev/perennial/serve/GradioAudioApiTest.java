@@ -1,0 +1,126 @@
+package dev.perennial.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.audio.Audio;
+import dev.perennial.pipeline.ClapReference;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Outputs;
+import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.Requests;
+import dev.perennial.pipeline.Task;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+
+import static dev.perennial.serve.ServeApiTest.JSON;
+import static dev.perennial.serve.ServeApiTest.get;
+import static dev.perennial.serve.ServeApiTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The audio apps of {@code perennial serve --app ...} driven by the official @gradio/client (npm) on the tiny
+ * reference models: what they answer is compared with the same pipelines run in-process on the same files.
+ */
+class GradioAudioApiTest {
+
+    static final String LABELS = "a dog, rain, a car engine, birds";
+
+    @TempDir
+    static Path models;
+    @TempDir
+    static Path work;
+
+    static WebServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        prepareModels(models);
+        server = WebServer.start(options(models));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The audio apps' tiny models under {@code dir}: clap (tools/reference/clap.py). */
+    static void prepareModels(Path dir) throws IOException {
+        PipelineApiTest.copy(ClapReference.DIR, dir.resolve("clap"));
+    }
+
+    /** The audio apps on the models of {@code dir}. */
+    static ServeOptions options(Path dir) {
+        return new ServeOptions(List.of(), List.of(dir), "127.0.0.1", 0, null, ServeOptions.Limits.defaults())
+                .withApps(List.of(AppSpec.parse("zero-shot-audio-classification=clap")));
+    }
+
+    /** CLAP's scores of {@code labels} (comma-separated) for the audio file, in-process, best first. */
+    static List<Outputs.LabelScore> clapLabels(Path clap, Path audio, String labels) {
+        try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, clap.toString())) {
+            return pipeline.run(new Inputs.LabelledAudio(Audio.read(audio, Requests.AUDIO_RATE),
+                    List.of(labels.split(",\\s*")), null)).labels().stream()
+                    .sorted(Comparator.comparingDouble(Outputs.LabelScore::score).reversed()).toList();
+        }
+    }
+
+    /** Gradio's label value against the pipeline's scores, label by label, within 1e-6. */
+    static void assertLabel(JsonNode label, List<Outputs.LabelScore> expected) {
+        JsonNode confidences = label.path("confidences");
+        assertThat(confidences).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(confidences.get(i).path("label").asText()).isEqualTo(expected.get(i).label());
+            assertThat(confidences.get(i).path("confidence").asDouble()).isCloseTo(expected.get(i).score(),
+                    within(1e-6));
+        }
+        assertThat(label.path("label").asText()).isEqualTo(expected.getFirst().label());
+    }
+
+    @Test
+    void theOfficialClientSendsAWavFileAndGetsTheLabelsOfThePipeline() throws Exception {
+        Path dir = NodeClient.GRADIO.installed();
+        Path wav = Files.write(work.resolve("clip.wav"), ClapReference.wav());
+        Path text = Files.writeString(work.resolve("notes.wav"), "these are not the sounds you are looking for");
+        Files.writeString(dir.resolve("audio.mjs"), """
+                import { Client, handle_file } from "@gradio/client";
+                const out = {};
+                const clap = await Client.connect(process.env.BASE_URL + "apps/zero-shot-audio-classification/");
+                out.api = await clap.view_api();
+                out.labels = (await clap.predict("/predict", { audio: handle_file(process.env.WAV),
+                    candidate_labels: process.env.LABELS })).data;
+                try {
+                    await clap.predict("/predict", { audio: handle_file(process.env.TEXT), candidate_labels: "a, b" });
+                } catch (e) {
+                    out.notAudio = e.message;
+                }
+                console.log(JSON.stringify(out));
+                """);
+        JsonNode out = JSON.readTree(NodeClient.run(dir, "audio.mjs", server.url(), "WAV", wav.toAbsolutePath()
+                .toString(), "TEXT", text.toAbsolutePath().toString(), "LABELS", LABELS));
+
+        JsonNode parameters = out.path("api").path("named_endpoints").path("/predict").path("parameters");
+        assertThat(parameters.findValuesAsText("parameter_name")).containsExactly("audio", "candidate_labels",
+                "hypothesis_template");
+        JsonNode audio = parameters.get(0);
+        assertThat(audio.path("component").asText()).isEqualTo("Audio");
+        assertThat(audio.path("python_type").path("type").asText()).isEqualTo("filepath");
+        // the client drops the schema of a file parameter (its get_type knows only Image); the server's info has it
+        JsonNode info = json(get(server, "/apps/zero-shot-audio-classification/gradio_api/info"));
+        assertThat(info.path("named_endpoints").path("/predict").path("parameters").get(0).path("type")
+                .path("properties").path("meta").path("default").path("_type").asText()).isEqualTo("gradio.FileData");
+
+        assertLabel(out.path("labels").get(0), clapLabels(models.resolve("clap"), wav, LABELS));
+        assertThat(out.path("notAudio").asText()).startsWith("Audio 'notes.wav'").contains("not a decodable audio");
+        assertThat(json(get(server, "/apps")).path("apps").findValuesAsText("name"))
+                .containsExactly("zero-shot-audio-classification");
+    }
+}
