@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.audio.Audio;
+import dev.perennial.audio.WavWriter;
+import dev.perennial.audio.Waveform;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
@@ -104,6 +106,9 @@ final class GradioApps {
                     "a dog barking, rain, a car engine"), Component.textbox("Hypothesis template",
                     Inputs.LabelledAudio.DEFAULT_TEMPLATE, Inputs.LabelledAudio.DEFAULT_TEMPLATE)),
                     List.of(Component.label("Labels")), false, guarded(call -> List.of(soundLabels(model, call))));
+            case "text-to-speech" -> new GradioApp(spec.name(), title, "The text read aloud", "predict",
+                    List.of(Component.textbox("Text", null, "Hello, how are you?")),
+                    List.of(Component.audio("Speech")), false, guarded(call -> List.of(speech(model, call))));
             case "image-search" -> new GradioApp(spec.name(), title, "The served images ranked for the query",
                     "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
                     Component.number("Top", 5)), List.of(Component.gallery("Images")), false,
@@ -129,6 +134,11 @@ final class GradioApps {
                             "a red circle, a blue square, a green triangle", null),
                     row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "red, green, blue",
                             null));
+            case "zero-shot-audio-classification" -> List.of(
+                    row(sound("beep.wav", ExampleSounds.Sound.BEEP), "a beep, rain, a dog barking", null),
+                    row(sound("hiss.wav", ExampleSounds.Sound.HISS), "rain, birds singing, a car engine", null));
+            case "text-to-speech" -> List.of(row("Hello, how are you?"),
+                    row("The quick brown fox jumps over the lazy dog."));
             case "image-search" -> List.of(row("a photo of a cat", 5), row("a red car", 3));
             default -> List.of();
         };
@@ -136,6 +146,10 @@ final class GradioApps {
 
     private JsonNode picture(String name, ExampleImages.Shape shape, Color colour) {
         return files.provide(name, ExampleImages.png(shape, colour));
+    }
+
+    private JsonNode sound(String name, ExampleSounds.Sound sound) {
+        return files.provide(name, ExampleSounds.wav(sound));
     }
 
     /** An example's values as JSON: strings, numbers, JSON values as they are, null for none. */
@@ -175,6 +189,13 @@ final class GradioApps {
             item.put("caption", String.format(java.util.Locale.ROOT, "%s (%.3f)", hit.file(), hit.score()));
         }
         return gallery;
+    }
+
+    /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
+    private JsonNode speech(Catalog.Entry model, GradioApp.Call call) {
+        Outputs.Speech speech = run(model, Task.TEXT_TO_SPEECH, Requests.parse(Task.TEXT_TO_SPEECH,
+                object("text", call.inputs().get(0)), Requests.INLINE));
+        return call.outputFile("speech.wav", WavWriter.wav(new Waveform(speech.waveform(), speech.samplingRate())));
     }
 
     private JsonNode similarity(Catalog.Entry model, GradioApp.Call call) {

@@ -2,6 +2,7 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.audio.Audio;
+import dev.perennial.audio.WavReader;
 import dev.perennial.pipeline.ClapReference;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
@@ -53,15 +54,24 @@ class GradioAudioApiTest {
         }
     }
 
-    /** The audio apps' tiny models under {@code dir}: clap (tools/reference/clap.py). */
+    /** The audio apps' tiny models under {@code dir}: clap (tools/reference/clap.py), vits (vits.py). */
     static void prepareModels(Path dir) throws IOException {
         PipelineApiTest.copy(ClapReference.DIR, dir.resolve("clap"));
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("vits"), dir.resolve("vits"));
     }
 
     /** The audio apps on the models of {@code dir}. */
     static ServeOptions options(Path dir) {
         return new ServeOptions(List.of(), List.of(dir), "127.0.0.1", 0, null, ServeOptions.Limits.defaults())
-                .withApps(List.of(AppSpec.parse("zero-shot-audio-classification=clap")));
+                .withApps(List.of(AppSpec.parse("zero-shot-audio-classification=clap"),
+                        AppSpec.parse("text-to-speech=vits")));
+    }
+
+    /** VITS's speech of {@code text}, in-process, with the app's defaults (speed 1, seed 555). */
+    static Outputs.Speech speech(Path vits, String text) {
+        try (var pipeline = Pipeline.forTask(Task.TEXT_TO_SPEECH, vits.toString())) {
+            return pipeline.run(new Inputs.Speech(text));
+        }
     }
 
     /** CLAP's scores of {@code labels} (comma-separated) for the audio file, in-process, best first. */
@@ -121,6 +131,63 @@ class GradioAudioApiTest {
         assertLabel(out.path("labels").get(0), clapLabels(models.resolve("clap"), wav, LABELS));
         assertThat(out.path("notAudio").asText()).startsWith("Audio 'notes.wav'").contains("not a decodable audio");
         assertThat(json(get(server, "/apps")).path("apps").findValuesAsText("name"))
-                .containsExactly("zero-shot-audio-classification");
+                .containsExactly("zero-shot-audio-classification", "text-to-speech");
+    }
+
+    @Test
+    void theOfficialClientGetsTheSpeechAsAWavFileOfThePipelinesSamples() throws Exception {
+        Path dir = NodeClient.GRADIO.installed();
+        Files.writeString(dir.resolve("speech.mjs"), """
+                import { Client } from "@gradio/client";
+                const out = {};
+                const tts = await Client.connect(process.env.BASE_URL + "apps/text-to-speech/");
+                out.api = await tts.view_api();
+                out.file = (await tts.predict("/predict", { text: process.env.TEXT })).data[0];
+                const answer = await fetch(out.file.url);
+                out.status = answer.status;
+                out.wav = Buffer.from(await answer.arrayBuffer()).toString("base64");
+                console.log(JSON.stringify(out));
+                """);
+        String text = "Hello there.";
+        JsonNode out = JSON.readTree(NodeClient.run(dir, "speech.mjs", server.url(), "TEXT", text));
+
+        JsonNode returns = out.path("api").path("named_endpoints").path("/predict").path("returns");
+        assertThat(returns.get(0).path("component").asText()).isEqualTo("Audio");
+        JsonNode file = out.path("file");
+        assertThat(file.path("meta").path("_type").asText()).isEqualTo("gradio.FileData");
+        assertThat(file.path("mime_type").asText()).isIn("audio/wav", "audio/x-wav");
+        assertThat(out.path("status").asInt()).isEqualTo(200);
+        byte[] wav = java.util.Base64.getDecoder().decode(out.path("wav").asText());
+        assertThat(file.path("size").asLong()).isEqualTo(wav.length);
+
+        Outputs.Speech expected = speech(models.resolve("vits"), text);
+        assertThat(WavReader.header(wav, "speech").rate()).isEqualTo(expected.samplingRate());
+        assertThat(WavReader.header(wav, "speech").bits()).isEqualTo(16);
+        float[] samples = Audio.decode(wav, "speech", expected.samplingRate()).samples();
+        assertThat(samples).hasSize(expected.waveform().length);
+        for (int i = 0; i < samples.length; i++) {
+            // 16-bit PCM: within half a step of 1/32767 of the pipeline's sample
+            assertThat(samples[i]).as("sample " + i).isCloseTo(expected.waveform()[i], within(0.51f / 32767));
+        }
+    }
+
+    @Test
+    void theAudioAppsOfferGeneratedExamples() throws Exception {
+        JsonNode config = json(get(server, "/apps/zero-shot-audio-classification/config"));
+        JsonNode samples = null;
+        for (JsonNode c : config.path("components")) {
+            if (c.path("type").asText().equals("dataset")) {
+                samples = c.path("props").path("samples");
+            }
+        }
+        assertThat(samples).as("the examples").isNotNull().hasSize(2);
+        for (JsonNode sample : samples) {
+            JsonNode fileData = sample.get(0);
+            byte[] wav = GradioApiTest.getBytesFrom(server, "/apps/zero-shot-audio-classification/gradio_api/file="
+                    + fileData.path("path").asText()).body();
+            assertThat(WavReader.header(wav, "example").rate()).isEqualTo(48_000);
+            assertThat(Audio.decode(wav, "example", 48_000).seconds()).isEqualTo(1.0);
+            assertThat(sample.get(1).asText()).contains(",");
+        }
     }
 }

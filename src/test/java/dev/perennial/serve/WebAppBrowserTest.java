@@ -51,13 +51,15 @@ class WebAppBrowserTest {
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1", "LD_PRELOAD", "")));
     }
 
-    /** The system's Chromium, headless. */
-    static Browser chromium(Playwright playwright) {
+    /** The system's Chromium, headless, with {@code moreArgs} on its command line (e.g. a fake microphone). */
+    static Browser chromium(Playwright playwright, String... moreArgs) {
         assertThat(Files.isExecutable(CHROMIUM)).as("the browser tests need Chromium at " + CHROMIUM
                 + " (apt-get install chromium, or set PERENNIAL_CHROMIUM)").isTrue();
+        List<String> args = new java.util.ArrayList<>(List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"));
+        args.addAll(List.of(moreArgs));
         return playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-                .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+                .setHeadless(true).setArgs(args));
     }
 
     @AfterAll

@@ -139,6 +139,7 @@
       let current = null, pending = Promise.resolve(), recorder = null;
       const show = async value => {
         current = value;
+        frame.classList.toggle("has-audio", !!value);
         player.removeAttribute("src");
         delete player.dataset.path;
         if (value) {
@@ -166,6 +167,12 @@
       };
       record.addEventListener("click", async () => {
         if (recorder) { recorder.stop(); return; }
+        if (!navigator.mediaDevices) {
+          // browsers offer the microphone to secure pages only (HTTPS, or localhost and 127.0.0.1)
+          page.error(new Error("the microphone is offered to secure pages only: open this app over HTTPS or at "
+            + "http://localhost, or upload a recording"));
+          return;
+        }
         try {
           const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
           const chunks = [];
@@ -317,10 +324,12 @@
         el("div", { class: "gr-column gr-outputs" }, status, ...outs.map(o => o.ui.node)));
     }
     const dataset = config.components.find(c => c.type === "dataset");
-    box.replaceChildren(el("h1", {}, config.title || name), config.description ? el("p", { class: "gr-description" }, config.description) : null,
+    // replaceChildren would write a null as the text "null": an app without description or examples leaves them out
+    box.replaceChildren(...[el("h1", {}, config.title || name), config.description ? el("p", { class: "gr-description" }, config.description) : null,
       page.errorBox, body, dataset ? examples(dataset, ins) : null,
       el("p", { class: "gr-api muted" }, "Use via API: ", el("code", {}, "Client.connect(\"" + root + "/\")"), " then ",
-        el("code", {}, "predict(\"/" + dependency.api_name + "\", …)"), " · ", el("a", { href: root + "/gradio_api/info" }, "parameters")));
+        el("code", {}, "predict(\"/" + dependency.api_name + "\", …)"), " · ", el("a", { href: root + "/gradio_api/info" }, "parameters"))]
+      .filter(node => node !== null));
 
     const history = ins.find(i => i.ui.history);
     clear.addEventListener("click", () => {
@@ -406,7 +415,9 @@
   // Gradio's Examples: a table of samples; clicking one fills the inputs it names (the Dataset's component_ids).
   function examples(dataset, ins) {
     const p = dataset.props;
+    // a sound is named by its file, as Gradio's audio Example shows it
     const cell = (type, v) => type === "image" && v ? Perennial.image(fileUrl(v), { class: "gr-example-image", alt: v.orig_name || "" })
+      : type === "audio" && v ? el("span", { class: "gr-example-audio" }, "♪ " + (v.orig_name || v.path.split("/").pop()))
       : el("span", {}, v == null ? "" : String(v));
     const rows = p.samples.map((sample, n) => el("tr", { class: "gr-sample", "data-index": n, tabindex: "0",
       onclick: () => sample.forEach((v, j) => {
