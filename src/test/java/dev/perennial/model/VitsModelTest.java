@@ -1,0 +1,77 @@
+package dev.perennial.model;
+
+import dev.perennial.UserError;
+import dev.perennial.io.Json;
+import dev.perennial.tensor.Safetensors;
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * VITS against tools/reference/vits.py, a float64 reference written from transformers' modeling_vits.py, given the
+ * same noise: the stochastic duration predictor with weight_g/weight_v names ("vits"), and the deterministic one
+ * with speaking_rate 1.5 and parametrizations.weight.original0/1 names ("vits-deterministic").
+ */
+class VitsModelTest {
+
+    static final Path REF = Path.of("src/test/resources/reference/vits");
+    static final Path REF_DETERMINISTIC = Path.of("src/test/resources/reference/vits-deterministic");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void stochasticDurationsAndWaveformMatchTheReferenceInFloat32() {
+        assertMatches(REF, torch.ScalarType.Float, 1e-4);
+    }
+
+    @Test
+    void stochasticDurationsAndWaveformMatchTheReferenceInFloat64() {
+        assertMatches(REF, torch.ScalarType.Double, 1e-10);
+    }
+
+    @Test
+    void deterministicDurationsAndWaveformMatchTheReference() {
+        assertMatches(REF_DETERMINISTIC, torch.ScalarType.Float, 1e-4);
+        assertMatches(REF_DETERMINISTIC, torch.ScalarType.Double, 1e-10);
+    }
+
+    static void assertMatches(Path dir, torch.ScalarType dtype, double tolerance) {
+        Map<String, Tensor> expected = Safetensors.read(dir.resolve("expected.safetensors"), torch.ScalarType.Double);
+        try (VitsModel model = VitsModel.load(dir, dtype); PointerScope scope = new PointerScope()) {
+            Tensor ids = expected.get("input_ids").to(torch.ScalarType.Long);
+            VitsNoise fromReference = (what, shape) -> {
+                Tensor t = expected.get(what + "_noise");
+                assertThat(t.sizes().vec().get()).as(what + " noise shape").isEqualTo(shape);
+                return t;
+            };
+            VitsModel.Speech speech = model.synthesize(ids, 1 / model.config().speakingRate(), fromReference);
+            float[] reference = Tensors.toFloats(expected.get("durations").to(torch.ScalarType.Float));
+            long[] durations = new long[reference.length];
+            Arrays.setAll(durations, i -> (long) reference[i]);
+            assertThat(speech.durations()).isEqualTo(durations);
+            assertThat(speech.waveform().scalar_type().value).isEqualTo(dtype.value);
+            assertClose("spectrogram", speech.spectrogram(), expected.get("spectrogram"), tolerance);
+            assertClose("waveform", speech.waveform(), expected.get("waveform"), tolerance);
+        }
+    }
+
+    static void assertClose(String what, Tensor actual, Tensor expected, double tolerance) {
+        assertThat(actual.sizes().vec().get()).as(what + " shape").isEqualTo(expected.sizes().vec().get());
+        double error = actual.to(torch.ScalarType.Double).sub(expected).abs().max().item_double();
+        System.out.printf("VitsModelTest: %s (%s) max abs error %.3e%n", what, actual.scalar_type(), error);
+        assertThat(error).as(what + " max abs error").isLessThan(tolerance);
+    }
+}
