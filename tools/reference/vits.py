@@ -21,7 +21,7 @@ writes that folder (a tiny stochastic-duration VITS with the checkpoints' weight
 "<name>-deterministic" (the deterministic duration predictor, speaking_rate 1.5, and weight norm under transformers'
 newer parametrizations.weight.original0/1 names): config.json, model.safetensors, vocab.json,
 tokenizer_config.json, special_tokens_map.json and expected.safetensors (input_ids, both noises, the durations, the
-spectrogram and the waveform; tokenizer cases as tokens_N / text in the metadata). `build(config)` gives random
+spectrogram and the waveform), and tokenizer_cases.json (texts and their ids). `build(config)` gives random
 float32 weights at any config's shapes (e.g. mms-tts-eng's) for benchmarks.
 """
 import json
@@ -523,11 +523,9 @@ def write_folder(out, c, style, seed, text):
     durations, spectrogram, waveform = forward(P, ids, full, duration_noise, prior_noise)
     expected = {"input_ids": ids.to(torch.int64), "duration_noise": duration_noise, "prior_noise": prior_noise,
                 "durations": durations[0, 0], "spectrogram": spectrogram, "waveform": waveform}
-    for n, t in enumerate(TEXTS):
-        expected[f"tokens_{n}"] = torch.tensor(tokenize(t, vocab, ["k", "<unk>"]), dtype=torch.int64)
-    meta = {"text": text}
-    meta.update({f"text_{n}": t for n, t in enumerate(TEXTS)})
-    safetensors_io.save(os.path.join(out, "expected.safetensors"), expected, meta)
+    safetensors_io.save(os.path.join(out, "expected.safetensors"), expected, {"text": text})
+    with open(os.path.join(out, "tokenizer_cases.json"), "w", encoding="utf-8") as f:
+        json.dump([dict(text=t, ids=tokenize(t, vocab, ["k", "<unk>"])) for t in TEXTS], f, ensure_ascii=False)
     print(f"{out}: {ids.shape[1]} ids, durations {durations[0, 0].long().tolist()}, {waveform.shape[1]} samples, "
           f"|waveform| max {waveform.abs().max().item():.4f}, ceil gap {gap:.4f}")
 
