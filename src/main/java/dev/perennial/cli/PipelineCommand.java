@@ -2,6 +2,8 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
+import dev.perennial.audio.WavWriter;
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
@@ -30,7 +32,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), text-to-speech (VITS). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -39,7 +41,8 @@ import java.util.Locale;
                         + "--image cat.jpg --labels cat,dog,car",
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
-                "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl"})
+                "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
+                "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav"})
 public final class PipelineCommand implements Runnable {
 
     @Spec
@@ -92,6 +95,18 @@ public final class PipelineCommand implements Runnable {
             + "Default: json with --input, text otherwise.")
     String format;
 
+    @Option(names = "--out", paramLabel = "FILE.wav", description = "text-to-speech: the WAV file to write (16-bit "
+            + "PCM, mono, at the model's sampling rate).")
+    Path out;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "X", description = "text-to-speech: pace, from 0.25 "
+            + "to 4 (default ${DEFAULT-VALUE}: the model's own).")
+    double speed;
+
+    @Option(names = "--seed", defaultValue = "555", paramLabel = "N", description = "text-to-speech: the noise's "
+            + "seed (default ${DEFAULT-VALUE}, as transformers' tests).")
+    long seed;
+
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
             description = "Inputs through the model at once (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -116,6 +131,10 @@ public final class PipelineCommand implements Runnable {
     }
 
     private <I, O> void run(Task<I, O> task, boolean json, PrintWriter out) {
+        if (task == Task.TEXT_TO_SPEECH) {
+            speak(json, out);
+            return;
+        }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
@@ -132,6 +151,32 @@ public final class PipelineCommand implements Runnable {
                 }
             }
             out.flush();
+        }
+    }
+
+    /** text-to-speech: one text to one WAV file, then what was written. */
+    private void speak(boolean json, PrintWriter printer) {
+        if (input != null || texts.size() != 1) {
+            throw new UserError("text-to-speech reads one text into one file: give one --text and --out FILE.wav");
+        }
+        if (out == null) {
+            throw new UserError("text-to-speech needs --out FILE.wav, the file to write the speech to");
+        }
+        Inputs.Speech speech = new Inputs.Speech(texts.getFirst(), speed, seed);
+        try (Pipeline<Inputs.Speech, Outputs.Speech> pipeline = Pipeline.forTask(Task.TEXT_TO_SPEECH, model,
+                new PipelineOptions(DType.F32, batchSize, null))) {
+            Outputs.Speech result = pipeline.run(speech);
+            WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));
+            if (json) {
+                var line = Json.MAPPER.createObjectNode().put("out", out.toString())
+                        .put("sampling_rate", result.samplingRate()).put("duration", result.seconds())
+                        .put("samples", result.waveform().length);
+                BenchCommand.printJson(printer, line);
+            } else {
+                printer.printf(Locale.ROOT, "wrote %s: %.2f s at %d Hz%n", out, result.seconds(),
+                        result.samplingRate());
+            }
+            printer.flush();
         }
     }
 
@@ -187,6 +232,8 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
             require(image != null && !labels.isEmpty(), "--image FILE and --labels A,B,…, or --input");
             inputs = List.of(new Inputs.LabelledImage(ImageFiles.read(image), labels, template));
+        } else if (task == Task.TEXT_TO_SPEECH) {
+            throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
             require(images != null && query != null, "--images DIR and --query TEXT, or --input with --images");
             inputs = List.of(new Inputs.Query(query, top));
@@ -231,6 +278,6 @@ public final class PipelineCommand implements Runnable {
 
     private static String example(Task<?, ?> task) {
         return task.modelTypes().contains("clip") ? "openai/clip-vit-base-patch32"
-                : "sentence-transformers/all-MiniLM-L6-v2";
+                : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng" : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -19,19 +19,12 @@ public interface VitsNoise {
 
     /**
      * torch.randn from a CPU generator seeded with {@code seed}: with the same seed, the numbers
-     * {@code torch.manual_seed(seed)} gives transformers on CPU for the same draws in the same order.
+     * {@code torch.manual_seed(seed)} gives transformers on CPU for the same draws in the same order. The generator
+     * belongs to the PointerScope open when this is called: call it in the scope that outlives every draw.
      */
     static VitsNoise seeded(long seed) {
-        return new VitsNoise() {
-            private Generator generator;
-
-            @Override
-            public Tensor normal(String what, long... shape) {
-                if (generator == null) {
-                    generator = torch.createCPUGenerator(seed);
-                }
-                return torch.randn(shape, new GeneratorOptional(generator), new TensorOptions(torch.ScalarType.Float));
-            }
-        };
+        Generator generator = torch.createCPUGenerator(seed);
+        return (what, shape) -> torch.randn(shape, new GeneratorOptional(generator),
+                new TensorOptions(torch.ScalarType.Float));
     }
 }
