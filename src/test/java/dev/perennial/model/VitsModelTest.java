@@ -48,6 +48,27 @@ class VitsModelTest {
         assertMatches(REF_DETERMINISTIC, torch.ScalarType.Double, 1e-10);
     }
 
+    @Test
+    void aMultiSpeakerConfigIsRefusedNamingTheKey() throws IOException {
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(REF.resolve("config.json")
+                .toFile());
+        json.put("speaker_embedding_size", 16).put("num_speakers", 4);
+        Files.writeString(tmp.resolve("config.json"), json.toString());
+        assertThatThrownBy(() -> VitsConfig.read(tmp)).isInstanceOf(UserError.class)
+                .hasMessageContaining("config.json: speaker_embedding_size is 16").hasMessageContaining("mms-tts-eng");
+    }
+
+    @Test
+    void aCheckpointOfAnotherShapeIsRefusedNamingTheTensors() throws IOException {
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(REF.resolve("config.json")
+                .toFile());
+        json.put("prior_encoder_num_wavenet_layers", 4);
+        Files.writeString(tmp.resolve("config.json"), json.toString());
+        Files.copy(REF.resolve("model.safetensors"), tmp.resolve("model.safetensors"));
+        assertThatThrownBy(() -> VitsModel.load(tmp, torch.ScalarType.Float)).isInstanceOf(UserError.class)
+                .hasMessageContaining("flow.flows.0.wavenet.in_layers.3.weight_g");
+    }
+
     static void assertMatches(Path dir, torch.ScalarType dtype, double tolerance) {
         Map<String, Tensor> expected = Safetensors.read(dir.resolve("expected.safetensors"), torch.ScalarType.Double);
         try (VitsModel model = VitsModel.load(dir, dtype); PointerScope scope = new PointerScope()) {
