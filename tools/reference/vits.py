@@ -21,7 +21,11 @@ writes that folder (a tiny stochastic-duration VITS with the checkpoints' weight
 "<name>-deterministic" (the deterministic duration predictor, speaking_rate 1.5, and weight norm under transformers'
 newer parametrizations.weight.original0/1 names): config.json, model.safetensors, vocab.json,
 tokenizer_config.json, special_tokens_map.json and expected.safetensors (input_ids, both noises, the durations, the
-spectrogram and the waveform), and tokenizer_cases.json (texts and their ids). `build(config)` gives random
+spectrogram and the waveform), and tokenizer_cases.json (texts and their ids).
+
+Benchmarks at a real checkpoint's shapes (random float32 weights, the character tokenizer above):
+  /usr/bin/python3 tools/reference/vits.py --random-checkpoint vits-ljs|mms-tts-eng DIR
+  /usr/bin/python3 tools/reference/vits.py --time DIR "TEXT" REPEATS THREADS   (a JSON line per repeat) `build(config)` gives random
 float32 weights at any config's shapes (e.g. mms-tts-eng's) for benchmarks.
 """
 import json
@@ -530,6 +534,49 @@ def write_folder(out, c, style, seed, text):
           f"|waveform| max {waveform.abs().max().item():.4f}, ceil gap {gap:.4f}")
 
 
+# the real checkpoints' shapes (their config.json), for benchmarks with random weights
+SHAPES = {"mms-tts-eng": dict(vocab_size=len(VOCAB), sampling_rate=16000),
+          "vits-ljs": dict(vocab_size=len(VOCAB), sampling_rate=22050)}
+
+
+def random_checkpoint(out, shape):
+    """A folder at a real checkpoint's shapes with random float32 weights and a character tokenizer."""
+    c = SHAPES[shape]
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(config_json(c), f, indent=2, sort_keys=True)
+    with open(os.path.join(out, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump({ch: i for i, ch in enumerate(VOCAB)}, f, ensure_ascii=False)
+    with open(os.path.join(out, "tokenizer_config.json"), "w") as f:
+        json.dump(dict(add_blank=True, normalize=True, phonemize=False, pad_token="k", unk_token="<unk>"), f)
+    safetensors_io.save(os.path.join(out, "model.safetensors"), build(c, seed=0), {"format": "pt"})
+
+
+def time_reference(folder, text, repeats, threads):
+    """Real-time factor of this reference in float32 (PyTorch eager), sentence by sentence as Perennial reads it."""
+    import re
+    import time
+    torch.set_num_threads(threads)
+    with open(os.path.join(folder, "config.json")) as f:
+        c = full_config(json.load(f))
+    with open(os.path.join(folder, "vocab.json"), encoding="utf-8") as f:
+        vocab = json.load(f)
+    P = safetensors_io.load(os.path.join(folder, "model.safetensors"))
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if tokenize(s, vocab, ["k"]) != [0]]
+    g = torch.Generator().manual_seed(555)
+    for _ in range(repeats):
+        start, samples = time.perf_counter(), 0
+        with torch.no_grad():
+            for sentence in sentences:
+                ids = torch.tensor([tokenize(sentence, vocab, ["k"])])
+                noise = torch.randn(1, 2, ids.shape[1], generator=g)
+                _, shape = forward(P, ids, c, noise)
+                samples += forward(P, ids, c, noise, torch.randn(*shape, generator=g))[2].shape[1]
+        seconds = time.perf_counter() - start
+        audio = samples / c["sampling_rate"]
+        print(json.dumps(dict(synthesis_seconds=seconds, audio_seconds=audio, real_time_factor=audio / seconds)))
+
+
 def main(out):
     write_folder(out, TINY, "weight_g", 4, "Hello, world.")
     deterministic = dict(TINY, use_stochastic_duration_prediction=False, speaking_rate=1.5)
@@ -537,4 +584,9 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/vits")
+    if len(sys.argv) > 1 and sys.argv[1] == "--random-checkpoint":
+        random_checkpoint(sys.argv[3], sys.argv[2])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--time":
+        time_reference(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/vits")

@@ -165,16 +165,18 @@ public final class PipelineCommand implements Runnable {
         Inputs.Speech speech = new Inputs.Speech(texts.getFirst(), speed, seed);
         try (Pipeline<Inputs.Speech, Outputs.Speech> pipeline = Pipeline.forTask(Task.TEXT_TO_SPEECH, model,
                 new PipelineOptions(DType.F32, batchSize, null))) {
+            long start = System.nanoTime();
             Outputs.Speech result = pipeline.run(speech);
+            double synthesis = (System.nanoTime() - start) / 1e9;
             WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));
             if (json) {
                 var line = Json.MAPPER.createObjectNode().put("out", out.toString())
                         .put("sampling_rate", result.samplingRate()).put("duration", result.seconds())
-                        .put("samples", result.waveform().length);
+                        .put("samples", result.waveform().length).put("synthesis_seconds", synthesis);
                 BenchCommand.printJson(printer, line);
             } else {
-                printer.printf(Locale.ROOT, "wrote %s: %.2f s at %d Hz%n", out, result.seconds(),
-                        result.samplingRate());
+                printer.printf(Locale.ROOT, "wrote %s: %.2f s at %d Hz (synthesised in %.2f s)%n", out,
+                        result.seconds(), result.samplingRate(), synthesis);
             }
             printer.flush();
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -70,19 +68,11 @@ public final class VitsTokenizer {
     }
 
     private static JsonNode read(Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError(file + ": no such file; a VITS model folder holds it (" + what + ")");
+        JsonNode json = Json.readModelFile(file, "no such file; a VITS model folder holds it (" + what + ")");
+        if (json == null || !json.isObject()) {
+            throw new UserError(file + ": not a JSON object");
         }
-        try {
-            JsonNode json = Json.MAPPER.readTree(file.toFile());
-            if (json == null || !json.isObject()) {
-                throw new UserError(file + ": not a JSON object");
-            }
-            return json;
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot be read as JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + ")", e);
-        }
+        return json;
     }
 
     /** The text as the model reads it: normalised and filtered (prepare_for_tokenization). */

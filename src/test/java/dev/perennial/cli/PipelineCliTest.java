@@ -31,6 +31,27 @@ class PipelineCliTest {
     Path dir;
 
     @Test
+    void textToSpeechWritesTheWavOfTheJavaApiAndSaysWhatItWrote() throws Exception {
+        Path vits = Path.of("src/test/resources/reference/vits");
+        Path wav = dir.resolve("out/hello.wav");
+        CliTest.Result r = CliTest.run("pipeline", "text-to-speech", "--model", vits.toString(), "--text",
+                "Hello there. How are you?", "--out", wav.toString(), "--speed", "1.5", "--seed", "9", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode line = Json.MAPPER.readTree(r.out());
+        try (var p = Pipeline.forTask(Task.TEXT_TO_SPEECH, vits.toString())) {
+            Outputs.Speech want = p.run(new Inputs.Speech("Hello there. How are you?", 1.5, 9));
+            assertThat(Files.readAllBytes(wav)).isEqualTo(dev.perennial.audio.WavWriter.wav(
+                    new dev.perennial.audio.Waveform(want.waveform(), 16000)));
+            assertThat(line.path("samples").asInt()).isEqualTo(want.waveform().length);
+            assertThat(line.path("duration").asDouble()).isCloseTo(want.waveform().length / 16000.0, within(1e-9));
+        }
+        assertThat(line.path("sampling_rate").asInt()).isEqualTo(16000);
+        CliTest.Result missing = CliTest.run("pipeline", "text-to-speech", "--model", vits.toString(), "--text", "Hi");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--out FILE.wav");
+    }
+
+    @Test
     void listNamesEveryTaskWithItsModelTypes() {
         CliTest.Result r = CliTest.run("pipeline", "--list");
         assertThat(r.code()).isZero();
