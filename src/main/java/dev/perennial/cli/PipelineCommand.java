@@ -6,6 +6,7 @@ import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
+import dev.perennial.pipeline.Chain;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Pipeline;
@@ -42,7 +43,10 @@ import java.util.Locale;
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
-                "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav"})
+                "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
+                "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
+                        + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
+                        + "--labels cat,dog --out said.wav"})
 public final class PipelineCommand implements Runnable {
 
     @Spec
@@ -50,6 +54,17 @@ public final class PipelineCommand implements Runnable {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "The task (see --list).")
     String taskName;
+
+    @Parameters(index = "1..2", arity = "0..2", paramLabel = "CHAIN", description = "With TASK chain: the first "
+            + "task and text-to-speech.")
+    List<String> chainTasks = new ArrayList<>();
+
+    @Option(names = "--speech-model", paramLabel = "MODEL", description = "chain: the text-to-speech model.")
+    String speechModel;
+
+    @Option(names = "--describe", paramLabel = "T", description = "chain: the sentence read aloud, with {label} (the "
+            + "best label), {labels} (all) and {score} (percent); default \"" + Chain.DEFAULT_TEMPLATE + "\".")
+    String describe;
 
     @Option(names = "--list", description = "List the tasks and the model types that run them.")
     boolean list;
@@ -121,6 +136,14 @@ public final class PipelineCommand implements Runnable {
         if (taskName == null) {
             throw new UserError("name a task (one of " + String.join(", ", Task.names()) + "), or pass --list");
         }
+        if (taskName.equals("chain")) {
+            chain(out);
+            return;
+        }
+        if (!chainTasks.isEmpty()) {
+            throw new UserError("one task at a time; to feed one task into another write: perennial pipeline chain "
+                    + "zero-shot-image-classification text-to-speech ...");
+        }
         Task<?, ?> task = Task.named(taskName);
         if (model == null) {
             throw new UserError("--model is missing; give a model folder or ORG/NAME, e.g. --model "
@@ -151,6 +174,44 @@ public final class PipelineCommand implements Runnable {
                 }
             }
             out.flush();
+        }
+    }
+
+    /** chain FIRST text-to-speech: the first task's result described in a sentence, read aloud into --out. */
+    private void chain(PrintWriter printer) {
+        if (chainTasks.size() != 2 || !chainTasks.get(1).equals(Task.TEXT_TO_SPEECH.name())) {
+            throw new UserError("chain takes two tasks, the second text-to-speech: perennial pipeline chain "
+                    + "zero-shot-image-classification text-to-speech --model M --speech-model M2 --image F "
+                    + "--labels A,B --out FILE.wav");
+        }
+        Task<?, ?> first = Task.named(chainTasks.getFirst());
+        if (first != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            throw new UserError("chain: " + first.name() + "'s results are not words to read aloud; a chain into "
+                    + "text-to-speech starts with " + String.join(", ", Chain.DESCRIBABLE.stream().map(Task::name)
+                    .toList()));
+        }
+        if (model == null || speechModel == null || out == null || image == null || labels.isEmpty()) {
+            throw new UserError("chain " + first.name() + " text-to-speech needs --model (the classifier), "
+                    + "--speech-model, --image FILE, --labels A,B,… and --out FILE.wav");
+        }
+        Inputs.LabelledImage input = new Inputs.LabelledImage(ImageFiles.read(image), labels, template);
+        PipelineOptions options = new PipelineOptions(DType.F32, batchSize, null);
+        try (Pipeline<Inputs.LabelledImage, Outputs.ImageLabels> classify = Pipeline.forTask(
+                Task.ZERO_SHOT_IMAGE_CLASSIFICATION, model, options);
+             Pipeline<Inputs.Speech, Outputs.Speech> tts = Pipeline.forTask(Task.TEXT_TO_SPEECH, speechModel, options)) {
+            Chain<Inputs.LabelledImage, Outputs.ImageLabels> chain = new Chain<>(classify, tts, describe);
+            String sentence = chain.describe(classify.run(input));
+            Outputs.Speech result = tts.run(new Inputs.Speech(sentence, speed, seed));
+            WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));
+            if (json()) {
+                BenchCommand.printJson(printer, Json.MAPPER.createObjectNode().put("text", sentence)
+                        .put("out", out.toString()).put("sampling_rate", result.samplingRate())
+                        .put("duration", result.seconds()));
+            } else {
+                printer.printf(Locale.ROOT, "\"%s\" → %s: %.2f s at %d Hz%n", sentence, out, result.seconds(),
+                        result.samplingRate());
+            }
+            printer.flush();
         }
     }
 

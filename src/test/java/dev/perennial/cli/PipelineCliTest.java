@@ -52,6 +52,36 @@ class PipelineCliTest {
     }
 
     @Test
+    void aChainDescribesTheBestLabelAndReadsItAloud() throws Exception {
+        Path image = dir.resolve("gradient.png");
+        BufferedImage picture = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 24; y++) {
+            for (int x = 0; x < 32; x++) {
+                picture.setRGB(x, y, new Color(x * 8, y * 10, 128).getRGB());
+            }
+        }
+        ImageIO.write(picture, "png", image.toFile());
+        Path wav = dir.resolve("said.wav");
+        CliTest.Result r = CliTest.run("pipeline", "chain", "zero-shot-image-classification", "text-to-speech",
+                "--model", CLIP.toString(), "--speech-model", "src/test/resources/reference/vits", "--image",
+                image.toString(), "--labels", "cat,dog", "--describe", "It is a {label}.", "--out", wav.toString(),
+                "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode line = Json.MAPPER.readTree(r.out());
+        String best;
+        try (var clip = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, CLIP.toString())) {
+            best = clip.run(new Inputs.LabelledImage(dev.perennial.image.ImageFiles.read(image), List.of("cat", "dog")))
+                    .labels().getFirst().label();
+        }
+        assertThat(line.path("text").asText()).isEqualTo("It is a " + best + ".");
+        assertThat(Files.size(wav)).isEqualTo(44 + 2L * Math.round(line.path("duration").asDouble() * 16000));
+        CliTest.Result wrong = CliTest.run("pipeline", "chain", "feature-extraction", "text-to-speech", "--model",
+                MINILM.toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("feature-extraction's results are not words");
+    }
+
+    @Test
     void listNamesEveryTaskWithItsModelTypes() {
         CliTest.Result r = CliTest.run("pipeline", "--list");
         assertThat(r.code()).isZero();
