@@ -49,6 +49,21 @@ class VitsModelTest {
     }
 
     @Test
+    void theSeededGeneratorDrawsWhatPyTorchDrawsAfterTheSameSeed() {
+        Map<String, Tensor> expected = Safetensors.read(REF.resolve("expected.safetensors"), torch.ScalarType.Double);
+        try (PointerScope scope = new PointerScope()) {
+            VitsNoise noise = VitsNoise.seeded(555);
+            Tensor shortDraw = noise.normal("duration", 1, 2, 5);
+            Tensor longDraw = noise.normal("prior", 1, 8, 40);
+            assertThat(shortDraw.scalar_type().value).isEqualTo(torch.ScalarType.Float.value);
+            assertThat(Tensors.toFloats(shortDraw)).isEqualTo(Tensors.toFloats(expected.get("seeded_555_short")
+                    .to(torch.ScalarType.Float)));
+            assertThat(Tensors.toFloats(longDraw)).isEqualTo(Tensors.toFloats(expected.get("seeded_555_long")
+                    .to(torch.ScalarType.Float)));
+        }
+    }
+
+    @Test
     void aMultiSpeakerConfigIsRefusedNamingTheKey() throws IOException {
         var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(REF.resolve("config.json")
                 .toFile());
