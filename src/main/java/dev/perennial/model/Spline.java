@@ -1,6 +1,7 @@
 package dev.perennial.model;
 
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -36,9 +37,10 @@ final class Spline {
 
         Tensor locations = cumHeights.clone();
         locations.narrow(-1, bins, 1).add_(new Scalar(1e-6));
+        // points beyond the tails get a clamped bin; where() below keeps them as they are
         Tensor bin = y.unsqueeze(-1).ge(locations).sum(new long[] {-1}, false, new ScalarTypeOptional())
-                .sub(new Scalar(1)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0)),
-                        new org.bytedeco.pytorch.ScalarOptional(new Scalar(bins - 1))).unsqueeze(-1);
+                .sub(new Scalar(1)).clamp(new ScalarOptional(new Scalar(0)), new ScalarOptional(new Scalar(bins - 1)))
+                .unsqueeze(-1);
 
         Tensor binLeft = pick(cumWidths, bin);
         Tensor binWidth = pick(widths, bin);

@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.global.torch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -446,7 +447,7 @@ public final class VitsModel implements AutoCloseable {
         Tensor x = s.proj().apply(depthSeparable(s.dds(), s.pre().apply(hidden), null));
         Tensor z = noise.mul(new Scalar(config.noiseScaleDuration()));
         List<ConvFlow> used = new ArrayList<>(s.flows().subList(1, s.flows().size()));
-        java.util.Collections.reverse(used);
+        Collections.reverse(used);
         for (ConvFlow flow : used) {
             z = splineCouplingInverse(flow, torch.flip(z, 1), x);
         }
