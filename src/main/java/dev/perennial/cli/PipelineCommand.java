@@ -3,8 +3,11 @@ package dev.perennial.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
 import dev.perennial.audio.Audio;
+import dev.perennial.audio.WavWriter;
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
+import dev.perennial.pipeline.Chain;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Pipeline;
@@ -31,7 +34,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -42,7 +45,11 @@ import java.util.Locale;
                         + "--audio bark.wav --labels 'a dog barking,rain,a car engine'",
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
-                "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl"})
+                "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
+                "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
+                "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
+                        + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
+                        + "--labels cat,dog --out said.wav"})
 public final class PipelineCommand implements Runnable {
 
     @Spec
@@ -50,6 +57,17 @@ public final class PipelineCommand implements Runnable {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TASK", description = "The task (see --list).")
     String taskName;
+
+    @Parameters(index = "1..2", arity = "0..2", paramLabel = "CHAIN", description = "With TASK chain: the first "
+            + "task and text-to-speech.")
+    List<String> chainTasks = new ArrayList<>();
+
+    @Option(names = "--speech-model", paramLabel = "MODEL", description = "chain: the text-to-speech model.")
+    String speechModel;
+
+    @Option(names = "--describe", paramLabel = "T", description = "chain: the sentence read aloud, with {label} (the "
+            + "best label), {labels} (all) and {score} (percent); default \"" + Chain.DEFAULT_TEMPLATE + "\".")
+    String describe;
 
     @Option(names = "--list", description = "List the tasks and the model types that run them.")
     boolean list;
@@ -101,6 +119,18 @@ public final class PipelineCommand implements Runnable {
             + "Default: json with --input, text otherwise.")
     String format;
 
+    @Option(names = "--out", paramLabel = "FILE.wav", description = "text-to-speech: the WAV file to write (16-bit "
+            + "PCM, mono, at the model's sampling rate).")
+    Path out;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "X", description = "text-to-speech: pace, from 0.25 "
+            + "to 4 (default ${DEFAULT-VALUE}: the model's own).")
+    double speed;
+
+    @Option(names = "--seed", defaultValue = "555", paramLabel = "N", description = "text-to-speech: the noise's "
+            + "seed (default ${DEFAULT-VALUE}, as transformers' tests).")
+    long seed;
+
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
             description = "Inputs through the model at once (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -115,6 +145,14 @@ public final class PipelineCommand implements Runnable {
         if (taskName == null) {
             throw new UserError("name a task (one of " + String.join(", ", Task.names()) + "), or pass --list");
         }
+        if (taskName.equals("chain")) {
+            chain(out);
+            return;
+        }
+        if (!chainTasks.isEmpty()) {
+            throw new UserError("one task at a time; to feed one task into another write: perennial pipeline chain "
+                    + "zero-shot-image-classification text-to-speech ...");
+        }
         Task<?, ?> task = Task.named(taskName);
         if (model == null) {
             throw new UserError("--model is missing; give a model folder or ORG/NAME, e.g. --model "
@@ -125,6 +163,10 @@ public final class PipelineCommand implements Runnable {
     }
 
     private <I, O> void run(Task<I, O> task, boolean json, PrintWriter out) {
+        if (task == Task.TEXT_TO_SPEECH) {
+            speak(json, out);
+            return;
+        }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
@@ -141,6 +183,72 @@ public final class PipelineCommand implements Runnable {
                 }
             }
             out.flush();
+        }
+    }
+
+    /** chain FIRST text-to-speech: the first task's result described in a sentence, read aloud into --out. */
+    private void chain(PrintWriter printer) {
+        if (chainTasks.size() != 2 || !chainTasks.get(1).equals(Task.TEXT_TO_SPEECH.name())) {
+            throw new UserError("chain takes two tasks, the second text-to-speech: perennial pipeline chain "
+                    + "zero-shot-image-classification text-to-speech --model M --speech-model M2 --image F "
+                    + "--labels A,B --out FILE.wav");
+        }
+        Task<?, ?> first = Task.named(chainTasks.getFirst());
+        if (first != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+            throw new UserError("chain: " + first.name() + "'s results are not words to read aloud; a chain into "
+                    + "text-to-speech starts with " + String.join(", ", Chain.DESCRIBABLE.stream().map(Task::name)
+                    .toList()));
+        }
+        if (model == null || speechModel == null || out == null || image == null || labels.isEmpty()) {
+            throw new UserError("chain " + first.name() + " text-to-speech needs --model (the classifier), "
+                    + "--speech-model, --image FILE, --labels A,B,… and --out FILE.wav");
+        }
+        Inputs.LabelledImage input = new Inputs.LabelledImage(ImageFiles.read(image), labels, template);
+        PipelineOptions options = new PipelineOptions(DType.F32, batchSize, null);
+        try (Pipeline<Inputs.LabelledImage, Outputs.ImageLabels> classify = Pipeline.forTask(
+                Task.ZERO_SHOT_IMAGE_CLASSIFICATION, model, options);
+             Pipeline<Inputs.Speech, Outputs.Speech> tts = Pipeline.forTask(Task.TEXT_TO_SPEECH, speechModel, options)) {
+            Chain<Inputs.LabelledImage, Outputs.ImageLabels> chain = new Chain<>(classify, tts, describe);
+            String sentence = chain.describe(classify.run(input));
+            Outputs.Speech result = tts.run(new Inputs.Speech(sentence, speed, seed));
+            WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));
+            if (json()) {
+                BenchCommand.printJson(printer, Json.MAPPER.createObjectNode().put("text", sentence)
+                        .put("out", out.toString()).put("sampling_rate", result.samplingRate())
+                        .put("duration", result.seconds()));
+            } else {
+                printer.printf(Locale.ROOT, "\"%s\" → %s: %.2f s at %d Hz%n", sentence, out, result.seconds(),
+                        result.samplingRate());
+            }
+            printer.flush();
+        }
+    }
+
+    /** text-to-speech: one text to one WAV file, then what was written. */
+    private void speak(boolean json, PrintWriter printer) {
+        if (input != null || texts.size() != 1) {
+            throw new UserError("text-to-speech reads one text into one file: give one --text and --out FILE.wav");
+        }
+        if (out == null) {
+            throw new UserError("text-to-speech needs --out FILE.wav, the file to write the speech to");
+        }
+        Inputs.Speech speech = new Inputs.Speech(texts.getFirst(), speed, seed);
+        try (Pipeline<Inputs.Speech, Outputs.Speech> pipeline = Pipeline.forTask(Task.TEXT_TO_SPEECH, model,
+                new PipelineOptions(DType.F32, batchSize, null))) {
+            long start = System.nanoTime();
+            Outputs.Speech result = pipeline.run(speech);
+            double synthesis = (System.nanoTime() - start) / 1e9;
+            WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));
+            if (json) {
+                var line = Json.MAPPER.createObjectNode().put("out", out.toString())
+                        .put("sampling_rate", result.samplingRate()).put("duration", result.seconds())
+                        .put("samples", result.waveform().length).put("synthesis_seconds", synthesis);
+                BenchCommand.printJson(printer, line);
+            } else {
+                printer.printf(Locale.ROOT, "wrote %s: %.2f s at %d Hz (synthesised in %.2f s)%n", out,
+                        result.seconds(), result.samplingRate(), synthesis);
+            }
+            printer.flush();
         }
     }
 
@@ -203,6 +311,8 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION) {
             require(audio != null && !labels.isEmpty(), "--audio FILE and --labels A,B,…, or --input");
             inputs = List.of(new Inputs.LabelledAudio(Audio.read(audio, Requests.AUDIO_RATE), labels, template));
+        } else if (task == Task.TEXT_TO_SPEECH) {
+            throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
             require(images != null && query != null, "--images DIR and --query TEXT, or --input with --images");
             inputs = List.of(new Inputs.Query(query, top));
@@ -248,6 +358,7 @@ public final class PipelineCommand implements Runnable {
     private static String example(Task<?, ?> task) {
         return task.modelTypes().contains("clip") ? "openai/clip-vit-base-patch32"
                 : task.modelTypes().contains("clap") ? "laion/clap-htsat-unfused"
+                : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -115,6 +115,27 @@ public final class Inputs {
         }
     }
 
+    /**
+     * A text to read aloud; {@code speed} multiplies the model's speaking rate (OpenAI's 0.25 to 4), and
+     * {@code seed} seeds the noise (transformers' tests use 555), so that the same input gives the same audio.
+     */
+    public record Speech(String text, double speed, long seed) {
+
+        public static final long DEFAULT_SEED = 555;
+
+        public Speech {
+            requireText(text, "text");
+            if (!(speed >= 0.25 && speed <= 4.0)) {
+                throw new PipelineInputError("speed is " + speed + "; give a number from 0.25 to 4 (1 is the model's "
+                        + "own pace)");
+            }
+        }
+
+        public Speech(String text) {
+            this(text, 1.0, DEFAULT_SEED);
+        }
+    }
+
     private static void requireText(String text, String field) {
         if (text == null || text.isBlank()) {
             throw new PipelineInputError(field + " is " + (text == null ? "missing" : "empty") + "; give a text");

@@ -80,4 +80,12 @@ public final class Outputs {
     /** The best images for a query, best first. */
     public record SearchHits(List<SearchHit> hits) {
     }
+
+    /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
+    public record Speech(float[] waveform, int samplingRate) {
+
+        public double seconds() {
+            return waveform.length / (double) samplingRate;
+        }
+    }
 }

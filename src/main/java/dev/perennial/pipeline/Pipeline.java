@@ -90,6 +90,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                 notes.addAll(search.notes());
                 yield (List<Inputs.Query> in) -> in.stream().map(search::search).toList();
             }
+            case SpeechSynthesizer s when task == Task.TEXT_TO_SPEECH ->
+                    (List<Inputs.Speech> in) -> in.stream().map(s::speak).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

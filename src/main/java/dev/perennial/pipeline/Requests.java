@@ -118,6 +118,18 @@ public final class Requests {
                 throw new PipelineInputError("top is " + top + ", not a whole number");
             }
             input = new Inputs.Query(text(json, "query"), top.isMissingNode() ? 5 : top.asInt());
+        } else if (task == Task.TEXT_TO_SPEECH) {
+            only(json, Set.of("text", "speed", "seed"), task);
+            JsonNode speed = json.path("speed");
+            JsonNode seed = json.path("seed");
+            if (!speed.isMissingNode() && !speed.isNumber()) {
+                throw new PipelineInputError("speed is " + describe(speed) + ", not a number");
+            }
+            if (!seed.isMissingNode() && !seed.canConvertToLong()) {
+                throw new PipelineInputError("seed is " + describe(seed) + ", not a whole number");
+            }
+            input = new Inputs.Speech(text(json, "text"), speed.isMissingNode() ? 1.0 : speed.asDouble(),
+                    seed.isMissingNode() ? Inputs.Speech.DEFAULT_SEED : seed.asLong());
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }

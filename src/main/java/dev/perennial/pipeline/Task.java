@@ -17,6 +17,7 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> TEXT_ENCODERS = List.of("bert", "roberta", "xlm-roberta");
     static final List<String> CLIP = List.of("clip");
     static final List<String> CLAP = List.of("clap");
+    static final List<String> VITS = List.of("vits");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -46,9 +47,14 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "a folder of images ranked for a text query (the images are embedded once, into a cached index)",
             Inputs.Query.class, Outputs.SearchHits.class, CLIP);
 
+    /** A text read aloud by a VITS model (sentence by sentence, joined). */
+    public static final Task<Inputs.Speech, Outputs.Speech> TEXT_TO_SPEECH = new Task<>("text-to-speech",
+            "a text read aloud (a waveform at the model's sampling rate)", Inputs.Speech.class, Outputs.Speech.class,
+            VITS);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
-                ZERO_SHOT_AUDIO_CLASSIFICATION);
+                ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

@@ -65,6 +65,9 @@ final class Catalog {
             if (tasks.contains(Task.FEATURE_EXTRACTION)) {
                 out.add("/v1/embeddings");
             }
+            if (tasks.contains(Task.TEXT_TO_SPEECH)) {
+                out.add("/v1/audio/speech");
+            }
             tasks.forEach(t -> out.add("/api/pipeline/" + t.name()));
             return List.copyOf(out);
         }

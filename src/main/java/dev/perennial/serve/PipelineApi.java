@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
@@ -115,6 +116,34 @@ final class PipelineApi {
         out.put("model", model.name());
         out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         PerennialApi.json(ctx, out);
+    }
+
+    /**
+     * POST /v1/audio/speech: OpenAI's request; the audio bytes as the answer (audio/wav, or audio/pcm with the rate
+     * in X-Sampling-Rate).
+     */
+    void speech(Context ctx, JsonNode body) {
+        SpeechRequest request = SpeechRequest.parse(body);
+        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(Task.TEXT_TO_SPEECH,
+                "speech (/v1/audio/speech)"));
+        Inputs.Speech input;
+        try {
+            input = new Inputs.Speech(request.input(), request.speed(), request.seed());
+        } catch (UserError e) {
+            throw ApiError.badRequest("input", e.getMessage());
+        }
+        Outputs.Speech speech;
+        try {
+            speech = run(model, Task.TEXT_TO_SPEECH, pipeline -> pipeline.run(List.of(input))).getFirst();
+        } catch (dev.perennial.pipeline.PipelineInputError e) {
+            throw ApiError.badRequest("input", e.getMessage());
+        }
+        ctx.header("X-Sampling-Rate", Integer.toString(speech.samplingRate()));
+        if (request.wav()) {
+            ctx.contentType("audio/wav").result(WavWriter.wav(new Waveform(speech.waveform(), speech.samplingRate())));
+        } else {
+            ctx.contentType("audio/pcm").result(WavWriter.pcm16(speech.waveform()));
+        }
     }
 
     private static void requireDimensions(EmbeddingRequest request, Catalog.Entry model, int dimension) {

@@ -125,6 +125,7 @@ public final class WebServer implements AutoCloseable {
             routes.post("/v1/chat/completions", ctx -> openAi.complete(ctx,
                     CompletionRequest.chat(body(ctx, limits), limits.maxTokens())));
             routes.post("/v1/embeddings", ctx -> pipelines.embeddings(ctx, body(ctx, limits)));
+            routes.post("/v1/audio/speech", ctx -> pipelines.speech(ctx, body(ctx, limits)));
             routes.post("/api/pipeline/{task}", ctx -> pipelines.task(ctx, () -> body(ctx, limits)));
             routes.get("/api/health", api::health);
             routes.get("/api/runs", api::runs);

@@ -31,6 +31,57 @@ class PipelineCliTest {
     Path dir;
 
     @Test
+    void textToSpeechWritesTheWavOfTheJavaApiAndSaysWhatItWrote() throws Exception {
+        Path vits = Path.of("src/test/resources/reference/vits");
+        Path wav = dir.resolve("out/hello.wav");
+        CliTest.Result r = CliTest.run("pipeline", "text-to-speech", "--model", vits.toString(), "--text",
+                "Hello there. How are you?", "--out", wav.toString(), "--speed", "1.5", "--seed", "9", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode line = Json.MAPPER.readTree(r.out());
+        try (var p = Pipeline.forTask(Task.TEXT_TO_SPEECH, vits.toString())) {
+            Outputs.Speech want = p.run(new Inputs.Speech("Hello there. How are you?", 1.5, 9));
+            assertThat(Files.readAllBytes(wav)).isEqualTo(dev.perennial.audio.WavWriter.wav(
+                    new dev.perennial.audio.Waveform(want.waveform(), 16000)));
+            assertThat(line.path("samples").asInt()).isEqualTo(want.waveform().length);
+            assertThat(line.path("duration").asDouble()).isCloseTo(want.waveform().length / 16000.0, within(1e-9));
+        }
+        assertThat(line.path("sampling_rate").asInt()).isEqualTo(16000);
+        CliTest.Result missing = CliTest.run("pipeline", "text-to-speech", "--model", vits.toString(), "--text", "Hi");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--out FILE.wav");
+    }
+
+    @Test
+    void aChainDescribesTheBestLabelAndReadsItAloud() throws Exception {
+        Path image = dir.resolve("gradient.png");
+        BufferedImage picture = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 24; y++) {
+            for (int x = 0; x < 32; x++) {
+                picture.setRGB(x, y, new Color(x * 8, y * 10, 128).getRGB());
+            }
+        }
+        ImageIO.write(picture, "png", image.toFile());
+        Path wav = dir.resolve("said.wav");
+        CliTest.Result r = CliTest.run("pipeline", "chain", "zero-shot-image-classification", "text-to-speech",
+                "--model", CLIP.toString(), "--speech-model", "src/test/resources/reference/vits", "--image",
+                image.toString(), "--labels", "cat,dog", "--describe", "It is a {label}.", "--out", wav.toString(),
+                "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode line = Json.MAPPER.readTree(r.out());
+        String best;
+        try (var clip = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, CLIP.toString())) {
+            best = clip.run(new Inputs.LabelledImage(dev.perennial.image.ImageFiles.read(image), List.of("cat", "dog")))
+                    .labels().getFirst().label();
+        }
+        assertThat(line.path("text").asText()).isEqualTo("It is a " + best + ".");
+        assertThat(Files.size(wav)).isEqualTo(44 + 2L * Math.round(line.path("duration").asDouble() * 16000));
+        CliTest.Result wrong = CliTest.run("pipeline", "chain", "feature-extraction", "text-to-speech", "--model",
+                MINILM.toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).contains("feature-extraction's results are not words");
+    }
+
+    @Test
     void listNamesEveryTaskWithItsModelTypes() {
         CliTest.Result r = CliTest.run("pipeline", "--list");
         assertThat(r.code()).isZero();

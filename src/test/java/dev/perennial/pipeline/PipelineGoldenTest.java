@@ -11,6 +11,9 @@ import dev.perennial.io.Json;
 import dev.perennial.model.BertEncoder;
 import dev.perennial.model.ClapModel;
 import dev.perennial.model.ClipModel;
+import dev.perennial.model.VitsModel;
+import dev.perennial.model.VitsNoise;
+import dev.perennial.tokenizer.VitsTokenizer;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -57,6 +60,44 @@ class PipelineGoldenTest {
         } catch (UserError e) {
             Assumptions.abort(model + " is not in the Hub cache (" + e.getMessage() + ")");
             throw e;
+        }
+    }
+
+    /**
+     * A tiny random VitsModel after torch.manual_seed(555): the same libtorch CPU generator stream gives the same
+     * noise, hence the same durations (waveform length) and waveform.
+     */
+    @Test
+    void tinyVitsMatchesTransformersForTheSameSeed() throws Exception {
+        JsonNode g = golden("tiny_vits");
+        try (VitsModel vits = VitsModel.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
+             PointerScope scope = new PointerScope()) {
+            VitsModel.Speech speech = vits.synthesize(tensor(longs(g.path("input_ids"))),
+                    1 / vits.config().speakingRate(), VitsNoise.seeded(g.path("seed").asLong()));
+            assertClose(Tensors.toFloats(speech.waveform()), flatten(g.path("waveform")), 1e-4, "waveform");
+        }
+    }
+
+    /** facebook/mms-tts-eng's ids and its waveform after set_seed(555), as test_modeling_vits.py runs it. */
+    @Test
+    void mmsTtsEngMatchesTransformersForTheSameSeed() throws Exception {
+        JsonNode g = golden("mms-tts-eng");
+        Path dir = cached(g.path("model").asText());
+        VitsTokenizer tokenizer = VitsTokenizer.load(dir);
+        try (var tts = Pipeline.forTask(Task.TEXT_TO_SPEECH, dir.toString())) {
+            for (JsonNode c : g.path("cases")) {
+                String text = c.path("text").asText();
+                long[] ids = new long[c.path("input_ids").size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = c.path("input_ids").get(i).asLong();
+                }
+                assertThat(tokenizer.encode(text)).as(text).isEqualTo(ids);
+                float[] wave = tts.run(new Inputs.Speech(text, 1, g.path("seed").asLong())).waveform();
+                assertThat(wave.length).as(text).isEqualTo(c.path("samples").asInt());
+                int from = c.path("slice_from").asInt();
+                double[] slice = flatten(c.path("slice"));
+                assertClose(java.util.Arrays.copyOfRange(wave, from, from + slice.length), slice, 1e-4, text);
+            }
         }
     }
 

@@ -476,9 +476,11 @@ class PipelineApiTest {
 
     @Test
     void refusalsSayWhatIsWrong() throws Exception {
-        refused(post(server, "/api/pipeline/text-to-speech", "{\"model\": \"minilm\", \"inputs\": {}}"), 404, null,
-                "no task 'text-to-speech'", "feature-extraction", "sentence-similarity",
-                "zero-shot-image-classification");
+        refused(post(server, "/api/pipeline/object-detection", "{\"model\": \"minilm\", \"inputs\": {}}"), 404,
+                null, "no task 'object-detection'", "feature-extraction", "sentence-similarity",
+                "zero-shot-image-classification", "text-to-speech");
+        refused(post(server, "/api/pipeline/text-to-speech", "{\"model\": \"minilm\", \"inputs\": {\"text\": "
+                + "\"hi\"}}"), 400, "model", "cannot be used for text-to-speech");
         refused(post(server, "/api/pipeline/image-search", "{\"model\": \"clip\", \"inputs\": {\"query\": \"x\"}}"),
                 404, null, "not served here", "--images DIR");
         refused(post(server, "/api/pipeline/sentence-similarity",
