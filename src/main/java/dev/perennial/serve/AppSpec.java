@@ -33,10 +33,6 @@ public record AppSpec(String name, String task, String model) {
             throw new UserError("app task '" + task + "' is not one Perennial serves; the tasks are " + CHAT + ", "
                     + String.join(", ", Task.names()));
         }
-        if (task.equals(Task.TEXT_TO_SPEECH.name())) {
-            throw new UserError("app task text-to-speech has no Gradio app yet (audio output is not served to apps); "
-                    + "call POST /v1/audio/speech, or perennial pipeline text-to-speech");
-        }
         if (model.isBlank()) {
             throw new UserError("app '" + name + "' has no model; give the id of a served model (GET /v1/models)");
         }

@@ -69,13 +69,6 @@ class SpeechApiTest {
     }
 
     @Test
-    void aTextToSpeechGradioAppIsRefusedPointingToTheEndpoint() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AppSpec.parse("text-to-speech=vits"))
-                .isInstanceOf(dev.perennial.UserError.class).hasMessageContaining("no Gradio app yet")
-                .hasMessageContaining("/v1/audio/speech");
-    }
-
-    @Test
     void refusalsAreOpenAiErrorsNamingTheField() throws Exception {
         PipelineApiTest.refused(ServeApiTest.post(server, "/v1/audio/speech", "{\"model\": \"vits\", \"input\": \"hi\", "
                 + "\"response_format\": \"mp3\"}"), 400, "response_format", "\"wav\"");
