@@ -2,7 +2,7 @@
 source without transformers itself; run with Debian's Python, torch 1.13 and numpy:
 
     /usr/bin/python3 tools/reference/whisper.py src/test/resources/reference/whisper-model
-    /usr/bin/python3 tools/reference/whisper.py --bench [--tokens 32] [--rounds 3]
+    /usr/bin/python3 tools/reference/whisper.py --bench [--tokens 32] [--rounds 3] [--batch 1]
     /usr/bin/python3 tools/reference/whisper.py --write-real-shape DIR
 
 Sources (huggingface/transformers, src/transformers/):
@@ -38,6 +38,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
+from clip import BYTE_ENCODER  # noqa: E402  (GPT-2's byte-to-unicode table, as CLIP's BPE uses it)
 from whisper_features import log_mel  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -356,19 +357,6 @@ def beam_search(model, enc, init, process, eos, max_new, num_beams, length_penal
 # the tokenizer (GPT-2 byte-level BPE, tokenization_whisper.py's added tokens)
 
 
-def bytes_to_unicode():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for byte in range(256):
-        if byte not in bs:
-            bs.append(byte)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
-
-
-BYTE_ENCODER = bytes_to_unicode()
 LANGUAGES = ["en", "de", "fr"]  # the real tokenizer has 99 (100 in large-v3) between sot and <|translate|>
 SPECIALS_AFTER_LANGUAGES = ["<|translate|>", "<|transcribe|>", "<|startoflm|>", "<|startofprev|>", "<|nocaptions|>",
                             "<|notimestamps|>"]
@@ -615,11 +603,12 @@ def real_shape():
     return c, base, added, specials, generation_config_json(added, 448, [1, 2, 7, 8, 9, 10, 14, 25])
 
 
-def bench(tokens, rounds):
+def bench(tokens, rounds, batch):
+    """The encoder on `batch` 30 s windows at once, then `tokens` greedy steps of all rows with a KV cache."""
     torch.set_num_threads(2)
     c, base, added, specials, gen = real_shape()
     model = build(c, 0, torch.float32)
-    features = torch.randn(1, 80, 3000)
+    features = torch.randn(batch, 80, 3000)
     init = prompt(gen, False)
     with torch.no_grad():
         model.encoder(features)
@@ -629,15 +618,15 @@ def bench(tokens, rounds):
             t1 = time.perf_counter()
             cross = model.decoder.cross_kv(enc)
             caches = [dict() for _ in model.decoder.layers]
-            ids = torch.tensor([init])
+            ids = torch.tensor([init] * batch)
             past = 0
             for _ in range(tokens):
                 h = model.decoder(ids, cross, caches, past)
                 past += ids.shape[1]
                 ids = model.logits(h[:, -1:]).argmax(-1)
             t2 = time.perf_counter()
-            enc_ms, dec_ms = (t1 - t0) * 1000, (t2 - t1) * 1000
-            print(json.dumps({"round": r, "encoder_ms": round(enc_ms, 1), "decoder_ms": round(dec_ms, 1),
+            enc_ms, dec_ms = (t1 - t0) * 1000 / batch, (t2 - t1) * 1000 / batch
+            print(json.dumps({"round": r, "batch": batch, "encoder_ms_per_window": round(enc_ms, 1),
                               "decoder_ms_per_token": round(dec_ms / tokens, 2), "tokens": tokens,
                               "window_ms": round(enc_ms + dec_ms, 1),
                               "rtf_60s": round(2 * (enc_ms + dec_ms) / 60000, 4)}), flush=True)
@@ -652,7 +641,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if args and args[0] == "--bench":
         opts = dict(zip(args[1::2], args[2::2]))
-        bench(int(opts.get("--tokens", 32)), int(opts.get("--rounds", 3)))
+        bench(int(opts.get("--tokens", 32)), int(opts.get("--rounds", 3)), int(opts.get("--batch", 1)))
     elif args and args[0] == "--write-real-shape":
         write_real_shape(args[1])
     else:

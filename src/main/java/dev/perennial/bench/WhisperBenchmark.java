@@ -29,13 +29,16 @@ public final class WhisperBenchmark {
     private WhisperBenchmark() {
     }
 
-    /** {@code rounds} timed rounds after one warm-up round, each reported to {@code report} as it ends. */
-    public static List<Round> run(Path modelDir, int tokens, int rounds, Consumer<Round> report) {
+    /**
+     * {@code rounds} timed rounds after one warm-up round, each reported to {@code report} as it ends; {@code batch}
+     * windows are encoded and decoded together (1: one after the other).
+     */
+    public static List<Round> run(Path modelDir, int tokens, int batch, int rounds, Consumer<Round> report) {
         List<Round> out = new ArrayList<>();
         try (WhisperRecognizer recognizer = WhisperRecognizer.load(modelDir, DType.F32)) {
             List<float[]> windows = audio(recognizer.windowSamples(), 2);
             DecodingOptions options = new DecodingOptions(null, null, false, 1, 1.0,
-                    dev.perennial.generate.BeamSearch.EarlyStopping.FALSE, tokens, 1);
+                    dev.perennial.generate.BeamSearch.EarlyStopping.FALSE, tokens, batch);
             recognizer.decode(windows.subList(0, 1), options.withMaxNewTokens(2));
             for (int r = 0; r < rounds; r++) {
                 WhisperRecognizer.Timings before = recognizer.timings();

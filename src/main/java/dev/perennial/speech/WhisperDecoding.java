@@ -1,6 +1,7 @@
 package dev.perennial.speech;
 
 import dev.perennial.generate.BeamSearch;
+import dev.perennial.generate.TokenPicker;
 import dev.perennial.model.WhisperCache;
 import dev.perennial.model.WhisperModel;
 import dev.perennial.tensor.Tensors;
@@ -41,7 +42,7 @@ final class WhisperDecoding {
                 int token = eos;
                 if (!done[r]) {
                     logits.apply(generated[r], scores[r]);
-                    token = argmax(scores[r]);
+                    token = TokenPicker.argmax(scores[r]);
                     generated[r] = append(generated[r], token);
                     done[r] = token == eos;
                 }
@@ -121,17 +122,6 @@ final class WhisperDecoding {
         if (!identity) {
             cache.reorder(from);
         }
-    }
-
-    /** torch.argmax: the first of equal maxima. */
-    static int argmax(float[] scores) {
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static int[] append(int[] tokens, int token) {
