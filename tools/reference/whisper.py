@@ -555,6 +555,7 @@ def tiny(out):
         put_rows(expected, "beam2.never.plain",
                  beam_search(model, enc, prompt(gen, False), processors(gen, False, 2), eos, max_new, 2, 1.5, "never"))
         processor_cases(expected, gen, vocab)
+        multilingual(out, expected, model, enc, gen, eos, max_new)
     words = "hello world , is the ."
     text_ids = encode_words(words, base)
     expected["text.ids"] = torch.tensor([added["<|0.00|>"]] + text_ids[:3] + [added["<|1.20|>"], ids["sot"]]
@@ -564,6 +565,27 @@ def tiny(out):
     for k in sorted(expected):
         if k.startswith(("greedy", "beam")):
             print(k, expected[k].tolist())
+
+
+def multilingual(out, expected, model, enc, gen, eos, max_new):
+    """The same weights with a multilingual generation config (generation_config.multilingual.json): the language
+    detected per row as generation_whisper.py's detect_language does (the argmax of the first step's logits over
+    lang_to_id's tokens), then greedy from <|startoftranscript|> <|lang|> <|transcribe|> <|notimestamps|>; and with
+    <|de|> <|translate|> given."""
+    gen = dict(gen, is_multilingual=True)
+    write_json(os.path.join(out, "generation_config.multilingual.json"), gen)
+    sot, no_ts = gen["decoder_start_token_id"], gen["no_timestamps_token_id"]
+    first = model.full_logits(enc, torch.tensor([[sot]] * enc.shape[0]))[:, -1]
+    langs = sorted(gen["lang_to_id"].values())
+    process = processors(gen, False, 4)
+    for k in range(enc.shape[0]):
+        language = langs[int(first[k, langs].argmax())]
+        expected["multilingual.language.%d" % k] = torch.tensor([language])
+        init = [sot, language, gen["task_to_id"]["transcribe"], no_ts]
+        expected["multilingual.greedy.%d" % k] = torch.tensor(
+            greedy(model, enc[k:k + 1], init, process, eos, max_new)[0], dtype=torch.int64)
+    init = [sot, gen["lang_to_id"]["<|de|>"], gen["task_to_id"]["translate"], no_ts]
+    put_rows(expected, "multilingual.de.translate", greedy(model, enc, init, process, eos, max_new))
 
 
 def put_rows(expected, name, rows):

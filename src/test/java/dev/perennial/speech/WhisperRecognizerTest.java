@@ -5,13 +5,17 @@ import dev.perennial.generate.BeamSearch;
 import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Safetensors;
 import dev.perennial.tensor.Tensors;
+import dev.perennial.tokenizer.HfTokenizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,33 @@ class WhisperRecognizerTest {
         DecodingOptions one = new DecodingOptions(null, null, true, 1, 1.0, BeamSearch.EarlyStopping.FALSE, 24, 1);
         List<int[]> alone = recognizer.decode(audio, one);
         assertRows("greedy.timestamps", alone);
+    }
+
+    @Test
+    void aMultilingualCheckpointDetectsOrTakesTheLanguage(@TempDir Path tmp) throws IOException {
+        for (String name : new String[] {"config.json", "model.safetensors", "preprocessor_config.json",
+                "tokenizer.json", "tokenizer_config.json"}) {
+            Files.copy(REF.resolve(name), tmp.resolve(name));
+        }
+        Files.copy(REF.resolve("generation_config.multilingual.json"), tmp.resolve("generation_config.json"));
+        try (WhisperRecognizer multilingual = WhisperRecognizer.load(tmp, DType.F32)) {
+            DecodingOptions greedy = DecodingOptions.greedy().withMaxNewTokens(24);
+            assertRows("multilingual.greedy", multilingual.decode(audio, greedy));
+            assertRows("multilingual.de.translate", multilingual.decode(audio, greedy.withLanguage("de",
+                    "translate")));
+        }
+    }
+
+    @Test
+    void theTokenizerKnowsWhispersAddedAndTimestampTokens() {
+        try (HfTokenizer tokenizer = HfTokenizer.load(REF)) {
+            int begin = recognizer.timestampBegin();
+            assertThat(tokenizer.encode("<|0.00|><|30.00|>")).containsExactly(begin, begin + 1500);
+            assertThat(tokenizer.encode("<|startoftranscript|>"))
+                    .containsExactly(recognizer.generation().decoderStartTokenId());
+            assertThat(tokenizer.decode(new int[] {begin + 50})).isEqualTo("<|1.00|>");
+            assertThat(tokenizer.vocabSize()).isEqualTo(recognizer.model().config().vocabSize());
+        }
     }
 
     @Test
