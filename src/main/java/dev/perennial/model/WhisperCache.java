@@ -54,6 +54,20 @@ public final class WhisperCache {
     }
 
     /**
+     * Keeps only {@code rows} (in that order), so that finished rows cost nothing more: the kept entries are copied
+     * into new tensors, which belong to the scope open at the call, so call it in the scope around the batch's
+     * decoding, never inside a step's.
+     */
+    public void keepRows(long[] rows) {
+        Tensor index = Tensors.fromLongs(rows, rows.length);
+        for (Tensor[] tensors : new Tensor[][] {selfKeys, selfValues, crossKeys, crossValues}) {
+            for (int i = 0; i < tensors.length; i++) {
+                tensors[i] = tensors[i].index_select(0, index);
+            }
+        }
+    }
+
+    /**
      * Makes row r hold the self-attention entries of row {@code from[r]} (beam search keeps, drops and repeats
      * beams), in place: the copies live only inside this call's scope. Beams move only among the rows of their own
      * input, whose cross-attention entries are equal, so those stay.

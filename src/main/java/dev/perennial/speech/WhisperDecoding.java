@@ -27,32 +27,38 @@ final class WhisperDecoding {
         this.model = model;
     }
 
-    /** Each row's tokens after its prompt {@code prompts[r]} (all of one length), end of text left out. */
+    /**
+     * Each row's tokens after its prompt {@code prompts[r]} (all of one length), end of text left out. A row that
+     * has ended leaves the batch (as transformers pads it, which changes nothing the others compute).
+     */
     List<int[]> greedy(Tensor encoded, int[][] prompts, WhisperLogits logits, int eos, int maxNewTokens) {
         int rows = prompts.length;
         WhisperCache cache = model.newCache(encoded, 1, prompts[0].length + maxNewTokens);
         int[][] generated = new int[rows][0];
-        boolean[] done = new boolean[rows];
+        int[] live = new int[rows];
+        Arrays.setAll(live, r -> r);
         int[][] feed = prompts;
-        for (int step = 0; step < maxNewTokens; step++) {
+        for (int step = 0; step < maxNewTokens && live.length > 0; step++) {
             float[][] scores = nextScores(feed, cache, false);
-            int[][] next = new int[rows][1];
-            boolean all = true;
-            for (int r = 0; r < rows; r++) {
-                int token = eos;
-                if (!done[r]) {
-                    logits.apply(generated[r], scores[r]);
-                    token = TokenPicker.argmax(scores[r]);
-                    generated[r] = append(generated[r], token);
-                    done[r] = token == eos;
+            List<Integer> kept = new ArrayList<>();
+            for (int j = 0; j < live.length; j++) {
+                int r = live[j];
+                logits.apply(generated[r], scores[j]);
+                int token = TokenPicker.argmax(scores[j]);
+                generated[r] = append(generated[r], token);
+                if (token != eos) {
+                    kept.add(j);
                 }
-                next[r][0] = token;
-                all &= done[r];
             }
-            if (all) {
-                break;
+            if (kept.size() < live.length && !kept.isEmpty()) {
+                cache.keepRows(kept.stream().mapToLong(Integer::longValue).toArray());
             }
-            feed = next;
+            int[] previous = live;
+            live = kept.stream().mapToInt(j -> previous[j]).toArray();
+            feed = new int[live.length][];
+            for (int j = 0; j < live.length; j++) {
+                feed[j] = new int[] {generated[live[j]][generated[live[j]].length - 1]};
+            }
         }
         List<int[]> out = new ArrayList<>(rows);
         for (int[] row : generated) {
