@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import dev.perennial.UserError;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -11,7 +10,6 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,14 +142,7 @@ public final class ClipModel implements AutoCloseable {
      * message naming each mismatch.
      */
     public static ClipModel load(Path dir, torch.ScalarType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": no such model folder");
-        }
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new UserError(configFile + ": no such file; a CLIP model folder holds config.json and "
-                    + "model.safetensors");
-        }
+        Path configFile = PretrainedWeights.configFile(dir, "CLIP");
         ClipConfig config = ClipConfig.read(configFile);
         Parameters.Shapes shapes = Parameters.shapes();
         Weights.declare(shapes, config);

@@ -37,6 +37,19 @@ public final class PretrainedWeights implements AutoCloseable {
         this.mapped = mapped;
     }
 
+    /** {@code dir}/config.json of a {@code family} model folder, or one line saying which of the two is missing. */
+    static Path configFile(Path dir, String family) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": no such model folder");
+        }
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new UserError(configFile + ": no such file; a " + family + " model folder holds config.json and "
+                    + "model.safetensors");
+        }
+        return configFile;
+    }
+
     /**
      * Loads {@code dir}'s safetensors as {@code dtype}. {@code rename} maps a checkpoint name to the family's (for
      * example strips a "bert." prefix); names for which {@code ignorable} holds after renaming are dropped.

@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import dev.perennial.UserError;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -8,7 +7,6 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,14 +151,7 @@ public final class WhisperModel implements AutoCloseable {
      * proj_out.weight is accepted), else one message naming each mismatch.
      */
     public static WhisperModel load(Path dir, torch.ScalarType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": no such model folder");
-        }
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new UserError(configFile + ": no such file; a Whisper model folder holds config.json and "
-                    + "model.safetensors");
-        }
+        Path configFile = PretrainedWeights.configFile(dir, "Whisper");
         WhisperConfig config = WhisperConfig.read(configFile);
         PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), name -> name,
                 name -> config.tieWordEmbeddings() && name.equals("proj_out.weight"), dtype, WhisperConfig.MODEL_TYPE);
