@@ -384,12 +384,13 @@ def batch(texts, vocab, ranks, context, pad_id):
     return input_ids, mask
 
 
-def train_merges(corpus, count):
-    """A tiny BPE vocabulary in CLIP's layout: the most frequent adjacent pair (ties: the smallest) merged first."""
+def train_merges(corpus, count, pre_tokens=None, end_of_word="</w>"):
+    """A tiny BPE vocabulary in CLIP's layout: the most frequent adjacent pair (ties: the smallest) merged first.
+    pre_tokens (CLIP's words() by default) splits the corpus; the last symbol of a word carries end_of_word."""
     freq = {}
-    for w in words(corpus):
+    for w in (pre_tokens or words)(corpus):
         freq[w] = freq.get(w, 0) + 1
-    split = {w: list(w[:-1]) + [w[-1] + "</w>"] for w in freq}
+    split = {w: list(w[:-1]) + [w[-1] + end_of_word] for w in freq}
     merges = []
     for _ in range(count):
         pairs = {}

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Audio files (or uploaded bytes) to a model's input: mono float samples at the model's rate (16 kHz for Whisper,
@@ -29,6 +30,15 @@ public final class Audio {
 
     /** Decodes a whole audio file's bytes (an upload) as mono at {@code targetRate}; {@code name} is for messages. */
     public static Waveform decode(byte[] bytes, String name, int targetRate) {
+        return decode(bytes, name, targetRate, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, int)}, refusing a recording longer than {@code maxSeconds} before it is
+     * resampled (a WAV file) or decoded past the limit (ffmpeg), so that a small compressed upload cannot become
+     * gigabytes of samples.
+     */
+    public static Waveform decode(byte[] bytes, String name, int targetRate, double maxSeconds) {
         if (bytes.length == 0) {
             throw new UserError(name + ": the audio file is empty; give a WAV, FLAC, MP3, OGG or WebM file");
         }
@@ -38,9 +48,22 @@ public final class Audio {
                 // ffmpeg_read refuses an empty result too ("Malformed soundfile")
                 throw new UserError(name + ": the WAV file holds no samples; give a recording");
             }
-            return SincResampler.resample(mono, targetRate);
+            return SincResampler.resample(requireAtMost(mono, name, maxSeconds), targetRate);
         }
-        return FfmpegDecoder.decode(bytes, name, targetRate);
+        if (Double.isInfinite(maxSeconds)) {
+            return FfmpegDecoder.decode(bytes, name, targetRate);
+        }
+        // one sample more than the limit tells a recording just over it from one that fits
+        return requireAtMost(FfmpegDecoder.decodeAtMost(bytes, name, targetRate, maxSeconds + 1.0 / targetRate),
+                name, maxSeconds);
+    }
+
+    private static Waveform requireAtMost(Waveform audio, String name, double maxSeconds) {
+        if (audio.seconds() > maxSeconds) {
+            throw new UserError(String.format(Locale.ROOT, "%s: the recording is longer than the %.0f seconds "
+                    + "allowed; send a shorter one", name, maxSeconds));
+        }
+        return audio;
     }
 
     private static byte[] bytes(Path path) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,7 +33,19 @@ public final class FfmpegDecoder {
 
     /** Decodes {@code bytes} (a whole file) to mono at {@code rate}; {@code name} is for messages. */
     public static Waveform decode(byte[] bytes, String name, int rate) {
-        Process process = start(name, rate);
+        return decode(bytes, name, rate, List.of());
+    }
+
+    /**
+     * As {@link #decode(byte[], String, int)}, decoding at most {@code seconds} (ffmpeg's output option -t), so that
+     * a long recording costs no more memory than that.
+     */
+    static Waveform decodeAtMost(byte[] bytes, String name, int rate, double seconds) {
+        return decode(bytes, name, rate, List.of("-t", Double.toString(seconds)));
+    }
+
+    private static Waveform decode(byte[] bytes, String name, int rate, List<String> limit) {
+        Process process = start(name, rate, limit);
         CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed(process, bytes));
         CompletableFuture<byte[]> errors = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         byte[] out = readAll(process.getInputStream());
@@ -48,9 +61,11 @@ public final class FfmpegDecoder {
         return new Waveform(floats(out), rate);
     }
 
-    private static Process start(String name, int rate) {
-        List<String> command = List.of(BINARY, "-i", "pipe:0", "-ac", "1", "-ar", Integer.toString(rate),
-                "-f", "f32le", "-hide_banner", "-loglevel", "error", "pipe:1");
+    private static Process start(String name, int rate, List<String> limit) {
+        List<String> command = new ArrayList<>(List.of(BINARY, "-i", "pipe:0", "-ac", "1", "-ar",
+                Integer.toString(rate)));
+        command.addAll(limit);
+        command.addAll(List.of("-f", "f32le", "-hide_banner", "-loglevel", "error", "pipe:1"));
         try {
             return new ProcessBuilder(command).start();
         } catch (IOException e) {

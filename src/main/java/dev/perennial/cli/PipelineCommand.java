@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
+import dev.perennial.audio.Audio;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
@@ -30,13 +31,15 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
                         + "--source 'A cat sits' --text 'A kitten rests' --text 'Stock prices fell'",
                 "  perennial pipeline zero-shot-image-classification --model openai/clip-vit-base-patch32 "
                         + "--image cat.jpg --labels cat,dog,car",
+                "  perennial pipeline zero-shot-audio-classification --model laion/clap-htsat-unfused "
+                        + "--audio bark.wav --labels 'a dog barking,rain,a car engine'",
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl"})
@@ -66,11 +69,16 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--image", paramLabel = "FILE", description = "An image file (PNG, JPEG, GIF, WebP, BMP).")
     Path image;
 
+    @Option(names = "--audio", paramLabel = "FILE", description = "An audio file (WAV; FLAC, MP3, OGG, WebM "
+            + "through ffmpeg).")
+    Path audio;
+
     @Option(names = "--labels", split = ",", paramLabel = "A,B,…", description = "Candidate labels.")
     List<String> labels = new ArrayList<>();
 
     @Option(names = "--template", paramLabel = "T", description = "Hypothesis template with {} for the label "
-            + "(default: \"" + Inputs.LabelledImage.DEFAULT_TEMPLATE + "\").")
+            + "(default: \"" + Inputs.LabelledImage.DEFAULT_TEMPLATE + "\" for images, \""
+            + Inputs.LabelledAudio.DEFAULT_TEMPLATE + "\" for audio).")
     String template;
 
     @Option(names = "--images", paramLabel = "DIR", description = "image-search: the folder of images (indexed "
@@ -85,7 +93,8 @@ public final class PipelineCommand implements Runnable {
     int top;
 
     @Option(names = "--input", paramLabel = "FILE.jsonl", description = "Many inputs, one JSON object per line "
-            + "with the task's fields (README.md, \"Pipelines\"); image paths are relative to the file's folder.")
+            + "with the task's fields (README.md, \"Pipelines\"); image and audio paths are relative to the file's "
+            + "folder.")
     Path input;
 
     @Option(names = "--format", paramLabel = "F", description = "text or json (one JSON line per input). "
@@ -146,8 +155,10 @@ public final class PipelineCommand implements Runnable {
 
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
-        if (!texts.isEmpty() || source != null || image != null || !labels.isEmpty() || query != null) {
-            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --labels and --query");
+        if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
+                || query != null) {
+            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels and "
+                    + "--query");
         }
         List<String> lines;
         try {
@@ -155,14 +166,16 @@ public final class PipelineCommand implements Runnable {
         } catch (IOException e) {
             throw new UserError(input + ": cannot be read (" + e.getMessage() + ")", e);
         }
-        Requests.Images files = Requests.filesUnder(input.toAbsolutePath().getParent());
+        Path base = input.toAbsolutePath().getParent();
+        Requests.Images files = Requests.filesUnder(base);
+        Requests.Sounds sounds = Requests.audioFilesUnder(base);
         List<I> inputs = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             if (lines.get(n).isBlank()) {
                 continue;
             }
             try {
-                inputs.add(Requests.parse(task, Json.MAPPER.readTree(lines.get(n)), files));
+                inputs.add(Requests.parse(task, Json.MAPPER.readTree(lines.get(n)), files, sounds));
             } catch (JsonProcessingException e) {
                 throw new UserError(input + " line " + (n + 1) + ": not JSON (" + e.getOriginalMessage() + ")", e);
             } catch (UserError e) {
@@ -187,6 +200,9 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
             require(image != null && !labels.isEmpty(), "--image FILE and --labels A,B,…, or --input");
             inputs = List.of(new Inputs.LabelledImage(ImageFiles.read(image), labels, template));
+        } else if (task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION) {
+            require(audio != null && !labels.isEmpty(), "--audio FILE and --labels A,B,…, or --input");
+            inputs = List.of(new Inputs.LabelledAudio(Audio.read(audio, Requests.AUDIO_RATE), labels, template));
         } else {
             require(images != null && query != null, "--images DIR and --query TEXT, or --input with --images");
             inputs = List.of(new Inputs.Query(query, top));
@@ -213,7 +229,7 @@ public final class PipelineCommand implements Runnable {
                         v.length > shown ? " … (--format json for all)" : "");
             }
             case Outputs.Similarities s -> s.scores().forEach(score -> out.printf(Locale.ROOT, "%.4f%n", score));
-            case Outputs.ImageLabels l -> l.labels().forEach(label ->
+            case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
@@ -231,6 +247,7 @@ public final class PipelineCommand implements Runnable {
 
     private static String example(Task<?, ?> task) {
         return task.modelTypes().contains("clip") ? "openai/clip-vit-base-patch32"
+                : task.modelTypes().contains("clap") ? "laion/clap-htsat-unfused"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

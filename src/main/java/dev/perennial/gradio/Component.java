@@ -8,9 +8,11 @@ import dev.perennial.io.Json;
  * One input or output component of an app, as Gradio's config describes it: its type ("textbox", "image",
  * "label", ...), its label, its initial value (null: none, so the API parameter is required), an example input,
  * and its value's JSON schema ({@code api_info}, from {@code gradio/components/*.py}), which the clients read to
- * know, among others, which values are files to upload.
+ * know, among others, which values are files to upload; and the props of its kind that the page reads (an audio
+ * input's sources).
  */
-public record Component(String type, String label, JsonNode value, JsonNode example, JsonNode apiInfo) {
+public record Component(String type, String label, JsonNode value, JsonNode example, JsonNode apiInfo,
+                        ObjectNode props) {
 
     private static final JsonNode STRING = parse("{\"type\": \"string\"}");
     private static final JsonNode NUMBER = parse("{\"type\": \"number\"}");
@@ -25,6 +27,8 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
               "is_stream": {"default": false, "title": "Is Stream", "type": "boolean"},
               "meta": {"default": {"_type": "gradio.FileData"}, "title": "Meta", "type": "object",
                        "properties": {"_type": {"const": "gradio.FileData", "type": "string"}}}}}""");
+    /** FileData's schema under its own title, as gradio/components/audio.py's data_model gives it. */
+    private static final JsonNode AUDIO_FILE = ((ObjectNode) FILE.deepCopy()).put("title", "FileData");
     private static final JsonNode LABEL = parse("""
             {"title": "LabelData", "type": "object", "properties": {
               "label": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "null"}],
@@ -47,34 +51,52 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
 
     public static Component textbox(String label, String value, String example) {
         return new Component("textbox", label, value == null ? null : Json.MAPPER.getNodeFactory().textNode(value),
-                Json.MAPPER.getNodeFactory().textNode(example), STRING);
+                Json.MAPPER.getNodeFactory().textNode(example), STRING, noProps());
     }
 
     public static Component number(String label, double value) {
         return new Component("number", label, Json.MAPPER.getNodeFactory().numberNode(value),
-                Json.MAPPER.getNodeFactory().numberNode(value), NUMBER);
+                Json.MAPPER.getNodeFactory().numberNode(value), NUMBER, noProps());
     }
 
     public static Component image(String label) {
-        return new Component("image", label, null, null, FILE);
+        return new Component("image", label, null, null, FILE, noProps());
+    }
+
+    /**
+     * Gradio's Audio with {@code type="filepath"}: as an input, a file uploaded or recorded with the browser's
+     * microphone (sources "upload" and "microphone"); as an output, a player of the file the app returns.
+     */
+    public static Component audio(String label) {
+        ObjectNode props = noProps();
+        props.putArray("sources").add("upload").add("microphone");
+        props.put("type", "filepath");
+        props.put("format", "wav");
+        props.put("streaming", false);
+        props.put("recording", false);
+        return new Component("audio", label, null, null, AUDIO_FILE, props);
     }
 
     public static Component label(String label) {
-        return new Component("label", label, null, null, LABEL);
+        return new Component("label", label, null, null, LABEL, noProps());
     }
 
     public static Component json(String label) {
-        return new Component("json", label, null, null, ANY);
+        return new Component("json", label, null, null, ANY, noProps());
     }
 
     /** An output: a list of {image: FileData, caption}. */
     public static Component gallery(String label) {
-        return new Component("gallery", label, null, null, GALLERY);
+        return new Component("gallery", label, null, null, GALLERY, noProps());
     }
 
     public static Component chatbot(String label) {
         return new Component("chatbot", label, Json.MAPPER.createArrayNode(), Json.MAPPER.createArrayNode(),
-                MESSAGES);
+                MESSAGES, noProps().put("type", "messages"));
+    }
+
+    private static ObjectNode noProps() {
+        return Json.MAPPER.createObjectNode();
     }
 
     /** Why {@code value} cannot be this input's value (null: it can); null values are the handler's to refuse. */
@@ -85,14 +107,14 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
         boolean fits = switch (type) {
             case "textbox" -> value.isTextual();
             case "number" -> value.isNumber();
-            case "image" -> value.isObject() && value.path("path").isTextual();
+            case "image", "audio" -> value.isObject() && value.path("path").isTextual();
             case "chatbot" -> value.isArray();
             default -> true;
         };
         return fits ? null : label + " (" + type + ") takes " + switch (type) {
             case "textbox" -> "a string";
             case "number" -> "a number";
-            case "image" -> "a file: FileData {\"path\": ...} from POST /gradio_api/upload";
+            case "image", "audio" -> "a file: FileData {\"path\": ...} from POST /gradio_api/upload";
             default -> "a list of messages {role, content}";
         } + ", not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -109,9 +131,7 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
         props.put("interactive", true);
         props.put("visible", true);
         props.put("name", type);
-        if (type.equals("chatbot")) {
-            props.put("type", "messages");
-        }
+        props.setAll(this.props);
         out.put("skip_api", false);
         out.put("component_class_id", type);
         out.set("api_info", apiInfo);

@@ -238,7 +238,7 @@ public record GradioApp(String name, String title, String description, String ap
         return switch (component.type()) {
             case "textbox" -> "str";
             case "number" -> "float";
-            case "image" -> "filepath";
+            case "image", "audio" -> "filepath";
             case "label" -> "Dict(label: str | int | float | None, confidences: List[Dict(label: str | int | float "
                     + "| None, confidence: float | None)] | None)";
             case "chatbot" -> "List[Dict(role: Literal['user', 'assistant', 'system'], content: str)]";

@@ -32,6 +32,19 @@ public record BertConfig(String modelType, int vocabSize, int hiddenSize, int la
         r.require(type != null && MODEL_TYPES.contains(type), "model_type " + (type == null ? "is missing"
                 : "'" + type + "' is not a BERT-style encoder") + "; Perennial's text encoder runs "
                 + String.join(", ", MODEL_TYPES));
+        return fields(r, type);
+    }
+
+    /**
+     * CLAP's text model (ClapTextConfig, model_type clap_text_model): RoBERTa, read from {@code reader}, whose
+     * JSON already holds ClapTextConfig's defaults for the keys the file leaves out.
+     */
+    static BertConfig clapText(ConfigReader reader) {
+        return fields(reader, "clap_text_model");
+    }
+
+    private static BertConfig fields(ConfigReader r, String type) {
+        ObjectNode json = r.json();
         boolean roberta = !type.equals("bert");
         String positions = r.text("position_embedding_type", "absolute");
         r.require(positions.equals("absolute"), "position_embedding_type '" + positions + "' is not supported; "

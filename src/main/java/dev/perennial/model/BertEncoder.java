@@ -78,16 +78,17 @@ public final class BertEncoder implements AutoCloseable {
     }
 
     private final BertConfig config;
+    /** The weights this encoder loaded itself, or null when another model owns them. */
     private final PretrainedWeights loaded;
     private final Weights w;
     private final List<FusedQkv> qkv;
     private final torch.ScalarType dtype;
 
-    private BertEncoder(BertConfig config, PretrainedWeights loaded, torch.ScalarType dtype) {
+    private BertEncoder(BertConfig config, Weights w, PretrainedWeights loaded, torch.ScalarType dtype) {
         this.config = config;
         this.loaded = loaded;
         this.dtype = dtype;
-        this.w = Weights.declare(Parameters.boundTo(loaded.tensors()), config);
+        this.w = w;
         List<FusedQkv> fused = new ArrayList<>();
         for (Layer l : w.layers()) {
             fused.add(new FusedQkv(torch.cat(new TensorVector(l.query(), l.key(), l.value()), 0),
@@ -126,11 +127,20 @@ public final class BertEncoder implements AutoCloseable {
         PretrainedWeights loaded = PretrainedWeights.load(dir, shapes(config), rename, ignorable, dtype,
                 config.modelType());
         try {
-            return new BertEncoder(config, loaded, dtype);
+            return new BertEncoder(config, Weights.declare(Parameters.boundTo(loaded.tensors()), config), loaded,
+                    dtype);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
         }
+    }
+
+    /**
+     * An encoder over weights another model loaded and owns (CLAP's text model): closing it frees only what it
+     * made itself.
+     */
+    static BertEncoder over(BertConfig config, Weights weights, torch.ScalarType dtype) {
+        return new BertEncoder(config, weights, null, dtype);
     }
 
     public BertConfig config() {
@@ -245,7 +255,9 @@ public final class BertEncoder implements AutoCloseable {
             f.weight().close();
             f.bias().close();
         }
-        loaded.tensors().values().forEach(Tensor::close);
-        loaded.close();
+        if (loaded != null) {
+            loaded.tensors().values().forEach(Tensor::close);
+            loaded.close();
+        }
     }
 }

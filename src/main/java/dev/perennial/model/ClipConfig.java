@@ -2,8 +2,6 @@ package dev.perennial.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.perennial.UserError;
-import dev.perennial.io.Json;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,14 +102,7 @@ public record ClipConfig(Text text, Vision vision, int projectionDim, double log
         if (legacy != null && !legacy.isNull()) {
             key += "_dict";
         }
-        JsonNode node = json.get(key);
-        if (node == null || node.isNull()) {
-            node = Json.MAPPER.createObjectNode();
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw new UserError(source + ": " + key + " is " + node + ", not a JSON object");
-        }
-        return new ConfigReader(object, source + " (" + key + ")");
+        return new ConfigReader(json, source).object(key);
     }
 
     private static Text text(ConfigReader r) {

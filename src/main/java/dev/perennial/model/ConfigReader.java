@@ -3,6 +3,7 @@ package dev.perennial.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 
 /** Typed access to config.json keys, with errors naming the file and key; families share it. */
 record ConfigReader(ObjectNode json, String source) {
@@ -11,6 +12,18 @@ record ConfigReader(ObjectNode json, String source) {
         if (!ok) {
             throw new UserError(source + ": " + problem);
         }
+    }
+
+    /** The JSON object at {@code key} (a sub-config; {} when absent) as a reader whose errors name it. */
+    ConfigReader object(String key) {
+        JsonNode node = json.get(key);
+        if (node == null || node.isNull()) {
+            node = Json.MAPPER.createObjectNode();
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new UserError(source + ": " + key + " is " + node + ", not a JSON object");
+        }
+        return new ConfigReader(object, source + " (" + key + ")");
     }
 
     int positive(String key) {

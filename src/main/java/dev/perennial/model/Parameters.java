@@ -30,6 +30,14 @@ sealed interface Parameters {
         return present ? required(name, shape) : null;
     }
 
+    /**
+     * This declaration seen from inside a composite checkpoint: every name is given {@code prefix} (a model nested
+     * in another, as CLAP's text model sits under "text_model.").
+     */
+    default Parameters under(String prefix) {
+        return new Prefixed(this, prefix);
+    }
+
     /** {@code count} layers declared in order: layer 0's parameters first, as checkpoints list them. */
     static <L> List<L> layers(int count, IntFunction<L> layer) {
         List<L> layers = new ArrayList<>(count);
@@ -93,6 +101,14 @@ sealed interface Parameters {
 
         public long total() {
             return total;
+        }
+    }
+
+    /** A declaration whose names all start with {@code prefix}. */
+    record Prefixed(Parameters inner, String prefix) implements Parameters {
+        @Override
+        public Tensor required(String name, long... shape) {
+            return inner.required(prefix + name, shape);
         }
     }
 

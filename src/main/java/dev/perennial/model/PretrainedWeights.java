@@ -37,7 +37,10 @@ public final class PretrainedWeights implements AutoCloseable {
         this.mapped = mapped;
     }
 
-    /** {@code dir}/config.json of a {@code family} model folder, or one line saying which of the two is missing. */
+    /**
+     * {@code dir}'s config.json, refusing a folder that is not there or has none; {@code family} names the model in
+     * the message ("CLIP", "CLAP").
+     */
     static Path configFile(Path dir, String family) {
         if (!Files.isDirectory(dir)) {
             throw new UserError(dir + ": no such model folder");
@@ -78,9 +81,10 @@ public final class PretrainedWeights implements AutoCloseable {
 
     /**
      * Writes {@code dir}/model.safetensors with random fp32 weights of the shapes {@code dir}/config.json declares
-     * (model_type bert, roberta, xlm-roberta or clip), initialised as transformers' _init_weights does: N(0, 0.02)
-     * for matrices and embeddings, LayerNorm weights 1, biases 0, CLIP's logit_scale its init value. For
-     * benchmarks at real shapes without downloading a checkpoint; the same seed gives the same file.
+     * (model_type bert, roberta, xlm-roberta, clip or clap), initialised as transformers' _init_weights does:
+     * N(0, 0.02) for matrices and embeddings, LayerNorm weights (and CLAP's batch norm statistics) 1, biases 0, the
+     * logit scales their init value. For benchmarks at real shapes without downloading a checkpoint; the same seed
+     * gives the same file.
      */
     public static void writeRandom(Path dir, long seed) {
         Path configFile = dir.resolve("config.json");
@@ -99,9 +103,14 @@ public final class PretrainedWeights implements AutoCloseable {
             ClipConfig config = ClipConfig.read(configFile);
             shapes = ClipModel.shapes(config);
             logitScale = config.logitScaleInit();
+        } else if (type.equals(ClapModelConfig.MODEL_TYPE)) {
+            ClapModelConfig config = ClapModelConfig.read(configFile);
+            shapes = ClapModel.shapes(config);
+            logitScale = Math.log(config.logitScaleInit()); // ClapModel.__init__: log(logit_scale_init_value)
         } else {
             throw new UserError(configFile + ": model_type '" + type + "' has no random weights here; the encoders "
-                    + "are " + String.join(", ", BertConfig.MODEL_TYPES) + " and " + ClipConfig.MODEL_TYPE);
+                    + "are " + String.join(", ", BertConfig.MODEL_TYPES) + ", " + ClipConfig.MODEL_TYPE + " and "
+                    + ClapModelConfig.MODEL_TYPE);
         }
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(seed);
@@ -111,7 +120,7 @@ public final class PretrainedWeights implements AutoCloseable {
                 String name = e.getKey();
                 Tensor t = torch.empty(e.getValue(), options, new MemoryFormatOptional());
                 String lower = name.toLowerCase(java.util.Locale.ROOT);
-                if (name.equals("logit_scale")) {
+                if (name.equals("logit_scale") || name.startsWith("logit_scale_")) {
                     t.fill_(new Scalar(logitScale));
                 } else if (name.endsWith("bias")) {
                     t.zero_();

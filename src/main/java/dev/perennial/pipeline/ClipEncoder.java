@@ -12,8 +12,6 @@ import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -119,27 +117,15 @@ final class ClipEncoder implements Encoder {
      * transformers' ZeroShotImageClassificationPipeline: logits_per_image = exp(logit_scale) · cos(image, text) for
      * each hypothesis, softmax over the labels, sorted by score (best first).
      */
-    Outputs.ImageLabels classify(Inputs.LabelledImage input) {
+    Outputs.Labels classify(Inputs.LabelledImage input) {
         float[] image = imageEmbeddings(List.of(input.image()))[0];
         float[][] texts = textEmbeddings(input.hypotheses());
         double scale = model.logitScale();
         double[] logits = new double[texts.length];
-        double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < texts.length; i++) {
             logits[i] = scale * dot(image, texts[i]);
-            max = Math.max(max, logits[i]);
         }
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = Math.exp(logits[i] - max);
-            sum += logits[i];
-        }
-        List<Outputs.LabelScore> labels = new ArrayList<>();
-        for (int i = 0; i < logits.length; i++) {
-            labels.add(new Outputs.LabelScore(input.candidateLabels().get(i), logits[i] / sum));
-        }
-        labels.sort(Comparator.comparingDouble(Outputs.LabelScore::score).reversed());
-        return new Outputs.ImageLabels(List.copyOf(labels));
+        return Outputs.Labels.ranked(input.candidateLabels(), logits);
     }
 
     static double dot(float[] a, float[] b) {

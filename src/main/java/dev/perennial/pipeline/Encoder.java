@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * A loaded model that pipelines run: its weights, tokenizer and processors, loaded once and shared by every task
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
-public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder {
+public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder {
 
     Path dir();
 
@@ -26,6 +26,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.CLIP.contains(type)) {
             return ClipEncoder.load(dir, options);
+        }
+        if (Task.CLAP.contains(type)) {
+            return ClapEncoder.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

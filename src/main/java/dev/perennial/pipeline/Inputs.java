@@ -1,5 +1,6 @@
 package dev.perennial.pipeline;
 
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.RgbImage;
 
 import java.util.List;
@@ -38,15 +39,8 @@ public final class Inputs {
             if (image == null) {
                 throw new PipelineInputError("image is missing");
             }
-            candidateLabels = nonEmpty(candidateLabels, "candidate_labels");
-            candidateLabels.forEach(l -> requireText(l, "candidate_labels"));
-            if (hypothesisTemplate == null) {
-                hypothesisTemplate = DEFAULT_TEMPLATE;
-            }
-            if (!hypothesisTemplate.contains("{}")) {
-                throw new PipelineInputError("hypothesis_template '" + hypothesisTemplate + "' has no {} where the "
-                        + "label goes; write for example \"" + DEFAULT_TEMPLATE + "\"");
-            }
+            candidateLabels = labels(candidateLabels);
+            hypothesisTemplate = template(hypothesisTemplate, DEFAULT_TEMPLATE);
         }
 
         public LabelledImage(RgbImage image, List<String> candidateLabels) {
@@ -55,8 +49,60 @@ public final class Inputs {
 
         /** The texts the model reads: the template with each label. */
         List<String> hypotheses() {
-            return candidateLabels.stream().map(l -> hypothesisTemplate.replace("{}", l)).toList();
+            return Inputs.hypotheses(candidateLabels, hypothesisTemplate);
         }
+    }
+
+    /**
+     * A recording (at any rate: the pipeline resamples it to its feature extractor's) and the labels to score for it;
+     * each label is put into {@code hypothesisTemplate} at "{}" (transformers' ZeroShotAudioClassificationPipeline's
+     * default is "This is a sound of {}.").
+     */
+    public record LabelledAudio(Waveform audio, List<String> candidateLabels, String hypothesisTemplate) {
+
+        public static final String DEFAULT_TEMPLATE = "This is a sound of {}.";
+
+        public LabelledAudio {
+            if (audio == null) {
+                throw new PipelineInputError("audio is missing");
+            }
+            if (audio.samples().length == 0) {
+                throw new PipelineInputError("audio holds no samples; give a recording");
+            }
+            candidateLabels = labels(candidateLabels);
+            hypothesisTemplate = template(hypothesisTemplate, DEFAULT_TEMPLATE);
+        }
+
+        public LabelledAudio(Waveform audio, List<String> candidateLabels) {
+            this(audio, candidateLabels, DEFAULT_TEMPLATE);
+        }
+
+        /** The texts the model reads: the template with each label. */
+        List<String> hypotheses() {
+            return Inputs.hypotheses(candidateLabels, hypothesisTemplate);
+        }
+    }
+
+    private static List<String> labels(List<String> candidateLabels) {
+        List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
+        labels.forEach(l -> requireText(l, "candidate_labels"));
+        return labels;
+    }
+
+    /** {@code template}, or {@code fallback} when null; it must have the "{}" where a label goes. */
+    private static String template(String template, String fallback) {
+        if (template == null) {
+            return fallback;
+        }
+        if (!template.contains("{}")) {
+            throw new PipelineInputError("hypothesis_template '" + template + "' has no {} where the label goes; "
+                    + "write for example \"" + fallback + "\"");
+        }
+        return template;
+    }
+
+    private static List<String> hypotheses(List<String> labels, String template) {
+        return labels.stream().map(l -> template.replace("{}", l)).toList();
     }
 
     /** A text query over an image index, and how many of the best images to return. */

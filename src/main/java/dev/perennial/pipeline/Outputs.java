@@ -2,7 +2,9 @@ package dev.perennial.pipeline;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 
 /** The results of the tasks, one record per kind; the CLI and HTTP API write them as JSON with these fields. */
@@ -45,7 +47,30 @@ public final class Outputs {
     }
 
     /** Every candidate label with its probability, best first (as transformers' pipeline sorts them). */
-    public record ImageLabels(List<LabelScore> labels) {
+    public record Labels(List<LabelScore> labels) {
+
+        /**
+         * The zero-shot pipelines' post-processing: softmax over {@code logits} (one per label, in order), sorted
+         * by score, best first (a stable sort: equal scores keep the labels' order).
+         */
+        static Labels ranked(List<String> labels, double[] logits) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double l : logits) {
+                max = Math.max(max, l);
+            }
+            double[] exp = new double[logits.length];
+            double sum = 0;
+            for (int i = 0; i < logits.length; i++) {
+                exp[i] = Math.exp(logits[i] - max);
+                sum += exp[i];
+            }
+            List<LabelScore> scores = new ArrayList<>();
+            for (int i = 0; i < logits.length; i++) {
+                scores.add(new LabelScore(labels.get(i), exp[i] / sum));
+            }
+            scores.sort(Comparator.comparingDouble(LabelScore::score).reversed());
+            return new Labels(List.copyOf(scores));
+        }
     }
 
     /** An image of the index (its path relative to the indexed folder) and its cosine similarity to the query. */

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * results out, in order. For example:
  * <pre>{@code
  * try (var clip = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "openai/clip-vit-base-patch32")) {
- *     Outputs.ImageLabels labels = clip.run(new Inputs.LabelledImage(ImageFiles.read(Path.of("cat.jpg")),
+ *     Outputs.Labels labels = clip.run(new Inputs.LabelledImage(ImageFiles.read(Path.of("cat.jpg")),
  *             List.of("cat", "dog")));
  * }
  * }</pre>
@@ -80,6 +80,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Sentences> in) -> in.stream().map(s::similarity).toList();
             case ClipEncoder c when task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION ->
                     (List<Inputs.LabelledImage> in) -> in.stream().map(c::classify).toList();
+            case ClapEncoder c when task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION ->
+                    (List<Inputs.LabelledAudio> in) -> in.stream().map(c::classify).toList();
             case ClipEncoder c when task == Task.IMAGE_SEARCH -> {
                 if (options.images() == null) {
                     throw new UserError("image-search needs a folder of images to search (--images DIR)");

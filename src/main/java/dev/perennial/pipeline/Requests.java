@@ -1,6 +1,8 @@
 package dev.perennial.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.audio.Audio;
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.image.RgbImage;
 
@@ -14,8 +16,8 @@ import java.util.Set;
 /**
  * The JSON form of the tasks' inputs, shared by the CLI's {@code --input FILE.jsonl} lines and the HTTP API's
  * bodies (one owner for the format): the fields of the {@link Inputs} records in snake_case, as Hugging Face's
- * pipelines name them. An image is a base64 string or a {@code data:} URL; where files may be read (the CLI) it may
- * also be a path.
+ * pipelines name them. An image or an audio file is a base64 string or a {@code data:} URL; where files may be read
+ * (the CLI) it may also be a path.
  */
 public final class Requests {
 
@@ -45,12 +47,50 @@ public final class Requests {
         };
     }
 
+    /** How an {@code "audio"} field becomes samples (at {@link #AUDIO_RATE}). */
+    @FunctionalInterface
+    public interface Sounds {
+        Waveform read(String value);
+    }
+
+    /**
+     * The rate audio fields are decoded at: CLAP's 48 kHz, so that its pipeline need not resample again (a pipeline
+     * resamples whatever rate it gets to its feature extractor's).
+     */
+    public static final int AUDIO_RATE = 48_000;
+
+    /** Audio given inline only (base64 or a data: URL), as a server accepts it. */
+    public static final Sounds INLINE_AUDIO = inlineAudio(Double.POSITIVE_INFINITY);
+
+    /** Inline audio of at most {@code maxSeconds}, longer recordings refused before they are resampled. */
+    public static Sounds inlineAudio(double maxSeconds) {
+        return value -> {
+            byte[] bytes = inlineBytes(value);
+            if (bytes == null) {
+                throw new PipelineInputError("audio is neither base64 nor a data: URL; send the audio file's bytes "
+                        + "as base64 (or upload it as a multipart file)");
+            }
+            return Audio.decode(bytes, "the uploaded audio", AUDIO_RATE, maxSeconds);
+        };
+    }
+
+    /** Audio as paths (relative to {@code base}) or inline: what the CLI accepts. */
+    public static Sounds audioFilesUnder(Path base) {
+        return value -> value.startsWith("data:") ? INLINE_AUDIO.read(value)
+                : Audio.read(base.resolve(value), AUDIO_RATE);
+    }
+
     private Requests() {
+    }
+
+    /** The input of {@code task} that {@code json} describes, its audio inline only. */
+    public static <I> I parse(Task<I, ?> task, JsonNode json, Images images) {
+        return parse(task, json, images, INLINE_AUDIO);
     }
 
     /** The input of {@code task} that {@code json} describes; an error names the field that is wrong. */
     @SuppressWarnings("unchecked")
-    public static <I> I parse(Task<I, ?> task, JsonNode json, Images images) {
+    public static <I> I parse(Task<I, ?> task, JsonNode json, Images images, Sounds sounds) {
         if (json == null || !json.isObject()) {
             throw new PipelineInputError("a " + task.name() + " input is a JSON object, not " + describe(json));
         }
@@ -66,6 +106,11 @@ public final class Requests {
             List<String> labels = texts(json, "candidate_labels");
             String template = json.has("hypothesis_template") ? text(json, "hypothesis_template") : null;
             input = new Inputs.LabelledImage(images.read(text(json, "image")), labels, template);
+        } else if (task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION) {
+            only(json, Set.of("audio", "candidate_labels", "hypothesis_template"), task);
+            List<String> labels = texts(json, "candidate_labels");
+            String template = json.has("hypothesis_template") ? text(json, "hypothesis_template") : null;
+            input = new Inputs.LabelledAudio(sounds.read(text(json, "audio")), labels, template);
         } else if (task == Task.IMAGE_SEARCH) {
             only(json, Set.of("query", "top"), task);
             JsonNode top = json.path("top");

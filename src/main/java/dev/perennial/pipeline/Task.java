@@ -16,6 +16,7 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     /** Model types of the BERT-style text encoders (the {@code BertEncoder} family). */
     static final List<String> TEXT_ENCODERS = List.of("bert", "roberta", "xlm-roberta");
     static final List<String> CLIP = List.of("clip");
+    static final List<String> CLAP = List.of("clap");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -28,9 +29,14 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
                     Inputs.Sentences.class, Outputs.Similarities.class, TEXT_ENCODERS);
 
     /** CLIP's scores of candidate labels for an image, softmax over the labels. */
-    public static final Task<Inputs.LabelledImage, Outputs.ImageLabels> ZERO_SHOT_IMAGE_CLASSIFICATION =
+    public static final Task<Inputs.LabelledImage, Outputs.Labels> ZERO_SHOT_IMAGE_CLASSIFICATION =
             new Task<>("zero-shot-image-classification", "scores of candidate labels for an image (softmax over "
-                    + "the labels)", Inputs.LabelledImage.class, Outputs.ImageLabels.class, CLIP);
+                    + "the labels)", Inputs.LabelledImage.class, Outputs.Labels.class, CLIP);
+
+    /** CLAP's scores of candidate labels for a recording, softmax over the labels. */
+    public static final Task<Inputs.LabelledAudio, Outputs.Labels> ZERO_SHOT_AUDIO_CLASSIFICATION =
+            new Task<>("zero-shot-audio-classification", "scores of candidate labels for a recording (softmax over "
+                    + "the labels)", Inputs.LabelledAudio.class, Outputs.Labels.class, CLAP);
 
     /**
      * A folder of images ranked for a text query. Not a Hub pipeline_tag: the Hub tags the models that do it
@@ -41,7 +47,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             Inputs.Query.class, Outputs.SearchHits.class, CLIP);
 
     public static List<Task<?, ?>> all() {
-        return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH);
+        return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
+                ZERO_SHOT_AUDIO_CLASSIFICATION);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

@@ -101,7 +101,8 @@ final class GradioApps {
                     "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
                     Component.number("Top", 5)), List.of(Component.gallery("Images")), false,
                     guarded(call -> List.of(gallery(model, call))));
-            default -> throw new IllegalArgumentException("no app for " + spec.task());
+            default -> throw new UserError("--app " + spec.task() + "=" + spec.model() + ": there is no Gradio app "
+                    + "for " + spec.task() + " yet; its HTTP endpoint is POST /api/pipeline/" + spec.task());
         };
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Encoder;
@@ -32,8 +33,9 @@ import java.util.function.Supplier;
 /**
  * The pipeline tasks over HTTP, on the encoders of the served model folders: OpenAI's POST /v1/embeddings
  * (feature-extraction), and POST /api/pipeline/TASK for every task served ({@link Catalog#servedTasks()}), whose
- * inputs are {@link Requests}' JSON (images inline only: base64 or a data: URL; the server never reads a file named
- * by a request) or, for image tasks, a multipart form with the image as a file. Image search ranks the one folder
+ * inputs are {@link Requests}' JSON (images and audio inline only: base64 or a data: URL; the server never reads a
+ * file named by a request) or, for the zero-shot classification tasks, a multipart form with the image or audio as a
+ * file. Audio is decoded inside the gate, one recording at a time, and refused past {@link #MAX_AUDIO_SECONDS}. Image search ranks the one folder
  * given when the server started (its cached index is brought up to date on each request, under the gate). Forward
  * passes go through the {@link GenerationGate} like generations, so one client cannot queue unbounded work.
  */
@@ -44,8 +46,23 @@ final class PipelineApi {
             ? Requests.INLINE.read(value) // refuses it, with the format's own message
             : new RgbImage(1, 1, new byte[3]);
 
-    private static final Set<String> IMAGE_FORM_FIELDS = Set.of("model", "image", "candidate_labels",
-            "hypothesis_template");
+    /** An audio field checked for being base64 or a data: URL, not decoded (a stand-in recording is returned). */
+    private static final Requests.Sounds UNDECODED_AUDIO = value -> Requests.inlineBytes(value) == null
+            ? Requests.INLINE_AUDIO.read(value) // refuses it, with the format's own message
+            : new Waveform(new float[1], Requests.AUDIO_RATE);
+
+    /**
+     * The longest recording a request may hold, in seconds: CLAP reads 10 s of it, and a decoded minute at 48 kHz
+     * takes 11 MB, so a compressed upload of --max-request-bytes cannot become more than about 110 MB of samples.
+     */
+    static final int MAX_AUDIO_SECONDS = 600;
+
+    /** Uploaded audio, refused when longer than {@link #MAX_AUDIO_SECONDS}. */
+    private static final Requests.Sounds BOUNDED_AUDIO = Requests.inlineAudio(MAX_AUDIO_SECONDS);
+
+    /** The file part of each task that takes a multipart form. */
+    private static final Map<Task<?, ?>, String> FORM_FILES = Map.of(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "image",
+            Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio");
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -139,19 +156,20 @@ final class PipelineApi {
         JsonNode inputs = body.path("inputs");
         List<JsonNode> items = items(task, inputs);
         List<O> results;
-        if (task.input() == Inputs.LabelledImage.class) {
-            // Every input is checked first, its image only for being base64; then the images are decoded one at a
-            // time while holding a gate slot, so that a request's memory is one decoded image, not all of them.
-            parse(task, items, inputs.isArray(), UNDECODED);
+        if (FORM_FILES.containsKey(task)) {
+            // Every input is checked first, its image or audio only for being base64; then they are decoded one at a
+            // time while holding a gate slot, so that a request's memory is one decoded file, not all of them.
+            parse(task, items, inputs.isArray(), UNDECODED, UNDECODED_AUDIO);
             results = run(model, task, pipeline -> {
                 List<O> out = new ArrayList<>(items.size());
                 for (int i = 0; i < items.size(); i++) {
-                    out.add(pipeline.run(parse(task, items.get(i), i, inputs.isArray(), Requests.INLINE)));
+                    out.add(pipeline.run(parse(task, items.get(i), i, inputs.isArray(), Requests.INLINE,
+                            BOUNDED_AUDIO)));
                 }
                 return out;
             });
         } else {
-            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE);
+            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE, BOUNDED_AUDIO);
             results = run(model, task, pipeline -> pipeline.run(parsed));
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -185,19 +203,21 @@ final class PipelineApi {
     }
 
     /** {@code items} parsed by {@link Requests}. */
-    private static <I> List<I> parse(Task<I, ?> task, List<JsonNode> items, boolean list, Requests.Images images) {
+    private static <I> List<I> parse(Task<I, ?> task, List<JsonNode> items, boolean list, Requests.Images images,
+                                     Requests.Sounds sounds) {
         List<I> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            out.add(parse(task, items.get(i), i, list, images));
+            out.add(parse(task, items.get(i), i, list, images, sounds));
         }
         return out;
     }
 
     /** Input {@code index} parsed by {@link Requests}; an error names it ("inputs[3]: ...") and its field. */
-    private static <I> I parse(Task<I, ?> task, JsonNode item, int index, boolean list, Requests.Images images) {
+    private static <I> I parse(Task<I, ?> task, JsonNode item, int index, boolean list, Requests.Images images,
+                               Requests.Sounds sounds) {
         try {
-            return Requests.parse(task, item, images);
-        } catch (UserError e) { // a missing field, or an image that is not base64 or cannot be decoded
+            return Requests.parse(task, item, images, sounds);
+        } catch (UserError e) { // a missing field, a file that is not base64, cannot be decoded or is too long
             throw ApiError.badRequest("inputs", (list ? "inputs[" + index + "]: " : "inputs: ") + e.getMessage());
         }
     }
@@ -231,36 +251,39 @@ final class PipelineApi {
     }
 
     /**
-     * A multipart form as the JSON body it stands for: "model", the file part "image" (its bytes as base64),
-     * "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
+     * A multipart form as the JSON body it stands for: "model", the file part "image" or "audio" (its bytes as
+     * base64), "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
      */
     private JsonNode form(Context ctx, Task<?, ?> task) {
-        if (task != Task.ZERO_SHOT_IMAGE_CLASSIFICATION) {
+        String part = FORM_FILES.get(task);
+        if (part == null) {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
-                    + "multipart forms are for image uploads (zero-shot-image-classification)");
+                    + "multipart forms are for image and audio uploads (zero-shot-image-classification, "
+                    + "zero-shot-audio-classification)");
         }
+        Set<String> formFields = Set.of("model", part, "candidate_labels", "hypothesis_template");
         List<UploadedFile> files;
         List<UploadedFile> images;
         Map<String, List<String>> fields;
         try { // the whole form is read here, up to the size limit
             files = ctx.uploadedFiles();
-            images = ctx.uploadedFiles("image");
+            images = ctx.uploadedFiles(part);
             fields = ctx.formParamMap();
         } catch (Exception e) { // Jetty's ServletException arrives undeclared, through Kotlin
             throw formError(e);
         }
         for (String name : fields.keySet()) {
-            if (!IMAGE_FORM_FIELDS.contains(name)) {
+            if (!formFields.contains(name)) {
                 throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
-                        + String.join(", ", IMAGE_FORM_FIELDS.stream().sorted().toList()));
+                        + String.join(", ", formFields.stream().sorted().toList()));
             }
         }
         if (files.size() != images.size()) {
-            throw ApiError.badRequest("image", "the image file must be sent as the form field 'image'");
+            throw ApiError.badRequest(part, "the " + part + " file must be sent as the form field '" + part + "'");
         }
         if (images.size() > 1) {
-            throw ApiError.badRequest("image", "the form has " + images.size() + " images; send one per request (or "
-                    + "a JSON body with a list of inputs)");
+            throw ApiError.badRequest(part, "the form has " + images.size() + " " + part + " files; send one per "
+                    + "request (or a JSON body with a list of inputs)");
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
         List<String> model = fields.getOrDefault("model", List.of());
@@ -270,9 +293,9 @@ final class PipelineApi {
         ObjectNode input = body.putObject("inputs");
         if (!images.isEmpty()) {
             try (InputStream in = images.getFirst().content()) {
-                input.put("image", Base64.getEncoder().encodeToString(in.readAllBytes()));
+                input.put(part, Base64.getEncoder().encodeToString(in.readAllBytes()));
             } catch (IOException e) {
-                throw ApiError.badRequest("image", "could not read the uploaded image: " + e.getMessage());
+                throw ApiError.badRequest(part, "could not read the uploaded " + part + ": " + e.getMessage());
             }
         }
         ArrayNode labels = input.putArray("candidate_labels");

@@ -26,25 +26,11 @@ class ClapFeaturesTest {
                 ClapConfig.Padding.REPEATPAD);
     }
 
-    /** clap_features.py's signal(): integers / 32768, exact in float32. */
-    static float[] signal(int length, long seed) {
-        float[] out = new float[length];
-        long s = seed;
-        for (int n = 0; n < length; n++) {
-            s = (s * 1103515245L + 12345L) % (1L << 31);
-            long noise = (s >> 16) - 16384;
-            long p = 40 + 7L * (n / 4800);
-            long tri = Math.abs(2 * (n % p) - p) * 32768 / p - 16384;
-            out[n] = (float) (((tri * 3 + noise) >> 2) / 32768.0);
-        }
-        return out;
-    }
-
     @Test
     void matchesTransformersOnShortExactAndLongClips() {
         ClapFeatures clap = new ClapFeatures(unfused());
         for (JsonNode c : ReferenceFiles.index(DIR).get("cases")) {
-            float[] samples = signal(c.get("samples").asInt(), c.get("seed").asLong());
+            float[] samples = TestSignals.signal(c.get("samples").asInt(), c.get("seed").asLong());
             long start = System.nanoTime();
             ClapFeatures.Mel mel = clap.extract(samples, c.get("crop_offset").asInt());
             double ms = (System.nanoTime() - start) / 1e6;
@@ -75,7 +61,7 @@ class ClapFeaturesTest {
     @Test
     void randomCropIsTheCropAtTheOffsetTheGeneratorDraws() {
         ClapFeatures clap = new ClapFeatures(unfused());
-        float[] samples = signal(480_000 + 2_000, 3);
+        float[] samples = TestSignals.signal(480_000 + 2_000, 3);
         ClapFeatures.Mel drawn = clap.extract(new Waveform(samples, 48_000), new Random(42));
         int offset = new Random(42).nextInt(2_001);
         assertArrayEquals(clap.extract(samples, offset).features(), drawn.features());
@@ -86,7 +72,7 @@ class ClapFeaturesTest {
     @Test
     void shortClipsIgnoreTheOffsetAndNeedNoRandomness() {
         ClapFeatures clap = new ClapFeatures(unfused());
-        float[] samples = signal(30_000, 5);
+        float[] samples = TestSignals.signal(30_000, 5);
         ClapFeatures.Mel mel = clap.extract(new Waveform(samples, 48_000), new Random(1));
         assertArrayEquals(clap.extract(samples, 0).features(), mel.features());
         assertFalse(mel.longer());

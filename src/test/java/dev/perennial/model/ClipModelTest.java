@@ -2,7 +2,6 @@ package dev.perennial.model;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.UserError;
 import dev.perennial.io.Json;
@@ -15,9 +14,6 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -125,20 +121,11 @@ class ClipModelTest {
 
     /** The texts the reference tokenized, from expected.safetensors' metadata. */
     private static List<String> texts() throws Exception {
-        byte[] bytes = Files.readAllBytes(REF.resolve("expected.safetensors"));
-        long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
-        JsonNode texts = Json.MAPPER.readTree(header.path("__metadata__").path("texts").asText());
-        return Arrays.asList(Json.MAPPER.treeToValue(texts, String[].class));
+        return ExpectedFiles.metadataList(REF.resolve("expected.safetensors"), "texts");
     }
 
     private static long[] longs(Tensor t) {
-        float[] values = Tensors.toFloats(t.to(torch.ScalarType.Float).contiguous());
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (long) values[i];
-        }
-        return out;
+        return ExpectedFiles.longs(t);
     }
 
     @Test

@@ -2,9 +2,12 @@ package dev.perennial.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.GoldenFiles;
+import dev.perennial.audio.Audio;
+import dev.perennial.audio.Waveform;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
 import dev.perennial.model.BertEncoder;
+import dev.perennial.model.ClapModel;
 import dev.perennial.model.ClipModel;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -19,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The pipelines' models against Hugging Face transformers itself: tiny random BertModel and CLIPModel folders saved
- * by transformers, and the real course checkpoints (all-MiniLM-L6-v2, clip-vit-base-patch32) on fixed sentences and
- * images, all written by {@code tools/make_golden.py --pipelines src/test/resources/golden} on a machine with
+ * The pipelines' models against Hugging Face transformers itself: tiny random BertModel, CLIPModel and ClapModel
+ * folders saved by transformers, and the real course checkpoints (all-MiniLM-L6-v2, clip-vit-base-patch32,
+ * clap-htsat-unfused) on fixed sentences, images and a synthesised sound, all written by {@code tools/make_golden.py --pipelines src/test/resources/golden} on a machine with
  * transformers. Until those files are committed (and, for the real checkpoints, the weights are in the Hub cache),
  * each test reports itself as skipped, saying what is missing.
  */
@@ -93,12 +96,52 @@ class PipelineGoldenTest {
         try (var p = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, dir.toString())) {
             for (int i = 0; i < g.path("images").size(); i++) {
                 var image = ImageFiles.read(GOLDEN.resolve(g.path("images").get(i).asText()));
-                Outputs.ImageLabels result = p.run(new Inputs.LabelledImage(image, labels, "{}"));
+                Outputs.Labels result = p.run(new Inputs.LabelledImage(image, labels, "{}"));
                 for (Outputs.LabelScore score : result.labels()) {
                     double want = g.path("probs").get(i).get(labels.indexOf(score.label())).asDouble();
                     assertThat(score.score()).as("%s, %s", g.path("images").get(i), score.label())
                             .isCloseTo(want, within(1e-4));
                 }
+            }
+        }
+    }
+
+    @Test
+    void tinyClapMatchesTransformers() throws Exception {
+        JsonNode g = golden("tiny_clap");
+        try (ClapModel clap = ClapModel.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
+             PointerScope scope = new PointerScope()) {
+            var text = clap.textEmbeds(tensor(longs(g.path("input_ids"))), tensor(longs(g.path("attention_mask"))));
+            assertClose(Tensors.toFloats(text), flatten(g.path("text_embeds")), 1e-4, "text_embeds");
+            double[] features = flatten(g.path("input_features"));
+            float[] values = new float[features.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) features[i];
+            }
+            JsonNode shape = g.path("input_features");
+            var audio = clap.audioEmbeds(Tensors.fromFloats(values, shape.size(), 1, shape.get(0).get(0).size(),
+                    shape.get(0).get(0).get(0).size()));
+            assertClose(Tensors.toFloats(audio), flatten(g.path("audio_embeds")), 1e-4, "audio_embeds");
+            assertClose(Tensors.toFloats(clap.logitsPerAudio(audio, text)), flatten(g.path("logits_per_audio")), 1e-3,
+                    "logits_per_audio");
+        }
+    }
+
+    @Test
+    void clapHtsatUnfusedMatchesTransformersPipeline() throws Exception {
+        JsonNode g = golden("clap-htsat-unfused");
+        Path dir = cached(g.path("model").asText());
+        List<String> labels = new ArrayList<>();
+        g.path("labels").forEach(l -> labels.add(l.asText()));
+        Waveform sound = Audio.read(GOLDEN.resolve(g.path("audio").asText()), 48_000);
+        try (var p = Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, dir.toString())) {
+            Outputs.Labels result = p.run(new Inputs.LabelledAudio(sound, labels,
+                    g.path("hypothesis_template").asText()));
+            for (int i = 0; i < result.labels().size(); i++) {
+                Outputs.LabelScore score = result.labels().get(i);
+                assertThat(score.label()).isEqualTo(g.path("order").get(i).asText());
+                assertThat(score.score()).as(score.label()).isCloseTo(g.path("scores").path(score.label())
+                        .asDouble(), within(1e-4));
             }
         }
     }

@@ -104,7 +104,7 @@ class PipelineTest {
         try (var p = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, CLIP.toString())) {
             for (int i = 0; i < files.size(); i++) {
                 var image = ImageFiles.read(dir.resolve(files.get(i).asText()));
-                Outputs.ImageLabels out = p.run(new Inputs.LabelledImage(image, labels, template));
+                Outputs.Labels out = p.run(new Inputs.LabelledImage(image, labels, template));
                 assertThat(out.labels()).hasSize(labels.size());
                 for (Outputs.LabelScore score : out.labels()) {
                     assertThat(score.score()).as("%s: %s", files.get(i), score.label())

@@ -89,7 +89,7 @@ class GradioApiTest {
         }
     }
 
-    static Outputs.ImageLabels labels(byte[] image) {
+    static Outputs.Labels labels(byte[] image) {
         try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, models.resolve("clip").toString())) {
             return pipeline.run(new Inputs.LabelledImage(ImageFiles.read(image, "test"), List.of("red", "green",
                     "blue"), null));
@@ -153,7 +153,7 @@ class GradioApiTest {
         assertLabels(out.path("similarity").get(0), order.stream().map(SENTENCES::get).toList(),
                 order.stream().map(scores::get).toList());
 
-        Outputs.ImageLabels expected = labels(image);
+        Outputs.Labels expected = labels(image);
         assertLabels(out.path("labels").get(0), expected.labels().stream().map(Outputs.LabelScore::label).toList(),
                 expected.labels().stream().map(Outputs.LabelScore::score).toList());
 

@@ -180,7 +180,7 @@ class GradioPagesBrowserTest {
     void theImageAppPreviewsTheUploadAndDrawsTheLabelsOfThePipeline() throws Exception {
         byte[] image = PipelineApiTest.png(Color.RED); // 40×30, red with a white circle in the middle
         Path file = Files.write(work.resolve("red.png"), image);
-        Outputs.ImageLabels expected;
+        Outputs.Labels expected;
         try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, models.resolve("clip").toString())) {
             expected = pipeline.run(new Inputs.LabelledImage(ImageFiles.read(image, "test"), List.of("red", "green",
                     "blue"), null));

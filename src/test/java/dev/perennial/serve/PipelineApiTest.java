@@ -383,7 +383,7 @@ class PipelineApiTest {
                 .containsExactly("zero-shot-image-classification"); // image-search needs a folder on the server
         byte[] png = png(Color.RED);
         List<String> labels = List.of("cat", "dog", "red circle");
-        Outputs.ImageLabels expected;
+        Outputs.Labels expected;
         try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, models.resolve("clip").toString())) {
             expected = pipeline.run(new Inputs.LabelledImage(ImageFiles.read(png, "test.png"), labels,
                     "a photo of a {}"));

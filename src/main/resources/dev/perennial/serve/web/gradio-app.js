@@ -124,7 +124,73 @@
       return { node: null, history: true, value: async () => history, set: v => { history = Array.isArray(v) ? v : []; },
         clear: () => { history = []; } };
     },
-    // audio (upload, microphone recording) belongs here once a speech pipeline serves an audio app.
+    // Gradio's Audio (type "filepath"): a file chosen or dropped, or a recording from the microphone (the browser's
+    // MediaRecorder, WebM/Opus in Chromium), is uploaded at once and played back from the server's copy.
+    audio(c) {
+      const sources = c.props.sources || ["upload", "microphone"];
+      const player = el("audio", { class: "gr-audio-preview", controls: "" });
+      const file = el("input", { type: "file", accept: "audio/*" });
+      const zone = el("label", { class: "gr-drop" }, el("span", { class: "gr-drop-hint" }, "Drop an audio file here or ",
+        el("u", {}, "click to upload")), file);
+      const record = el("button", { type: "button", class: "gr-button secondary gr-record", "data-state": "idle" }, "Record");
+      const remove = el("button", { type: "button", class: "gr-remove", title: "Remove the audio" }, "×");
+      const frame = block(c, el("div", { class: "gr-audio" }, sources.includes("upload") ? zone : null,
+        sources.includes("microphone") ? record : null, player, remove));
+      let current = null, pending = Promise.resolve(), recorder = null;
+      const show = async value => {
+        current = value;
+        player.removeAttribute("src");
+        delete player.dataset.path;
+        if (value) {
+          player.src = await blobUrl(fileUrl(value));
+          player.dataset.path = value.path;
+        }
+      };
+      const upload = chosen => {
+        if (!chosen) return;
+        pending = (async () => {
+          const form = new FormData();
+          form.append("files", chosen, chosen.name);
+          const paths = await json(root + "/gradio_api/upload", { method: "POST", body: form });
+          await show(fileValue(paths[0], chosen));
+        })();
+        pending.catch(e => page.error(e));
+      };
+      const stopped = (stream, chunks) => () => {
+        stream.getTracks().forEach(t => t.stop());
+        const type = (recorder && recorder.mimeType) || "audio/webm";
+        recorder = null;
+        record.textContent = "Record";
+        record.dataset.state = "idle";
+        upload(new File(chunks, "recording." + (type.includes("ogg") ? "ogg" : "webm"), { type: type.split(";")[0] }));
+      };
+      record.addEventListener("click", async () => {
+        if (recorder) { recorder.stop(); return; }
+        try {
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+          const chunks = [];
+          recorder = new MediaRecorder(stream);
+          recorder.addEventListener("dataavailable", e => { if (e.data.size) chunks.push(e.data); });
+          recorder.addEventListener("stop", stopped(stream, chunks));
+          recorder.start();
+          record.textContent = "Stop";
+          record.dataset.state = "recording";
+        } catch (e) {
+          page.error(new Error("the microphone cannot be used: " + e.message));
+        }
+      });
+      file.addEventListener("change", () => upload(file.files[0]));
+      zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("dragging"); });
+      zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+      zone.addEventListener("drop", e => {
+        e.preventDefault();
+        zone.classList.remove("dragging");
+        upload(e.dataTransfer.files[0]);
+      });
+      remove.addEventListener("click", () => { file.value = ""; show(null); });
+      return { node: frame, value: async () => { await pending; return current; }, set: v => { pending = show(v); },
+        clear: () => { file.value = ""; pending = show(null); } };
+    },
   };
 
   // Output components: each is { node, show(value), clear() }.
@@ -176,7 +242,19 @@
       })));
       return { node: block(c, grid), show, clear: () => grid.replaceChildren() };
     },
-    // audio (a player) belongs here once an app answers with sound.
+    // Gradio's Audio as an output: a player of the returned file.
+    audio(c) {
+      const player = el("audio", { class: "gr-audio-output", controls: "" });
+      const show = async v => {
+        player.removeAttribute("src");
+        delete player.dataset.path;
+        if (v) {
+          player.src = await blobUrl(fileUrl(v));
+          player.dataset.path = v.path;
+        }
+      };
+      return { node: block(c, player), show, clear: () => show(null) };
+    },
   };
 
   function unsupported(c) {

@@ -1,0 +1,141 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+import dev.perennial.audio.ClapConfig;
+import dev.perennial.audio.ClapFeatures;
+import dev.perennial.audio.SincResampler;
+import dev.perennial.audio.Waveform;
+import dev.perennial.model.ClapModel;
+import dev.perennial.model.ClapModelConfig;
+import dev.perennial.tensor.Tensors;
+import dev.perennial.tokenizer.EncoderTokenizer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * CLAP with its processors: the RoBERTa tokenizer (truncating to the text model's positions) and the feature
+ * extractor of preprocessor_config.json. A recording longer than max_length_s is cropped as rand_trunc does, at an
+ * offset drawn from {@code new java.util.Random(0)} for every recording, so the same file always gets the same
+ * scores (transformers draws it from numpy's global generator).
+ */
+final class ClapEncoder implements Encoder {
+
+    /** The seed of each recording's crop offset. */
+    static final long CROP_SEED = 0;
+
+    private final Path dir;
+    private final ClapModel model;
+    private final EncoderTokenizer tokenizer;
+    private final ClapConfig featureConfig;
+    private final ClapFeatures features;
+    private final int batchSize;
+    private final torch.ScalarType dtype;
+
+    private ClapEncoder(Path dir, ClapModel model, EncoderTokenizer tokenizer, ClapConfig featureConfig,
+                        int batchSize, torch.ScalarType dtype) {
+        this.dir = dir;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.featureConfig = featureConfig;
+        this.features = new ClapFeatures(featureConfig);
+        this.batchSize = batchSize;
+        this.dtype = dtype;
+    }
+
+    static ClapEncoder load(Path dir, PipelineOptions options) {
+        Path processorConfig = dir.resolve("preprocessor_config.json");
+        ClapConfig featureConfig = ClapConfig.read(processorConfig);
+        if (featureConfig.truncation() != ClapConfig.Truncation.RAND_TRUNC) {
+            throw new UserError(processorConfig + ": truncation is fusion (a fused CLAP checkpoint such as "
+                    + "laion/clap-htsat-fused), which Perennial does not compute; use an unfused one such as "
+                    + "laion/clap-htsat-unfused");
+        }
+        ClapModel model = ClapModel.load(dir, options.dtype().scalarType());
+        try {
+            requireMatch(processorConfig, featureConfig, model.config().audio());
+            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, model.config().text().maxPositions());
+            return new ClapEncoder(dir, model, tokenizer, featureConfig, options.batchSize(),
+                    options.dtype().scalarType());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The feature extractor must give what the audio encoder takes: its mel bins and at most its frames. */
+    private static void requireMatch(Path file, ClapConfig features, ClapModelConfig.Audio audio) {
+        int frames = 1 + features.maxSamples() / features.hopLength();
+        if (features.featureSize() != audio.numMelBins() || frames > audio.maxFrames()) {
+            throw new UserError(file + ": feature_size " + features.featureSize() + " and " + frames + " frames "
+                    + "(max_length_s · sampling_rate / hop_length + 1) do not fit the model's audio encoder, which "
+                    + "takes " + audio.numMelBins() + " mel bins and at most " + audio.maxFrames() + " frames "
+                    + "(config.json's num_mel_bins and spec_size); the files belong to different models");
+        }
+    }
+
+    @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public String modelType() {
+        return ClapModelConfig.MODEL_TYPE;
+    }
+
+    /**
+     * transformers' ZeroShotAudioClassificationPipeline: the recording resampled to the feature extractor's rate,
+     * logits_per_audio = exp(logit_scale_a) · cos(audio, text) for each hypothesis, softmax over the labels, sorted
+     * best first.
+     */
+    Outputs.Labels classify(Inputs.LabelledAudio input) {
+        float[][] mel = features(input.audio()).features();
+        int frames = mel.length;
+        int mels = mel[0].length;
+        float[] flat = new float[frames * mels];
+        for (int t = 0; t < frames; t++) {
+            System.arraycopy(mel[t], 0, flat, t * mels, mels);
+        }
+        float[] audio;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor embeds = model.audioEmbeds(Tensors.fromFloats(flat, 1, 1, frames, mels).to(dtype));
+            audio = Tensors.toFloats(embeds.to(torch.ScalarType.Float).contiguous());
+        }
+        List<String> hypotheses = input.hypotheses();
+        double[] logits = new double[hypotheses.size()];
+        for (int from = 0; from < hypotheses.size(); from += batchSize) {
+            List<String> chunk = hypotheses.subList(from, Math.min(hypotheses.size(), from + batchSize));
+            EncoderTokenizer.Batch batch = tokenizer.encode(chunk);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor ids = Tensors.fromLongs(batch.ids(), batch.size(), batch.length());
+                Tensor mask = Tensors.fromLongs(batch.mask(), batch.size(), batch.length());
+                Tensor text = model.textEmbeds(ids, mask).to(torch.ScalarType.Float).contiguous();
+                float[] rows = Tensors.toFloats(text);
+                int dim = audio.length;
+                for (int i = 0; i < chunk.size(); i++) {
+                    float[] row = Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
+                    logits[from + i] = model.logitScaleAudio() * ClipEncoder.dot(audio, row);
+                }
+            }
+        }
+        return Outputs.Labels.ranked(input.candidateLabels(), logits);
+    }
+
+    /** The log-mel features of a recording at the feature extractor's rate, a long one cropped by the seeded rule. */
+    ClapFeatures.Mel features(Waveform recording) {
+        Waveform resampled = SincResampler.resample(recording, featureConfig.samplingRate());
+        return features.extract(resampled, new Random(CROP_SEED));
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}
