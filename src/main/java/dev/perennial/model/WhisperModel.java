@@ -155,20 +155,12 @@ public final class WhisperModel implements AutoCloseable {
         WhisperConfig config = WhisperConfig.read(configFile);
         PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), name -> name,
                 name -> config.tieWordEmbeddings() && name.equals("proj_out.weight"), dtype, WhisperConfig.MODEL_TYPE);
-        try {
-            return new WhisperModel(config, dtype, pretrained,
-                    Weights.declare(Parameters.boundTo(pretrained.tensors()), config));
-        } catch (RuntimeException e) {
-            pretrained.close();
-            throw e;
-        }
+        return pretrained.bind((w, p) -> new WhisperModel(config, dtype, w, Weights.declare(p, config)));
     }
 
     /** The names and shapes a checkpoint for {@code config} holds. */
     static Map<String, long[]> shapes(WhisperConfig config) {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        return shapes.toMap();
+        return Parameters.declared(p -> Weights.declare(p, config));
     }
 
     public WhisperConfig config() {
