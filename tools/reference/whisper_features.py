@@ -94,42 +94,43 @@ def chirp(seconds, rate=16000):
     return 0.5 * np.sin(2 * np.pi * (100 * t + (7000 - 100) / (2 * seconds) * t * t))
 
 
-rng = np.random.default_rng(19)
-signals = {
-    "chirp": chirp(1.0),                                              # exactly n_samples of the short config
-    "noise": 0.3 * rng.standard_normal(9600),                         # 0.6 s, padded
-    "silence": np.zeros(8000),                                        # all at the 1e-10 floor
-    "clip": 0.8 * np.sin(2 * np.pi * 440 * np.arange(4800) / 16000) * np.exp(-np.arange(4800) / 2000.0),  # 0.3 s
-    "long": chirp(1.7) + 0.05 * rng.standard_normal(27200),           # 1.7 s, truncated in the short config
-}
-index = {"numpy_version": np.__version__, "inputs": {}, "cases": []}
-for name, s in signals.items():
-    index["inputs"][name] = save("inputs/" + name + ".gz", s.astype(np.float32), "<f4")
+if __name__ == "__main__":
+    rng = np.random.default_rng(19)
+    signals = {
+        "chirp": chirp(1.0),                                              # exactly n_samples of the short config
+        "noise": 0.3 * rng.standard_normal(9600),                         # 0.6 s, padded
+        "silence": np.zeros(8000),                                        # all at the 1e-10 floor
+        "clip": 0.8 * np.sin(2 * np.pi * 440 * np.arange(4800) / 16000) * np.exp(-np.arange(4800) / 2000.0),  # 0.3 s
+        "long": chirp(1.7) + 0.05 * rng.standard_normal(27200),           # 1.7 s, truncated in the short config
+    }
+    index = {"numpy_version": np.__version__, "inputs": {}, "cases": []}
+    for name, s in signals.items():
+        index["inputs"][name] = save("inputs/" + name + ".gz", s.astype(np.float32), "<f4")
 
-base = {"sampling_rate": 16000, "hop_length": 160, "n_fft": 400, "padding_value": 0.0}
-short80 = dict(base, feature_size=80, chunk_length=1)
-short128 = dict(base, feature_size=128, chunk_length=1)
-full80 = dict(base, feature_size=80, chunk_length=30)
-full128 = dict(base, feature_size=128, chunk_length=30)
-few = list(range(0, 8)) + list(range(165, 175)) + list(range(1490, 1495)) + list(range(2992, 3000))
-
-
-def case(name, signal, tile, config, frames=None):
-    samples = np.tile(signals[signal].astype(np.float32), tile)
-    start = time.perf_counter()
-    spec = log_mel(samples, config)
-    seconds = time.perf_counter() - start
-    frames = frames if frames is not None else list(range(spec.shape[1]))
-    index["cases"].append({"name": name, "input": signal, "tile": tile, "config": config,
-                           "shape": list(spec.shape), "frames": frames, "numpy_seconds": round(seconds, 4),
-                           "expected": save("expected/" + name + ".gz", spec[:, frames], "<f8")})
+    base = {"sampling_rate": 16000, "hop_length": 160, "n_fft": 400, "padding_value": 0.0}
+    short80 = dict(base, feature_size=80, chunk_length=1)
+    short128 = dict(base, feature_size=128, chunk_length=1)
+    full80 = dict(base, feature_size=80, chunk_length=30)
+    full128 = dict(base, feature_size=128, chunk_length=30)
+    few = list(range(0, 8)) + list(range(165, 175)) + list(range(1490, 1495)) + list(range(2992, 3000))
 
 
-for signal in signals:
-    case(signal + "-80", signal, 1, short80)
-case("chirp-128", "chirp", 1, short128)
-case("long-128", "long", 1, short128)
-case("clip-full-80", "clip", 1, full80, few)       # 0.3 s padded to 30 s
-case("long-full-128", "long", 20, full128, few)    # 34 s, truncated to 30 s
-with open(os.path.join(OUT, "index.json"), "w") as f:
-    json.dump(index, f, indent=1)
+    def case(name, signal, tile, config, frames=None):
+        samples = np.tile(signals[signal].astype(np.float32), tile)
+        start = time.perf_counter()
+        spec = log_mel(samples, config)
+        seconds = time.perf_counter() - start
+        frames = frames if frames is not None else list(range(spec.shape[1]))
+        index["cases"].append({"name": name, "input": signal, "tile": tile, "config": config,
+                               "shape": list(spec.shape), "frames": frames, "numpy_seconds": round(seconds, 4),
+                               "expected": save("expected/" + name + ".gz", spec[:, frames], "<f8")})
+
+
+    for signal in signals:
+        case(signal + "-80", signal, 1, short80)
+    case("chirp-128", "chirp", 1, short128)
+    case("long-128", "long", 1, short128)
+    case("clip-full-80", "clip", 1, full80, few)       # 0.3 s padded to 30 s
+    case("long-full-128", "long", 20, full128, few)    # 34 s, truncated to 30 s
+    with open(os.path.join(OUT, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)

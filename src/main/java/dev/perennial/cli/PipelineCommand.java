@@ -205,10 +205,10 @@ public final class PipelineCommand implements Runnable {
         }
         Inputs.LabelledImage input = new Inputs.LabelledImage(ImageFiles.read(image), labels, template);
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, null);
-        try (Pipeline<Inputs.LabelledImage, Outputs.ImageLabels> classify = Pipeline.forTask(
+        try (Pipeline<Inputs.LabelledImage, Outputs.Labels> classify = Pipeline.forTask(
                 Task.ZERO_SHOT_IMAGE_CLASSIFICATION, model, options);
              Pipeline<Inputs.Speech, Outputs.Speech> tts = Pipeline.forTask(Task.TEXT_TO_SPEECH, speechModel, options)) {
-            Chain<Inputs.LabelledImage, Outputs.ImageLabels> chain = new Chain<>(classify, tts, describe);
+            Chain<Inputs.LabelledImage, Outputs.Labels> chain = new Chain<>(classify, tts, describe);
             String sentence = chain.describe(classify.run(input));
             Outputs.Speech result = tts.run(new Inputs.Speech(sentence, speed, seed));
             WavWriter.write(out, new Waveform(result.waveform(), result.samplingRate()));

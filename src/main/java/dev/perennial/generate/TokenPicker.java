@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Picks a token from one position's logits, greedily or by seeded sampling with temperature, top-k and top-p. */
-final class TokenPicker {
+public final class TokenPicker {
 
     private final Sampling sampling;
     private final SplittableRandom random;
@@ -94,7 +94,8 @@ final class TokenPicker {
         return order[nucleus - 1];
     }
 
-    static int argmax(float[] logits) {
+    /** The index of the largest logit, the first of equal maxima (as torch.argmax). */
+    public static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {

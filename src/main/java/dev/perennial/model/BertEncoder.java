@@ -99,9 +99,7 @@ public final class BertEncoder implements AutoCloseable {
 
     /** The parameter names and shapes a checkpoint for {@code config} must hold (after renaming). */
     static Map<String, long[]> shapes(BertConfig config) {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        return shapes.toMap();
+        return Parameters.declared(p -> Weights.declare(p, config));
     }
 
     /**
@@ -126,13 +124,7 @@ public final class BertEncoder implements AutoCloseable {
                 || name.equals("embeddings.token_type_ids");
         PretrainedWeights loaded = PretrainedWeights.load(dir, shapes(config), rename, ignorable, dtype,
                 config.modelType());
-        try {
-            return new BertEncoder(config, Weights.declare(Parameters.boundTo(loaded.tensors()), config), loaded,
-                    dtype);
-        } catch (RuntimeException e) {
-            loaded.close();
-            throw e;
-        }
+        return loaded.bind((w, p) -> new BertEncoder(config, Weights.declare(p, config), w, dtype));
     }
 
     /**

@@ -170,20 +170,12 @@ public final class ClapModel implements AutoCloseable {
         ClapModelConfig config = ClapModelConfig.read(configFile);
         PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), name -> name, ClapModel::ignorable,
                 dtype, ClapModelConfig.MODEL_TYPE);
-        try {
-            return new ClapModel(config, dtype, pretrained, Weights.declare(Parameters.boundTo(pretrained.tensors()),
-                    config));
-        } catch (RuntimeException e) {
-            pretrained.close();
-            throw e;
-        }
+        return pretrained.bind((w, p) -> new ClapModel(config, dtype, w, Weights.declare(p, config)));
     }
 
     /** The names and shapes a checkpoint for {@code config} holds. */
     static Map<String, long[]> shapes(ClapModelConfig config) {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        return shapes.toMap();
+        return Parameters.declared(p -> Weights.declare(p, config));
     }
 
     public ClapModelConfig config() {

@@ -144,24 +144,14 @@ public final class ClipModel implements AutoCloseable {
     public static ClipModel load(Path dir, torch.ScalarType dtype) {
         Path configFile = PretrainedWeights.configFile(dir, "CLIP");
         ClipConfig config = ClipConfig.read(configFile);
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes.toMap(), name -> name,
+        PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), name -> name,
                 ClipModel::ignorable, dtype, ClipConfig.MODEL_TYPE);
-        try {
-            return new ClipModel(config, dtype, pretrained, Weights.declare(Parameters.boundTo(pretrained.tensors()),
-                    config));
-        } catch (RuntimeException e) {
-            pretrained.close();
-            throw e;
-        }
+        return pretrained.bind((w, p) -> new ClipModel(config, dtype, w, Weights.declare(p, config)));
     }
 
     /** The names and shapes a checkpoint for {@code config} holds, in checkpoint order. */
     static Map<String, long[]> shapes(ClipConfig config) {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        return shapes.toMap();
+        return Parameters.declared(p -> Weights.declare(p, config));
     }
 
     public ClipConfig config() {

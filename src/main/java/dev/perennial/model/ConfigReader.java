@@ -73,8 +73,13 @@ record ConfigReader(ObjectNode json, String source) {
     }
 
     Activation activation(String fallback) {
-        String name = text("hidden_act", fallback);
-        return Activation.byName(name).orElseThrow(() -> new UserError(source + ": hidden_act '" + name
+        return activation("hidden_act", fallback);
+    }
+
+    /** The activation named by {@code key} (Whisper's is activation_function). */
+    Activation activation(String key, String fallback) {
+        String name = text(key, fallback);
+        return Activation.byName(name).orElseThrow(() -> new UserError(source + ": " + key + " '" + name
                 + "' is not supported; Perennial supports " + String.join(", ", Activation.allNames())));
     }
 

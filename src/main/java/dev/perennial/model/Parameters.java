@@ -52,6 +52,13 @@ sealed interface Parameters {
         return new Shapes();
     }
 
+    /** The names and shapes, in checkpoint order, that {@code declaration} declares. */
+    static Map<String, long[]> declared(java.util.function.Consumer<Parameters> declaration) {
+        Shapes shapes = shapes();
+        declaration.accept(shapes);
+        return shapes.toMap();
+    }
+
     /** Counts parameters without keeping names or shapes, so a huge config costs no memory to measure. */
     static Count count() {
         return new Count();

@@ -135,6 +135,19 @@ public final class PretrainedWeights implements AutoCloseable {
         }
     }
 
+    /**
+     * The model that {@code build} makes of these weights, handed out by their declaration; the weights are freed
+     * if building fails, and owned by the model otherwise.
+     */
+    <M> M bind(java.util.function.BiFunction<PretrainedWeights, Parameters, M> build) {
+        try {
+            return build.apply(this, Parameters.boundTo(tensors));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     /** The declared tensors by the family's names, in declaration order. */
     Map<String, Tensor> tensors() {
         return tensors;

@@ -1,6 +1,5 @@
 package dev.perennial.model;
 
-import dev.perennial.UserError;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -10,7 +9,6 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -260,31 +258,15 @@ public final class VitsModel implements AutoCloseable {
 
     /** Loads a VitsModel folder (config.json and model.safetensors) as {@code dtype}. */
     public static VitsModel load(Path dir, torch.ScalarType dtype) {
-        if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": no such model folder");
-        }
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new UserError(configFile + ": no such file; a VITS model folder holds config.json, "
-                    + "model.safetensors and vocab.json");
-        }
-        VitsConfig config = VitsConfig.read(configFile);
+        VitsConfig config = VitsConfig.read(PretrainedWeights.configFile(dir, "VITS"));
         PretrainedWeights pretrained = PretrainedWeights.load(dir, shapes(config), VitsModel::rename,
                 VitsModel::ignorable, dtype, VitsConfig.MODEL_TYPE);
-        try {
-            return new VitsModel(config, dtype, pretrained, Weights.declare(Parameters.boundTo(pretrained.tensors()),
-                    config));
-        } catch (RuntimeException e) {
-            pretrained.close();
-            throw e;
-        }
+        return pretrained.bind((w, p) -> new VitsModel(config, dtype, w, Weights.declare(p, config)));
     }
 
     /** The names and shapes a checkpoint for {@code config} holds (weight norm as weight_g/weight_v). */
     static Map<String, long[]> shapes(VitsConfig config) {
-        Parameters.Shapes shapes = Parameters.shapes();
-        Weights.declare(shapes, config);
-        return shapes.toMap();
+        return Parameters.declared(p -> Weights.declare(p, config));
     }
 
     public VitsConfig config() {

@@ -46,7 +46,7 @@ public record Chain<I, O>(Pipeline<I, O> first, Pipeline<Inputs.Speech, Outputs.
 
     /** The sentence describing {@code result}. */
     public String describe(O result) {
-        if (!(result instanceof Outputs.ImageLabels labels)) {
+        if (!(result instanceof Outputs.Labels labels)) {
             throw new IllegalStateException("no description of " + result.getClass().getSimpleName());
         }
         Outputs.LabelScore best = labels.labels().getFirst();

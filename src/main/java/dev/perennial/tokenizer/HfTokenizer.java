@@ -169,11 +169,16 @@ public final class HfTokenizer implements Tokenizer {
 
     @Override
     public String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    /** The text of {@code ids}; with {@code skipSpecialTokens} the added tokens marked special are left out. */
+    public String decode(int[] ids, boolean skipSpecialTokens) {
         long[] wide = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             wide[i] = ids[i];
         }
-        return rust.decode(wide, false);
+        return rust.decode(wide, skipSpecialTokens);
     }
 
     @Override

@@ -28,7 +28,7 @@ class ChainTest {
         try (var clip = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, CLIP);
              var tts = Pipeline.forTask(Task.TEXT_TO_SPEECH, VITS)) {
             Inputs.LabelledImage input = new Inputs.LabelledImage(gradient(), List.of("cat", "dog", "car"));
-            Outputs.ImageLabels labels = clip.run(input);
+            Outputs.Labels labels = clip.run(input);
             var chain = new Chain<>(clip, tts, "I see a {label} ({score} percent); the labels were {labels}.");
             String best = labels.labels().getFirst().label();
             String sentence = chain.describe(labels);

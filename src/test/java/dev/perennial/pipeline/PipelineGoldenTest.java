@@ -1,11 +1,9 @@
 package dev.perennial.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.perennial.UserError;
+import dev.perennial.GoldenFiles;
 import dev.perennial.audio.Audio;
 import dev.perennial.audio.Waveform;
-import dev.perennial.hub.HubModels;
-import dev.perennial.hub.HubSettings;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
 import dev.perennial.model.BertEncoder;
@@ -17,15 +15,11 @@ import dev.perennial.tokenizer.VitsTokenizer;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -42,25 +36,12 @@ class PipelineGoldenTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/pipelines");
 
     private static JsonNode golden(String entry) throws Exception {
-        Path file = GOLDEN.resolve("pipelines.json");
-        Assumptions.assumeTrue(Files.isRegularFile(file), "no pipeline golden files: run tools/make_golden.py "
-                + "--pipelines src/test/resources/golden where transformers is installed, and commit the output");
-        JsonNode golden = Json.MAPPER.readTree(file.toFile()).path(entry);
-        Assumptions.assumeTrue(golden.isObject(), file + " has no " + entry + " (its weights were not reachable "
-                + "when it was made)");
-        return golden;
+        return GoldenFiles.entry(GOLDEN.resolve("pipelines.json"), entry, "run tools/make_golden.py --pipelines "
+                + "src/test/resources/golden where transformers is installed, and commit the output");
     }
 
-    /** The real checkpoint from the Hub cache, without the network; the test is skipped when it is not cached. */
     private static Path cached(String model) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("HF_HUB_OFFLINE", "1");
-        try {
-            return HubModels.resolve(model, Path.of(""), HubSettings.from(env), false);
-        } catch (UserError e) {
-            Assumptions.abort(model + " is not in the Hub cache (" + e.getMessage() + ")");
-            throw e;
-        }
+        return GoldenFiles.cached(model);
     }
 
     /**
