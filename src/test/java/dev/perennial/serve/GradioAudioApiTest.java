@@ -166,8 +166,10 @@ class GradioAudioApiTest {
         float[] samples = Audio.decode(wav, "speech", expected.samplingRate()).samples();
         assertThat(samples).hasSize(expected.waveform().length);
         for (int i = 0; i < samples.length; i++) {
-            // 16-bit PCM: within half a step of 1/32767 of the pipeline's sample
-            assertThat(samples[i]).as("sample " + i).isCloseTo(expected.waveform()[i], within(0.51f / 32767));
+            // WavWriter scales by 32767 and readers divide by 32768 (as soundfile and ffmpeg do): the
+            // integer is the pipeline's sample rounded to the nearest step
+            assertThat(samples[i] * 32768.0 / 32767).as("sample " + i).isCloseTo(expected.waveform()[i],
+                    within(0.5001 / 32767));
         }
     }
 
