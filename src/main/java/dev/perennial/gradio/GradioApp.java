@@ -41,7 +41,7 @@ public record GradioApp(String name, String title, String description, String ap
          */
         JsonNode outputFile(Path file);
 
-        /** An output file the app made in memory ({@code content}, e.g. a WAV), stored as {@code name}; its FileData. */
+        /** An output file the app made in memory ({@code content}, a WAV), stored as {@code name}; its FileData. */
         JsonNode outputFile(String name, byte[] content);
 
         /** Sends outputs so far (streaming apps); false once the call is cancelled or its session is gone. */

@@ -222,9 +222,10 @@ final class GradioApps {
     private JsonNode soundLabels(Catalog.Entry model, GradioApp.Call call) {
         ObjectNode input = labelled("audio", call);
         Task<Inputs.LabelledAudio, Outputs.Labels> task = Task.ZERO_SHOT_AUDIO_CLASSIFICATION;
+        Requests.Sounds upload = value -> Audio.decode(upload(call, 0, "Audio"), uploadName(call, 0, "Audio"),
+                Requests.AUDIO_RATE, PipelineApi.MAX_AUDIO_SECONDS);
         return label(pipelines.run(model, task, pipeline -> List.of(pipeline.run(Requests.parse(task, input,
-                Requests.INLINE, value -> Audio.decode(upload(call, 0, "Audio"), uploadName(call, 0, "Audio"), Requests.AUDIO_RATE,
-                        PipelineApi.MAX_AUDIO_SECONDS))))).getFirst().labels());
+                Requests.INLINE, upload)))).getFirst().labels());
     }
 
     /**

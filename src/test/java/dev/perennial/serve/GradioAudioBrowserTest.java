@@ -156,7 +156,8 @@ class GradioAudioBrowserTest {
             page.waitForSelector(".gr-audio-output[src]");
             double duration = ((Number) page.evalOnSelector(".gr-audio-output", """
                     a => a.readyState >= 1 ? a.duration : new Promise(done =>
-                        a.addEventListener("loadedmetadata", () => done(a.duration), { once: true }))""")).doubleValue();
+                        a.addEventListener("loadedmetadata", () => done(a.duration), { once: true }))"""))
+                    .doubleValue();
             Outputs.Speech expected = GradioAudioApiTest.speech(models.resolve("vits"), text);
             assertThat(duration).isCloseTo(expected.waveform().length / (double) expected.samplingRate(),
                     within(1e-4));
