@@ -48,6 +48,43 @@
       is_stream: false, meta: { _type: "gradio.FileData" } };
   }
 
+  // The file inputs (Gradio's Image and Audio): a file chosen in `file` or dropped on `zone` is uploaded at once and
+  // shown by `media` (an <img> or <audio>) from the server's copy; `marked` gets class `has` while a file is held.
+  function fileInput(zone, file, remove, media, marked, has) {
+    let current = null, pending = Promise.resolve();
+    const show = async value => {
+      current = value;
+      marked.classList.toggle(has, !!value);
+      media.removeAttribute("src");
+      delete media.dataset.path;
+      if (value) {
+        media.src = await blobUrl(fileUrl(value));
+        media.dataset.path = value.path;
+      }
+    };
+    const upload = chosen => {
+      if (!chosen) return;
+      pending = (async () => {
+        const form = new FormData();
+        form.append("files", chosen, chosen.name);
+        const paths = await json(root + "/gradio_api/upload", { method: "POST", body: form });
+        await show(fileValue(paths[0], chosen));
+      })();
+      pending.catch(e => page.error(e));
+    };
+    file.addEventListener("change", () => upload(file.files[0]));
+    zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", e => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      upload(e.dataTransfer.files[0]);
+    });
+    remove.addEventListener("click", () => { file.value = ""; show(null); });
+    return { upload, value: async () => { await pending; return current; }, set: v => { pending = show(v); },
+      clear: () => { file.value = ""; pending = show(null); } };
+  }
+
   // Input components: each is { node, value() (may wait for an upload), set(value), clear() }.
   const inputs = {
     textbox(c) {
@@ -85,38 +122,8 @@
       const remove = el("button", { type: "button", class: "gr-remove", title: "Remove the image" }, "×");
       const zone = el("label", { class: "gr-drop" }, hint, preview, file);
       const frame = block(c, el("div", { class: "gr-image" }, zone, remove));
-      let current = null, pending = Promise.resolve();
-      const show = async value => {
-        current = value;
-        zone.classList.toggle("has-image", !!value);
-        preview.removeAttribute("src");
-        delete preview.dataset.path;
-        if (value) {
-          preview.src = await blobUrl(fileUrl(value));
-          preview.dataset.path = value.path;
-        }
-      };
-      const upload = chosen => {
-        if (!chosen) return;
-        pending = (async () => {
-          const form = new FormData();
-          form.append("files", chosen, chosen.name);
-          const paths = await json(root + "/gradio_api/upload", { method: "POST", body: form });
-          await show(fileValue(paths[0], chosen));
-        })();
-        pending.catch(e => page.error(e));
-      };
-      file.addEventListener("change", () => upload(file.files[0]));
-      zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("dragging"); });
-      zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
-      zone.addEventListener("drop", e => {
-        e.preventDefault();
-        zone.classList.remove("dragging");
-        upload(e.dataTransfer.files[0]);
-      });
-      remove.addEventListener("click", () => { file.value = ""; show(null); });
-      return { node: frame, value: async () => { await pending; return current; }, set: v => { pending = show(v); },
-        clear: () => { file.value = ""; pending = show(null); } };
+      const input = fileInput(zone, file, remove, preview, zone, "has-image");
+      return { node: frame, value: input.value, set: input.set, clear: input.clear };
     },
     // The conversation so far: the chatbot output shows it, and the call's result becomes the next call's history.
     chatbot(c) {
@@ -136,34 +143,15 @@
       const remove = el("button", { type: "button", class: "gr-remove", title: "Remove the audio" }, "×");
       const frame = block(c, el("div", { class: "gr-audio" }, sources.includes("upload") ? zone : null,
         sources.includes("microphone") ? record : null, player, remove));
-      let current = null, pending = Promise.resolve(), recorder = null;
-      const show = async value => {
-        current = value;
-        frame.classList.toggle("has-audio", !!value);
-        player.removeAttribute("src");
-        delete player.dataset.path;
-        if (value) {
-          player.src = await blobUrl(fileUrl(value));
-          player.dataset.path = value.path;
-        }
-      };
-      const upload = chosen => {
-        if (!chosen) return;
-        pending = (async () => {
-          const form = new FormData();
-          form.append("files", chosen, chosen.name);
-          const paths = await json(root + "/gradio_api/upload", { method: "POST", body: form });
-          await show(fileValue(paths[0], chosen));
-        })();
-        pending.catch(e => page.error(e));
-      };
+      const input = fileInput(zone, file, remove, player, frame, "has-audio");
+      let recorder = null;
       const stopped = (stream, chunks) => () => {
         stream.getTracks().forEach(t => t.stop());
         const type = (recorder && recorder.mimeType) || "audio/webm";
         recorder = null;
         record.textContent = "Record";
         record.dataset.state = "idle";
-        upload(new File(chunks, "recording." + (type.includes("ogg") ? "ogg" : "webm"), { type: type.split(";")[0] }));
+        input.upload(new File(chunks, "recording." + (type.includes("ogg") ? "ogg" : "webm"), { type: type.split(";")[0] }));
       };
       record.addEventListener("click", async () => {
         if (recorder) { recorder.stop(); return; }
@@ -186,17 +174,7 @@
           page.error(new Error("the microphone cannot be used: " + e.message));
         }
       });
-      file.addEventListener("change", () => upload(file.files[0]));
-      zone.addEventListener("dragover", e => { e.preventDefault(); zone.classList.add("dragging"); });
-      zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
-      zone.addEventListener("drop", e => {
-        e.preventDefault();
-        zone.classList.remove("dragging");
-        upload(e.dataTransfer.files[0]);
-      });
-      remove.addEventListener("click", () => { file.value = ""; show(null); });
-      return { node: frame, value: async () => { await pending; return current; }, set: v => { pending = show(v); },
-        clear: () => { file.value = ""; pending = show(null); } };
+      return { node: frame, value: input.value, set: input.set, clear: input.clear };
     },
   };
 
