@@ -83,6 +83,47 @@ public final class Inputs {
         }
     }
 
+    /**
+     * A recording to transcribe (at any rate: the pipeline resamples it to the feature extractor's), and how:
+     * {@code timestamps} asks for segments with their times; {@code language} (a code "de" or a name "german") and
+     * {@code task} ("transcribe" or "translate") are for multilingual checkpoints, null to detect the language and
+     * transcribe; {@code chunkLength} is the window in seconds, 0 for the model's own (30 s); {@code numBeams} 0
+     * for the generation config's.
+     */
+    public record Recording(Waveform audio, boolean timestamps, String language, String task, double chunkLength,
+                            int numBeams) {
+
+        public Recording {
+            if (audio == null) {
+                throw new PipelineInputError("audio is missing");
+            }
+            if (audio.samples().length == 0) {
+                throw new PipelineInputError("audio holds no samples; give a recording");
+            }
+            if (task != null && !task.equals("transcribe") && !task.equals("translate")) {
+                throw new PipelineInputError("task is '" + task + "'; use transcribe or translate");
+            }
+            if (!(chunkLength >= 0) || Double.isInfinite(chunkLength)) {
+                throw new PipelineInputError("chunk_length_s is " + chunkLength + "; give a positive number of "
+                        + "seconds, or 0 for the model's window (30 s)");
+            }
+            if (numBeams < 0) {
+                throw new PipelineInputError("num_beams is " + numBeams + "; use 1 for greedy decoding, 0 for the "
+                        + "model's default");
+            }
+        }
+
+        /** A recording transcribed with the model's defaults, with or without timestamps. */
+        public Recording(Waveform audio, boolean timestamps) {
+            this(audio, timestamps, null, null, 0, 0);
+        }
+
+        /** The audio file at {@code path} (WAV, or any format ffmpeg reads), read at Whisper's 16 kHz. */
+        public static Recording of(java.nio.file.Path path, boolean timestamps) {
+            return new Recording(dev.perennial.audio.Audio.read(path, SpeechRecognizer.RATE), timestamps);
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

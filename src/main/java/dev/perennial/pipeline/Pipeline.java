@@ -15,6 +15,10 @@ import java.util.function.Function;
  *     Outputs.Labels labels = clip.run(new Inputs.LabelledImage(ImageFiles.read(Path.of("cat.jpg")),
  *             List.of("cat", "dog")));
  * }
+ * try (var asr = Pipeline.forTask(Task.AUTOMATIC_SPEECH_RECOGNITION, "distil-whisper/distil-small.en")) {
+ *     Transcription t = asr.run(Inputs.Recording.of(Path.of("talk.mp3"), true));
+ *     t.write(Path.of("talk.srt"), TranscriptFormat.SRT);
+ * }
  * }</pre>
  * A pipeline made by {@code forTask} owns its model and frees it on close; one made {@link #over} a loaded
  * {@link Encoder} shares it.
@@ -92,6 +96,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
             }
             case SpeechSynthesizer s when task == Task.TEXT_TO_SPEECH ->
                     (List<Inputs.Speech> in) -> in.stream().map(s::speak).toList();
+            case SpeechRecognizer r when task == Task.AUTOMATIC_SPEECH_RECOGNITION ->
+                    (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

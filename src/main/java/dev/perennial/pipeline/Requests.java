@@ -130,6 +130,23 @@ public final class Requests {
             }
             input = new Inputs.Speech(text(json, "text"), speed.isMissingNode() ? 1.0 : speed.asDouble(),
                     seed.isMissingNode() ? Inputs.Speech.DEFAULT_SEED : seed.asLong());
+        } else if (task == Task.AUTOMATIC_SPEECH_RECOGNITION) {
+            only(json, Set.of("audio", "return_timestamps", "language", "task", "chunk_length_s", "num_beams"), task);
+            JsonNode timestamps = json.path("return_timestamps");
+            if (!timestamps.isMissingNode() && !timestamps.isBoolean()) {
+                throw new PipelineInputError("return_timestamps is " + describe(timestamps) + ", not true or false");
+            }
+            JsonNode chunk = json.path("chunk_length_s");
+            if (!chunk.isMissingNode() && !chunk.isNumber()) {
+                throw new PipelineInputError("chunk_length_s is " + describe(chunk) + ", not a number of seconds");
+            }
+            JsonNode beams = json.path("num_beams");
+            if (!beams.isMissingNode() && !beams.canConvertToInt()) {
+                throw new PipelineInputError("num_beams is " + describe(beams) + ", not a whole number");
+            }
+            input = new Inputs.Recording(sounds.read(text(json, "audio")), timestamps.asBoolean(false),
+                    json.has("language") ? text(json, "language") : null, json.has("task") ? text(json, "task") : null,
+                    chunk.asDouble(0), beams.asInt(0));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }

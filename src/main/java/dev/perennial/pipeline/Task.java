@@ -1,6 +1,7 @@
 package dev.perennial.pipeline;
 
 import dev.perennial.UserError;
+import dev.perennial.speech.Transcription;
 
 import java.util.List;
 
@@ -18,6 +19,7 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> CLIP = List.of("clip");
     static final List<String> CLAP = List.of("clap");
     static final List<String> VITS = List.of("vits");
+    static final List<String> WHISPER = List.of("whisper");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -52,9 +54,14 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "a text read aloud (a waveform at the model's sampling rate)", Inputs.Speech.class, Outputs.Speech.class,
             VITS);
 
+    /** Whisper's transcript of a recording of any length (chunked into windows, merged), with segment times. */
+    public static final Task<Inputs.Recording, Transcription> AUTOMATIC_SPEECH_RECOGNITION = new Task<>(
+            "automatic-speech-recognition", "a recording's transcript (long audio in overlapping windows), with "
+            + "timestamped segments on request", Inputs.Recording.class, Transcription.class, WHISPER);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
-                ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH);
+                ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

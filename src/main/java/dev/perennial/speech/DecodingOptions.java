@@ -43,6 +43,16 @@ public record DecodingOptions(String language, String task, boolean timestamps, 
         return new DecodingOptions(language, task, timestamps, beams, penalty, stopping, maxNewTokens, batchSize);
     }
 
+    /** {@code beams} with the length penalty and stopping rule kept (generate()'s defaults after {@link #greedy}). */
+    public DecodingOptions withBeams(int beams) {
+        return withBeams(beams, lengthPenalty, earlyStopping);
+    }
+
+    public DecodingOptions withBatchSize(int windows) {
+        return new DecodingOptions(language, task, timestamps, numBeams, lengthPenalty, earlyStopping, maxNewTokens,
+                windows);
+    }
+
     public DecodingOptions withMaxNewTokens(int tokens) {
         return new DecodingOptions(language, task, timestamps, numBeams, lengthPenalty, earlyStopping, tokens, batchSize);
     }

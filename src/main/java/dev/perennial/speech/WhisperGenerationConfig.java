@@ -20,12 +20,13 @@ import java.util.Map;
  *                         [[1, null], [2, &lt;|transcribe|&gt;]] (a null token is -1); empty when absent
  * @param maxInitialTimestampIndex the latest first timestamp, in timestamp tokens (50: 1 s); -1 when absent
  * @param maxLength                the most tokens a sequence holds, prompt included
+ * @param numBeams                 beams of the checkpoint's default search (num_beams; 1, greedy, when absent)
  */
 public record WhisperGenerationConfig(int decoderStartTokenId, int eosTokenId, List<Integer> suppressTokens,
                                       List<Integer> beginSuppressTokens, int noTimestampsTokenId,
                                       boolean isMultilingual, Map<String, Integer> langToId,
                                       Map<String, Integer> taskToId, int maxInitialTimestampIndex,
-                                      List<int[]> forcedDecoderIds, int maxLength) {
+                                      List<int[]> forcedDecoderIds, int maxLength, int numBeams) {
 
     public static final String FILE = "generation_config.json";
 
@@ -56,6 +57,7 @@ public record WhisperGenerationConfig(int decoderStartTokenId, int eosTokenId, L
         int maxInitial = keys.id("max_initial_timestamp_index", false);
         List<int[]> forced = keys.pairs("forced_decoder_ids");
         int maxLength = root.has("max_length") ? keys.id("max_length", true) : 448;
+        int beams = root.has("num_beams") ? keys.id("num_beams", true) : 1;
         if (multilingual && langs.isEmpty()) {
             keys.problems.add(where + ": is_multilingual is true but lang_to_id is missing; use the checkpoint's own "
                     + FILE);
@@ -64,7 +66,7 @@ public record WhisperGenerationConfig(int decoderStartTokenId, int eosTokenId, L
             throw new UserError(keys.problems, null);
         }
         return new WhisperGenerationConfig(start, eos, suppress, beginSuppress, noTimestamps, multilingual, langs,
-                tasks, maxInitial, forced, maxLength);
+                tasks, maxInitial, forced, maxLength, Math.max(1, beams));
     }
 
     /** Whether the checkpoint has timestamp tokens (they follow {@code <|notimestamps|>}). */
