@@ -14,6 +14,9 @@ import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.PipelineOptions;
 import dev.perennial.pipeline.Requests;
 import dev.perennial.pipeline.Task;
+import dev.perennial.speech.Segment;
+import dev.perennial.speech.TranscriptFormat;
+import dev.perennial.speech.Transcription;
 import dev.perennial.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +37,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -43,6 +46,8 @@ import java.util.Locale;
                         + "--image cat.jpg --labels cat,dog,car",
                 "  perennial pipeline zero-shot-audio-classification --model laion/clap-htsat-unfused "
                         + "--audio bark.wav --labels 'a dog barking,rain,a car engine'",
+                "  perennial pipeline automatic-speech-recognition --model distil-whisper/distil-small.en "
+                        + "--audio talk.mp3 --timestamps --out talk.srt",
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
@@ -119,9 +124,30 @@ public final class PipelineCommand implements Runnable {
             + "Default: json with --input, text otherwise.")
     String format;
 
-    @Option(names = "--out", paramLabel = "FILE.wav", description = "text-to-speech: the WAV file to write (16-bit "
-            + "PCM, mono, at the model's sampling rate).")
+    @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
+            + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
+            + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON).")
     Path out;
+
+    @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
+    boolean timestamps;
+
+    @Option(names = "--language", paramLabel = "L", description = "automatic-speech-recognition, multilingual "
+            + "checkpoints: the spoken language, a code (de) or a name (german); default: detected.")
+    String language;
+
+    @Option(names = "--task", paramLabel = "T", description = "automatic-speech-recognition, multilingual "
+            + "checkpoints: transcribe (default) or translate (into English).")
+    String speechTask;
+
+    @Option(names = "--chunk-length", defaultValue = "0", paramLabel = "S", description = "automatic-speech-"
+            + "recognition: the window in seconds, strides of a sixth of it on each side (default: the model's "
+            + "window, 30 s).")
+    double chunkLength;
+
+    @Option(names = "--num-beams", defaultValue = "0", paramLabel = "N", description = "automatic-speech-"
+            + "recognition: 1 for greedy decoding, more for beam search (default: generation_config.json's).")
+    int numBeams;
 
     @Option(names = "--speed", defaultValue = "1", paramLabel = "X", description = "text-to-speech: pace, from 0.25 "
             + "to 4 (default ${DEFAULT-VALUE}: the model's own).")
@@ -165,6 +191,10 @@ public final class PipelineCommand implements Runnable {
     private <I, O> void run(Task<I, O> task, boolean json, PrintWriter out) {
         if (task == Task.TEXT_TO_SPEECH) {
             speak(json, out);
+            return;
+        }
+        if (task == Task.AUTOMATIC_SPEECH_RECOGNITION) {
+            transcribe(json, out);
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
@@ -252,6 +282,52 @@ public final class PipelineCommand implements Runnable {
         }
     }
 
+    /**
+     * automatic-speech-recognition: each transcript printed (its text, and with timestamps a line per segment; or the
+     * pipeline's JSON), and with --out one written in the format of the file's extension.
+     */
+    private void transcribe(boolean json, PrintWriter printer) {
+        TranscriptFormat fileFormat = out == null ? null : TranscriptFormat.forFile(out);
+        List<Inputs.Recording> inputs;
+        if (input != null) {
+            inputs = fromFile(Task.AUTOMATIC_SPEECH_RECOGNITION);
+        } else {
+            require(audio != null, "--audio FILE, or --input");
+            inputs = List.of(new Inputs.Recording(Audio.read(audio, Requests.SPEECH_RATE), timestamps, language,
+                    speechTask, chunkLength, numBeams));
+        }
+        if (out != null && inputs.size() > 1) {
+            throw new UserError("--out " + out + ": writes one transcript, but --input gives " + inputs.size()
+                    + "; leave --out out (the transcripts are printed, one JSON line each with --format json)");
+        }
+        try (Pipeline<Inputs.Recording, Transcription> pipeline = Pipeline.forTask(Task.AUTOMATIC_SPEECH_RECOGNITION,
+                model, new PipelineOptions(DType.F32, batchSize, null))) {
+            List<Transcription> results = pipeline.run(inputs);
+            for (Transcription result : results) {
+                printer.print(json ? result.render(TranscriptFormat.PIPELINE) : lines(result));
+            }
+            if (out != null) {
+                results.getFirst().write(out, fileFormat);
+                spec.commandLine().getErr().println("wrote " + out);
+            }
+            printer.flush();
+        }
+    }
+
+    /** The text, then with timestamps one line per segment: "[start → end] text". */
+    private static String lines(Transcription result) {
+        StringBuilder text = new StringBuilder(result.transcript().text().strip()).append('\n');
+        for (Segment s : result.transcript().segments()) {
+            text.append(String.format(Locale.ROOT, "[%s → %s] %s%n", seconds(s.start()), seconds(s.end()),
+                    s.text().strip()));
+        }
+        return text.toString();
+    }
+
+    private static String seconds(double t) {
+        return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
+    }
+
     private boolean json() {
         String chosen = format != null ? format : input != null ? "json" : "text";
         return switch (chosen) {
@@ -276,7 +352,7 @@ public final class PipelineCommand implements Runnable {
         }
         Path base = input.toAbsolutePath().getParent();
         Requests.Images files = Requests.filesUnder(base);
-        Requests.Sounds sounds = Requests.audioFilesUnder(base);
+        Requests.Sounds sounds = Requests.audioFilesUnder(base, Requests.audioRate(task));
         List<I> inputs = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             if (lines.get(n).isBlank()) {
@@ -359,6 +435,7 @@ public final class PipelineCommand implements Runnable {
         return task.modelTypes().contains("clip") ? "openai/clip-vit-base-patch32"
                 : task.modelTypes().contains("clap") ? "laion/clap-htsat-unfused"
                 : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
+                : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -59,25 +59,43 @@ public final class Requests {
      */
     public static final int AUDIO_RATE = 48_000;
 
+    /** The rate speech recognition's audio is decoded at: Whisper's 16 kHz, as transformers' ffmpeg_read does. */
+    public static final int SPEECH_RATE = 16_000;
+
+    /** The rate {@code task}'s audio fields are decoded at. */
+    public static int audioRate(Task<?, ?> task) {
+        return task == Task.AUTOMATIC_SPEECH_RECOGNITION ? SPEECH_RATE : AUDIO_RATE;
+    }
+
     /** Audio given inline only (base64 or a data: URL), as a server accepts it. */
     public static final Sounds INLINE_AUDIO = inlineAudio(Double.POSITIVE_INFINITY);
 
     /** Inline audio of at most {@code maxSeconds}, longer recordings refused before they are resampled. */
     public static Sounds inlineAudio(double maxSeconds) {
+        return inlineAudio(maxSeconds, AUDIO_RATE);
+    }
+
+    /** Inline audio of at most {@code maxSeconds}, decoded at {@code rate}. */
+    public static Sounds inlineAudio(double maxSeconds, int rate) {
         return value -> {
             byte[] bytes = inlineBytes(value);
             if (bytes == null) {
                 throw new PipelineInputError("audio is neither base64 nor a data: URL; send the audio file's bytes "
                         + "as base64 (or upload it as a multipart file)");
             }
-            return Audio.decode(bytes, "the uploaded audio", AUDIO_RATE, maxSeconds);
+            return Audio.decode(bytes, "the uploaded audio", rate, maxSeconds);
         };
     }
 
     /** Audio as paths (relative to {@code base}) or inline: what the CLI accepts. */
     public static Sounds audioFilesUnder(Path base) {
-        return value -> value.startsWith("data:") ? INLINE_AUDIO.read(value)
-                : Audio.read(base.resolve(value), AUDIO_RATE);
+        return audioFilesUnder(base, AUDIO_RATE);
+    }
+
+    /** As {@link #audioFilesUnder(Path)}, decoded at {@code rate}. */
+    public static Sounds audioFilesUnder(Path base, int rate) {
+        Sounds inline = inlineAudio(Double.POSITIVE_INFINITY, rate);
+        return value -> value.startsWith("data:") ? inline.read(value) : Audio.read(base.resolve(value), rate);
     }
 
     private Requests() {

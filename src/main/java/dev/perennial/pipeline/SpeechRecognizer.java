@@ -16,7 +16,7 @@ import java.nio.file.Path;
 final class SpeechRecognizer implements Encoder {
 
     /** Whisper's feature extractors' rate, at which files for it are best read (no second resampling). */
-    static final int RATE = 16_000;
+    static final int RATE = Requests.SPEECH_RATE;
 
     private final Path dir;
     private final WhisperRecognizer recognizer;
