@@ -68,6 +68,9 @@ final class Catalog {
             if (tasks.contains(Task.TEXT_TO_SPEECH)) {
                 out.add("/v1/audio/speech");
             }
+            if (tasks.contains(Task.AUTOMATIC_SPEECH_RECOGNITION)) {
+                out.add("/v1/audio/transcriptions");
+            }
             tasks.forEach(t -> out.add("/api/pipeline/" + t.name()));
             return List.copyOf(out);
         }

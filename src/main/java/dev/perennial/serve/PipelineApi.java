@@ -15,6 +15,8 @@ import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.PipelineOptions;
 import dev.perennial.pipeline.Requests;
 import dev.perennial.pipeline.Task;
+import dev.perennial.speech.TranscriptFormat;
+import dev.perennial.speech.Transcription;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 
@@ -58,12 +60,14 @@ final class PipelineApi {
      */
     static final int MAX_AUDIO_SECONDS = 600;
 
-    /** Uploaded audio, refused when longer than {@link #MAX_AUDIO_SECONDS}. */
-    private static final Requests.Sounds BOUNDED_AUDIO = Requests.inlineAudio(MAX_AUDIO_SECONDS);
+    /** Uploaded audio at {@code task}'s rate, refused when longer than {@link #MAX_AUDIO_SECONDS}. */
+    static Requests.Sounds boundedAudio(Task<?, ?> task) {
+        return Requests.inlineAudio(MAX_AUDIO_SECONDS, Requests.audioRate(task));
+    }
 
     /** The file part of each task that takes a multipart form. */
     private static final Map<Task<?, ?>, String> FORM_FILES = Map.of(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "image",
-            Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio");
+            Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio", Task.AUTOMATIC_SPEECH_RECOGNITION, "audio");
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -146,6 +150,44 @@ final class PipelineApi {
         }
     }
 
+    /**
+     * POST /v1/audio/transcriptions: OpenAI's multipart request ({@link TranscriptionRequest}); the transcript in the
+     * response_format asked for. The upload is decoded inside the gate, refused past {@link #MAX_AUDIO_SECONDS}.
+     */
+    void transcriptions(Context ctx) {
+        if (!ctx.isMultipartFormData()) {
+            throw ApiError.badRequest(null, "a transcription request is a multipart form (file, model, "
+                    + "response_format, ...), as OpenAI's clients send it");
+        }
+        TranscriptionRequest request = TranscriptionRequest.parse(readForm(ctx, "file",
+                TranscriptionRequest.FIELDS));
+        Task<Inputs.Recording, Transcription> task = Task.AUTOMATIC_SPEECH_RECOGNITION;
+        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(task,
+                "transcriptions (/v1/audio/transcriptions)"));
+        ObjectNode input = Json.MAPPER.createObjectNode().put("audio", Base64.getEncoder().encodeToString(
+                request.file())).put("return_timestamps", request.timestamps());
+        if (request.language() != null) {
+            input.put("language", request.language());
+        }
+        Transcription result = run(model, task, pipeline -> {
+            try {
+                return pipeline.run(List.of(Requests.parse(task, input, Requests.INLINE, boundedAudio(task))));
+            } catch (UserError e) { // not audio, too long, or a language the model does not have
+                throw ApiError.badRequest(e.getMessage().startsWith("--language") ? "language" : "file",
+                        e.getMessage());
+            }
+        }).getFirst();
+        ctx.contentType(request.format().contentType()).result(result.render(request.format()));
+    }
+
+    private static JsonNode pipelineJson(Transcription transcription) {
+        try {
+            return Json.MAPPER.readTree(transcription.render(TranscriptFormat.PIPELINE));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void requireDimensions(EmbeddingRequest request, Catalog.Entry model, int dimension) {
         if (request.dimensions() != 0 && request.dimensions() != dimension) {
             throw ApiError.badRequest("dimensions", "'dimensions' is " + request.dimensions() + ", but the model '"
@@ -193,19 +235,19 @@ final class PipelineApi {
                 List<O> out = new ArrayList<>(items.size());
                 for (int i = 0; i < items.size(); i++) {
                     out.add(pipeline.run(parse(task, items.get(i), i, inputs.isArray(), Requests.INLINE,
-                            BOUNDED_AUDIO)));
+                            boundedAudio(task))));
                 }
                 return out;
             });
         } else {
-            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE, BOUNDED_AUDIO);
+            List<I> parsed = parse(task, items, inputs.isArray(), Requests.INLINE, boundedAudio(task));
             results = run(model, task, pipeline -> pipeline.run(parsed));
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("model", model.name());
         out.put("task", task.name());
         ArrayNode list = out.putArray("results");
-        results.forEach(r -> list.add(Json.MAPPER.valueToTree(r)));
+        results.forEach(r -> list.add(r instanceof Transcription t ? pipelineJson(t) : Json.MAPPER.valueToTree(r)));
         PerennialApi.json(ctx, out);
     }
 
@@ -281,54 +323,42 @@ final class PipelineApi {
 
     /**
      * A multipart form as the JSON body it stands for: "model", the file part "image" or "audio" (its bytes as
-     * base64), "candidate_labels" (repeated, or comma-separated) and "hypothesis_template".
+     * base64), and the task's fields: "candidate_labels" (repeated, or comma-separated) and "hypothesis_template" for
+     * the zero-shot tasks; "return_timestamps", "language", "task", "chunk_length_s" and "num_beams" for speech
+     * recognition.
      */
     private JsonNode form(Context ctx, Task<?, ?> task) {
         String part = FORM_FILES.get(task);
         if (part == null) {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
                     + "multipart forms are for image and audio uploads (zero-shot-image-classification, "
-                    + "zero-shot-audio-classification)");
+                    + "zero-shot-audio-classification, automatic-speech-recognition)");
         }
-        Set<String> formFields = Set.of("model", part, "candidate_labels", "hypothesis_template");
-        List<UploadedFile> files;
-        List<UploadedFile> images;
-        Map<String, List<String>> fields;
-        try { // the whole form is read here, up to the size limit
-            files = ctx.uploadedFiles();
-            images = ctx.uploadedFiles(part);
-            fields = ctx.formParamMap();
-        } catch (Exception e) { // Jetty's ServletException arrives undeclared, through Kotlin
-            throw formError(e);
-        }
-        for (String name : fields.keySet()) {
-            if (!formFields.contains(name)) {
-                throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
-                        + String.join(", ", formFields.stream().sorted().toList()));
-            }
-        }
-        if (files.size() != images.size()) {
-            throw ApiError.badRequest(part, "the " + part + " file must be sent as the form field '" + part + "'");
-        }
-        if (images.size() > 1) {
-            throw ApiError.badRequest(part, "the form has " + images.size() + " " + part + " files; send one per "
-                    + "request (or a JSON body with a list of inputs)");
-        }
+        boolean speech = task == Task.AUTOMATIC_SPEECH_RECOGNITION;
+        Set<String> taskFields = speech ? Set.of("return_timestamps", "language", "task", "chunk_length_s", "num_beams")
+                : Set.of("candidate_labels", "hypothesis_template");
+        Set<String> formFields = new java.util.HashSet<>(taskFields);
+        formFields.add("model");
+        Form form = readForm(ctx, part, formFields);
         ObjectNode body = Json.MAPPER.createObjectNode();
-        List<String> model = fields.getOrDefault("model", List.of());
-        if (!model.isEmpty()) {
-            body.put("model", model.getFirst());
+        if (form.first("model") != null) {
+            body.put("model", form.first("model"));
         }
         ObjectNode input = body.putObject("inputs");
-        if (!images.isEmpty()) {
-            try (InputStream in = images.getFirst().content()) {
-                input.put(part, Base64.getEncoder().encodeToString(in.readAllBytes()));
-            } catch (IOException e) {
-                throw ApiError.badRequest(part, "could not read the uploaded " + part + ": " + e.getMessage());
+        if (form.file() != null) {
+            input.put(part, Base64.getEncoder().encodeToString(form.file()));
+        }
+        if (speech) {
+            for (String field : taskFields) {
+                String value = form.first(field);
+                if (value != null) {
+                    input.set(field, formValue(value));
+                }
             }
+            return body;
         }
         ArrayNode labels = input.putArray("candidate_labels");
-        for (String value : fields.getOrDefault("candidate_labels", List.of())) {
+        for (String value : form.fields().getOrDefault("candidate_labels", List.of())) {
             for (String label : value.split(",")) {
                 if (!label.isBlank()) {
                     labels.add(label.strip());
@@ -338,11 +368,67 @@ final class PipelineApi {
         if (labels.isEmpty()) {
             input.remove("candidate_labels"); // reported as missing, by name
         }
-        List<String> template = fields.getOrDefault("hypothesis_template", List.of());
-        if (!template.isEmpty()) {
-            input.put("hypothesis_template", template.getFirst());
+        if (form.first("hypothesis_template") != null) {
+            input.put("hypothesis_template", form.first("hypothesis_template"));
         }
         return body;
+    }
+
+    /** A form field as JSON: true, false or a number when it reads as one, else the text. */
+    private static JsonNode formValue(String value) {
+        if (value.equals("true") || value.equals("false")) {
+            return Json.MAPPER.getNodeFactory().booleanNode(Boolean.parseBoolean(value));
+        }
+        try {
+            return Json.MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal(value.strip()));
+        } catch (NumberFormatException e) {
+            return Json.MAPPER.getNodeFactory().textNode(value);
+        }
+    }
+
+    /** A multipart form read whole: its text fields and the one file sent as the field {@code part}, if any. */
+    record Form(Map<String, List<String>> fields, byte[] file) {
+
+        /** The first value of field {@code name}, or null. */
+        String first(String name) {
+            List<String> values = fields.getOrDefault(name, List.of());
+            return values.isEmpty() ? null : values.getFirst();
+        }
+    }
+
+    /** The form of {@code ctx}, up to the size limit; a field outside {@code formFields} or a second file refused. */
+    Form readForm(Context ctx, String part, Set<String> formFields) {
+        List<UploadedFile> files;
+        List<UploadedFile> uploads;
+        Map<String, List<String>> fields;
+        try { // the whole form is read here, up to the size limit
+            files = ctx.uploadedFiles();
+            uploads = ctx.uploadedFiles(part);
+            fields = ctx.formParamMap();
+        } catch (Exception e) { // Jetty's ServletException arrives undeclared, through Kotlin
+            throw formError(e);
+        }
+        for (String name : fields.keySet()) {
+            if (!formFields.contains(name) && !name.equals(part)) { // the file's name is listed too
+                throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
+                        + String.join(", ", formFields.stream().sorted().toList()) + " and the file '" + part + "'");
+            }
+        }
+        if (files.size() != uploads.size()) {
+            throw ApiError.badRequest(part, "the " + part + " file must be sent as the form field '" + part + "'");
+        }
+        if (uploads.size() > 1) {
+            throw ApiError.badRequest(part, "the form has " + uploads.size() + " " + part + " files; send one per "
+                    + "request (or a JSON body with a list of inputs)");
+        }
+        if (uploads.isEmpty()) {
+            return new Form(fields, null);
+        }
+        try (InputStream in = uploads.getFirst().content()) {
+            return new Form(fields, in.readAllBytes());
+        } catch (IOException e) {
+            throw ApiError.badRequest(part, "could not read the uploaded " + part + ": " + e.getMessage());
+        }
     }
 
     /** A form that could not be read: 413 when it went past the size limit, else 400, with Jetty's reason. */

@@ -126,6 +126,7 @@ public final class WebServer implements AutoCloseable {
                     CompletionRequest.chat(body(ctx, limits), limits.maxTokens())));
             routes.post("/v1/embeddings", ctx -> pipelines.embeddings(ctx, body(ctx, limits)));
             routes.post("/v1/audio/speech", ctx -> pipelines.speech(ctx, body(ctx, limits)));
+            routes.post("/v1/audio/transcriptions", pipelines::transcriptions);
             routes.post("/api/pipeline/{task}", ctx -> pipelines.task(ctx, () -> body(ctx, limits)));
             routes.get("/api/health", api::health);
             routes.get("/api/runs", api::runs);
