@@ -10,6 +10,7 @@ import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.GradioBenchmark;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
+import dev.perennial.bench.WhisperBenchmark;
 import dev.perennial.io.Json;
 import dev.perennial.model.ModelFamily;
 import dev.perennial.tokenizer.Tokenizer;
@@ -259,17 +260,29 @@ public final class BenchCommand implements Runnable {
                     + "download): feature-extraction (sentences/s: BERT forward, mean pooling, normalisation of "
                     + "random ids) or zero-shot-image-classification / image-feature-extraction (images/s: CLIP's "
                     + "image tower and projection), after warm-up; for images also the preprocessing of a 640×480 "
-                    + "JPEG and its share of the time per image.", ""})
+                    + "JPEG and its share of the time per image. automatic-speech-recognition times Whisper on a model "
+                    + "folder (--model; for distil-small.en's shape with random weights write one with "
+                    + "tools/reference/whisper.py --write-real-shape DIR): 60 s of audio as two 30 s windows, greedy, "
+                    + "features, encoder and decoder apart, and the real-time factor.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "TASK",
-                description = "feature-extraction, zero-shot-image-classification or image-feature-extraction.")
+                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction or "
+                        + "automatic-speech-recognition.")
         String task;
 
-        @Option(names = "--model-shape", required = true, paramLabel = "SHAPE",
+        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition: the Whisper "
+                + "model folder to time.")
+        Path model;
+
+        @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
+                + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
+        int tokens;
+
+        @Option(names = "--model-shape", paramLabel = "SHAPE",
                 description = "minilm-l6 (all-MiniLM-L6-v2), clip-b32 (clip-vit-base-patch32) or clip-l14 "
                         + "(clip-vit-large-patch14).")
         String modelShape;
@@ -293,9 +306,45 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
         ScheduleCommand.Format format;
 
+        /** Whisper over 60 s of audio at each --batch (windows decoded together), --iterations timed rounds. */
+        private void speech() {
+            if (model == null) {
+                throw new UserError("bench pipeline automatic-speech-recognition needs --model DIR, a Whisper model "
+                        + "folder (tools/reference/whisper.py --write-real-shape DIR writes distil-small.en's shape "
+                        + "with random weights)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "automatic-speech-recognition, %s: 60 s as two 30 s windows, greedy, up to %d "
+                        + "tokens per window%n", model, tokens);
+            }
+            for (int batch : batches) {
+                int windows = Math.min(batch, 2);
+                WhisperBenchmark.run(model, tokens, windows, iterations, round -> {
+                    if (json) {
+                        printJson(out, new SpeechRound(windows, round));
+                    } else {
+                        out.printf(Locale.ROOT, "  %d window(s) at once, round %d: features %.0f ms/window, encoder "
+                                        + "%.0f ms/window, decoder %.1f ms/token (%d tokens), real-time factor %.3f%n",
+                                windows, round.round(), round.featureMsPerWindow(), round.encoderMsPerWindow(),
+                                round.decoderMsPerToken(), round.tokens(), round.realTimeFactor());
+                    }
+                    out.flush();
+                });
+            }
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
+            if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
+                speech();
+                return;
+            }
+            if (modelShape == null) {
+                throw new UserError("--model-shape is missing; give minilm-l6, clip-b32 or clip-l14");
+            }
             PipelineBenchmark.BenchTask t = PipelineBenchmark.BenchTask.of(task);
             PipelineBenchmark.ModelShape shape = PipelineBenchmark.ModelShape.of(modelShape);
             PipelineBenchmark.Result r = PipelineBenchmark.run(t, shape, batches, seq, warmup, iterations);
@@ -319,6 +368,10 @@ public final class BenchCommand implements Runnable {
                         + "%.2f)%n", r.preprocessMsPerImage(), r.decodeMsPerImage(), r.pixelValuesMsPerImage());
             }
         }
+    }
+
+    /** One timed round of Whisper at a batch size, as {@code --format json} prints it. */
+    record SpeechRound(int batch, @com.fasterxml.jackson.annotation.JsonUnwrapped WhisperBenchmark.Round round) {
     }
 
     /** {@code perennial bench checkpoint}: how long saving and loading a checkpoint takes, and its size. */

@@ -34,4 +34,21 @@ class BenchPipelineCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("clip-b32").doesNotContain("Exception");
     }
+
+    @Test
+    void speechRecognitionTimesAWhisperFolderPerRound() throws Exception {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "automatic-speech-recognition", "--model",
+                "src/test/resources/reference/whisper-model", "--tokens", "4", "--batch", "1", "--iterations", "2",
+                "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        var rounds = r.out().lines().toList();
+        assertThat(rounds).hasSize(2);
+        JsonNode first = Json.MAPPER.readTree(rounds.getFirst());
+        assertThat(first.get("batch").asInt()).isEqualTo(1);
+        assertThat(first.get("seconds").asDouble()).isEqualTo(4.0); // two of the tiny model's 2 s windows
+        assertThat(first.get("real_time_factor").asDouble()).isPositive();
+        CliTest.Result missing = CliTest.run("bench", "pipeline", "automatic-speech-recognition");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("needs --model DIR");
+    }
 }
