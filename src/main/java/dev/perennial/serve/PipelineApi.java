@@ -411,7 +411,8 @@ final class PipelineApi {
         for (String name : fields.keySet()) {
             if (!formFields.contains(name) && !name.equals(part)) { // the file's name is listed too
                 throw ApiError.badRequest(name, "unknown form field '" + name + "'; the form has "
-                        + String.join(", ", formFields.stream().sorted().toList()) + " and the file '" + part + "'");
+                        + String.join(", ", java.util.stream.Stream.concat(formFields.stream(), java.util.stream.Stream
+                        .of(part)).sorted().toList()));
             }
         }
         if (files.size() != uploads.size()) {

@@ -43,7 +43,8 @@ public final class LongFormTranscriber {
                     + "extractor cuts the audio off; use at most " + windowSeconds());
         }
         DecodingOptions decoding = options.language() == null ? options
-                : options.withLanguage(WhisperLanguages.code(options.language()), options.task());
+                : options.withLanguage(englishOnlyEnglish(options.language()) ? null
+                : WhisperLanguages.code(options.language()), options.task());
         int rate = samplingRate();
         List<Window> windows = Chunking.of(chunkSeconds, rate).windows(samples.length);
         List<float[]> cuts = windows.stream().map(w -> w.cut(samples)).toList();
@@ -65,6 +66,14 @@ public final class LongFormTranscriber {
         Transcript transcript = merger.merge(tokens, decoding.timestamps());
         return new Transcription(transcript, decoding.timestamps(), decoding.task() == null ? "transcribe"
                 : decoding.task(), language(decoding), samples.length / (double) rate);
+    }
+
+    /**
+     * English asked of an English-only checkpoint: left out rather than refused as transformers refuses any language
+     * there, since OpenAI's clients often send "en" whatever the model.
+     */
+    private boolean englishOnlyEnglish(String language) {
+        return !recognizer.generation().isMultilingual() && WhisperLanguages.code(language).equals("en");
     }
 
     /** The language's name: the one given, English for an English-only checkpoint, else null (detected per window). */

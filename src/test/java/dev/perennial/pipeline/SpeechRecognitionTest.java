@@ -84,6 +84,9 @@ class SpeechRecognitionTest {
                     .isInstanceOf(UserError.class).hasMessageContaining("longer than the model's window of 2 s");
             assertThatThrownBy(() -> asr.run(new Inputs.Recording(audio, false, "german", null, 0, 0)))
                     .isInstanceOf(UserError.class).hasMessageContaining("English-only");
+            assertThat(asr.run(new Inputs.Recording(audio, false, "English", null, 0, 0)))
+                    .as("English of an English-only checkpoint is the default, not refused")
+                    .isEqualTo(asr.run(new Inputs.Recording(audio, false)));
         }
         assertThatThrownBy(() -> new Inputs.Recording(recording(1), false, null, "summarize", 0, 0))
                 .isInstanceOf(PipelineInputError.class).hasMessageContaining("transcribe or translate");
