@@ -20,6 +20,8 @@ import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Requests;
 import dev.perennial.pipeline.Task;
+import dev.perennial.speech.TranscriptFormat;
+import dev.perennial.speech.Transcription;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -106,6 +108,10 @@ final class GradioApps {
                     "a dog barking, rain, a car engine"), Component.textbox("Hypothesis template",
                     Inputs.LabelledAudio.DEFAULT_TEMPLATE, Inputs.LabelledAudio.DEFAULT_TEMPLATE)),
                     List.of(Component.label("Labels")), false, guarded(call -> List.of(soundLabels(model, call))));
+            case "automatic-speech-recognition" -> new GradioApp(spec.name(), title, "The speech in a recording "
+                    + "as text, with timestamped segments (long recordings in 30 s windows): upload a file or record "
+                    + "one", "predict", List.of(Component.audio("Audio")), List.of(Component.textbox("Transcription",
+                    null, null), Component.json("Segments")), false, guarded(call -> transcription(model, call)));
             case "text-to-speech" -> new GradioApp(spec.name(), title, "The text read aloud", "predict",
                     List.of(Component.textbox("Text", null, "Hello, how are you?")),
                     List.of(Component.audio("Speech")), false, guarded(call -> List.of(speech(model, call))));
@@ -137,6 +143,7 @@ final class GradioApps {
             case "zero-shot-audio-classification" -> List.of(
                     row(sound("beep.wav", ExampleSounds.Sound.BEEP), "a beep, rain, a dog barking", null),
                     row(sound("hiss.wav", ExampleSounds.Sound.HISS), "rain, birds singing, a car engine", null));
+            case "automatic-speech-recognition" -> List.of(row(sound("beep.wav", ExampleSounds.Sound.BEEP)));
             case "text-to-speech" -> List.of(row("Hello, how are you?"),
                     row("The quick brown fox jumps over the lazy dog."));
             case "image-search" -> List.of(row("a photo of a cat", 5), row("a red car", 3));
@@ -192,6 +199,25 @@ final class GradioApps {
     }
 
     /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
+    /**
+     * The transcript of the recording as the course's app shows it (the pipeline called with
+     * return_timestamps=True): the text, and the segments as transformers' pipeline JSON gives its "chunks".
+     */
+    private List<JsonNode> transcription(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = Json.MAPPER.createObjectNode().put("audio", "upload").put("return_timestamps", true);
+        Task<Inputs.Recording, Transcription> task = Task.AUTOMATIC_SPEECH_RECOGNITION;
+        Requests.Sounds upload = value -> Audio.decode(upload(call, 0, "Audio"), uploadName(call, 0, "Audio"),
+                Requests.SPEECH_RATE, PipelineApi.MAX_AUDIO_SECONDS);
+        Transcription transcription = pipelines.run(model, task, pipeline -> List.of(pipeline.run(Requests.parse(
+                task, input, Requests.INLINE, upload)))).getFirst();
+        try {
+            JsonNode pipelineJson = Json.MAPPER.readTree(transcription.render(TranscriptFormat.PIPELINE));
+            return List.of(pipelineJson.path("text"), pipelineJson.path("chunks"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonNode speech(Catalog.Entry model, GradioApp.Call call) {
         Outputs.Speech speech = run(model, Task.TEXT_TO_SPEECH, Requests.parse(Task.TEXT_TO_SPEECH,
                 object("text", call.inputs().get(0)), Requests.INLINE));

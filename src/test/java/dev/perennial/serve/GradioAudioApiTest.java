@@ -9,6 +9,8 @@ import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.Requests;
 import dev.perennial.pipeline.Task;
+import dev.perennial.speech.TranscriptFormat;
+import dev.perennial.speech.Transcription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,17 +56,18 @@ class GradioAudioApiTest {
         }
     }
 
-    /** The audio apps' tiny models under {@code dir}: clap (tools/reference/clap.py), vits (vits.py). */
+    /** The audio apps' tiny models under {@code dir}: clap (tools/reference/clap.py), vits (vits.py), whisper. */
     static void prepareModels(Path dir) throws IOException {
         PipelineApiTest.copy(ClapReference.DIR, dir.resolve("clap"));
         PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("vits"), dir.resolve("vits"));
+        PipelineApiTest.copy(PipelineApiTest.REFERENCE.resolve("whisper-model"), dir.resolve("whisper"));
     }
 
     /** The audio apps on the models of {@code dir}. */
     static ServeOptions options(Path dir) {
         return new ServeOptions(List.of(), List.of(dir), "127.0.0.1", 0, null, ServeOptions.Limits.defaults())
                 .withApps(List.of(AppSpec.parse("zero-shot-audio-classification=clap"),
-                        AppSpec.parse("text-to-speech=vits")));
+                        AppSpec.parse("text-to-speech=vits"), AppSpec.parse("automatic-speech-recognition=whisper")));
     }
 
     /** VITS's speech of {@code text}, in-process, with the app's defaults (speed 1, seed 555). */
@@ -131,7 +134,7 @@ class GradioAudioApiTest {
         assertLabel(out.path("labels").get(0), clapLabels(models.resolve("clap"), wav, LABELS));
         assertThat(out.path("notAudio").asText()).startsWith("Audio 'notes.wav'").contains("not a decodable audio");
         assertThat(json(get(server, "/apps")).path("apps").findValuesAsText("name"))
-                .containsExactly("zero-shot-audio-classification", "text-to-speech");
+                .containsExactly("zero-shot-audio-classification", "text-to-speech", "automatic-speech-recognition");
     }
 
     @Test
@@ -191,5 +194,36 @@ class GradioAudioApiTest {
             assertThat(Audio.decode(wav, "example", 48_000).seconds()).isEqualTo(1.0);
             assertThat(sample.get(1).asText()).contains(",");
         }
+    }
+
+    @Test
+    void theOfficialClientGetsTheTranscriptAndSegmentsOfThePipeline() throws Exception {
+        Path dir = NodeClient.GRADIO.installed();
+        // 5 s at 22.05 kHz: resampled to 16 kHz and cut into the tiny model's 2 s windows, merged again
+        Path wav = Files.write(work.resolve("speech.wav"), dev.perennial.audio.TestSignals.wav16(
+                dev.perennial.audio.TestSignals.signal(5 * 22_050, 11), 22_050));
+        Files.writeString(dir.resolve("asr.mjs"), """
+                import { Client, handle_file } from "@gradio/client";
+                const asr = await Client.connect(process.env.BASE_URL + "apps/automatic-speech-recognition/");
+                const out = { api: await asr.view_api() };
+                out.data = (await asr.predict("/predict", { audio: handle_file(process.env.WAV) })).data;
+                console.log(JSON.stringify(out));
+                """);
+        JsonNode out = JSON.readTree(NodeClient.run(dir, "asr.mjs", server.url(), "WAV",
+                wav.toAbsolutePath().toString()));
+
+        JsonNode endpoint = out.path("api").path("named_endpoints").path("/predict");
+        assertThat(endpoint.path("parameters").findValuesAsText("component")).containsExactly("Audio");
+        assertThat(endpoint.path("returns").findValuesAsText("component")).containsExactly("Textbox", "Json");
+        Transcription expected;
+        try (var asr = Pipeline.forTask(Task.AUTOMATIC_SPEECH_RECOGNITION, models.resolve("whisper").toString())) {
+            expected = asr.run(Inputs.Recording.of(wav, true));
+        }
+        JsonNode pipelineJson = JSON.readTree(expected.render(TranscriptFormat.PIPELINE));
+        assertThat(out.path("data").get(0).asText()).isEqualTo(expected.transcript().text());
+        JsonNode chunks = out.path("data").get(1);
+        assertThat(chunks.equals(TranscriptionApiTest.NUMBERS, pipelineJson.path("chunks")))
+                .as(chunks + " against the pipeline's " + pipelineJson.path("chunks")).isTrue();
+        assertThat(expected.transcript().segments()).as("the tiny model's segments").isNotEmpty();
     }
 }

@@ -6,7 +6,14 @@ import com.microsoft.playwright.Playwright;
 import dev.perennial.audio.Audio;
 import dev.perennial.audio.TestSignals;
 import dev.perennial.audio.Waveform;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.io.Json;
 import dev.perennial.pipeline.ClapReference;
+import dev.perennial.pipeline.Inputs;
+import dev.perennial.pipeline.Pipeline;
+import dev.perennial.pipeline.Task;
+import dev.perennial.speech.TranscriptFormat;
+import dev.perennial.speech.Transcription;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Requests;
 import org.junit.jupiter.api.AfterAll;
@@ -85,9 +92,14 @@ class GradioAudioBrowserTest {
      * through GET file=PATH and saved under work/ as {@code name}.
      */
     static Path serversCopy(Page page, String name) throws Exception {
+        return serversCopy(page, CLAP_APP, name);
+    }
+
+    /** As {@link #serversCopy(Page, String)}, on {@code app}'s page. */
+    static Path serversCopy(Page page, String app, String name) throws Exception {
         page.waitForSelector("[data-label='Audio'] audio[data-path]");
         String stored = page.getAttribute("[data-label='Audio'] audio", "data-path");
-        byte[] bytes = GradioApiTest.getBytesFrom(server, "/apps/" + CLAP_APP + "/gradio_api/file=" + stored).body();
+        byte[] bytes = GradioApiTest.getBytesFrom(server, "/apps/" + app + "/gradio_api/file=" + stored).body();
         return Files.write(work.resolve(name), bytes);
     }
 
@@ -127,6 +139,30 @@ class GradioAudioBrowserTest {
             assertThat(frequency(decoded)).as("the fake microphone's tone").isCloseTo(TONE_HZ, within(TONE_HZ * 0.05));
             submitAndAssertBars(page, recording);
             WebAppBrowserTest.screenshot(page, "app-microphone");
+        }
+    }
+
+    @Test
+    void aRecordingFromTheMicrophoneIsTranscribedAsThePipelineTranscribesTheServersCopy() throws Exception {
+        String app = "automatic-speech-recognition";
+        try (Page page = open(microphone, app)) {
+            page.click("[data-label='Audio'] .gr-record");
+            page.waitForSelector(".gr-record[data-state=recording]");
+            page.waitForTimeout(2500);
+            page.click("[data-label='Audio'] .gr-record");
+            Path recording = serversCopy(page, app, "speech.webm");
+            page.click("#submit");
+            page.waitForSelector(".gr-status[data-state=complete]");
+            Transcription expected;
+            try (var asr = Pipeline.forTask(Task.AUTOMATIC_SPEECH_RECOGNITION, models.resolve("whisper").toString())) {
+                expected = asr.run(Inputs.Recording.of(recording, true));
+            }
+            assertThat(page.inputValue(field("Transcription"))).isEqualTo(expected.transcript().text());
+            JsonNode shown = Json.MAPPER.readTree(page.textContent("[data-label='Segments'] pre"));
+            JsonNode chunks = Json.MAPPER.readTree(expected.render(TranscriptFormat.PIPELINE)).path("chunks");
+            assertThat(shown.equals(TranscriptionApiTest.NUMBERS, chunks)).as(shown + " against " + chunks).isTrue();
+            assertThat(chunks).as("the tiny model's segments of a 2.5 s recording").isNotEmpty();
+            WebAppBrowserTest.screenshot(page, "app-speech-recognition");
         }
     }
 
