@@ -95,16 +95,11 @@ final class ClapEncoder implements Encoder {
      * best first.
      */
     Outputs.Labels classify(Inputs.LabelledAudio input) {
-        float[][] mel = features(input.audio()).features();
-        int frames = mel.length;
-        int mels = mel[0].length;
-        float[] flat = new float[frames * mels];
-        for (int t = 0; t < frames; t++) {
-            System.arraycopy(mel[t], 0, flat, t * mels, mels);
-        }
+        ClapFeatures.Mel mel = features(input.audio());
         float[] audio;
         try (PointerScope scope = new PointerScope()) {
-            Tensor embeds = model.audioEmbeds(Tensors.fromFloats(flat, 1, 1, frames, mels).to(dtype));
+            Tensor embeds = model.audioEmbeds(Tensors.fromFloats(mel.flat(), 1, mel.channels().length, mel.frames(),
+                    mel.mels()).to(dtype));
             audio = Tensors.toFloats(embeds.to(torch.ScalarType.Float).contiguous());
         }
         List<String> hypotheses = input.hypotheses();
