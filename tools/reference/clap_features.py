@@ -133,11 +133,11 @@ def fusion_thirds(starts):
     return [[int(r[0]), int(r[-1]) + 1] for r in ranges]
 
 
-def fusion_input_mel(waveform, crops):
+def fusion_input_mel(waveform, crops, max_length_s=MAX_LENGTH_S):
     """_get_input_mel with truncation="fusion": (channels, frames, 64) float32 and is_longer; crops pins idx_front,
     idx_middle and idx_back."""
     import torch
-    max_length = MAX_LENGTH_S * SAMPLING_RATE
+    max_length = max_length_s * SAMPLING_RATE
     htk = mel_filter_bank(FFT_WINDOW_SIZE // 2 + 1, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE,
                           None, "htk")
     if waveform.shape[0] > max_length:
