@@ -19,11 +19,12 @@ import java.util.Map;
 
 /**
  * CLAP as transformers' ClapModel computes it (modeling_clap.py), unfused (laion/clap-htsat-unfused) or fused
- * (laion/clap-htsat-fused: the crops of a long clip fused into the patch embedding): an HTSAT audio encoder ({@link #audioEmbeds}) and a RoBERTa text model
- * ({@link #textEmbeds}), each followed by a two-layer projection and L2 normalisation, scored by
- * {@link #logitsPerAudio}. Weights keep the checkpoint's names; each Swin block's q, k and v are fused into one matrix
- * and its relative position bias (with the shifted-window mask) is gathered once at load. Load and close it outside
- * any PointerScope; call the forward methods inside the caller's scope (they switch gradients off themselves).
+ * (laion/clap-htsat-fused: the crops of a long clip fused into the patch embedding): an HTSAT audio encoder
+ * ({@link #audioEmbeds}) and a RoBERTa text model ({@link #textEmbeds}), each followed by a two-layer projection and
+ * L2 normalisation, scored by {@link #logitsPerAudio}. Weights keep the checkpoint's names; each Swin block's q, k and
+ * v are fused into one matrix and its relative position bias (with the shifted-window mask) is gathered once at load.
+ * Load and close it outside any PointerScope; call the forward methods inside the caller's scope (they switch
+ * gradients off themselves).
  */
 public final class ClapModel implements AutoCloseable {
 

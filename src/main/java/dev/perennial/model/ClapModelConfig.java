@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * A CLAP config.json (model_type "clap", transformers' ClapConfig), unfused (laion/clap-htsat-unfused) or fused
- * (laion/clap-htsat-fused, audio_config.enable_fusion): a RoBERTa text model, an HTSAT audio encoder, and the projection both go through. Keys a
- * sub-config leaves out take ClapTextConfig's and ClapAudioConfig's defaults; as ClapConfig.__init__ does, the top
- * level's projection_dim and projection_hidden_act override the sub-configs' (configuration_clap.py).
+ * (laion/clap-htsat-fused, audio_config.enable_fusion): a RoBERTa text model, an HTSAT audio encoder, and the
+ * projection both go through. Keys a sub-config leaves out take ClapTextConfig's and ClapAudioConfig's defaults; as
+ * ClapConfig.__init__ does, the top level's projection_dim and projection_hidden_act override the sub-configs'
+ * (configuration_clap.py).
  *
  * @param text                 the text model (ClapTextModel: RoBERTa positions, BERT layers, a tanh pooler)
  * @param audio                the audio encoder

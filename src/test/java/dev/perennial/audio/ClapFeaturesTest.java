@@ -130,7 +130,8 @@ class ClapFeaturesTest {
             assertArrayEquals(mel.channels()[0], mel.channels()[c]);
         }
         // one hop more gives a mel of 1002 frames: two crop starts, the back third empty and so at 0
-        ClapFeatures.Mel twoStarts = clap.extract(TestSignals.signal(480_000 + 480, 3), new ClapFeatures.Crops(0, 1, 0));
+        ClapFeatures.Mel twoStarts = clap.extract(TestSignals.signal(480_000 + 480, 3),
+                new ClapFeatures.Crops(0, 1, 0));
         assertTrue(twoStarts.longer());
         assertArrayEquals(twoStarts.channels()[1], twoStarts.channels()[3]);
         assertFalse(java.util.Arrays.deepEquals(twoStarts.channels()[1], twoStarts.channels()[2]));

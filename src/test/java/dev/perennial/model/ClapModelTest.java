@@ -59,7 +59,8 @@ class ClapModelTest {
     @Test
     void aFusedModelFusesTheCropsOnlyOfTheClipsMarkedLonger() {
         Map<String, Tensor> expected = Safetensors.read(FUSED.resolve("expected.safetensors"), torch.ScalarType.Double);
-        try (ClapModel model = ClapModel.load(FUSED, torch.ScalarType.Double); PointerScope scope = new PointerScope()) {
+        try (ClapModel model = ClapModel.load(FUSED, torch.ScalarType.Double);
+             PointerScope scope = new PointerScope()) {
             Tensor features = expected.get("input_features");
             Tensor both = model.audioEmbeds(features, new boolean[] {true, true});
             Tensor neither = model.audioEmbeds(features, new boolean[] {false, false});
