@@ -21,7 +21,14 @@ Sources (huggingface/transformers, as stored in 2026):
 - GPT-2/RoBERTa byte-level BPE (tokenization_gpt2.py: bytes_to_unicode, the pre-tokenizer pattern, bpe) and
   RobertaProcessing (<s> ... </s>).
 
+Fused checkpoints (laion/clap-htsat-fused, enable_fusion), from the same modeling_clap.py: ClapAudioPatchEmbed
+(proj over channel 0, mel_conv2d with kernel and stride 3x wider over the crops of the clips at is_longer's indices,
+permute/flatten side by side, F.pad to the whole's width, fusion_model), ClapAudioAFFBlock (local_att and global_att:
+conv 1x1, BatchNorm2d, ReLU, conv 1x1, BatchNorm2d, the global one after AdaptiveAvgPool2d(1); 2·x·w + 2·r·(1 - w)),
+ClapAudioEncoder.forward's is_longer_list_idx = torch.where(is_longer == 1)[0].
+
 Usage: /usr/bin/python3 tools/reference/clap.py src/test/resources/reference/clap-model
+       /usr/bin/python3 tools/reference/clap.py src/test/resources/reference/clap-model-fused fused
 writes a tiny CLAP folder (config.json, model.safetensors with the checkpoint's buffers, preprocessor_config.json,
 tokenizer.json, tokenizer_config.json, special_tokens_map.json) and expected.safetensors. build(config, dtype)
 gives the model at any (real) shape with random weights, for benchmarks.
