@@ -131,11 +131,7 @@ final class ClapEncoder implements Encoder {
         return Outputs.Labels.ranked(input.candidateLabels(), logits);
     }
 
-    /** The log-mel features of a recording at the feature extractor's rate, a long one cropped by the seeded rule. */
-    ClapFeatures.Mel features(Waveform recording) {
-        return features(recording, new Random(CROP_SEED));
-    }
-
+    /** The log-mel features of a recording at the feature extractor's rate, its random choices drawn from random. */
     private ClapFeatures.Mel features(Waveform recording, Random random) {
         Waveform resampled = SincResampler.resample(recording, featureConfig.samplingRate());
         return features.extract(resampled, random);
