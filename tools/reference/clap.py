@@ -21,7 +21,14 @@ Sources (huggingface/transformers, as stored in 2026):
 - GPT-2/RoBERTa byte-level BPE (tokenization_gpt2.py: bytes_to_unicode, the pre-tokenizer pattern, bpe) and
   RobertaProcessing (<s> ... </s>).
 
+Fused checkpoints (laion/clap-htsat-fused, enable_fusion), from the same modeling_clap.py: ClapAudioPatchEmbed
+(proj over channel 0, mel_conv2d with kernel and stride 3x wider over the crops of the clips at is_longer's indices,
+permute/flatten side by side, F.pad to the whole's width, fusion_model), ClapAudioAFFBlock (local_att and global_att:
+conv 1x1, BatchNorm2d, ReLU, conv 1x1, BatchNorm2d, the global one after AdaptiveAvgPool2d(1); 2·x·w + 2·r·(1 - w)),
+ClapAudioEncoder.forward's is_longer_list_idx = torch.where(is_longer == 1)[0].
+
 Usage: /usr/bin/python3 tools/reference/clap.py src/test/resources/reference/clap-model
+       /usr/bin/python3 tools/reference/clap.py src/test/resources/reference/clap-model-fused fused
 writes a tiny CLAP folder (config.json, model.safetensors with the checkpoint's buffers, preprocessor_config.json,
 tokenizer.json, tokenizer_config.json, special_tokens_map.json) and expected.safetensors. build(config, dtype)
 gives the model at any (real) shape with random weights, for benchmarks.
@@ -50,7 +57,7 @@ AUDIO_DEFAULTS = dict(window_size=8, num_mel_bins=64, spec_size=256, hidden_act=
                       patch_stride=[4, 4], hidden_size=768, depths=[2, 2, 6, 2], num_attention_heads=[4, 8, 16, 32],
                       enable_fusion=False, patch_embed_input_channels=1, flatten_patch_embeds=True,
                       patch_embeds_hidden_size=96, enable_patch_layer_norm=True, qkv_bias=True, mlp_ratio=4.0,
-                      layer_norm_eps=1e-5)
+                      layer_norm_eps=1e-5, fusion_type=None, aff_block_r=4)
 
 ACT = {"gelu": nn.functional.gelu, "relu": torch.relu, "silu": nn.functional.silu,
        "gelu_new": lambda x: nn.functional.gelu(x, approximate="tanh")}
@@ -194,23 +201,63 @@ class Stage(nn.Module):
         return x if self.downsample is None else self.downsample(x, h, w)
 
 
+class AFFBlock(nn.Module):
+    """ClapAudioAFFBlock: attentional feature fusion of the whole's patches with the crops'."""
+
+    def __init__(self, c):
+        super().__init__()
+        channels = c["patch_embeds_hidden_size"]
+        inter = int(channels // c["aff_block_r"])
+        self.local_att = nn.Sequential(nn.Conv2d(channels, inter, 1), nn.BatchNorm2d(inter), nn.ReLU(),
+                                       nn.Conv2d(inter, channels, 1), nn.BatchNorm2d(channels))
+        self.global_att = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(channels, inter, 1), nn.BatchNorm2d(inter),
+                                        nn.ReLU(), nn.Conv2d(inter, channels, 1), nn.BatchNorm2d(channels))
+
+    def forward(self, x, residual):
+        a = x + residual
+        w = torch.sigmoid(self.local_att(a) + self.global_att(a))
+        return 2 * x * w + 2 * residual * (1 - w)
+
+
 class PatchEmbed(nn.Module):
     def __init__(self, c):
         super().__init__()
         p, s = c["patch_size"], c["patch_stride"]
-        self.proj = nn.Conv2d(c["patch_embed_input_channels"], c["patch_embeds_hidden_size"], kernel_size=p,
-                              stride=s, padding=((p - s[0]) // 2, (p - s[1]) // 2))
+        padding = ((p - s[0]) // 2, (p - s[1]) // 2)
+        self.fusion = c["enable_fusion"]
+        scale = 4 if self.fusion and c["fusion_type"] == "channel_map" else 1
+        self.proj = nn.Conv2d(c["patch_embed_input_channels"] * scale, c["patch_embeds_hidden_size"], kernel_size=p,
+                              stride=s, padding=padding)
         self.norm = nn.LayerNorm(c["patch_embeds_hidden_size"]) if c["enable_patch_layer_norm"] else None
+        if self.fusion:
+            self.fusion_model = AFFBlock(c)
+            self.mel_conv2d = nn.Conv2d(c["patch_embed_input_channels"], c["patch_embeds_hidden_size"],
+                                        kernel_size=(p, p * 3), stride=(s[0], s[1] * 3), padding=padding)
 
-    def forward(self, x):
-        x = self.proj(x).flatten(2).transpose(1, 2)
+    def forward(self, x, longer_idx=None):
+        if self.fusion:
+            # ClapAudioPatchEmbed.forward: proj over channel 0 (the whole), mel_conv2d over the crops of the
+            # clips at longer_idx, their patches side by side along the width, padded to the whole's, fused
+            whole = self.proj(x[:, 0:1, :, :])
+            width = whole.size(-1)
+            if len(longer_idx) > 0:
+                local = x[longer_idx, 1:, :, :].contiguous()
+                b, ch, h, w = local.shape
+                local = self.mel_conv2d(local.view(b * ch, 1, h, w))
+                _, f, h, w = local.shape
+                local = local.view(b, ch, f, h, w).permute((0, 2, 3, 1, 4)).contiguous().flatten(3)
+                local = nn.functional.pad(local, (0, width - local.size(-1)), "constant", 0)
+                whole[longer_idx] = self.fusion_model(whole[longer_idx], local)
+            x = whole
+        else:
+            x = self.proj(x)
+        x = x.flatten(2).transpose(1, 2)
         return x if self.norm is None else self.norm(x)
 
 
 class AudioEncoder(nn.Module):
     def __init__(self, c):
         super().__init__()
-        assert not c["enable_fusion"]
         self.c = c
         self.patch_embed = PatchEmbed(c)
         grid = (c["spec_size"] // c["patch_stride"][0], c["spec_size"] // c["patch_stride"][1])
@@ -236,11 +283,12 @@ class AudioEncoder(nn.Module):
         x = x.reshape(b, ch * self.freq_ratio, t // self.freq_ratio, f).permute(0, 1, 3, 2)
         return x.reshape(b, ch, f * self.freq_ratio, t // self.freq_ratio)
 
-    def forward(self, features):
+    def forward(self, features, is_longer=None):
         x = self.batch_norm(features.transpose(1, 3)).transpose(1, 3)
+        longer_idx = torch.where(is_longer == 1)[0] if self.c["enable_fusion"] else None
         x = self.mel2img(x)
         frames = x.shape[2]
-        x = self.patch_embed(x)
+        x = self.patch_embed(x, longer_idx)
         for stage in self.layers:
             x = stage(x)
         x = self.norm(x)
@@ -353,16 +401,16 @@ class ClapReference(nn.Module):
         self.audio_encoder = AudioEncoder(self.audio_config)
         self.audio_projection = Projection(self.audio_config)
 
-    def audio_embeds(self, features):
-        e = self.audio_projection(self.audio_encoder(features))
+    def audio_embeds(self, features, is_longer=None):
+        e = self.audio_projection(self.audio_encoder(features, is_longer))
         return e / e.norm(p=2, dim=-1, keepdim=True)
 
     def text_embeds(self, ids, mask):
         e = self.text_projection(self.text(ids, mask))
         return e / e.norm(p=2, dim=-1, keepdim=True)
 
-    def forward(self, features, ids, mask):
-        a, t = self.audio_embeds(features), self.text_embeds(ids, mask)
+    def forward(self, features, ids, mask, is_longer=None):
+        a, t = self.audio_embeds(features, is_longer), self.text_embeds(ids, mask)
         return dict(audio_embeds=a, text_embeds=t, logits_per_audio=a @ t.t() * self.logit_scale_a.exp(),
                     logits_per_text=t @ a.t() * self.logit_scale_t.exp())
 
@@ -554,6 +602,19 @@ def config_json(vocab_size):
     }
 
 
+FUSED_SECONDS = 1
+
+
+def fused_config_json(vocab_size):
+    """A tiny fused ClapModel (enable_fusion, as laion/clap-htsat-fused): 64 mel bins (_random_mel_fusion shrinks
+    to 64), spec_size 128 (freq_ratio 2, a 32×32 grid in windows of 4), aff_block_r 4 (a 2-channel AFF block)."""
+    config = config_json(vocab_size)
+    config["audio_config"].update({"enable_fusion": True, "num_mel_bins": 64, "spec_size": 128})
+    return config
+
+
+
+
 PREPROCESSOR = {
     "chunk_length_s": 10, "feature_extractor_type": "ClapFeatureExtractor", "feature_size": 16,
     "fft_window_size": 1024, "frequency_max": 14000, "frequency_min": 50, "hop_length": 480,
@@ -561,6 +622,11 @@ PREPROCESSOR = {
     "nb_max_samples": SECONDS * 48000, "padding": "repeatpad", "padding_side": "right", "padding_value": 0.0,
     "processor_class": "ClapProcessor", "return_attention_mask": False, "sampling_rate": 48000, "top_db": None,
     "truncation": "rand_trunc"}
+
+
+FUSED_PREPROCESSOR = dict(PREPROCESSOR, feature_size=64, max_length_s=FUSED_SECONDS,
+                          nb_max_frames=1 + FUSED_SECONDS * 100, nb_max_samples=FUSED_SECONDS * 48000,
+                          truncation="fusion")
 
 
 def randomize(model, generator):
@@ -577,6 +643,8 @@ def randomize(model, generator):
                 p.copy_(base + 0.1 * torch.randn(p.shape, generator=generator, dtype=torch.float64))
             elif name.endswith("bias"):
                 p.copy_(0.1 * torch.randn(p.shape, generator=generator, dtype=torch.float64))
+            elif "fusion_model" in name and p.dim() == 1 and name.endswith("weight"):
+                p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=generator, dtype=torch.float64))
             elif "relative_position_bias_table" in name:
                 p.copy_(0.5 * torch.randn(p.shape, generator=generator, dtype=torch.float64))
             else:
@@ -588,6 +656,11 @@ def randomize(model, generator):
         bn.running_var.copy_((100.0 + 20 * torch.rand(bn.running_var.shape, generator=generator,
                                                       dtype=torch.float64)).float().double())
         bn.num_batches_tracked.fill_(1000)
+        for name, b in model.named_buffers():
+            if "fusion_model" in name and name.endswith("running_mean"):
+                b.copy_((0.1 * torch.randn(b.shape, generator=generator, dtype=torch.float64)).float().double())
+            elif "fusion_model" in name and name.endswith("running_var"):
+                b.copy_((1.0 + 0.5 * torch.rand(b.shape, generator=generator, dtype=torch.float64)).float().double())
 
 
 def pipeline_features(samples):
@@ -604,7 +677,7 @@ def special(token):
             "single_word": False}
 
 
-def main(out_dir):
+def main(out_dir, fused=False):
     os.makedirs(out_dir, exist_ok=True)
     merges = clip.train_merges(CORPUS, 60, words, end_of_word="")
     vocab = roberta_vocab(merges)
@@ -619,8 +692,8 @@ def main(out_dir):
         "eos_token": EOS, "errors": "replace", "mask_token": MASK, "model_max_length": 512, "pad_token": PAD,
         "processor_class": "ClapProcessor", "sep_token": EOS, "tokenizer_class": "RobertaTokenizer",
         "trim_offsets": True, "unk_token": UNK})
-    write_json(os.path.join(out_dir, "preprocessor_config.json"), PREPROCESSOR)
-    config = config_json(len(vocab))
+    write_json(os.path.join(out_dir, "preprocessor_config.json"), FUSED_PREPROCESSOR if fused else PREPROCESSOR)
+    config = fused_config_json(len(vocab)) if fused else config_json(len(vocab))
     write_json(os.path.join(out_dir, "config.json"), config)
 
     generator = torch.Generator().manual_seed(2024)
@@ -630,6 +703,9 @@ def main(out_dir):
                         {k: (v.float() if v.is_floating_point() else v) for k, v in model.checkpoint().items()},
                         {"format": "pt"})
 
+    if fused:
+        write_fused_expected(out_dir, model, generator, vocab, ranks)
+        return
     with torch.no_grad():
         frames = 1 + SECONDS * 100
         features = (-50 + 15 * torch.randn(2, 1, frames, 16, generator=generator, dtype=torch.float64)).float().double()
@@ -651,5 +727,39 @@ def main(out_dir):
                          "note": "embeds are normalised (ClapModel.forward); pipeline_scores in the labels' order"})
 
 
+FUSED_CROPS = [3, 25, 50]  # a 1.5 s clip: 151 frames, 51 crop starts in thirds [0, 17), [17, 34), [34, 51)
+
+
+def write_fused_expected(out_dir, model, generator, vocab, ranks):
+    """The fused model on a batch of a 1.5 s clip (longer: the whole shrunk and three pinned crops) and a 0.7 s one
+    (repeat-padded, its mel 4 times, not longer), then the pipeline on the 0.7 s clip alone, which
+    ClapFeatureExtractor.__call__ marks longer (no clip of the batch is, so one drawn at random is)."""
+    with torch.no_grad():
+        long_mel, long_flag, _ = clap_features.fusion_input_mel(clap_features.signal(72000, 21), FUSED_CROPS,
+                                                                FUSED_SECONDS)
+        short_mel, short_flag, _ = clap_features.fusion_input_mel(clap_features.signal(33600, 5), None,
+                                                                  FUSED_SECONDS)
+        assert long_flag and not short_flag
+        features = torch.from_numpy(np.stack([long_mel, short_mel]).astype(np.float64))
+        is_longer = torch.tensor([[True], [False]])
+        ids, mask = batch(TEXTS, vocab, ranks)
+        expected = {"input_features": features.float(), "is_longer": is_longer.long(), "input_ids": ids,
+                    "attention_mask": mask}
+        expected.update(model(features, ids, mask, is_longer))
+        hypotheses = [TEMPLATE.replace("{}", label) for label in LABELS]
+        label_ids, label_mask = batch(hypotheses, vocab, ranks)
+        out = model(features[1:], label_ids, label_mask, torch.tensor([[True]]))
+        expected["pipeline_input_ids"] = label_ids
+        expected["pipeline_scores"] = out["logits_per_audio"][0].softmax(0)
+    safetensors_io.save(os.path.join(out_dir, "expected.safetensors"), expected,
+                        {"texts": json.dumps(TEXTS), "labels": json.dumps(LABELS), "template": TEMPLATE,
+                         "audio": "clap_features.signal(72000, 21) with crops %s, clap_features.signal(33600, 5); "
+                                  "48000 Hz" % FUSED_CROPS,
+                         "pipeline_audio": "clap_features.signal(33600, 5) at 48000 Hz, is_longer true",
+                         "note": "input_features are float32 (exact); embeds are normalised (ClapModel.forward); "
+                                 "pipeline_scores in the labels' order"})
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/clap-model")
+    main(sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/clap-model",
+         len(sys.argv) > 2 and sys.argv[2] == "fused")

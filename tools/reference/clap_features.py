@@ -22,6 +22,16 @@ project read: feature_extraction_clap.py 9077d06641ff, audio_utils.py e78010218c
 The signals are integer formulas divided by 32768, exact in float32, so Java builds the same samples bit for bit
 (ClapFeaturesTest.signal). Output: expected/NAME.gz, raw little-endian float32 (transformers' own output dtype, so
 nothing is lost), shape (frames, 64); index.json lists the cases. Deterministic (gzip mtime 0).
+
+truncation="fusion" (laion/clap-htsat-fused; feature_extraction_clap.py 9077d06641ff, _get_input_mel and
+_random_mel_fusion): the HTK filters without norm (self.mel_filters) on the whole waveform; a clip longer than
+max_length whose mel has more than chunk_frames = max_length // hop_length + 1 frames gives [the whole mel shrunk to
+(chunk_frames, 64) by torch.nn.functional.interpolate(mode="bilinear", align_corners=False) on the float32 mel, as
+transformers calls it (needs Debian's python3-torch), then mel[idx : idx + chunk_frames] for idx drawn from each of
+np.array_split(range(total_frames - chunk_frames + 1), 3) (an empty third replaced by [0])]; here the three idx are
+pinned and checked to lie in their thirds. A shorter clip is filled as above and its mel stacked 4 times. Saved per
+fusion case: the whole mel and the shrunk one (the crops are its slices), or the one mel of a short clip; the thirds
+of a few lengths go into index.json.
 """
 import gzip
 import json
@@ -114,6 +124,41 @@ def input_mel(waveform, crop_offset):
     return log_mel_spectrogram(waveform, slaney)
 
 
+def fusion_thirds(starts):
+    """_random_mel_fusion's ranges as [first, last + 1) pairs."""
+    ranges = [list(r) for r in np.array_split(list(range(0, starts)), 3)]
+    for i in (1, 2):
+        if len(ranges[i]) == 0:
+            ranges[i] = [0]
+    return [[int(r[0]), int(r[-1]) + 1] for r in ranges]
+
+
+def fusion_input_mel(waveform, crops, max_length_s=MAX_LENGTH_S):
+    """_get_input_mel with truncation="fusion": (channels, frames, 64) float32 and is_longer; crops pins idx_front,
+    idx_middle and idx_back."""
+    import torch
+    max_length = max_length_s * SAMPLING_RATE
+    htk = mel_filter_bank(FFT_WINDOW_SIZE // 2 + 1, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE,
+                          None, "htk")
+    if waveform.shape[0] > max_length:
+        mel = log_mel_spectrogram(waveform, htk)
+        chunk_frames = max_length // HOP_LENGTH + 1
+        total_frames = mel.shape[0]
+        if chunk_frames == total_frames:
+            return np.stack([mel, mel, mel, mel], axis=0), False, mel
+        thirds = fusion_thirds(total_frames - chunk_frames + 1)
+        for idx, (lo, hi) in zip(crops, thirds):
+            assert lo <= idx < hi, (idx, lo, hi)
+        chunks = [mel[idx: idx + chunk_frames, :] for idx in crops]
+        shrink = torch.nn.functional.interpolate(torch.tensor(mel[None, None, :]), size=[chunk_frames, 64],
+                                                 mode="bilinear", align_corners=False)[0][0].numpy()
+        return np.stack([shrink] + chunks, axis=0), True, mel
+    waveform = np.tile(waveform, int(max_length / len(waveform)))
+    waveform = np.pad(waveform, (0, max_length - waveform.shape[0]), mode="constant", constant_values=0)
+    mel = log_mel_spectrogram(waveform, htk)
+    return np.stack([mel, mel, mel, mel], axis=0), False, mel
+
+
 def signal(length, seed):
     """Integer triangle wave whose period grows every 0.1 s, plus LCG noise; a / 32768 is exact in float32."""
     out = np.empty(length, dtype=np.float32)
@@ -170,6 +215,19 @@ def main():
         mel = input_mel(signal(length, seed), offset)
         index["cases"].append({"name": name, "samples": length, "seed": seed, "crop_offset": offset,
                                "frames": mel.shape[0], "mels": mel.shape[1], "expected": write(name, mel)})
+    index["fusion_cases"] = []
+    fusion_cases = [
+        ("fusion_long", 504000, 17, [7, 20, 50]),  # 10.5 s: 1051 frames, 51 crop starts in thirds of 17
+        ("fusion_short", 81600, 7, None),  # 1.7 s: repeat-padded, the mel 4 times
+    ]
+    for name, length, seed, crops in fusion_cases:
+        stacked, longer, mel = fusion_input_mel(signal(length, seed), crops)
+        case = {"name": name, "samples": length, "seed": seed, "crops": crops, "longer": longer,
+                "frames": stacked.shape[1], "mel_frames": mel.shape[0], "mel": write(name + "_mel", mel)}
+        if longer:
+            case["shrunk"] = write(name + "_shrunk", stacked[0])
+        index["fusion_cases"].append(case)
+    index["fusion_thirds"] = {str(n): fusion_thirds(n) for n in (1, 2, 3, 4, 51, 251)}
     htk = mel_filter_bank(513, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE, None, "htk")
     slaney = mel_filter_bank(513, FEATURE_SIZE, FREQUENCY_MIN, FREQUENCY_MAX, SAMPLING_RATE, "slaney", "slaney")
     for name, bank in (("mel_filters_htk", htk), ("mel_filters_slaney", slaney)):

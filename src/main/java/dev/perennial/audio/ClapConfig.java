@@ -27,7 +27,7 @@ public record ClapConfig(
         Truncation truncation,
         Padding padding) {
 
-    /** How audio longer than max_length_s is cut. Only "rand_trunc" (the unfused checkpoints) is computed. */
+    /** How audio longer than max_length_s is cut: "rand_trunc" (the unfused checkpoints) or "fusion" (the fused). */
     public enum Truncation {
         RAND_TRUNC,
         FUSION
@@ -77,6 +77,11 @@ public record ClapConfig(
         if (c.frequencyMin > c.frequencyMax) {
             f.problem("frequency_min", "(" + c.frequencyMin + ") must not exceed frequency_max ("
                     + c.frequencyMax + ")");
+        }
+        if (c.truncation == Truncation.FUSION && c.featureSize != ClapFeatures.FUSION_MELS) {
+            f.problem("feature_size", "is " + c.featureSize + ", but truncation fusion shrinks the mel to "
+                    + ClapFeatures.FUSION_MELS + " bins (_random_mel_fusion); set feature_size to 64 or truncation to "
+                    + "rand_trunc");
         }
         if (c.topDb != null && c.topDb <= 0) {
             f.problem("top_db", "must be greater than zero or null, got " + c.topDb);

@@ -1,31 +1,63 @@
 package dev.perennial.audio;
 
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * transformers' {@code ClapFeatureExtractor} for the unfused CLAP checkpoints ({@code truncation="rand_trunc"}):
- * audio longer than max_length_s is cropped to it, shorter audio is filled by the config's padding, and the log-mel
- * spectrogram is taken with the Slaney-scale, area-normalised filters ({@code mel_filters_slaney}), as
- * {@code _get_input_mel} does. The result is one (frames, mels) float32 array, frames = 1 + max_samples / hop.
- * Thread-safe: each call builds its own STFT scratch.
+ * transformers' {@code ClapFeatureExtractor._get_input_mel} (feature_extraction_clap.py) for both truncation modes.
+ * {@code rand_trunc} (the unfused checkpoints): audio longer than max_length_s is cropped to it, shorter audio is
+ * filled by the config's padding, and the log-mel spectrogram is taken with the Slaney-scale, area-normalised filters
+ * ({@code mel_filters_slaney}): one channel of (frames, mels), frames = 1 + max_samples / hop. {@code fusion} (the
+ * fused checkpoints) takes the HTK filters without norm ({@code mel_filters}): a longer clip's whole mel shrunk to
+ * max_length's frames by bilinear interpolation, then three crops of it from the front, middle and back thirds of the
+ * possible offsets ({@code _random_mel_fusion}); a shorter clip (or one within a hop of max_length) gives its filled
+ * mel four times. Thread-safe: each call builds its own STFT scratch.
  */
 public final class ClapFeatures {
+
+    /** _random_mel_fusion shrinks the whole mel to this many bins, whatever feature_size is. */
+    public static final int FUSION_MELS = 64;
 
     private final ClapConfig config;
     private final MelFilters filters;
 
-    /** The features of one clip, and whether it was cropped ({@code is_longer}). */
-    public record Mel(float[][] features, boolean longer) {
+    /**
+     * The features of one clip: channels [C][frames][mels] (1 for rand_trunc; 4 for fusion: the shrunk whole, then
+     * the front, middle and back crops) and whether it was longer than max_length ({@code is_longer}).
+     */
+    public record Mel(float[][][] channels, boolean longer) {
+
+        public int frames() {
+            return channels[0].length;
+        }
+
+        public int mels() {
+            return channels[0][0].length;
+        }
+
+        /** The values in [C, frames, mels] order, as the model's input tensor holds them. */
+        public float[] flat() {
+            int frames = frames();
+            int mels = mels();
+            float[] out = new float[channels.length * frames * mels];
+            for (int c = 0; c < channels.length; c++) {
+                for (int t = 0; t < frames; t++) {
+                    System.arraycopy(channels[c][t], 0, out, (c * frames + t) * mels, mels);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The first frame of each fusion crop: one drawn from each third of the possible offsets. */
+    public record Crops(int front, int middle, int back) {
     }
 
     public ClapFeatures(ClapConfig config) {
-        if (config.truncation() != ClapConfig.Truncation.RAND_TRUNC) {
-            throw new UnsupportedOperationException("truncation " + config.truncation()
-                    + " (the fused CLAP checkpoints) is not computed yet; only rand_trunc is");
-        }
         this.config = config;
-        this.filters = MelFilters.of(MelScale.SLANEY, config.fftWindowSize() / 2 + 1, config.featureSize(),
-                config.frequencyMin(), config.frequencyMax(), config.samplingRate(), true);
+        boolean fusion = config.truncation() == ClapConfig.Truncation.FUSION;
+        this.filters = MelFilters.of(fusion ? MelScale.HTK : MelScale.SLANEY, config.fftWindowSize() / 2 + 1,
+                config.featureSize(), config.frequencyMin(), config.frequencyMax(), config.samplingRate(), !fusion);
     }
 
     public MelFilters filters() {
@@ -37,31 +69,142 @@ public final class ClapFeatures {
         return Math.max(0, samples - config.maxSamples());
     }
 
+    /** The frames of a max_length clip's mel: max_length // hop_length + 1. */
+    public int chunkFrames() {
+        return config.maxSamples() / config.hopLength() + 1;
+    }
+
     /**
-     * The features, a long clip cropped at a random offset in [0, overflow] drawn from {@code random} (transformers
-     * draws it with {@code np.random.randint}, whose stream is not reproduced here).
+     * The features, the random choices drawn from {@code random} (transformers draws them from numpy's global
+     * generator, whose stream is not reproduced here): rand_trunc's crop offset in [0, overflow], or fusion's three
+     * crops ({@link #drawCrops}).
      */
     public Mel extract(Waveform audio, RandomGenerator random) {
         if (audio.rate() != config.samplingRate()) {
             throw new IllegalArgumentException("audio at " + audio.rate() + " Hz for a feature extractor at "
                     + config.samplingRate() + " Hz; resample it first");
         }
-        int overflow = overflow(audio.samples().length);
-        return extract(audio.samples(), overflow == 0 ? 0 : random.nextInt(overflow + 1));
+        float[] samples = audio.samples();
+        if (config.truncation() == ClapConfig.Truncation.FUSION) {
+            if (samples.length <= config.maxSamples()) {
+                return extract(samples, (Crops) null);
+            }
+            float[][] mel = logMel(samples);
+            return fused(mel, mel.length == chunkFrames() ? null : drawCrops(mel.length - chunkFrames() + 1, random));
+        }
+        int overflow = overflow(samples.length);
+        return extract(samples, overflow == 0 ? 0 : random.nextInt(overflow + 1));
     }
 
-    /** The features, a long clip cropped at {@code cropOffset} (ignored for clips not longer than max_length). */
+    /** rand_trunc's features, a long clip cropped at {@code cropOffset} (ignored for clips not longer). */
     public Mel extract(float[] samples, int cropOffset) {
-        if (samples.length == 0) {
-            throw new IllegalArgumentException("no samples: CLAP features need at least one");
-        }
+        requireTruncation(ClapConfig.Truncation.RAND_TRUNC);
+        requireSamples(samples);
         boolean longer = samples.length > config.maxSamples();
         if (longer && (cropOffset < 0 || cropOffset > overflow(samples.length))) {
             throw new IllegalArgumentException("crop offset " + cropOffset + " outside [0, "
                     + overflow(samples.length) + "]");
         }
         float[] clip = longer ? crop(samples, cropOffset) : fill(samples);
-        return new Mel(logMel(clip), longer);
+        return new Mel(new float[][][] {logMel(clip)}, longer);
+    }
+
+    /**
+     * fusion's features with the crops given (ignored, and may be null, for clips whose mel has no more frames than
+     * max_length's; each must lie in its third, as {@link #thirds} gives them).
+     */
+    public Mel extract(float[] samples, Crops crops) {
+        requireTruncation(ClapConfig.Truncation.FUSION);
+        requireSamples(samples);
+        if (samples.length <= config.maxSamples()) {
+            float[][] mel = logMel(fill(samples));
+            return new Mel(new float[][][] {mel, mel, mel, mel}, false);
+        }
+        float[][] mel = logMel(samples);
+        if (mel.length == chunkFrames()) {
+            return fused(mel, null);
+        }
+        int[][] thirds = thirds(mel.length - chunkFrames() + 1);
+        int[] chosen = {crops.front(), crops.middle(), crops.back()};
+        for (int i = 0; i < 3; i++) {
+            if (chosen[i] < thirds[i][0] || chosen[i] >= thirds[i][1]) {
+                throw new IllegalArgumentException("crop " + i + " at frame " + chosen[i] + " outside its third ["
+                        + thirds[i][0] + ", " + thirds[i][1] + ")");
+            }
+        }
+        return fused(mel, crops);
+    }
+
+    /**
+     * The three ranges [from, to) _random_mel_fusion draws the crops from: np.array_split(range(starts), 3), an empty
+     * middle or back third replaced by [0].
+     */
+    public static int[][] thirds(int starts) {
+        int[][] out = new int[3][];
+        int from = 0;
+        for (int i = 0; i < 3; i++) {
+            int size = starts / 3 + (i < starts % 3 ? 1 : 0);
+            out[i] = size == 0 ? new int[] {0, 1} : new int[] {from, from + size};
+            from += size;
+        }
+        return out;
+    }
+
+    /** One crop drawn uniformly from each third (np.random.choice). */
+    public static Crops drawCrops(int starts, RandomGenerator random) {
+        int[][] t = thirds(starts);
+        return new Crops(pick(t[0], random), pick(t[1], random), pick(t[2], random));
+    }
+
+    /**
+     * ClapFeatureExtractor.__call__'s rule for a batch under fusion: when no clip is longer, one drawn at random is
+     * marked longer (so a single short clip always is).
+     */
+    public static boolean[] batchLonger(boolean[] longer, RandomGenerator random) {
+        boolean[] out = longer.clone();
+        boolean any = false;
+        for (boolean l : longer) {
+            any |= l;
+        }
+        if (!any && out.length > 0) {
+            out[random.nextInt(out.length)] = true;
+        }
+        return out;
+    }
+
+    private static int pick(int[] range, RandomGenerator random) {
+        return range[0] + random.nextInt(range[1] - range[0]);
+    }
+
+    /** _random_mel_fusion's stack [shrunk whole, front, middle, back]; the mel four times when crops is null. */
+    private Mel fused(float[][] mel, Crops crops) {
+        if (crops == null) {
+            return new Mel(new float[][][] {mel, mel, mel, mel}, false);
+        }
+        int chunk = chunkFrames();
+        float[][] shrunk = BilinearResize.resize(mel, chunk, FUSION_MELS);
+        return new Mel(new float[][][] {shrunk, slice(mel, crops.front(), chunk), slice(mel, crops.middle(), chunk),
+                slice(mel, crops.back(), chunk)}, true);
+    }
+
+    private static float[][] slice(float[][] mel, int from, int frames) {
+        float[][] out = new float[frames][];
+        System.arraycopy(mel, from, out, 0, frames);
+        return out;
+    }
+
+    private void requireTruncation(ClapConfig.Truncation truncation) {
+        if (config.truncation() != truncation) {
+            throw new IllegalArgumentException("this feature extractor's truncation is "
+                    + config.truncation().name().toLowerCase(Locale.ROOT) + ", not "
+                    + truncation.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static void requireSamples(float[] samples) {
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("no samples: CLAP features need at least one");
+        }
     }
 
     private float[] crop(float[] samples, int offset) {

@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CLAP as transformers' ClapModel computes it (modeling_clap.py) for the unfused checkpoints such as
- * laion/clap-htsat-unfused: an HTSAT audio encoder ({@link #audioEmbeds}) and a RoBERTa text model
- * ({@link #textEmbeds}), each followed by a two-layer projection and L2 normalisation, scored by
- * {@link #logitsPerAudio}. Weights keep the checkpoint's names; each Swin block's q, k and v are fused into one matrix
- * and its relative position bias (with the shifted-window mask) is gathered once at load. Load and close it outside
- * any PointerScope; call the forward methods inside the caller's scope (they switch gradients off themselves).
+ * CLAP as transformers' ClapModel computes it (modeling_clap.py), unfused (laion/clap-htsat-unfused) or fused
+ * (laion/clap-htsat-fused: the crops of a long clip fused into the patch embedding): an HTSAT audio encoder
+ * ({@link #audioEmbeds}) and a RoBERTa text model ({@link #textEmbeds}), each followed by a two-layer projection and
+ * L2 normalisation, scored by {@link #logitsPerAudio}. Weights keep the checkpoint's names; each Swin block's q, k and
+ * v are fused into one matrix and its relative position bias (with the shifted-window mask) is gathered once at load.
+ * Load and close it outside any PointerScope; call the forward methods inside the caller's scope (they switch
+ * gradients off themselves).
  */
 public final class ClapModel implements AutoCloseable {
 
@@ -72,9 +73,66 @@ public final class ClapModel implements AutoCloseable {
         }
     }
 
+    /** An nn.BatchNorm2d in eval mode: its affine weights and running statistics (eps 1e-5). */
+    record BatchNorm(Tensor weight, Tensor bias, Tensor mean, Tensor var) {
+
+        static BatchNorm declare(Parameters p, String at, long channels) {
+            return new BatchNorm(p.required(at + "weight", channels), p.required(at + "bias", channels),
+                    p.required(at + "running_mean", channels), p.required(at + "running_var", channels));
+        }
+
+        /** Normalises x [B, C, H, W] over its channels. */
+        Tensor apply(Tensor x) {
+            long[] channel = {1, weight.size(0), 1, 1};
+            return x.sub(mean.view(channel)).div(var.add(new Scalar(BATCH_NORM_EPS)).sqrt().view(channel))
+                    .mul(weight.view(channel)).add(bias.view(channel));
+        }
+    }
+
+    /** One branch of ClapAudioAFFBlock: 1×1 conv, batch norm, ReLU, 1×1 conv, batch norm. */
+    record Attention(Tensor down, Tensor downBias, BatchNorm downNorm, Tensor up, Tensor upBias, BatchNorm upNorm) {
+
+        /** {@code first} is the index of the first conv in its nn.Sequential (global_att starts with a pool). */
+        static Attention declare(Parameters p, String at, int first, long channels, long inner) {
+            String conv1 = at + first + ".";
+            String conv2 = at + (first + 3) + ".";
+            return new Attention(p.required(conv1 + "weight", inner, channels, 1, 1), p.required(conv1 + "bias", inner),
+                    BatchNorm.declare(p, at + (first + 1) + ".", inner),
+                    p.required(conv2 + "weight", channels, inner, 1, 1), p.required(conv2 + "bias", channels),
+                    BatchNorm.declare(p, at + (first + 4) + ".", channels));
+        }
+
+        Tensor apply(Tensor x) {
+            Tensor h = torch.relu(downNorm.apply(conv1x1(x, down, downBias)));
+            return upNorm.apply(conv1x1(h, up, upBias));
+        }
+
+        private static Tensor conv1x1(Tensor x, Tensor weight, Tensor bias) {
+            return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {1, 1}, new long[] {0, 0},
+                    new long[] {1, 1}, 1);
+        }
+    }
+
+    /**
+     * ClapAudioPatchEmbed's fusion (enable_fusion): mel_conv2d over the three crops, then fusion_model, a
+     * ClapAudioAFFBlock whose local_att and global_att weigh the crops' patches against the whole's.
+     */
+    record Fusion(Attention localAtt, Attention globalAtt, Tensor melConv, Tensor melConvBias) {
+
+        static Fusion declare(Parameters p, ClapModelConfig.Audio c) {
+            long e = c.patchEmbedsHiddenSize();
+            long inner = c.fusionInner();
+            Attention local = Attention.declare(p, "fusion_model.local_att.", 0, e, inner);
+            Attention global = Attention.declare(p, "fusion_model.global_att.", 1, e, inner);
+            return new Fusion(local, global,
+                    p.required("mel_conv2d.weight", e, 1, c.patchSize(), 3L * c.patchSize()),
+                    p.required("mel_conv2d.bias", e));
+        }
+    }
+
     /** ClapAudioEncoder: patch embedding, the stages, batch norm over the mel bins, the final norm. */
     record AudioWeights(Tensor patchConv, Tensor patchConvBias, Tensor patchNorm, Tensor patchNormBias,
-                        List<Stage> stages, Tensor batchNorm, Tensor batchNormBias, Tensor runningMean,
+                        Fusion fusion, List<Stage> stages, Tensor batchNorm, Tensor batchNormBias, Tensor runningMean,
                         Tensor runningVar, Tensor norm, Tensor normBias) {
 
         static AudioWeights declare(Parameters p, ClapModelConfig.Audio c) {
@@ -86,6 +144,7 @@ public final class ClapModel implements AutoCloseable {
                     p.required("patch_embed.proj.bias", e),
                     p.optional(c.patchNorm(), "patch_embed.norm.weight", e),
                     p.optional(c.patchNorm(), "patch_embed.norm.bias", e),
+                    c.fusion() ? Fusion.declare(p.under("patch_embed."), c) : null,
                     Parameters.layers(c.stages(), i -> Stage.declare(p, c, i)),
                     p.required("batch_norm.weight", mels), p.required("batch_norm.bias", mels),
                     p.required("batch_norm.running_mean", mels), p.required("batch_norm.running_var", mels),
@@ -193,21 +252,34 @@ public final class ClapModel implements AutoCloseable {
     }
 
     /**
-     * Normalised audio embeddings [B, projection_dim] of log-mel features [B, 1, frames, num_mel_bins] (as
-     * ClapFeatureExtractor gives them; frames at most spec_size · freq_ratio): the audio encoder's pooled output
-     * through audio_projection, divided by its L2 norm.
+     * Normalised audio embeddings [B, projection_dim] of an unfused model's log-mel features [B, 1, frames,
+     * num_mel_bins] (as ClapFeatureExtractor gives them; frames at most spec_size · freq_ratio): the audio encoder's
+     * pooled output through audio_projection, divided by its L2 norm.
      */
     public Tensor audioEmbeds(Tensor inputFeatures) {
+        return audioEmbeds(inputFeatures, null);
+    }
+
+    /**
+     * As {@link #audioEmbeds(Tensor)}; a fused model takes 4 channels [B, 4, frames, num_mel_bins] and is_longer,
+     * one flag per clip (the clips whose crops are fused into the patch embedding), which an unfused one ignores.
+     */
+    public Tensor audioEmbeds(Tensor inputFeatures, boolean[] isLonger) {
         ClapModelConfig.Audio c = config.audio();
         long[] shape = inputFeatures.sizes().vec().get();
-        if (shape.length != 4 || shape[0] < 1 || shape[1] != 1 || shape[2] < 2 || shape[2] > c.maxFrames()
-                || shape[3] != c.numMelBins()) {
+        if (shape.length != 4 || shape[0] < 1 || shape[1] != c.inputChannels() || shape[2] < 2
+                || shape[2] > c.maxFrames() || shape[3] != c.numMelBins()) {
             throw new IllegalArgumentException("input features have shape " + Arrays.toString(shape) + "; the model "
-                    + "takes [batch, 1, 2 to " + c.maxFrames() + " frames, " + c.numMelBins() + " mel bins]");
+                    + "takes [batch, " + c.inputChannels() + ", 2 to " + c.maxFrames() + " frames, " + c.numMelBins()
+                    + " mel bins]");
+        }
+        if (c.fusion() && (isLonger == null || isLonger.length != shape[0])) {
+            throw new IllegalArgumentException("a fused CLAP needs is_longer for each of the " + shape[0] + " clips, "
+                    + "got " + (isLonger == null ? "none" : isLonger.length));
         }
         try (NoGradGuard guard = new NoGradGuard()) {
             Tensor x = inputFeatures.scalar_type().value == dtype.value ? inputFeatures : inputFeatures.to(dtype);
-            return normalised(project(w.audioProjection(), encodeAudio(x)));
+            return normalised(project(w.audioProjection(), encodeAudio(x, isLonger)));
         }
     }
 
@@ -232,7 +304,7 @@ public final class ClapModel implements AutoCloseable {
     }
 
     /** ClapAudioEncoder.forward up to pooler_output [B, hidden_size]. */
-    private Tensor encodeAudio(Tensor features) {
+    private Tensor encodeAudio(Tensor features, boolean[] isLonger) {
         ClapModelConfig.Audio c = config.audio();
         AudioWeights a = w.audio();
         // batch_norm over the mel bins (the last axis, which transformers moves to the channels and back)
@@ -243,8 +315,13 @@ public final class ClapModel implements AutoCloseable {
         long p = c.patchSize();
         long s = c.patchStride();
         long pad = (p - s) / 2;
-        x = torch.conv2d(x, a.patchConv(), new TensorOptional(a.patchConvBias()), new long[] {s, s},
-                new long[] {pad, pad}, new long[] {1, 1}, 1).flatten(2, 3).transpose(1, 2);
+        Tensor whole = c.fusion() ? x.narrow(1, 0, 1) : x;
+        Tensor patches = torch.conv2d(whole, a.patchConv(), new TensorOptional(a.patchConvBias()), new long[] {s, s},
+                new long[] {pad, pad}, new long[] {1, 1}, 1);
+        if (c.fusion()) {
+            patches = fuse(a.fusion(), patches, x, isLonger);
+        }
+        x = patches.flatten(2, 3).transpose(1, 2);
         if (c.patchNorm()) {
             x = Layers.layerNorm(x, a.patchNorm(), a.patchNormBias(), 1e-5);
         }
@@ -266,8 +343,48 @@ public final class ClapModel implements AutoCloseable {
     }
 
     /**
+     * ClapAudioPatchEmbed's fusion of patches [B, E, h, w] (of the whole, channel 0) with the three crops of the
+     * clips marked longer: mel_conv2d (stride 3× wider) over each crop, the crops' patches side by side along the
+     * width, zero-padded (or cut) to w, then ClapAudioAFFBlock. Computed for the whole batch and kept where is_longer,
+     * which is the same as transformers' indexing: every step is per clip.
+     */
+    private Tensor fuse(Fusion f, Tensor patches, Tensor image, boolean[] isLonger) {
+        long[] longer = flags(isLonger);
+        if (Arrays.stream(longer).allMatch(v -> v == 0)) {
+            return patches;
+        }
+        ClapModelConfig.Audio c = config.audio();
+        long s = c.patchStride();
+        long pad = (c.patchSize() - s) / 2;
+        long b = image.size(0);
+        Tensor crops = image.narrow(1, 1, 3).reshape(b * 3, 1, image.size(2), image.size(3));
+        Tensor local = torch.conv2d(crops, f.melConv(), new TensorOptional(f.melConvBias()), new long[] {s, 3 * s},
+                new long[] {pad, pad}, new long[] {1, 1}, 1);
+        long e = local.size(1);
+        long h = local.size(2);
+        local = local.view(b, 3, e, h, local.size(3)).permute(0, 2, 3, 1, 4).reshape(b, e, h, -1);
+        local = torch.constant_pad_nd(local, new long[] {0, patches.size(3) - local.size(3)}, new Scalar(0));
+        Tensor sum = patches.add(local);
+        Tensor weight = torch.sigmoid(f.localAtt().apply(sum)
+                .add(f.globalAtt().apply(sum.mean(new long[] {2, 3}, true, new ScalarTypeOptional()))));
+        Tensor fused = patches.mul(weight).mul(new Scalar(2)).add(local.mul(weight.neg().add(new Scalar(1)))
+                .mul(new Scalar(2)));
+        Tensor mask = Tensors.fromLongs(longer, b, 1, 1, 1).to(torch.ScalarType.Bool);
+        return torch.where(mask, fused, patches);
+    }
+
+    private static long[] flags(boolean[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] ? 1 : 0;
+        }
+        return out;
+    }
+
+    /**
      * reshape_mel2img: time stretched to spec_size · freq_ratio frames by bicubic interpolation (align_corners), then
-     * cut into freq_ratio bands stacked along the frequency axis: [B, 1, spec_size, spec_size].
+     * cut into freq_ratio bands stacked along the frequency axis, each channel on its own: [B, C, spec_size,
+     * spec_size].
      */
     private Tensor melToImage(Tensor x) {
         ClapModelConfig.Audio c = config.audio();
@@ -277,8 +394,9 @@ public final class ClapModel implements AutoCloseable {
             x = torch.upsample_bicubic2d(x, new long[] {width, mels}, true, new DoubleOptional(), new DoubleOptional());
         }
         long b = x.size(0);
+        long ch = x.size(1);
         int r = c.freqRatio();
-        return x.reshape(b, r, width / r, mels).permute(0, 1, 3, 2).reshape(b, 1, mels * r, width / r);
+        return x.reshape(b, ch * r, width / r, mels).permute(0, 1, 3, 2).reshape(b, ch, mels * r, width / r);
     }
 
     /** ClapAudioLayer on x [B, res·res, C]. */

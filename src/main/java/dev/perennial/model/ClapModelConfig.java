@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CLAP config.json (model_type "clap", transformers' ClapConfig) for the unfused checkpoints such as
- * laion/clap-htsat-unfused: a RoBERTa text model, an HTSAT audio encoder, and the projection both go through. Keys a
- * sub-config leaves out take ClapTextConfig's and ClapAudioConfig's defaults; as ClapConfig.__init__ does, the top
- * level's projection_dim and projection_hidden_act override the sub-configs' (configuration_clap.py).
+ * A CLAP config.json (model_type "clap", transformers' ClapConfig), unfused (laion/clap-htsat-unfused) or fused
+ * (laion/clap-htsat-fused, audio_config.enable_fusion): a RoBERTa text model, an HTSAT audio encoder, and the
+ * projection both go through. Keys a sub-config leaves out take ClapTextConfig's and ClapAudioConfig's defaults; as
+ * ClapConfig.__init__ does, the top level's projection_dim and projection_hidden_act override the sub-configs'
+ * (configuration_clap.py).
  *
  * @param text                 the text model (ClapTextModel: RoBERTa positions, BERT layers, a tanh pooler)
  * @param audio                the audio encoder
@@ -39,11 +40,24 @@ public record ClapModelConfig(BertConfig text, Audio audio, int projectionDim, A
      * spec_size (time in freq_ratio = spec_size / num_mel_bins bands stacked along the frequency axis).
      *
      * @param depths blocks per stage; stage i has width patchEmbedsHiddenSize·2^i and heads.get(i) heads
+     * @param fusion enable_fusion: the input has 4 channels (the whole mel shrunk, then 3 crops) and the patch
+     *               embedding fuses the crops into the whole's patches for clips marked longer (ClapAudioPatchEmbed)
+     * @param affBlockR aff_block_r: ClapAudioAFFBlock's inner width is patch_embeds_hidden_size // aff_block_r
      */
     public record Audio(int windowSize, int numMelBins, int specSize, int patchSize, int patchStride,
                         int patchEmbedsHiddenSize, List<Integer> depths, List<Integer> heads, int hiddenSize,
                         double mlpRatio, boolean qkvBias, boolean patchNorm, Activation activation,
-                        double layerNormEps) {
+                        double layerNormEps, boolean fusion, int affBlockR) {
+
+        /** The input features' channels: 4 with fusion, else 1. */
+        public int inputChannels() {
+            return fusion ? 4 : 1;
+        }
+
+        /** ClapAudioAFFBlock's inter_channels. */
+        public int fusionInner() {
+            return patchEmbedsHiddenSize / affBlockR;
+        }
 
         /** How many time bands the spectrogram is cut into (spec_size // num_mel_bins). */
         public int freqRatio() {
@@ -114,12 +128,15 @@ public record ClapModelConfig(BertConfig text, Audio audio, int projectionDim, A
     }
 
     private static Audio audio(ConfigReader r) {
-        r.require(!r.bool("enable_fusion", false), "enable_fusion is true: the fused CLAP checkpoints (such as "
-                + "laion/clap-htsat-fused) are not supported; use an unfused one such as laion/clap-htsat-unfused");
+        boolean fusion = r.bool("enable_fusion", false);
+        // with channel_map, transformers gives proj 4 input channels but feeds it the first channel only
+        r.require(!fusion || !"channel_map".equals(r.text("fusion_type", null)), "fusion_type is channel_map, which "
+                + "ClapAudioPatchEmbed cannot run (its proj takes 4 channels but is given 1); the fused checkpoints "
+                + "use the attentional feature fusion (fusion_type aff_2d or null)");
         r.require(r.bool("flatten_patch_embeds", true), "flatten_patch_embeds is false, which ClapAudioEncoder "
                 + "cannot run; set it to true");
         r.require(r.integer("patch_embed_input_channels", 1) == 1, "patch_embed_input_channels is "
-                + r.integer("patch_embed_input_channels", 1) + "; an unfused CLAP has 1 input channel");
+                + r.integer("patch_embed_input_channels", 1) + "; CLAP's patch embedding takes 1 channel at a time");
         int window = positive(r, "window_size", 8);
         int mels = positive(r, "num_mel_bins", 64);
         int spec = positive(r, "spec_size", 256);
@@ -134,7 +151,10 @@ public record ClapModelConfig(BertConfig text, Audio audio, int projectionDim, A
                 + mels + "; HTSAT folds the spectrogram into spec_size // num_mel_bins bands");
         Audio a = new Audio(window, mels, spec, patch, stride, embed, depths, heads,
                 positive(r, "hidden_size", 768), r.number("mlp_ratio", 4.0), r.bool("qkv_bias", true),
-                r.bool("enable_patch_layer_norm", true), r.activation("gelu"), r.number("layer_norm_eps", 1e-5));
+                r.bool("enable_patch_layer_norm", true), r.activation("gelu"), r.number("layer_norm_eps", 1e-5),
+                fusion, positive(r, "aff_block_r", 4));
+        r.require(!fusion || a.fusionInner() > 0, "aff_block_r " + a.affBlockR() + " is above "
+                + "patch_embeds_hidden_size " + embed + ", leaving ClapAudioAFFBlock no channels");
         r.require(a.mlpRatio() > 0, "mlp_ratio is " + a.mlpRatio() + ", not above 0");
         r.require(spec % stride == 0, "spec_size " + spec + " is not a multiple of patch_stride " + stride);
         int last = a.stages() - 1;

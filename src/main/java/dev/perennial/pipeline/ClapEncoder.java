@@ -20,9 +20,11 @@ import java.util.Random;
 
 /**
  * CLAP with its processors: the RoBERTa tokenizer (truncating to the text model's positions) and the feature
- * extractor of preprocessor_config.json. A recording longer than max_length_s is cropped as rand_trunc does, at an
- * offset drawn from {@code new java.util.Random(0)} for every recording, so the same file always gets the same
- * scores (transformers draws it from numpy's global generator).
+ * extractor of preprocessor_config.json. The random choices of the feature extractor are drawn from
+ * {@code new java.util.Random(0)} for every recording, so the same file always gets the same scores (transformers
+ * draws them from numpy's global generator): rand_trunc's crop offset of a recording longer than max_length_s, or
+ * fusion's three crops. Under fusion a recording is always marked is_longer, as transformers marks a batch's one
+ * clip when none is longer.
  */
 final class ClapEncoder implements Encoder {
 
@@ -51,11 +53,6 @@ final class ClapEncoder implements Encoder {
     static ClapEncoder load(Path dir, PipelineOptions options) {
         Path processorConfig = dir.resolve("preprocessor_config.json");
         ClapConfig featureConfig = ClapConfig.read(processorConfig);
-        if (featureConfig.truncation() != ClapConfig.Truncation.RAND_TRUNC) {
-            throw new UserError(processorConfig + ": truncation is fusion (a fused CLAP checkpoint such as "
-                    + "laion/clap-htsat-fused), which Perennial does not compute; use an unfused one such as "
-                    + "laion/clap-htsat-unfused");
-        }
         ClapModel model = ClapModel.load(dir, options.dtype().scalarType());
         try {
             requireMatch(processorConfig, featureConfig, model.config().audio());
@@ -68,8 +65,17 @@ final class ClapEncoder implements Encoder {
         }
     }
 
-    /** The feature extractor must give what the audio encoder takes: its mel bins and at most its frames. */
+    /**
+     * The feature extractor must give what the audio encoder takes: its mel bins, at most its frames, and 4 channels
+     * (fusion) exactly for a fused model.
+     */
     private static void requireMatch(Path file, ClapConfig features, ClapModelConfig.Audio audio) {
+        boolean fusion = features.truncation() == ClapConfig.Truncation.FUSION;
+        if (fusion != audio.fusion()) {
+            throw new UserError(file + ": truncation is " + (fusion ? "fusion" : "rand_trunc") + " but config.json's "
+                    + "audio_config has enable_fusion " + audio.fusion() + "; a fused CLAP takes truncation fusion, an "
+                    + "unfused one rand_trunc: the files belong to different models");
+        }
         int frames = 1 + features.maxSamples() / features.hopLength();
         if (features.featureSize() != audio.numMelBins() || frames > audio.maxFrames()) {
             throw new UserError(file + ": feature_size " + features.featureSize() + " and " + frames + " frames "
@@ -95,16 +101,14 @@ final class ClapEncoder implements Encoder {
      * best first.
      */
     Outputs.Labels classify(Inputs.LabelledAudio input) {
-        float[][] mel = features(input.audio()).features();
-        int frames = mel.length;
-        int mels = mel[0].length;
-        float[] flat = new float[frames * mels];
-        for (int t = 0; t < frames; t++) {
-            System.arraycopy(mel[t], 0, flat, t * mels, mels);
-        }
+        Random random = new Random(CROP_SEED);
+        ClapFeatures.Mel mel = features(input.audio(), random);
+        boolean[] longer = featureConfig.truncation() == ClapConfig.Truncation.FUSION
+                ? ClapFeatures.batchLonger(new boolean[] {mel.longer()}, random) : null;
         float[] audio;
         try (PointerScope scope = new PointerScope()) {
-            Tensor embeds = model.audioEmbeds(Tensors.fromFloats(flat, 1, 1, frames, mels).to(dtype));
+            Tensor embeds = model.audioEmbeds(Tensors.fromFloats(mel.flat(), 1, mel.channels().length, mel.frames(),
+                    mel.mels()).to(dtype), longer);
             audio = Tensors.toFloats(embeds.to(torch.ScalarType.Float).contiguous());
         }
         List<String> hypotheses = input.hypotheses();
@@ -127,10 +131,10 @@ final class ClapEncoder implements Encoder {
         return Outputs.Labels.ranked(input.candidateLabels(), logits);
     }
 
-    /** The log-mel features of a recording at the feature extractor's rate, a long one cropped by the seeded rule. */
-    ClapFeatures.Mel features(Waveform recording) {
+    /** The log-mel features of a recording at the feature extractor's rate, its random choices drawn from random. */
+    private ClapFeatures.Mel features(Waveform recording, Random random) {
         Waveform resampled = SincResampler.resample(recording, featureConfig.samplingRate());
-        return features.extract(resampled, new Random(CROP_SEED));
+        return features.extract(resampled, random);
     }
 
     @Override

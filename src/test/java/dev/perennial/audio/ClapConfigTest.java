@@ -57,6 +57,16 @@ class ClapConfigTest {
     }
 
     @Test
+    void fusionNeedsSixtyFourMelBins() throws Exception {
+        UserError e = assertThrows(UserError.class, () -> ClapConfig.parse(Json.MAPPER.readTree("""
+                {"truncation": "fusion", "feature_size": 16}"""), "p.json"));
+        assertEquals("p.json: feature_size is 16, but truncation fusion shrinks the mel to 64 bins "
+                + "(_random_mel_fusion); set feature_size to 64 or truncation to rand_trunc", e.getMessage());
+        assertEquals(16, ClapConfig.parse(Json.MAPPER.readTree("""
+                {"truncation": "rand_trunc", "feature_size": 16}"""), "p.json").featureSize());
+    }
+
+    @Test
     void aMissingOrBrokenFileIsOneLineNamingIt(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("none.json");
         assertTrue(assertThrows(UserError.class, () -> ClapConfig.read(missing)).getMessage()

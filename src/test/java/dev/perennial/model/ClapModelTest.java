@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClapModelTest {
 
     static final Path REF = Path.of("src/test/resources/reference/clap-model");
+    /** The same tool's tiny fused ClapModel (enable_fusion, 64 mel bins, spec_size 128). */
+    static final Path FUSED = Path.of("src/test/resources/reference/clap-model-fused");
 
     @TempDir
     Path tmp;
@@ -44,10 +46,52 @@ class ClapModelTest {
         assertMatches(torch.ScalarType.Double, 1e-10);
     }
 
+    @Test
+    void aFusedModelMatchesTheReferenceOnALongerAndAShortClipInFloat32() {
+        assertMatches(FUSED, torch.ScalarType.Float, 1e-5);
+    }
+
+    @Test
+    void aFusedModelMatchesTheReferenceOnALongerAndAShortClipInFloat64() {
+        assertMatches(FUSED, torch.ScalarType.Double, 1e-10);
+    }
+
+    @Test
+    void aFusedModelFusesTheCropsOnlyOfTheClipsMarkedLonger() {
+        Map<String, Tensor> expected = Safetensors.read(FUSED.resolve("expected.safetensors"), torch.ScalarType.Double);
+        try (ClapModel model = ClapModel.load(FUSED, torch.ScalarType.Double);
+             PointerScope scope = new PointerScope()) {
+            Tensor features = expected.get("input_features");
+            Tensor both = model.audioEmbeds(features, new boolean[] {true, true});
+            Tensor neither = model.audioEmbeds(features, new boolean[] {false, false});
+            Tensor reference = expected.get("audio_embeds");
+            // the first clip is longer: its embedding needs the fusion; the second's does not change without it
+            assertClose("fused clip", both.select(0, 0), reference.select(0, 0), 1e-10);
+            assertClose("unfused clip", neither.select(0, 1), reference.select(0, 1), 1e-10);
+            assertThat(neither.select(0, 0).sub(reference.select(0, 0)).abs().max().item_double()).isGreaterThan(1e-3);
+            assertThat(both.select(0, 1).sub(reference.select(0, 1)).abs().max().item_double()).isGreaterThan(1e-3);
+            assertThatThrownBy(() -> model.audioEmbeds(features))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("a fused CLAP needs is_longer for each of the 2 clips, got none");
+            assertThatThrownBy(() -> model.audioEmbeds(torch.zeros(1, 1, 101, 64), new boolean[] {true}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("input features have shape [1, 1, 101, 64]; the model takes [batch, 4, 2 to 256 "
+                            + "frames, 64 mel bins]");
+        } finally {
+            expected.values().forEach(Tensor::close);
+        }
+    }
+
     private static void assertMatches(torch.ScalarType dtype, double tolerance) {
-        Map<String, Tensor> expected = Safetensors.read(REF.resolve("expected.safetensors"), torch.ScalarType.Double);
-        try (ClapModel model = ClapModel.load(REF, dtype); PointerScope scope = new PointerScope()) {
-            Tensor audio = model.audioEmbeds(expected.get("input_features").to(dtype));
+        assertMatches(REF, dtype, tolerance);
+    }
+
+    private static void assertMatches(Path dir, torch.ScalarType dtype, double tolerance) {
+        Map<String, Tensor> expected = Safetensors.read(dir.resolve("expected.safetensors"), torch.ScalarType.Double);
+        try (ClapModel model = ClapModel.load(dir, dtype); PointerScope scope = new PointerScope()) {
+            Tensor longer = expected.get("is_longer");
+            Tensor audio = model.audioEmbeds(expected.get("input_features").to(dtype),
+                    longer == null ? null : longerFlags(longer));
             Tensor text = model.textEmbeds(expected.get("input_ids").to(torch.ScalarType.Long),
                     expected.get("attention_mask").to(torch.ScalarType.Long));
             Tensor logits = model.logitsPerAudio(audio, text);
@@ -64,6 +108,15 @@ class ClapModelTest {
         } finally {
             expected.values().forEach(Tensor::close);
         }
+    }
+
+    private static boolean[] longerFlags(Tensor isLonger) {
+        long[] values = ExpectedFiles.longs(isLonger);
+        boolean[] out = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] != 0;
+        }
+        return out;
     }
 
     static void assertClose(String what, Tensor actual, Tensor expected, double tolerance) {
@@ -124,14 +177,31 @@ class ClapModelTest {
     }
 
     @Test
-    void aFusedCheckpointIsRefusedSayingWhichToUse() throws Exception {
+    void aFusedConfigDeclaresTheFusionBlocksUnderTheirCheckpointNames() throws Exception {
+        ClapModelConfig config = ClapModelConfig.parse((ObjectNode) Json.MAPPER.readTree("""
+                {"model_type": "clap", "audio_config": {"enable_fusion": true, "fusion_type": "aff_2d"}}"""), "c.json");
+        Map<String, long[]> shapes = ClapModel.shapes(config);
+        String embed = "audio_model.audio_encoder.patch_embed.";
+        assertThat(shapes.get(embed + "proj.weight")).containsExactly(96, 1, 4, 4);
+        assertThat(shapes.get(embed + "mel_conv2d.weight")).containsExactly(96, 1, 4, 12);
+        assertThat(shapes.get(embed + "fusion_model.local_att.0.weight")).containsExactly(24, 96, 1, 1);
+        assertThat(shapes.get(embed + "fusion_model.local_att.4.running_var")).containsExactly(96);
+        assertThat(shapes.get(embed + "fusion_model.global_att.1.weight")).containsExactly(24, 96, 1, 1);
+        assertThat(shapes.get(embed + "fusion_model.global_att.5.bias")).containsExactly(96);
+        assertThat(ClapModel.shapes(ClapModelConfig.parse((ObjectNode) Json.MAPPER.readTree(
+                "{\"model_type\": \"clap\"}"), "c.json"))).doesNotContainKey(embed + "mel_conv2d.weight");
+    }
+
+    @Test
+    void aChannelMapFusionIsRefusedSayingWhy() throws Exception {
         Path dir = copy();
-        editConfig(dir, c -> ((ObjectNode) c.get("audio_config")).put("enable_fusion", true));
+        editConfig(dir, c -> ((ObjectNode) c.get("audio_config")).put("enable_fusion", true)
+                .put("fusion_type", "channel_map"));
         assertThatThrownBy(() -> ClapModel.load(dir, torch.ScalarType.Float))
                 .isInstanceOf(UserError.class)
-                .hasMessage(dir.resolve("config.json") + " (audio_config): enable_fusion is true: the fused CLAP "
-                        + "checkpoints (such as laion/clap-htsat-fused) are not supported; use an unfused one such as "
-                        + "laion/clap-htsat-unfused");
+                .hasMessage(dir.resolve("config.json") + " (audio_config): fusion_type is channel_map, which "
+                        + "ClapAudioPatchEmbed cannot run (its proj takes 4 channels but is given 1); the fused "
+                        + "checkpoints use the attentional feature fusion (fusion_type aff_2d or null)");
     }
 
     @Test

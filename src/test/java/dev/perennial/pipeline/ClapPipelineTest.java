@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.within;
 class ClapPipelineTest {
 
     static final Path CLAP = ClapReference.DIR;
+    /** tools/reference/clap.py's tiny fused ClapModel, whose pipeline scores are of the same 0.7 s recording. */
+    static final Path FUSED = Path.of("src/test/resources/reference/clap-model-fused");
     static final List<String> LABELS = ClapReference.LABELS;
 
     @TempDir
@@ -136,8 +138,8 @@ class ClapPipelineTest {
     }
 
     @Test
-    void aFusedFeatureExtractorIsRefusedBeforeTheModelLoads() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("fused"));
+    void aFeatureExtractorOfAnotherModelIsRefusedBeforeCompute() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mixed"));
         for (String name : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
             Files.copy(CLAP.resolve(name), dir.resolve(name));
         }
@@ -146,13 +148,48 @@ class ClapPipelineTest {
         Files.writeString(dir.resolve("preprocessor_config.json"), processor.toString());
         assertThatThrownBy(() -> Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, dir.toString()))
                 .isInstanceOf(UserError.class)
-                .hasMessage(dir.resolve("preprocessor_config.json") + ": truncation is fusion (a fused CLAP checkpoint "
-                        + "such as laion/clap-htsat-fused), which Perennial does not compute; use an unfused one such "
-                        + "as laion/clap-htsat-unfused");
-        processor.put("truncation", "rand_trunc").put("feature_size", 64);
+                .hasMessage(dir.resolve("preprocessor_config.json") + ": feature_size is 16, but truncation fusion "
+                        + "shrinks the mel to 64 bins (_random_mel_fusion); set feature_size to 64 or truncation to "
+                        + "rand_trunc");
+        processor.put("feature_size", 64);
+        Files.writeString(dir.resolve("preprocessor_config.json"), processor.toString());
+        assertThatThrownBy(() -> Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, dir.toString()))
+                .isInstanceOf(UserError.class)
+                .hasMessage(dir.resolve("preprocessor_config.json") + ": truncation is fusion but config.json's "
+                        + "audio_config has enable_fusion false; a fused CLAP takes truncation fusion, an unfused one "
+                        + "rand_trunc: the files belong to different models");
+        processor.put("truncation", "rand_trunc");
         Files.writeString(dir.resolve("preprocessor_config.json"), processor.toString());
         assertThatThrownBy(() -> Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, dir.toString()))
                 .isInstanceOf(UserError.class)
                 .hasMessageStartingWith(dir.resolve("preprocessor_config.json") + ": feature_size 64 and 201 frames");
+    }
+
+    @Test
+    void aFusedModelClassifiesAShortRecordingAsTransformersPipelineDoes() {
+        try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, FUSED.toString())) {
+            Outputs.Labels labels = pipeline.run(new Inputs.LabelledAudio(recording(), LABELS));
+            float[] scores = ClapReference.scores(FUSED);
+            double error = 0;
+            for (Outputs.LabelScore l : labels.labels()) {
+                error = Math.max(error, Math.abs(l.score() - scores[LABELS.indexOf(l.label())]));
+            }
+            System.out.printf("CLAP fused pipeline scores: max abs error %.3g%n", error);
+            assertThat(labels.labels()).hasSize(LABELS.size());
+            assertThat(error).isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void aFusedModelFusesALongRecordingTheSameWayEveryTime() {
+        Waveform longer = new Waveform(TestSignals.signal(72_000, 21), 48_000);
+        Outputs.Labels first;
+        try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_AUDIO_CLASSIFICATION, FUSED.toString())) {
+            first = pipeline.run(new Inputs.LabelledAudio(longer, LABELS));
+            assertThat(pipeline.run(new Inputs.LabelledAudio(longer, LABELS))).isEqualTo(first);
+            assertThat(first).isNotEqualTo(pipeline.run(new Inputs.LabelledAudio(recording(), LABELS)));
+        }
+        assertThat(first.labels().stream().mapToDouble(Outputs.LabelScore::score).sum()).isCloseTo(1.0,
+                within(1e-9));
     }
 }

@@ -36,7 +36,12 @@ public final class ClapReference {
 
     /** The reference's score of each label in order. */
     public static float[] scores() {
-        Map<String, Tensor> expected = Safetensors.read(DIR.resolve("expected.safetensors"), torch.ScalarType.Double);
+        return scores(DIR);
+    }
+
+    /** The pipeline scores of the reference folder {@code dir} (the unfused one, or the fused one). */
+    public static float[] scores(Path dir) {
+        Map<String, Tensor> expected = Safetensors.read(dir.resolve("expected.safetensors"), torch.ScalarType.Double);
         try {
             return Tensors.toFloats(expected.get("pipeline_scores").to(torch.ScalarType.Float));
         } finally {

@@ -149,19 +149,27 @@ class PipelineGoldenTest {
 
     @Test
     void tinyClapMatchesTransformers() throws Exception {
-        JsonNode g = golden("tiny_clap");
+        assertTinyClap(golden("tiny_clap"));
+    }
+
+    @Test
+    void tinyFusedClapMatchesTransformers() throws Exception {
+        assertTinyClap(golden("tiny_clap_fused"));
+    }
+
+    /** A tiny ClapModel's embeddings and logits; is_longer, where the entry has it, goes with a fused one's input. */
+    private static void assertTinyClap(JsonNode g) {
         try (ClapModel clap = ClapModel.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
              PointerScope scope = new PointerScope()) {
             var text = clap.textEmbeds(tensor(longs(g.path("input_ids"))), tensor(longs(g.path("attention_mask"))));
             assertClose(Tensors.toFloats(text), flatten(g.path("text_embeds")), 1e-4, "text_embeds");
-            double[] features = flatten(g.path("input_features"));
-            float[] values = new float[features.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) features[i];
-            }
             JsonNode shape = g.path("input_features");
-            var audio = clap.audioEmbeds(Tensors.fromFloats(values, shape.size(), 1, shape.get(0).get(0).size(),
-                    shape.get(0).get(0).get(0).size()));
+            boolean[] longer = new boolean[shape.size()];
+            for (int i = 0; i < longer.length; i++) {
+                longer[i] = g.path("is_longer").path(i).asBoolean(false);
+            }
+            var audio = clap.audioEmbeds(Tensors.fromFloats(floats(shape), shape.size(), shape.get(0).size(),
+                    shape.get(0).get(0).size(), shape.get(0).get(0).get(0).size()), longer);
             assertClose(Tensors.toFloats(audio), flatten(g.path("audio_embeds")), 1e-4, "audio_embeds");
             assertClose(Tensors.toFloats(clap.logitsPerAudio(audio, text)), flatten(g.path("logits_per_audio")), 1e-3,
                     "logits_per_audio");
@@ -169,8 +177,16 @@ class PipelineGoldenTest {
     }
 
     @Test
+    void clapHtsatFusedMatchesTransformersPipeline() throws Exception {
+        assertClapPipeline(golden("clap-htsat-fused"));
+    }
+
+    @Test
     void clapHtsatUnfusedMatchesTransformersPipeline() throws Exception {
-        JsonNode g = golden("clap-htsat-unfused");
+        assertClapPipeline(golden("clap-htsat-unfused"));
+    }
+
+    private static void assertClapPipeline(JsonNode g) throws Exception {
         Path dir = cached(g.path("model").asText());
         List<String> labels = new ArrayList<>();
         g.path("labels").forEach(l -> labels.add(l.asText()));
@@ -185,6 +201,15 @@ class PipelineGoldenTest {
                         .asDouble(), within(1e-4));
             }
         }
+    }
+
+    private static float[] floats(JsonNode nested) {
+        double[] values = flatten(nested);
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     private static void assertClose(float[] actual, double[] expected, double tolerance, String what) {
