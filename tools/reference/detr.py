@@ -405,7 +405,15 @@ def write_tiny(out):
         # ObjectDetectionPipeline._get_bounding_box: box.int() truncates toward zero
         tensors["int_boxes_%d" % i] = b.to(torch.int64)
         kept += len(s)
-    assert 0 < kept < 2 * cfg["num_queries"], "the threshold should keep some detections and drop others"
+    # ObjectDetectionPipeline: each image alone (no padding), its detections at its own size
+    for i, im in enumerate(images):
+        alone_logits, alone_boxes = forward(w, cfg, *preprocess([im], pp))
+        s, l, b = post_process(alone_logits, alone_boxes, threshold, [(im.height, im.width)])[0]
+        tensors["pipeline_scores_%d" % i] = s
+        tensors["pipeline_labels_%d" % i] = l
+        tensors["pipeline_boxes_%d" % i] = b.to(torch.int64)
+        kept += len(s)
+    assert 0 < kept < 4 * cfg["num_queries"], "the threshold should keep some detections and drop others"
     safetensors_io.save(os.path.join(out, "expected.safetensors"), tensors)
     print("wrote", out, "logits", tuple(logits.shape), "pixels", tuple(pixel_values.shape), "kept", kept)
 

@@ -5,7 +5,9 @@ import dev.perennial.UserError;
 import dev.perennial.audio.Audio;
 import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
+import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chain;
 import dev.perennial.pipeline.Inputs;
@@ -126,8 +128,13 @@ public final class PipelineCommand implements Runnable {
 
     @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
             + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
-            + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON).")
+            + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON). object-detection: a PNG of the "
+            + "image with the labelled boxes.")
     Path out;
+
+    @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T", description = "object-detection: the "
+            + "score a detection must pass (default ${DEFAULT-VALUE}, as transformers' pipeline).")
+    double threshold;
 
     @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
     boolean timestamps;
@@ -195,6 +202,10 @@ public final class PipelineCommand implements Runnable {
         }
         if (task == Task.AUTOMATIC_SPEECH_RECOGNITION) {
             transcribe(json, out);
+            return;
+        }
+        if (task == Task.OBJECT_DETECTION) {
+            detect(json, out);
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
@@ -328,6 +339,46 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
+    /**
+     * object-detection: the detections of --image (or of each --input line) printed, and with --out the image drawn
+     * with its labelled boxes.
+     */
+    private void detect(boolean json, PrintWriter out) {
+        List<Inputs.DetectionImage> inputs = input != null ? fromFile(Task.OBJECT_DETECTION)
+                : fromFlags(Task.OBJECT_DETECTION);
+        if (this.out != null && inputs.size() != 1) {
+            throw new UserError("--out " + this.out + ": draws one image, but --input gives " + inputs.size()
+                    + "; leave --out out or give one --image");
+        }
+        if (this.out != null && !this.out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new UserError("--out " + this.out + ": object-detection draws a PNG; name the file FILE.png");
+        }
+        PipelineOptions options = new PipelineOptions(DType.F32, batchSize, null);
+        try (Pipeline<Inputs.DetectionImage, Outputs.Detections> pipeline = Pipeline.forTask(Task.OBJECT_DETECTION,
+                model, options)) {
+            List<Outputs.Detections> results = pipeline.run(inputs);
+            for (int i = 0; i < results.size(); i++) {
+                if (json) {
+                    BenchCommand.printJson(out, results.get(i));
+                } else {
+                    if (inputs.size() > 1) {
+                        out.println((i > 0 ? "\n" : "") + "# input " + (i + 1));
+                    }
+                    results.get(i).detections().forEach(d -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
+                            d.score(), d.label(), d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax()));
+                }
+            }
+            out.flush();
+            if (this.out != null) {
+                List<BoxPicture.LabelledBox> boxes = results.getFirst().detections().stream()
+                        .map(d -> new BoxPicture.LabelledBox(String.format(Locale.ROOT, "%s %.2f", d.label(),
+                                d.score()), d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax())).toList();
+                AtomicFiles.write(this.out, stream -> BoxPicture.writePng(inputs.getFirst().image(), boxes, stream));
+                spec.commandLine().getErr().println("wrote " + this.out);
+            }
+        }
+    }
+
     private boolean json() {
         String chosen = format != null ? format : input != null ? "json" : "text";
         return switch (chosen) {
@@ -387,6 +438,9 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION) {
             require(audio != null && !labels.isEmpty(), "--audio FILE and --labels A,B,…, or --input");
             inputs = List.of(new Inputs.LabelledAudio(Audio.read(audio, Requests.AUDIO_RATE), labels, template));
+        } else if (task == Task.OBJECT_DETECTION) {
+            require(image != null, "--image FILE, or --input");
+            inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -436,6 +490,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("clap") ? "laion/clap-htsat-unfused"
                 : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
+                : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }
