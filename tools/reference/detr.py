@@ -21,8 +21,8 @@ Sources (huggingface/transformers, main as stored in 2026):
 
 Usage: /usr/bin/python3 tools/reference/detr.py src/test/resources/reference/detr
 writes a tiny random DETR folder (config.json, model.safetensors, preprocessor_config.json), the two images it draws
-(image-0.png, image-1.png) and expected.safetensors. With --bench H W it instead times a forward at the real
-facebook/detr-resnet-50 shapes with random float32 weights.
+(image-0.png, image-1.png) and expected.safetensors. With --bench H W it instead times a float32 forward at the real
+facebook/detr-resnet-50 shapes with random weights; --real DIR writes such a folder (for timing Perennial).
 """
 import json
 import math
@@ -418,12 +418,34 @@ def write_tiny(out):
     print("wrote", out, "logits", tuple(logits.shape), "pixels", tuple(pixel_values.shape), "kept", kept)
 
 
+def real_config():
+    """facebook/detr-resnet-50's shapes (its config.json's keys; labels by number)."""
+    cfg = tiny_config()
+    labels = {str(i): str(i) for i in range(91)}
+    cfg.update({"backbone_kwargs": None, "d_model": 256, "encoder_layers": 6, "decoder_layers": 6,
+                "encoder_attention_heads": 8, "decoder_attention_heads": 8, "encoder_ffn_dim": 2048,
+                "decoder_ffn_dim": 2048, "num_queries": 100, "num_hidden_layers": 6, "id2label": labels,
+                "label2id": {v: int(k) for k, v in labels.items()}})
+    return cfg
+
+
+def write_real(out):
+    """A folder at the real shapes with random float32 weights, for timing Perennial against bench()."""
+    os.makedirs(out, exist_ok=True)
+    cfg = real_config()
+    w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
+    safetensors_io.save(os.path.join(out, "model.safetensors"), w, {"format": "pt"})
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    pp = dict(tiny_preprocessor(), size=800, max_size=1333)
+    with open(os.path.join(out, "preprocessor_config.json"), "w") as f:
+        json.dump(pp, f, indent=2)
+    print("wrote", out)
+
+
 def bench(height, width):
     """A forward at facebook/detr-resnet-50's shapes with random float32 weights."""
-    cfg = tiny_config()
-    cfg.update({"backbone_kwargs": {}, "d_model": 256, "encoder_layers": 6, "decoder_layers": 6,
-                "encoder_attention_heads": 8, "decoder_attention_heads": 8, "encoder_ffn_dim": 2048,
-                "decoder_ffn_dim": 2048, "num_queries": 100, "id2label": {str(i): str(i) for i in range(91)}})
+    cfg = real_config()
     w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
     pixels = torch.randn(1, 3, height, width)
     mask = torch.ones(1, height, width, dtype=torch.int64)
@@ -437,5 +459,7 @@ def bench(height, width):
 if __name__ == "__main__":
     if sys.argv[1] == "--bench":
         bench(int(sys.argv[2]), int(sys.argv[3]))
+    elif sys.argv[1] == "--real":
+        write_real(sys.argv[2])
     else:
         write_tiny(sys.argv[1])

@@ -204,11 +204,10 @@ public final class PipelineCommand implements Runnable {
             transcribe(json, out);
             return;
         }
-        if (task == Task.OBJECT_DETECTION) {
-            detect(json, out);
-            return;
-        }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
+        if (task == Task.OBJECT_DETECTION) {
+            checkBoxesOut(inputs.size());
+        }
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
             pipeline.notes().forEach(spec.commandLine().getErr()::println);
@@ -224,6 +223,9 @@ public final class PipelineCommand implements Runnable {
                 }
             }
             out.flush();
+            if (task == Task.OBJECT_DETECTION && this.out != null) {
+                drawBoxes((Inputs.DetectionImage) inputs.getFirst(), (Outputs.Detections) results.getFirst());
+            }
         }
     }
 
@@ -339,44 +341,24 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
-    /**
-     * object-detection: the detections of --image (or of each --input line) printed, and with --out the image drawn
-     * with its labelled boxes.
-     */
-    private void detect(boolean json, PrintWriter out) {
-        List<Inputs.DetectionImage> inputs = input != null ? fromFile(Task.OBJECT_DETECTION)
-                : fromFlags(Task.OBJECT_DETECTION);
-        if (this.out != null && inputs.size() != 1) {
-            throw new UserError("--out " + this.out + ": draws one image, but --input gives " + inputs.size()
+    /** object-detection's --out: one input, a PNG. */
+    private void checkBoxesOut(int inputs) {
+        if (out != null && inputs != 1) {
+            throw new UserError("--out " + out + ": draws one image, but --input gives " + inputs
                     + "; leave --out out or give one --image");
         }
-        if (this.out != null && !this.out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new UserError("--out " + this.out + ": object-detection draws a PNG; name the file FILE.png");
+        if (out != null && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new UserError("--out " + out + ": object-detection draws a PNG; name the file FILE.png");
         }
-        PipelineOptions options = new PipelineOptions(DType.F32, batchSize, null);
-        try (Pipeline<Inputs.DetectionImage, Outputs.Detections> pipeline = Pipeline.forTask(Task.OBJECT_DETECTION,
-                model, options)) {
-            List<Outputs.Detections> results = pipeline.run(inputs);
-            for (int i = 0; i < results.size(); i++) {
-                if (json) {
-                    BenchCommand.printJson(out, results.get(i));
-                } else {
-                    if (inputs.size() > 1) {
-                        out.println((i > 0 ? "\n" : "") + "# input " + (i + 1));
-                    }
-                    results.get(i).detections().forEach(d -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
-                            d.score(), d.label(), d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax()));
-                }
-            }
-            out.flush();
-            if (this.out != null) {
-                List<BoxPicture.LabelledBox> boxes = results.getFirst().detections().stream()
-                        .map(d -> new BoxPicture.LabelledBox(String.format(Locale.ROOT, "%s %.2f", d.label(),
-                                d.score()), d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax())).toList();
-                AtomicFiles.write(this.out, stream -> BoxPicture.writePng(inputs.getFirst().image(), boxes, stream));
-                spec.commandLine().getErr().println("wrote " + this.out);
-            }
-        }
+    }
+
+    /** object-detection's --out: the image with each detection outlined and captioned, written atomically. */
+    private void drawBoxes(Inputs.DetectionImage image, Outputs.Detections found) {
+        List<BoxPicture.LabelledBox> boxes = found.detections().stream()
+                .map(d -> new BoxPicture.LabelledBox(String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()),
+                        d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax())).toList();
+        AtomicFiles.write(out, stream -> BoxPicture.writePng(image.image(), boxes, stream));
+        spec.commandLine().getErr().println("wrote " + out);
     }
 
     private boolean json() {
@@ -473,6 +455,8 @@ public final class PipelineCommand implements Runnable {
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
+            case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
+                    o.score(), o.label(), o.box().xmin(), o.box().ymin(), o.box().xmax(), o.box().ymax()));
             default -> BenchCommand.printJson(out, result);
         }
     }
