@@ -5,7 +5,9 @@ import dev.perennial.UserError;
 import dev.perennial.audio.Audio;
 import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
+import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chain;
 import dev.perennial.pipeline.Inputs;
@@ -126,8 +128,13 @@ public final class PipelineCommand implements Runnable {
 
     @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
             + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
-            + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON).")
+            + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON). object-detection: a PNG of the "
+            + "image with the labelled boxes.")
     Path out;
+
+    @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T", description = "object-detection: the "
+            + "score a detection must pass (default ${DEFAULT-VALUE}, as transformers' pipeline).")
+    double threshold;
 
     @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
     boolean timestamps;
@@ -198,6 +205,9 @@ public final class PipelineCommand implements Runnable {
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
+        if (task == Task.OBJECT_DETECTION) {
+            checkBoxesOut(inputs.size());
+        }
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
             pipeline.notes().forEach(spec.commandLine().getErr()::println);
@@ -213,6 +223,9 @@ public final class PipelineCommand implements Runnable {
                 }
             }
             out.flush();
+            if (task == Task.OBJECT_DETECTION && this.out != null) {
+                drawBoxes((Inputs.DetectionImage) inputs.getFirst(), (Outputs.Detections) results.getFirst());
+            }
         }
     }
 
@@ -328,6 +341,26 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
+    /** object-detection's --out: one input, a PNG. */
+    private void checkBoxesOut(int inputs) {
+        if (out != null && inputs != 1) {
+            throw new UserError("--out " + out + ": draws one image, but --input gives " + inputs
+                    + "; leave --out out or give one --image");
+        }
+        if (out != null && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new UserError("--out " + out + ": object-detection draws a PNG; name the file FILE.png");
+        }
+    }
+
+    /** object-detection's --out: the image with each detection outlined and captioned, written atomically. */
+    private void drawBoxes(Inputs.DetectionImage image, Outputs.Detections found) {
+        List<BoxPicture.LabelledBox> boxes = found.detections().stream()
+                .map(d -> new BoxPicture.LabelledBox(String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()),
+                        d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax())).toList();
+        AtomicFiles.write(out, stream -> BoxPicture.writePng(image.image(), boxes, stream));
+        spec.commandLine().getErr().println("wrote " + out);
+    }
+
     private boolean json() {
         String chosen = format != null ? format : input != null ? "json" : "text";
         return switch (chosen) {
@@ -387,6 +420,9 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION) {
             require(audio != null && !labels.isEmpty(), "--audio FILE and --labels A,B,…, or --input");
             inputs = List.of(new Inputs.LabelledAudio(Audio.read(audio, Requests.AUDIO_RATE), labels, template));
+        } else if (task == Task.OBJECT_DETECTION) {
+            require(image != null, "--image FILE, or --input");
+            inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -419,6 +455,8 @@ public final class PipelineCommand implements Runnable {
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
+            case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
+                    o.score(), o.label(), o.box().xmin(), o.box().ymin(), o.box().xmax(), o.box().ymax()));
             default -> BenchCommand.printJson(out, result);
         }
     }
@@ -436,6 +474,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("clap") ? "laion/clap-htsat-unfused"
                 : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
+                : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector {
 
     Path dir();
 
@@ -36,6 +36,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.WHISPER.contains(type)) {
             return SpeechRecognizer.load(dir, options);
+        }
+        if (Task.DETR.contains(type)) {
+            return ObjectDetector.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

@@ -124,6 +124,29 @@ public final class Inputs {
         }
     }
 
+    /**
+     * An image to find objects in, and the score a detection must pass (transformers' ObjectDetectionPipeline
+     * keeps scores above 0.5 by default).
+     */
+    public record DetectionImage(RgbImage image, double threshold) {
+
+        public static final double DEFAULT_THRESHOLD = 0.5;
+
+        public DetectionImage {
+            if (image == null) {
+                throw new PipelineInputError("image is missing");
+            }
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new PipelineInputError("threshold is " + threshold + "; give a score from 0 to 1 (default "
+                        + DEFAULT_THRESHOLD + ")");
+            }
+        }
+
+        public DetectionImage(RgbImage image) {
+            this(image, DEFAULT_THRESHOLD);
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

@@ -81,6 +81,21 @@ public final class Outputs {
     public record SearchHits(List<SearchHit> hits) {
     }
 
+    /** A box in pixels of the original image, its corners truncated to whole pixels as the pipeline does. */
+    public record Box(int xmin, int ymin, int xmax, int ymax) {
+    }
+
+    /** An object found: its score, its label (id2label) and its box. */
+    public record Detection(double score, String label, Box box) {
+    }
+
+    /**
+     * The objects found in one image, in the model's query order: written as transformers' ObjectDetectionPipeline
+     * returns them, a JSON list of {score, label, box}.
+     */
+    public record Detections(@com.fasterxml.jackson.annotation.JsonValue List<Detection> detections) {
+    }
+
     /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
     public record Speech(float[] waveform, int samplingRate) {
 

@@ -98,6 +98,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Speech> in) -> in.stream().map(s::speak).toList();
             case SpeechRecognizer r when task == Task.AUTOMATIC_SPEECH_RECOGNITION ->
                     (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
+            case ObjectDetector d when task == Task.OBJECT_DETECTION ->
+                    (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

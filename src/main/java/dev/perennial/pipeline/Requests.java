@@ -165,6 +165,14 @@ public final class Requests {
             input = new Inputs.Recording(sounds.read(text(json, "audio")), timestamps.asBoolean(false),
                     json.has("language") ? text(json, "language") : null, json.has("task") ? text(json, "task") : null,
                     chunk.asDouble(0), beams.asInt(0));
+        } else if (task == Task.OBJECT_DETECTION) {
+            only(json, Set.of("image", "threshold"), task);
+            JsonNode threshold = json.path("threshold");
+            if (!threshold.isMissingNode() && !threshold.isNumber()) {
+                throw new PipelineInputError("threshold is " + describe(threshold) + ", not a number");
+            }
+            input = new Inputs.DetectionImage(images.read(text(json, "image")),
+                    threshold.asDouble(Inputs.DetectionImage.DEFAULT_THRESHOLD));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }

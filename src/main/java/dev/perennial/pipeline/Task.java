@@ -20,6 +20,7 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> CLAP = List.of("clap");
     static final List<String> VITS = List.of("vits");
     static final List<String> WHISPER = List.of("whisper");
+    static final List<String> DETR = List.of("detr");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -59,9 +60,14 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "automatic-speech-recognition", "a recording's transcript (long audio in overlapping windows), with "
             + "timestamped segments on request", Inputs.Recording.class, Transcription.class, WHISPER);
 
+    /** DETR's objects in an image: labels, scores and boxes above a threshold. */
+    public static final Task<Inputs.DetectionImage, Outputs.Detections> OBJECT_DETECTION = new Task<>(
+            "object-detection", "the objects in an image: label, score and box of each above a threshold",
+            Inputs.DetectionImage.class, Outputs.Detections.class, DETR);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
-                ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION);
+                ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION, OBJECT_DETECTION);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

@@ -67,7 +67,8 @@ final class PipelineApi {
 
     /** The file part of each task that takes a multipart form. */
     private static final Map<Task<?, ?>, String> FORM_FILES = Map.of(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "image",
-            Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio", Task.AUTOMATIC_SPEECH_RECOGNITION, "audio");
+            Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio", Task.AUTOMATIC_SPEECH_RECOGNITION, "audio",
+            Task.OBJECT_DETECTION, "image");
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -325,17 +326,18 @@ final class PipelineApi {
      * A multipart form as the JSON body it stands for: "model", the file part "image" or "audio" (its bytes as
      * base64), and the task's fields: "candidate_labels" (repeated, or comma-separated) and "hypothesis_template" for
      * the zero-shot tasks; "return_timestamps", "language", "task", "chunk_length_s" and "num_beams" for speech
-     * recognition.
+     * recognition; "threshold" for object detection.
      */
     private JsonNode form(Context ctx, Task<?, ?> task) {
         String part = FORM_FILES.get(task);
         if (part == null) {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
                     + "multipart forms are for image and audio uploads (zero-shot-image-classification, "
-                    + "zero-shot-audio-classification, automatic-speech-recognition)");
+                    + "zero-shot-audio-classification, automatic-speech-recognition, object-detection)");
         }
         boolean speech = task == Task.AUTOMATIC_SPEECH_RECOGNITION;
         Set<String> taskFields = speech ? Set.of("return_timestamps", "language", "task", "chunk_length_s", "num_beams")
+                : task == Task.OBJECT_DETECTION ? Set.of("threshold")
                 : Set.of("candidate_labels", "hypothesis_template");
         Set<String> formFields = new java.util.HashSet<>(taskFields);
         formFields.add("model");
@@ -348,7 +350,7 @@ final class PipelineApi {
         if (form.file() != null) {
             input.put(part, Base64.getEncoder().encodeToString(form.file()));
         }
-        if (speech) {
+        if (speech || task == Task.OBJECT_DETECTION) {
             for (String field : taskFields) {
                 String value = form.first(field);
                 if (value != null) {

@@ -479,8 +479,8 @@ class PipelineApiTest {
 
     @Test
     void refusalsSayWhatIsWrong() throws Exception {
-        refused(post(server, "/api/pipeline/object-detection", "{\"model\": \"minilm\", \"inputs\": {}}"), 404,
-                null, "no task 'object-detection'", "feature-extraction", "sentence-similarity",
+        refused(post(server, "/api/pipeline/token-classification", "{\"model\": \"minilm\", \"inputs\": {}}"),
+                404, null, "no task 'token-classification'", "feature-extraction", "sentence-similarity",
                 "zero-shot-image-classification", "text-to-speech");
         refused(post(server, "/api/pipeline/text-to-speech", "{\"model\": \"minilm\", \"inputs\": {\"text\": "
                 + "\"hi\"}}"), 400, "model", "cannot be used for text-to-speech");
