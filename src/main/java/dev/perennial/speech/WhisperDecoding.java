@@ -2,7 +2,7 @@ package dev.perennial.speech;
 
 import dev.perennial.generate.BeamSearch;
 import dev.perennial.generate.TokenPicker;
-import dev.perennial.model.WhisperCache;
+import dev.perennial.model.DecoderCache;
 import dev.perennial.model.WhisperModel;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -33,7 +33,7 @@ final class WhisperDecoding {
      */
     List<int[]> greedy(Tensor encoded, int[][] prompts, WhisperLogits logits, int eos, int maxNewTokens) {
         int rows = prompts.length;
-        WhisperCache cache = model.newCache(encoded, 1, prompts[0].length + maxNewTokens);
+        DecoderCache cache = model.newCache(encoded, 1, prompts[0].length + maxNewTokens);
         int[][] generated = new int[rows][0];
         int[] live = new int[rows];
         Arrays.setAll(live, r -> r);
@@ -70,7 +70,7 @@ final class WhisperDecoding {
     /** The best beam of each input, its tokens after the prompt, end of text left out. */
     List<int[]> beam(Tensor encoded, int[][] prompts, WhisperLogits logits, BeamSearch.Settings settings) {
         int beams = settings.numBeams();
-        WhisperCache cache = model.newCache(encoded, beams, prompts[0].length + settings.maxNewTokens());
+        DecoderCache cache = model.newCache(encoded, beams, prompts[0].length + settings.maxNewTokens());
         int[][] rowPrompts = new int[prompts.length * beams][];
         Arrays.setAll(rowPrompts, r -> prompts[r / beams]);
         List<int[]> best = BeamSearch.search(prompts.length, settings, (parents, generated) -> {
@@ -94,7 +94,7 @@ final class WhisperDecoding {
     }
 
     /** The next token's logits (or log-probabilities) per row after feeding {@code feed} [rows][T]. */
-    private float[][] nextScores(int[][] feed, WhisperCache cache, boolean logSoftmax) {
+    private float[][] nextScores(int[][] feed, DecoderCache cache, boolean logSoftmax) {
         try (PointerScope step = new PointerScope()) {
             int rows = feed.length;
             int t = feed[0].length;
@@ -118,7 +118,7 @@ final class WhisperDecoding {
         }
     }
 
-    private static void reorder(WhisperCache cache, int[] parents) {
+    private static void reorder(DecoderCache cache, int[] parents) {
         boolean identity = true;
         long[] from = new long[parents.length];
         for (int r = 0; r < parents.length; r++) {
