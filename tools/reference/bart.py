@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 import clip  # noqa: E402
 from clap import roberta_vocab, tokenizer_json, words, encode, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
-from clip import write_json  # noqa: E402
+from clip import BYTE_ENCODER, write_json  # noqa: E402
 from whisper import Hypotheses  # noqa: E402  (BeamHypotheses)
 
 NEG = float("-inf")
@@ -295,7 +295,7 @@ def generation_config_json(gen):
             "num_beams": gen["num_beams"], "pad_token_id": 1, "transformers_version": "4.36.0"}
 
 
-def randomize(model, generator, eos_boost):
+def randomize(model, generator, eos_boost, unreadable):
     with torch.no_grad():
         for name, p in model.named_parameters():
             if "layer_norm" in name or "layernorm" in name:
@@ -304,6 +304,8 @@ def randomize(model, generator, eos_boost):
                 p.copy_((0.1 if name == "shared.weight" else 0.3) * torch.randn(p.shape, generator=generator))
         # end of text probable enough that min_length holds it back and the beams finish before max_length
         model.final_logits_bias[0, 2] += eos_boost
+        # pieces of control or non-ASCII bytes would decode to U+FFFD alone: keep the summaries readable text
+        model.final_logits_bias[0, unreadable] -= 8.0
 
 
 def tiny(out):
@@ -328,7 +330,10 @@ def tiny(out):
 
     generator = torch.Generator().manual_seed(20)
     model = Bart(config).double().eval()
-    randomize(model, generator, 4.0)
+    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
+    unreadable = [i for t, i in vocab.items() if t not in (BOS, PAD, EOS, UNK, MASK)
+                  and any(not 32 <= byte_of[c] < 127 for c in t)]
+    randomize(model, generator, 4.0, unreadable)
     safetensors_io.save(os.path.join(out, "model.safetensors"),
                         {k: v.float() for k, v in model.checkpoint().items()}, {"format": "pt"})
     model.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})
@@ -354,10 +359,20 @@ def tiny(out):
     expected = {"input_ids": ids, "attention_mask": mask, "encoder_hidden_state": enc,
                 "decoder_input_ids": decoder_ids, "logits": logits,
                 "greedy_ids": padded(greedy_ids), "beam_ids": padded(beam_ids)}
+    summaries = [decode(row, vocab) for row in beam_ids]
+    print("summaries", summaries)
     safetensors_io.save(os.path.join(out, "expected.safetensors"), expected,
-                        {"texts": json.dumps(TEXTS), "note": "greedy_ids and beam_ids: the generated tokens after "
+                        {"texts": json.dumps(TEXTS), "summaries": json.dumps(summaries), "note": "greedy_ids and beam_ids: the generated tokens after "
                          "decoder_start_token_id, eos left out, rows padded with -1; generation_config.json's "
                          "settings (beam) and the same with num_beams 1 (greedy)"})
+
+
+def decode(ids, vocab):
+    """The byte-level BPE pieces' bytes, the special tokens left out (skip_special_tokens, no clean-up)."""
+    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
+    piece = {i: t for t, i in vocab.items()}
+    specials = {BOS, PAD, EOS, UNK, MASK}
+    return bytes(byte_of[c] for i in ids if piece[i] not in specials for c in piece[i]).decode("utf-8", "replace")
 
 
 def padded(rows):

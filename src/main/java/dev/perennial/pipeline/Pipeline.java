@@ -98,6 +98,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Speech> in) -> in.stream().map(s::speak).toList();
             case SpeechRecognizer r when task == Task.AUTOMATIC_SPEECH_RECOGNITION ->
                     (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
+            case Summarizer s when task == Task.SUMMARIZATION ->
+                    (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

@@ -1,8 +1,8 @@
 package dev.perennial.generate;
 
 import dev.perennial.model.BartModel;
+import dev.perennial.model.ExpectedFiles;
 import dev.perennial.tensor.Safetensors;
-import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -42,15 +42,8 @@ class Seq2SeqGenerationTest {
     private static void assertRows(String what, List<int[]> got, Tensor want) {
         assertThat(got).hasSize((int) want.size(0));
         for (int r = 0; r < got.size(); r++) {
-            float[] row = Tensors.toFloats(want.get(r));
-            int length = 0;
-            while (length < row.length && row[length] >= 0) {
-                length++;
-            }
-            int[] expectedRow = new int[length];
-            for (int i = 0; i < length; i++) {
-                expectedRow[i] = (int) row[i];
-            }
+            long[] row = ExpectedFiles.longs(want.get(r));
+            int[] expectedRow = java.util.Arrays.stream(row).takeWhile(t -> t >= 0).mapToInt(t -> (int) t).toArray();
             assertThat(got.get(r)).as(what + " row " + r).containsExactly(expectedRow);
         }
     }
