@@ -14,12 +14,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The summarization task on the tiny random BART of tools/reference/bart.py: its task_specific_params.summarization
  * (4 beams, no_repeat_ngram_size 3, min_length 8, max_length 20) give the reference's beam search summaries.
  */
-class SummarizationTest {
+public class SummarizationTest {
 
-    static final Path MODEL = Path.of("src/test/resources/reference/bart");
+    public static final Path MODEL = Path.of("src/test/resources/reference/bart");
 
     /** The reference's texts and their summaries (decoded without special tokens). */
-    static List<String[]> cases() throws Exception {
+    public static List<String[]> cases() throws Exception {
         Path expected = MODEL.resolve("expected.safetensors");
         List<String> texts = ExpectedFiles.metadataList(expected, "texts");
         List<String> summaries = ExpectedFiles.metadataList(expected, "summaries");
