@@ -2,9 +2,6 @@ package dev.perennial.generate;
 
 import dev.perennial.model.DecoderCache;
 import dev.perennial.model.EncoderDecoder;
-import dev.perennial.tensor.Tensors;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
@@ -49,13 +46,13 @@ public final class Seq2SeqGeneration {
         int[] feed = new int[rows];
         Arrays.fill(feed, config.decoderStartTokenId());
         for (int step = 0; step < maxNew && live.length > 0; step++) {
-            float[][] scores = nextScores(feed, cache, false);
+            float[][] scores = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, false);
             List<Integer> kept = new ArrayList<>();
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
                 process(generated[r], scores[j]);
                 int token = TokenPicker.argmax(scores[j]);
-                generated[r] = append(generated[r], token);
+                generated[r] = DecoderSteps.append(generated[r], token);
                 if (token != config.eosTokenId()) {
                     kept.add(j);
                 }
@@ -67,7 +64,7 @@ public final class Seq2SeqGeneration {
             live = kept.stream().mapToInt(j -> previous[j]).toArray();
             feed = Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray();
         }
-        return Arrays.stream(generated).map(this::withoutEos).toList();
+        return Arrays.stream(generated).map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
     /** Beam search: the best hypothesis of each input. */
@@ -80,16 +77,16 @@ public final class Seq2SeqGeneration {
         List<int[]> best = BeamSearch.search(inputs, settings, (parents, generated) -> {
             int[] feed = start;
             if (parents != null) {
-                reorder(cache, parents);
+                DecoderSteps.reorder(cache, parents);
                 feed = Arrays.stream(generated).mapToInt(g -> g[g.length - 1]).toArray();
             }
-            float[][] logProbs = nextScores(feed, cache, true);
+            float[][] logProbs = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, true);
             for (int r = 0; r < logProbs.length; r++) {
                 process(generated[r], logProbs[r]);
             }
             return logProbs;
         });
-        return best.stream().map(this::withoutEos).toList();
+        return best.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
     /** The processors over the decoder sequence: the start token, then {@code generated}. */
@@ -100,51 +97,5 @@ public final class Seq2SeqGeneration {
         for (LogitsProcessor p : processors) {
             p.apply(sequence, scores);
         }
-    }
-
-    /** The next token's logits (or log-probabilities) per row after feeding one token per row. */
-    private float[][] nextScores(int[] feed, DecoderCache cache, boolean logSoftmax) {
-        try (PointerScope step = new PointerScope()) {
-            int rows = feed.length;
-            long[] ids = Arrays.stream(feed).asLongStream().toArray();
-            Tensor last = model.decode(Tensors.fromLongs(ids, rows, 1), cache).select(1, 0);
-            if (logSoftmax) {
-                last = last.log_softmax(-1, new ScalarTypeOptional());
-            }
-            float[] flat = Tensors.toFloats(last);
-            int vocab = flat.length / rows;
-            float[][] out = new float[rows][];
-            for (int r = 0; r < rows; r++) {
-                out[r] = Arrays.copyOfRange(flat, r * vocab, (r + 1) * vocab);
-            }
-            return out;
-        }
-    }
-
-    private static void reorder(DecoderCache cache, int[] parents) {
-        boolean identity = true;
-        long[] from = new long[parents.length];
-        for (int r = 0; r < parents.length; r++) {
-            from[r] = parents[r];
-            identity &= parents[r] == r;
-        }
-        if (!identity) {
-            cache.reorder(from);
-        }
-    }
-
-    private static int[] append(int[] tokens, int token) {
-        int[] out = Arrays.copyOf(tokens, tokens.length + 1);
-        out[tokens.length] = token;
-        return out;
-    }
-
-    private int[] withoutEos(int[] tokens) {
-        for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] == config.eosTokenId()) {
-                return Arrays.copyOf(tokens, i);
-            }
-        }
-        return tokens;
     }
 }

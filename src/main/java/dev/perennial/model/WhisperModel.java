@@ -22,7 +22,7 @@ import java.util.Map;
  * by head_dim^-0.5 and k_proj has no bias. Weights keep the checkpoint's names; q, k and v are fused at load. Load and
  * close it outside any PointerScope; {@link #encode}, {@link #newCache} and {@link #decode} run inside the caller's.
  */
-public final class WhisperModel implements AutoCloseable {
+public final class WhisperModel implements EncoderDecoder, AutoCloseable {
 
     /** WhisperAttention, in checkpoint order: k_proj (no bias), v_proj, q_proj, out_proj. */
     record Attention(Tensor k, Tensor v, Tensor vBias, Tensor q, Tensor qBias, Tensor out, Tensor outBias) {
@@ -224,10 +224,25 @@ public final class WhisperModel implements AutoCloseable {
         }
     }
 
+    /** {@link #newCache(Tensor, int, int)}: Whisper's encoder input is never padded, so {@code mask} must be null. */
+    @Override
+    public DecoderCache newCache(Tensor encoded, Tensor mask, int rowsPerInput, int capacity) {
+        if (mask != null) {
+            throw new IllegalArgumentException("Whisper's windows are never padded: no encoder mask");
+        }
+        return newCache(encoded, rowsPerInput, capacity);
+    }
+
+    @Override
+    public int maxDecoderPositions() {
+        return config.maxTargetPositions();
+    }
+
     /**
      * Feeds tokens {@code ids} [rows, T] (int64) at the cache's positions and returns the logits [rows, T, vocab];
      * the cache then holds them too.
      */
+    @Override
     public Tensor decode(Tensor ids, DecoderCache cache) {
         long rows = ids.size(0);
         int tokens = (int) ids.size(1);
