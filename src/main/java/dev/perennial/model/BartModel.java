@@ -203,12 +203,7 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
 
     @Override
     public Tensor decode(Tensor ids, DecoderCache cache) {
-        long rows = ids.size(0);
-        int tokens = (int) ids.size(1);
-        if (rows != cache.rows() || cache.length() + tokens > cache.capacity()) {
-            throw new IllegalArgumentException(rows + " rows of " + tokens + " tokens after " + cache.length()
-                    + "; the cache holds " + cache.rows() + " rows of up to " + cache.capacity() + " tokens");
-        }
+        int tokens = cache.requireRoom(ids);
         try (NoGradGuard guard = new NoGradGuard()) {
             Decoder dec = w.decoder();
             int past = cache.length();

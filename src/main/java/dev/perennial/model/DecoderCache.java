@@ -53,6 +53,17 @@ public final class DecoderCache {
         return (int) crossKeys[0].size(0);
     }
 
+    /** Refuses {@code ids} [rows, T] unless they have the cache's rows and fit after its tokens; T. */
+    int requireRoom(Tensor ids) {
+        long rows = ids.size(0);
+        int tokens = (int) ids.size(1);
+        if (rows != rows() || length + tokens > capacity) {
+            throw new IllegalArgumentException(rows + " rows of " + tokens + " tokens after " + length
+                    + "; the cache holds " + rows() + " rows of up to " + capacity + " tokens");
+        }
+        return tokens;
+    }
+
     void advance(int tokens) {
         length += tokens;
     }
