@@ -82,8 +82,8 @@ public final class PipelineCommand implements Runnable {
             description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
     String model;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to compare "
-            + "with --source.")
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to "
+            + "compare with --source.")
     List<String> texts = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "

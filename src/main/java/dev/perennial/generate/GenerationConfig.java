@@ -36,7 +36,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         Path generationFile = dir.resolve(FILE);
         JsonNode generation = Files.isRegularFile(generationFile)
                 ? Json.readModelFile(generationFile, "no such file") : config;
-        ObjectNode merged = generation.isObject() ? ((ObjectNode) generation).deepCopy() : Json.MAPPER.createObjectNode();
+        ObjectNode merged = generation.isObject() ? ((ObjectNode) generation).deepCopy()
+                : Json.MAPPER.createObjectNode();
         for (String key : List.of("decoder_start_token_id", "eos_token_id", "pad_token_id")) {
             if (!merged.hasNonNull(key) && config.hasNonNull(key)) {
                 merged.set(key, config.get(key));

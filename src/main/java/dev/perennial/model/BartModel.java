@@ -195,7 +195,8 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
                 values[i] = Layers.repeatRows(Layers.heads(Layers.linear(encoded, cross.v(), cross.vBias()), 1,
                         config.decoderHeads())[0], rowsPerInput);
             }
-            Tensor crossMask = mask == null ? null : keyMask(mask.repeat_interleave(rowsPerInput, new LongOptional(0), new LongOptional()));
+            Tensor crossMask = mask == null ? null
+                    : keyMask(mask.repeat_interleave(rowsPerInput, new LongOptional(0), new LongOptional()));
             return new DecoderCache(keys, values, crossMask, config.decoderHeads(),
                     config.dModel() / config.decoderHeads(), capacity);
         }
