@@ -31,21 +31,17 @@ import torch
 import torchaudio
 import torchaudio.functional as F
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/audio"
-FILES = os.path.join(OUT, "files")
-EXPECTED = os.path.join(OUT, "expected")
-os.makedirs(FILES, exist_ok=True)
-os.makedirs(EXPECTED, exist_ok=True)
-
-ffmpeg_version = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.split("\n")[0]
-index = {"torch_version": torch.__version__, "torchaudio_version": torchaudio.__version__,
-         "ffmpeg_version": ffmpeg_version, "signals": [], "wav": [], "ffmpeg_read": [], "resample": []}
 
 
-def save(name, arr, dtype):
-    """Writes arr as raw little-endian dtype ("<f4" or "<f8"), gzipped."""
-    path = os.path.join(EXPECTED, name + ".gz")
-    with open(path, "wb") as raw:
+def ffmpeg_version():
+    return subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.split("\n")[0]
+
+
+def save_array(out, name, arr, dtype):
+    """Writes arr as out/expected/NAME.gz, raw little-endian dtype ("<f4" or "<f8") gzipped with mtime 0; returns
+    the path relative to out."""
+    os.makedirs(os.path.join(out, "expected"), exist_ok=True)
+    with open(os.path.join(out, "expected", name + ".gz"), "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as f:
             f.write(np.ascontiguousarray(arr, dtype=dtype).tobytes())
     return "expected/" + name + ".gz"
@@ -68,17 +64,18 @@ def tone(rate, seconds, freq, amplitude):
 
 
 # --- resampling ---------------------------------------------------------------------------------------------------
-for rate in (8000, 22050, 44100):
-    for kind, signal in (("chirp", chirp(rate, 0.1)), ("noise", noise(rate, 0.05, rate))):
-        name = f"{kind}-{rate}"
-        entry = {"name": name, "rate": rate, "input": save(name + ".f64", signal, "<f8"), "outputs": []}
-        for new in (16000, 48000):
-            y64 = F.resample(torch.from_numpy(signal), rate, new).numpy()
-            y32 = F.resample(torch.from_numpy(signal.astype(np.float32)), rate, new).numpy()
-            entry["outputs"].append({"rate": new, "length": int(y64.shape[0]),
-                                     "float64": save(f"{name}-to-{new}.f64", y64, "<f8"),
-                                     "float32": save(f"{name}-to-{new}.f32", y32, "<f4")})
-        index["resample"].append(entry)
+def resample_cases(index, save):
+    for rate in (8000, 22050, 44100):
+        for kind, signal in (("chirp", chirp(rate, 0.1)), ("noise", noise(rate, 0.05, rate))):
+            name = f"{kind}-{rate}"
+            entry = {"name": name, "rate": rate, "input": save(name + ".f64", signal, "<f8"), "outputs": []}
+            for new in (16000, 48000):
+                y64 = F.resample(torch.from_numpy(signal), rate, new).numpy()
+                y32 = F.resample(torch.from_numpy(signal.astype(np.float32)), rate, new).numpy()
+                entry["outputs"].append({"rate": new, "length": int(y64.shape[0]),
+                                         "float64": save(f"{name}-to-{new}.f64", y64, "<f8"),
+                                         "float32": save(f"{name}-to-{new}.f32", y32, "<f4")})
+            index["resample"].append(entry)
 
 
 # --- WAV files ----------------------------------------------------------------------------------------------------
@@ -101,7 +98,8 @@ def pcm_bytes(channels, bits, floating):
     return q.astype("<i2" if bits == 16 else "<i4").tobytes()
 
 
-def write_wav(name, rate, channels, bits, floating, extensible=False, extra_chunk=False):
+def write_wav(path, rate, channels, bits, floating, extensible=False, extra_chunk=False):
+    """Writes a WAV file byte by byte: channels is a list of float arrays in [-1, 1], one per channel."""
     data = pcm_bytes(channels, bits, floating)
     n = len(channels)
     tag = 3 if floating else 1
@@ -116,34 +114,36 @@ def write_wav(name, rate, channels, bits, floating, extensible=False, extra_chun
         info = b"INFOISFT\x05\x00\x00\x00test\x00"
         chunks += b"LIST" + struct.pack("<I", len(info)) + info + b"\x00"
     chunks += b"data" + struct.pack("<I", len(data)) + data
-    with open(os.path.join(FILES, name), "wb") as f:
+    with open(path, "wb") as f:
         f.write(b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks)
 
 
-left = tone(16000, 0.25, 440, 0.4)
-right = chirp(16000, 0.25) * 0.8
-index["signals"].append({"name": "left", "rate": 16000, "expected": save("signal-left.f64", left, "<f8"),
-                         "what": "0.4 sin(2 pi 440 t), 0.25 s at 16 kHz"})
-index["signals"].append({"name": "right", "rate": 16000, "expected": save("signal-right.f64", right, "<f8"),
-                         "what": "0.4 x linear chirp 100 Hz to 7.2 kHz, 0.25 s at 16 kHz"})
-wavs = [
-    ("mono-u8.wav", 16000, [left], 8, False, {}),
-    ("mono-s16.wav", 16000, [left], 16, False, {}),
-    ("stereo-s16.wav", 16000, [left, right], 16, False, {"extra_chunk": True}),
-    ("stereo-s24.wav", 16000, [left, right], 24, False, {}),
-    ("mono-s32.wav", 16000, [left], 32, False, {}),
-    ("stereo-f32.wav", 16000, [left, right], 32, True, {}),
-    ("mono-f64.wav", 16000, [left], 64, True, {}),
-    ("stereo-s16-extensible.wav", 16000, [left, right], 16, False, {"extensible": True}),
-    ("mono-f32-extensible.wav", 16000, [left], 32, True, {"extensible": True}),
-    ("mono-s16-44100.wav", 44100, [chirp(44100, 0.25)], 16, False, {}),
-]
-for name, rate, channels, bits, floating, extra in wavs:
-    write_wav(name, rate, channels, bits, floating, **extra)
-    wave, sr = torchaudio.load(os.path.join(FILES, name))
-    index["wav"].append({"file": "files/" + name, "rate": sr, "channels": wave.shape[0], "frames": wave.shape[1],
-                         "bits": bits, "float": floating,
-                         "expected": save("wav-" + name + ".f32", wave.numpy(), "<f4")})
+def wav_cases(index, save, files):
+    left = tone(16000, 0.25, 440, 0.4)
+    right = chirp(16000, 0.25) * 0.8
+    index["signals"].append({"name": "left", "rate": 16000, "expected": save("signal-left.f64", left, "<f8"),
+                             "what": "0.4 sin(2 pi 440 t), 0.25 s at 16 kHz"})
+    index["signals"].append({"name": "right", "rate": 16000, "expected": save("signal-right.f64", right, "<f8"),
+                             "what": "0.4 x linear chirp 100 Hz to 7.2 kHz, 0.25 s at 16 kHz"})
+    wavs = [
+        ("mono-u8.wav", 16000, [left], 8, False, {}),
+        ("mono-s16.wav", 16000, [left], 16, False, {}),
+        ("stereo-s16.wav", 16000, [left, right], 16, False, {"extra_chunk": True}),
+        ("stereo-s24.wav", 16000, [left, right], 24, False, {}),
+        ("mono-s32.wav", 16000, [left], 32, False, {}),
+        ("stereo-f32.wav", 16000, [left, right], 32, True, {}),
+        ("mono-f64.wav", 16000, [left], 64, True, {}),
+        ("stereo-s16-extensible.wav", 16000, [left, right], 16, False, {"extensible": True}),
+        ("mono-f32-extensible.wav", 16000, [left], 32, True, {"extensible": True}),
+        ("mono-s16-44100.wav", 44100, [chirp(44100, 0.25)], 16, False, {}),
+    ]
+    for name, rate, channels, bits, floating, extra in wavs:
+        write_wav(os.path.join(files, name), rate, channels, bits, floating, **extra)
+        wave, sr = torchaudio.load(os.path.join(files, name))
+        index["wav"].append({"file": "files/" + name, "rate": sr, "channels": wave.shape[0],
+                             "frames": wave.shape[1], "bits": bits, "float": floating,
+                             "expected": save("wav-" + name + ".f32", wave.numpy(), "<f4")})
+    return [name for name, *_ in wavs]
 
 
 # --- compressed files, encoded by ffmpeg from the stereo 16-bit WAV ---------------------------------------------
@@ -155,28 +155,49 @@ def ffmpeg_read(bpayload, sampling_rate):
     return np.frombuffer(out, np.float32)
 
 
-encoded = [
+ENCODED = [
     ("stereo.flac", ["-c:a", "flac"]),
     ("stereo.mp3", ["-c:a", "libmp3lame", "-b:a", "128k"]),
     ("stereo.ogg", ["-c:a", "libvorbis", "-q:a", "6"]),
     # what Chromium's MediaRecorder makes: Opus at 48 kHz in WebM
     ("mono-48k.webm", ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "96k"]),
 ]
-for name, args in encoded:
-    path = os.path.join(FILES, name)
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i",
-                    os.path.join(FILES, "stereo-s16.wav"), *args, "-map_metadata", "-1",
-                    "-fflags", "+bitexact", "-flags:a", "+bitexact", path], check=True)
-# compressed files at both model rates; every WAV file at 16 kHz (its own rate, but one)
-reads = [(name, (16000, 48000)) for name, _ in encoded] + [(name, (16000,)) for name, *_ in wavs]
-for name, rates in reads:
-    with open(os.path.join(FILES, name), "rb") as f:
-        payload = f.read()
-    for rate in rates:
-        y = ffmpeg_read(payload, rate)
-        index["ffmpeg_read"].append({"file": "files/" + name, "rate": rate, "length": int(y.shape[0]),
-                                     "expected": save(f"ffmpeg-{name}-{rate}.f32", y, "<f4")})
 
-with open(os.path.join(OUT, "index.json"), "w") as f:
-    json.dump(index, f, indent=1)
-    f.write("\n")
+
+def ffmpeg_cases(index, save, files, wav_names):
+    for name, args in ENCODED:
+        path = os.path.join(files, name)
+        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i",
+                        os.path.join(files, "stereo-s16.wav"), *args, "-map_metadata", "-1",
+                        "-fflags", "+bitexact", "-flags:a", "+bitexact", path], check=True)
+    # compressed files at both model rates; every WAV file at 16 kHz (its own rate, but one)
+    reads = [(name, (16000, 48000)) for name, _ in ENCODED] + [(name, (16000,)) for name in wav_names]
+    for name, rates in reads:
+        with open(os.path.join(files, name), "rb") as f:
+            payload = f.read()
+        for rate in rates:
+            y = ffmpeg_read(payload, rate)
+            index["ffmpeg_read"].append({"file": "files/" + name, "rate": rate, "length": int(y.shape[0]),
+                                         "expected": save(f"ffmpeg-{name}-{rate}.f32", y, "<f4")})
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/reference/audio"
+    files = os.path.join(out, "files")
+    os.makedirs(files, exist_ok=True)
+
+    def save(name, arr, dtype):
+        return save_array(out, name, arr, dtype)
+
+    index = {"torch_version": torch.__version__, "torchaudio_version": torchaudio.__version__,
+             "ffmpeg_version": ffmpeg_version(), "signals": [], "wav": [], "ffmpeg_read": [], "resample": []}
+    resample_cases(index, save)
+    wav_names = wav_cases(index, save, files)
+    ffmpeg_cases(index, save, files, wav_names)
+    with open(os.path.join(out, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

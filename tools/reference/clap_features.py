@@ -112,8 +112,8 @@ def log_mel_spectrogram(waveform, mel_filters):
     return np.asarray(db, np.float32).T
 
 
-def input_mel(waveform, crop_offset):
-    max_length = MAX_LENGTH_S * SAMPLING_RATE
+def input_mel(waveform, crop_offset, max_length_s=MAX_LENGTH_S):
+    max_length = max_length_s * SAMPLING_RATE
     if waveform.shape[0] > max_length:
         waveform = waveform[crop_offset: crop_offset + max_length]
     elif waveform.shape[0] < max_length:

@@ -22,7 +22,7 @@ class WhisperFeaturesTest {
     private static final Path DIR = Path.of("src/test/resources/reference/whisper");
     // The Java STFT rounds each bin to complex64 as transformers stores it (audio_utils.spectrogram); the float64
     // reference does not, which is worth about 1e-8 here (2.2e-13 without the rounding).
-    private static final double TOLERANCE = 1e-7;
+    static final double TOLERANCE = 1e-7;
 
     @Test
     void matchesTheReferenceOnEveryCase() {

@@ -161,7 +161,9 @@ class GradioAudioBrowserTest {
             JsonNode shown = Json.MAPPER.readTree(page.textContent("[data-label='Segments'] pre"));
             JsonNode chunks = Json.MAPPER.readTree(expected.render(TranscriptFormat.PIPELINE)).path("chunks");
             assertThat(shown.equals(TranscriptionApiTest.NUMBERS, chunks)).as(shown + " against " + chunks).isTrue();
-            assertThat(chunks).as("the tiny model's segments of a 2.5 s recording").isNotEmpty();
+            // what the random tiny model hears in it varies with where the fake device's loop was cut; the
+            // recording itself must be the 2.5 s taken
+            assertThat(Audio.read(recording, Requests.SPEECH_RATE).seconds()).isGreaterThan(2.0);
             WebAppBrowserTest.screenshot(page, "app-speech-recognition");
         }
     }
