@@ -3,6 +3,7 @@ transformers source without transformers itself; run with Debian's Python, torch
 
     /usr/bin/python3 tools/reference/bart.py src/test/resources/reference/bart
     /usr/bin/python3 tools/reference/bart.py --real-shape   (facebook/bart-large-cnn's shapes, float32, random)
+    /usr/bin/python3 tools/reference/bart.py --write-real-shape DIR   (that model as a folder, 1.6 GB, for Java)
 
 Sources (huggingface/transformers, src/transformers/):
 - models/bart/modeling_bart.py: BartLearnedPositionalEmbedding (num_embeddings + 2, positions + offset 2 after the
@@ -394,8 +395,20 @@ def real_shape():
         print("decoder, 4 tokens, no cache: %.3f s" % (time.perf_counter() - start))
 
 
+def write_real_shape(out):
+    """config.json, generation_config.json and model.safetensors of a random model at bart-large-cnn's shapes."""
+    os.makedirs(out, exist_ok=True)
+    config = config_json(50264, d=1024, layers=12, heads=16, ffn=4096, positions=1024)
+    write_json(os.path.join(out, "config.json"), config)
+    write_json(os.path.join(out, "generation_config.json"), generation_config_json(SUMMARIZATION))
+    model = Bart(config).float().eval()
+    safetensors_io.save(os.path.join(out, "model.safetensors"), model.checkpoint(), {"format": "pt"})
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--real-shape"]:
         real_shape()
+    elif sys.argv[1] == "--write-real-shape":
+        write_real_shape(sys.argv[2])
     else:
         tiny(sys.argv[1])
