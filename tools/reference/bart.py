@@ -360,7 +360,13 @@ def tiny(out):
     expected = {"input_ids": ids, "attention_mask": mask, "encoder_hidden_state": enc,
                 "decoder_input_ids": decoder_ids, "logits": logits,
                 "greedy_ids": padded(greedy_ids), "beam_ids": padded(beam_ids)}
-    summaries = [decode(row, vocab) for row in beam_ids]
+    # the summarization pipeline: config.json's prefix before each text, one text at a time (text2text_generation.py)
+    with torch.no_grad():
+        summaries = []
+        for text in TEXTS:
+            one = torch.tensor([encode(config["prefix"] + text, vocab, ranks)], dtype=torch.int64)
+            summaries.append(decode(beam_search(model, model.encode(one, torch.ones_like(one)), torch.ones_like(one),
+                                                full, processors(full))[0], vocab))
     print("summaries", summaries)
     safetensors_io.save(os.path.join(out, "expected.safetensors"), expected,
                         {"texts": json.dumps(TEXTS), "summaries": json.dumps(summaries), "note": "greedy_ids and beam_ids: the generated tokens after "

@@ -11,11 +11,13 @@ import java.nio.file.Path;
  * variants' pre-LN layers (normalize_before, add_final_layer_norm) are refused: modeling_bart.py has none.
  *
  * @param embedScale sqrt(d_model) when scale_embedding, else 1 (BartEncoder / BartDecoder)
+ * @param prefix     what the text-to-text pipelines put before every input (config.json's prefix, " " for
+ *                   facebook/bart-large-cnn; pipelines/text2text_generation.py _parse_and_tokenize)
  */
 public record BartConfig(int vocabSize, int dModel, int encoderLayers, int encoderHeads, int encoderFfnDim,
                          int decoderLayers, int decoderHeads, int decoderFfnDim, int maxPositions,
                          Activation activation, double embedScale, int padTokenId, int eosTokenId,
-                         int decoderStartTokenId) {
+                         int decoderStartTokenId, String prefix) {
 
     public static final String MODEL_TYPE = "bart";
 
@@ -48,6 +50,6 @@ public record BartConfig(int vocabSize, int dModel, int encoderLayers, int encod
                 r.positive("encoder_ffn_dim", 4096), decoderLayers, r.heads("decoder_attention_heads", 16, d),
                 r.positive("decoder_ffn_dim", 4096), r.positive("max_position_embeddings", 1024),
                 r.activation("activation_function", "gelu"), scale, r.token("pad_token_id", 1, vocab),
-                r.token("eos_token_id", 2, vocab), r.token("decoder_start_token_id", 2, vocab));
+                r.token("eos_token_id", 2, vocab), r.token("decoder_start_token_id", 2, vocab), r.text("prefix", ""));
     }
 }

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * BART with its tokenizer, for summarization as transformers' SummarizationPipeline runs it: the text as
- * {@code <s> … </s>} (cut to the model's positions, which transformers would refuse), generate with the generation
+ * BART with its tokenizer, for summarization as transformers' SummarizationPipeline runs it: config.json's prefix
+ * and the text as {@code <s> … </s>} (cut to the model's positions, which transformers would refuse), generate with the generation
  * config plus config.json's task_specific_params.summarization, and the ids decoded with the special tokens left out
  * and no clean-up of spaces (Text2TextGenerationPipeline.postprocess). One text at a time, as the pipeline's
  * default batch size of 1 does.
@@ -61,7 +61,7 @@ final class Summarizer implements Encoder {
     }
 
     Outputs.Summary summarize(Inputs.Text input) {
-        EncoderTokenizer.Batch batch = tokenizer.encode(List.of(input.text()));
+        EncoderTokenizer.Batch batch = tokenizer.encode(List.of(model.config().prefix() + input.text()));
         int[] ids;
         try (PointerScope scope = new PointerScope()) {
             Tensor tokens = Tensors.fromLongs(batch.ids(), 1, batch.length());
