@@ -39,7 +39,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -53,6 +53,7 @@ import java.util.Locale;
                 "  perennial pipeline image-search --model openai/clip-vit-base-patch32 --images photos/ "
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
+                "  perennial pipeline summarization --model facebook/bart-large-cnn --text \"$(cat article.txt)\"",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
@@ -83,8 +84,8 @@ public final class PipelineCommand implements Runnable {
             description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
     String model;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, or to compare "
-            + "with --source.")
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to "
+            + "compare with --source.")
     List<String> texts = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
@@ -213,6 +214,10 @@ public final class PipelineCommand implements Runnable {
             pipeline.notes().forEach(spec.commandLine().getErr()::println);
             List<O> results = pipeline.run(inputs);
             for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) instanceof Outputs.Summary summary && summary.truncated()) {
+                    spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
+                            + summary.inputTokens() + " tokens; the text after them was left out of the summary");
+                }
                 if (json) {
                     BenchCommand.printJson(out, results.get(i));
                 } else {
@@ -408,7 +413,7 @@ public final class PipelineCommand implements Runnable {
     @SuppressWarnings("unchecked")
     private <I> List<I> fromFlags(Task<I, ?> task) {
         Object inputs;
-        if (task == Task.FEATURE_EXTRACTION) {
+        if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             require(!texts.isEmpty(), "--text (repeatable) or --input");
             inputs = texts.stream().map(Inputs.Text::new).toList();
         } else if (task == Task.SENTENCE_SIMILARITY) {
@@ -453,6 +458,7 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Similarities s -> s.scores().forEach(score -> out.printf(Locale.ROOT, "%.4f%n", score));
             case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
+            case Outputs.Summary s -> out.println(s.summaryText());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
@@ -475,6 +481,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
+                : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -40,6 +40,36 @@ record ConfigReader(ObjectNode json, String source) {
         return layers;
     }
 
+    /** A whole number above 0 at {@code key}, {@code fallback} when absent. */
+    int positive(String key, int fallback) {
+        int v = integer(key, fallback);
+        require(v > 0, key + " is " + v + ", not a whole number above 0");
+        return v;
+    }
+
+    /** A layer count at {@code key} (an encoder-decoder's encoder_layers, decoder_layers). */
+    int layers(String key, int fallback) {
+        int layers = positive(key, fallback);
+        require(layers <= ModelConfigs.MAX_LAYERS, key + " is " + layers + ", more than " + ModelConfigs.MAX_LAYERS
+                + "; published models have at most a few hundred layers");
+        return layers;
+    }
+
+    /** A head count at {@code key} that divides the width {@code d}. */
+    int heads(String key, int fallback, int d) {
+        int heads = positive(key, fallback);
+        require(d % heads == 0, "d_model " + d + " is not a multiple of " + key + " " + heads);
+        return heads;
+    }
+
+    /** A token id at {@code key} inside a {@code vocab}-token vocabulary. */
+    int token(String key, int fallback, int vocab) {
+        int id = integer(key, fallback);
+        require(id >= 0 && id < vocab, key + " is " + id + ", not an id of the " + vocab + "-token vocabulary "
+                + "(vocab_size)");
+        return id;
+    }
+
     int integer(String key, int fallback) {
         JsonNode v = json.get(key);
         if (v == null || v.isNull()) {

@@ -89,6 +89,34 @@ final class Layers {
                 new DoubleOptional(scale), false);
     }
 
+    /** [B, T, parts·D] to {@code parts} tensors [B, H, T, hd]. */
+    static Tensor[] heads(Tensor x, int parts, int heads) {
+        long b = x.size(0);
+        long t = x.size(1);
+        long hd = x.size(2) / parts / heads;
+        Tensor split = x.view(b, t, parts, heads, hd).permute(2, 0, 3, 1, 4);
+        Tensor[] out = new Tensor[parts];
+        for (int p = 0; p < parts; p++) {
+            out[p] = split.select(0, p);
+        }
+        return out;
+    }
+
+    /** [B, H, T, hd] to [B, T, D]. */
+    static Tensor merge(Tensor x) {
+        return x.transpose(1, 2).reshape(x.size(0), x.size(2), x.size(1) * x.size(3));
+    }
+
+    /** Each row repeated {@code times} times, adjacent (repeat_interleave on dim 0), contiguous. */
+    static Tensor repeatRows(Tensor x, int times) {
+        if (times == 1) {
+            return x.contiguous();
+        }
+        long[] shape = x.sizes().vec().get();
+        return x.unsqueeze(1).expand(shape[0], times, shape[1], shape[2], shape[3])
+                .reshape(shape[0] * times, shape[1], shape[2], shape[3]);
+    }
+
     private static Tensor repeatHeads(Tensor x, long times) {
         long[] shape = x.sizes().vec().get();
         return x.unsqueeze(2).expand(shape[0], shape[1], times, shape[2], shape[3])

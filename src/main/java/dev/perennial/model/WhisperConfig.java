@@ -36,49 +36,23 @@ public record WhisperConfig(int vocabSize, int numMelBins, int dModel, int encod
         String type = r.text("model_type", null);
         r.require(MODEL_TYPE.equals(type), (type == null ? "model_type is missing" : "model_type is '" + type + "'")
                 + "; Perennial's Whisper reads model_type '" + MODEL_TYPE + "'");
-        int vocab = positive(r, "vocab_size", 51865);
-        int mels = positive(r, "num_mel_bins", 80);
+        int vocab = r.positive("vocab_size", 51865);
+        int mels = r.positive("num_mel_bins", 80);
         r.require(mels == 80 || mels == 128, "num_mel_bins is " + mels + "; Whisper's feature extractor gives 80 "
                 + "(or, for large-v3, 128) mel bins");
-        int d = positive(r, "d_model", 384);
-        int encoderLayers = layers(r, "encoder_layers", 4);
-        int encoderHeads = heads(r, "encoder_attention_heads", d);
-        int decoderLayers = layers(r, "decoder_layers", 4);
-        int decoderHeads = heads(r, "decoder_attention_heads", d);
-        int sources = positive(r, "max_source_positions", 1500);
-        int targets = positive(r, "max_target_positions", 448);
-        int start = token(r, "decoder_start_token_id", 50257, vocab);
-        int eos = token(r, "eos_token_id", 50256, vocab);
-        int pad = token(r, "pad_token_id", 50256, vocab);
-        return new WhisperConfig(vocab, mels, d, encoderLayers, encoderHeads, positive(r, "encoder_ffn_dim", 1536),
-                decoderLayers, decoderHeads, positive(r, "decoder_ffn_dim", 1536), sources, targets,
+        int d = r.positive("d_model", 384);
+        int encoderLayers = r.layers("encoder_layers", 4);
+        int encoderHeads = r.heads("encoder_attention_heads", 6, d);
+        int decoderLayers = r.layers("decoder_layers", 4);
+        int decoderHeads = r.heads("decoder_attention_heads", 6, d);
+        int sources = r.positive("max_source_positions", 1500);
+        int targets = r.positive("max_target_positions", 448);
+        int start = r.token("decoder_start_token_id", 50257, vocab);
+        int eos = r.token("eos_token_id", 50256, vocab);
+        int pad = r.token("pad_token_id", 50256, vocab);
+        return new WhisperConfig(vocab, mels, d, encoderLayers, encoderHeads, r.positive("encoder_ffn_dim", 1536),
+                decoderLayers, decoderHeads, r.positive("decoder_ffn_dim", 1536), sources, targets,
                 r.activation("activation_function", "gelu"), r.bool("scale_embedding", false),
                 r.bool("tie_word_embeddings", true), start, eos, pad, 2 * sources);
-    }
-
-    private static int positive(ConfigReader r, String key, int fallback) {
-        int v = r.integer(key, fallback);
-        r.require(v > 0, key + " is " + v + ", not a whole number above 0");
-        return v;
-    }
-
-    private static int layers(ConfigReader r, String key, int fallback) {
-        int layers = positive(r, key, fallback);
-        r.require(layers <= ModelConfigs.MAX_LAYERS, key + " is " + layers + ", more than " + ModelConfigs.MAX_LAYERS
-                + "; published models have at most a few hundred layers");
-        return layers;
-    }
-
-    private static int heads(ConfigReader r, String key, int d) {
-        int heads = positive(r, key, 6);
-        r.require(d % heads == 0, "d_model " + d + " is not a multiple of " + key + " " + heads);
-        return heads;
-    }
-
-    private static int token(ConfigReader r, String key, int fallback, int vocab) {
-        int id = r.integer(key, fallback);
-        r.require(id >= 0 && id < vocab, key + " is " + id + ", not an id of the " + vocab + "-token vocabulary "
-                + "(vocab_size)");
-        return id;
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * by head_dim^-0.5 and k_proj has no bias. Weights keep the checkpoint's names; q, k and v are fused at load. Load and
  * close it outside any PointerScope; {@link #encode}, {@link #newCache} and {@link #decode} run inside the caller's.
  */
-public final class WhisperModel implements AutoCloseable {
+public final class WhisperModel implements EncoderDecoder, AutoCloseable {
 
     /** WhisperAttention, in checkpoint order: k_proj (no bias), v_proj, q_proj, out_proj. */
     record Attention(Tensor k, Tensor v, Tensor vBias, Tensor q, Tensor qBias, Tensor out, Tensor outBias) {
@@ -203,7 +203,7 @@ public final class WhisperModel implements AutoCloseable {
      * values of {@code encoded} [B, S, d_model] are computed here, once. Call it in the scope around the batch's
      * decoding, not inside a step's.
      */
-    public WhisperCache newCache(Tensor encoded, int rowsPerInput, int capacity) {
+    public DecoderCache newCache(Tensor encoded, int rowsPerInput, int capacity) {
         if (capacity < 1 || capacity > config.maxTargetPositions()) {
             throw new IllegalArgumentException("a decoder cache of " + capacity + " tokens; Whisper's decoder has "
                     + config.maxTargetPositions() + " positions (max_target_positions)");
@@ -213,27 +213,38 @@ public final class WhisperModel implements AutoCloseable {
             Tensor[] keys = new Tensor[layers];
             Tensor[] values = new Tensor[layers];
             for (int i = 0; i < layers; i++) {
-                Tensor[] kv = heads(Layers.linear(encoded, crossFused.get(i).qkv(), crossFused.get(i).qkvBias()), 2,
+                Fused cross = crossFused.get(i);
+                Tensor[] kv = Layers.heads(Layers.linear(encoded, cross.qkv(), cross.qkvBias()), 2,
                         config.decoderHeads());
-                keys[i] = repeatRows(kv[0], rowsPerInput);
-                values[i] = repeatRows(kv[1], rowsPerInput);
+                keys[i] = Layers.repeatRows(kv[0], rowsPerInput);
+                values[i] = Layers.repeatRows(kv[1], rowsPerInput);
             }
-            return new WhisperCache(keys, values, config.decoderHeads(), config.dModel() / config.decoderHeads(),
+            return new DecoderCache(keys, values, null, config.decoderHeads(), config.dModel() / config.decoderHeads(),
                     capacity);
         }
+    }
+
+    /** {@link #newCache(Tensor, int, int)}: Whisper's encoder input is never padded, so {@code mask} must be null. */
+    @Override
+    public DecoderCache newCache(Tensor encoded, Tensor mask, int rowsPerInput, int capacity) {
+        if (mask != null) {
+            throw new IllegalArgumentException("Whisper's windows are never padded: no encoder mask");
+        }
+        return newCache(encoded, rowsPerInput, capacity);
+    }
+
+    @Override
+    public int maxDecoderPositions() {
+        return config.maxTargetPositions();
     }
 
     /**
      * Feeds tokens {@code ids} [rows, T] (int64) at the cache's positions and returns the logits [rows, T, vocab];
      * the cache then holds them too.
      */
-    public Tensor decode(Tensor ids, WhisperCache cache) {
-        long rows = ids.size(0);
-        int tokens = (int) ids.size(1);
-        if (rows != cache.rows() || cache.length() + tokens > cache.capacity()) {
-            throw new IllegalArgumentException(rows + " rows of " + tokens + " tokens after " + cache.length()
-                    + "; the cache holds " + cache.rows() + " rows of up to " + cache.capacity() + " tokens");
-        }
+    @Override
+    public Tensor decode(Tensor ids, DecoderCache cache) {
+        int tokens = cache.requireRoom(ids);
         try (NoGradGuard guard = new NoGradGuard()) {
             Decoder dec = w.decoder();
             int past = cache.length();
@@ -250,26 +261,26 @@ public final class WhisperModel implements AutoCloseable {
     /** Pre-LN self-attention over all positions (no mask), then the MLP. */
     private Tensor encoderLayer(EncoderLayer l, Fused f, Tensor x) {
         Tensor h = Layers.layerNorm(x, l.selfNorm(), l.selfNormBias(), WhisperConfig.LAYER_NORM_EPS);
-        Tensor[] qkv = heads(Layers.linear(h, f.qkv(), f.qkvBias()), 3, config.encoderHeads());
+        Tensor[] qkv = Layers.heads(Layers.linear(h, f.qkv(), f.qkvBias()), 3, config.encoderHeads());
         x = x.add(attend(qkv[0], qkv[1], qkv[2], l.selfAttn()));
         return x.add(mlp(l.mlp(), x));
     }
 
     /** Causal self-attention over the cache and the new tokens, cross-attention into the encoder, the MLP. */
-    private Tensor decoderLayer(DecoderLayer l, int i, Tensor x, WhisperCache cache, int past) {
+    private Tensor decoderLayer(DecoderLayer l, int i, Tensor x, DecoderCache cache, int past) {
         long tokens = x.size(1);
         Tensor h = Layers.layerNorm(x, l.selfNorm(), l.selfNormBias(), WhisperConfig.LAYER_NORM_EPS);
         Fused f = decoderFused.get(i);
-        Tensor[] qkv = heads(Layers.linear(h, f.qkv(), f.qkvBias()), 3, config.decoderHeads());
+        Tensor[] qkv = Layers.heads(Layers.linear(h, f.qkv(), f.qkvBias()), 3, config.decoderHeads());
         cache.selfKeys[i].narrow(2, past, tokens).copy_(qkv[1]);
         cache.selfValues[i].narrow(2, past, tokens).copy_(qkv[2]);
         Tensor keys = cache.selfKeys[i].narrow(2, 0, past + tokens);
         Tensor values = cache.selfValues[i].narrow(2, 0, past + tokens);
         Tensor attended = Layers.attention(qkv[0], keys, values, null);
-        x = x.add(Layers.linear(merge(attended), l.selfAttn().out(), l.selfAttn().outBias()));
+        x = x.add(Layers.linear(Layers.merge(attended), l.selfAttn().out(), l.selfAttn().outBias()));
         h = Layers.layerNorm(x, l.crossNorm(), l.crossNormBias(), WhisperConfig.LAYER_NORM_EPS);
         Attention cross = l.crossAttn();
-        Tensor q = heads(Layers.linear(h, cross.q(), cross.qBias()), 1, config.decoderHeads())[0];
+        Tensor q = Layers.heads(Layers.linear(h, cross.q(), cross.qBias()), 1, config.decoderHeads())[0];
         x = x.add(attend(q, cache.crossKeys[i], cache.crossValues[i], cross));
         return x.add(mlp(l.mlp(), x));
     }
@@ -278,41 +289,13 @@ public final class WhisperModel implements AutoCloseable {
     private static Tensor attend(Tensor q, Tensor k, Tensor v, Attention a) {
         Tensor attended = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false,
                 new DoubleOptional(1.0 / Math.sqrt(q.size(-1))), false);
-        return Layers.linear(merge(attended), a.out(), a.outBias());
+        return Layers.linear(Layers.merge(attended), a.out(), a.outBias());
     }
 
     /** final_layer_norm, fc1, the activation, fc2. */
     private Tensor mlp(Mlp m, Tensor x) {
         Tensor h = Layers.layerNorm(x, m.norm(), m.normBias(), WhisperConfig.LAYER_NORM_EPS);
         return Layers.linear(config.activation().apply(Layers.linear(h, m.fc1(), m.fc1Bias())), m.fc2(), m.fc2Bias());
-    }
-
-    /** [B, T, parts·D] to {@code parts} tensors [B, H, T, hd]. */
-    private static Tensor[] heads(Tensor x, int parts, int heads) {
-        long b = x.size(0);
-        long t = x.size(1);
-        long hd = x.size(2) / parts / heads;
-        Tensor split = x.view(b, t, parts, heads, hd).permute(2, 0, 3, 1, 4);
-        Tensor[] out = new Tensor[parts];
-        for (int p = 0; p < parts; p++) {
-            out[p] = split.select(0, p);
-        }
-        return out;
-    }
-
-    /** [B, H, T, hd] to [B, T, D]. */
-    private static Tensor merge(Tensor x) {
-        return x.transpose(1, 2).reshape(x.size(0), x.size(2), x.size(1) * x.size(3));
-    }
-
-    /** Each row repeated {@code times} times, adjacent (repeat_interleave on dim 0), contiguous. */
-    private static Tensor repeatRows(Tensor x, int times) {
-        if (times == 1) {
-            return x.contiguous();
-        }
-        long[] shape = x.sizes().vec().get();
-        return x.unsqueeze(1).expand(shape[0], times, shape[1], shape[2], shape[3])
-                .reshape(shape[0] * times, shape[1], shape[2], shape[3]);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer {
 
     Path dir();
 
@@ -33,6 +33,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.VITS.contains(type)) {
             return SpeechSynthesizer.load(dir, options);
+        }
+        if (Task.BART.contains(type)) {
+            return Summarizer.load(dir, options);
         }
         if (Task.WHISPER.contains(type)) {
             return SpeechRecognizer.load(dir, options);

@@ -96,6 +96,13 @@ public final class Outputs {
     public record Detections(@com.fasterxml.jackson.annotation.JsonValue List<Detection> detections) {
     }
 
+    /**
+     * A summary (transformers' summary_text), how many tokens of the text the model read, and whether the text was
+     * cut to the model's length to fit.
+     */
+    public record Summary(String summaryText, int inputTokens, boolean truncated) {
+    }
+
     /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
     public record Speech(float[] waveform, int samplingRate) {
 

@@ -100,6 +100,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
             case ObjectDetector d when task == Task.OBJECT_DETECTION ->
                     (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
+            case Summarizer s when task == Task.SUMMARIZATION ->
+                    (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

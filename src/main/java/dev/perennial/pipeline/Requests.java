@@ -113,7 +113,7 @@ public final class Requests {
             throw new PipelineInputError("a " + task.name() + " input is a JSON object, not " + describe(json));
         }
         Object input;
-        if (task == Task.FEATURE_EXTRACTION) {
+        if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             only(json, Set.of("text"), task);
             input = new Inputs.Text(text(json, "text"));
         } else if (task == Task.SENTENCE_SIMILARITY) {

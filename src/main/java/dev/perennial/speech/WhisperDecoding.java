@@ -1,13 +1,11 @@
 package dev.perennial.speech;
 
 import dev.perennial.generate.BeamSearch;
+import dev.perennial.generate.DecoderSteps;
 import dev.perennial.generate.TokenPicker;
-import dev.perennial.model.WhisperCache;
+import dev.perennial.model.DecoderCache;
 import dev.perennial.model.WhisperModel;
-import dev.perennial.tensor.Tensors;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,19 +31,19 @@ final class WhisperDecoding {
      */
     List<int[]> greedy(Tensor encoded, int[][] prompts, WhisperLogits logits, int eos, int maxNewTokens) {
         int rows = prompts.length;
-        WhisperCache cache = model.newCache(encoded, 1, prompts[0].length + maxNewTokens);
+        DecoderCache cache = model.newCache(encoded, 1, prompts[0].length + maxNewTokens);
         int[][] generated = new int[rows][0];
         int[] live = new int[rows];
         Arrays.setAll(live, r -> r);
         int[][] feed = prompts;
         for (int step = 0; step < maxNewTokens && live.length > 0; step++) {
-            float[][] scores = nextScores(feed, cache, false);
+            float[][] scores = DecoderSteps.nextScores(model, feed, cache, false);
             List<Integer> kept = new ArrayList<>();
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
                 logits.apply(generated[r], scores[j]);
                 int token = TokenPicker.argmax(scores[j]);
-                generated[r] = append(generated[r], token);
+                generated[r] = DecoderSteps.append(generated[r], token);
                 if (token != eos) {
                     kept.add(j);
                 }
@@ -62,7 +60,7 @@ final class WhisperDecoding {
         }
         List<int[]> out = new ArrayList<>(rows);
         for (int[] row : generated) {
-            out.add(withoutEos(row, eos));
+            out.add(DecoderSteps.withoutEos(row, eos));
         }
         return out;
     }
@@ -70,17 +68,17 @@ final class WhisperDecoding {
     /** The best beam of each input, its tokens after the prompt, end of text left out. */
     List<int[]> beam(Tensor encoded, int[][] prompts, WhisperLogits logits, BeamSearch.Settings settings) {
         int beams = settings.numBeams();
-        WhisperCache cache = model.newCache(encoded, beams, prompts[0].length + settings.maxNewTokens());
+        DecoderCache cache = model.newCache(encoded, beams, prompts[0].length + settings.maxNewTokens());
         int[][] rowPrompts = new int[prompts.length * beams][];
         Arrays.setAll(rowPrompts, r -> prompts[r / beams]);
         List<int[]> best = BeamSearch.search(prompts.length, settings, (parents, generated) -> {
             int[][] feed = rowPrompts;
             if (parents != null) {
-                reorder(cache, parents);
+                DecoderSteps.reorder(cache, parents);
                 feed = new int[generated.length][];
                 Arrays.setAll(feed, r -> new int[] {generated[r][generated[r].length - 1]});
             }
-            float[][] logProbs = nextScores(feed, cache, true);
+            float[][] logProbs = DecoderSteps.nextScores(model, feed, cache, true);
             for (int r = 0; r < logProbs.length; r++) {
                 logits.apply(generated[r], logProbs[r]);
             }
@@ -88,60 +86,8 @@ final class WhisperDecoding {
         });
         List<int[]> out = new ArrayList<>(best.size());
         for (int[] row : best) {
-            out.add(withoutEos(row, settings.eosId()));
+            out.add(DecoderSteps.withoutEos(row, settings.eosId()));
         }
         return out;
-    }
-
-    /** The next token's logits (or log-probabilities) per row after feeding {@code feed} [rows][T]. */
-    private float[][] nextScores(int[][] feed, WhisperCache cache, boolean logSoftmax) {
-        try (PointerScope step = new PointerScope()) {
-            int rows = feed.length;
-            int t = feed[0].length;
-            long[] ids = new long[rows * t];
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < t; i++) {
-                    ids[r * t + i] = feed[r][i];
-                }
-            }
-            Tensor last = model.decode(Tensors.fromLongs(ids, rows, t), cache).select(1, t - 1);
-            if (logSoftmax) {
-                last = last.log_softmax(-1, new ScalarTypeOptional());
-            }
-            float[] flat = Tensors.toFloats(last);
-            int vocab = flat.length / rows;
-            float[][] out = new float[rows][];
-            for (int r = 0; r < rows; r++) {
-                out[r] = Arrays.copyOfRange(flat, r * vocab, (r + 1) * vocab);
-            }
-            return out;
-        }
-    }
-
-    private static void reorder(WhisperCache cache, int[] parents) {
-        boolean identity = true;
-        long[] from = new long[parents.length];
-        for (int r = 0; r < parents.length; r++) {
-            from[r] = parents[r];
-            identity &= parents[r] == r;
-        }
-        if (!identity) {
-            cache.reorder(from);
-        }
-    }
-
-    private static int[] append(int[] tokens, int token) {
-        int[] out = Arrays.copyOf(tokens, tokens.length + 1);
-        out[tokens.length] = token;
-        return out;
-    }
-
-    private static int[] withoutEos(int[] tokens, int eos) {
-        for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] == eos) {
-                return Arrays.copyOf(tokens, i);
-            }
-        }
-        return tokens;
     }
 }

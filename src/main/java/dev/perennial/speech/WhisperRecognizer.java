@@ -4,7 +4,7 @@ import dev.perennial.UserError;
 import dev.perennial.audio.WhisperFeatureConfig;
 import dev.perennial.audio.WhisperFeatures;
 import dev.perennial.generate.BeamSearch;
-import dev.perennial.model.WhisperCache;
+import dev.perennial.model.DecoderCache;
 import dev.perennial.model.WhisperModel;
 import dev.perennial.tensor.DType;
 import dev.perennial.tensor.Tensors;
@@ -226,7 +226,7 @@ public final class WhisperRecognizer implements AutoCloseable {
     private int[] detectLanguages(Tensor encoded, int rows) {
         int[] languageIds = generation.langToId().values().stream().mapToInt(Integer::intValue).sorted().toArray();
         try (PointerScope step = new PointerScope()) {
-            WhisperCache cache = model.newCache(encoded, 1, 1);
+            DecoderCache cache = model.newCache(encoded, 1, 1);
             long[] start = new long[rows];
             Arrays.fill(start, generation.decoderStartTokenId());
             float[] flat = Tensors.toFloats(model.decode(Tensors.fromLongs(start, rows, 1), cache));

@@ -15,13 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /** What the references' expected.safetensors files hold besides tensors, and their integer tensors as Java arrays. */
-final class ExpectedFiles {
+public final class ExpectedFiles {
 
     private ExpectedFiles() {
     }
 
     /** A JSON list of strings stored under {@code key} in the file's __metadata__. */
-    static List<String> metadataList(Path file, String key) throws Exception {
+    public static List<String> metadataList(Path file, String key) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
@@ -30,7 +30,7 @@ final class ExpectedFiles {
     }
 
     /** An integer-valued tensor's values, row-major. */
-    static long[] longs(Tensor t) {
+    public static long[] longs(Tensor t) {
         float[] values = Tensors.toFloats(t.to(torch.ScalarType.Float).contiguous());
         long[] out = new long[values.length];
         for (int i = 0; i < values.length; i++) {

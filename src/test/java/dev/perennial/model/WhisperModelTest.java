@@ -49,9 +49,9 @@ class WhisperModelTest {
             Tensor ids = expected.get("decoder_ids").to(torch.ScalarType.Long);
             Tensor want = expected.get("logits");
             // all tokens at once (causal self-attention over them), and one token per step through the cache
-            WhisperCache whole = model.newCache(encoded, 1, 8);
+            DecoderCache whole = model.newCache(encoded, 1, 8);
             assertClose("logits", model.decode(ids, whole), want, tolerance);
-            WhisperCache stepwise = model.newCache(encoded, 1, 8);
+            DecoderCache stepwise = model.newCache(encoded, 1, 8);
             for (int t = 0; t < ids.size(1); t++) {
                 assertClose("logits at " + t, model.decode(ids.narrow(1, t, 1), stepwise), want.narrow(1, t, 1),
                         tolerance);
@@ -70,7 +70,7 @@ class WhisperModelTest {
             Tensor want = expected.get("logits").narrow(0, 1, 1);
             // two rows of one input: row 0 is fed the reference's second sequence, row 1 other tokens; after the
             // reorder {0, 0} both continue row 0's sequence and must give the reference's logits
-            WhisperCache cache = model.newCache(encoded, 2, 8);
+            DecoderCache cache = model.newCache(encoded, 2, 8);
             Tensor prefix = torch.cat(new org.bytedeco.pytorch.TensorVector(ids.narrow(0, 1, 1).narrow(1, 0, 3),
                     ids.narrow(0, 0, 1).narrow(1, 0, 3)), 0);
             model.decode(prefix, cache);

@@ -7,22 +7,26 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Whisper's decoder state for a batch of rows (audio windows, or beams of them): per layer the self-attention keys
- * and values of the tokens fed so far, preallocated for {@code capacity} positions and written in place, and the
- * cross-attention keys and values of the encoder output, computed once ({@link WhisperModel#newCache}). It lives in
- * the PointerScope around one batch's decoding, never inside a step's.
+ * An encoder-decoder's decoder state for a batch of rows (inputs, or beams of them): per layer the self-attention
+ * keys and values of the tokens fed so far, preallocated for {@code capacity} positions and written in place, the
+ * cross-attention keys and values of the encoder output, computed once ({@link WhisperModel#newCache},
+ * {@link BartModel#newCache}), and, when the inputs were padded, which encoder positions each row may attend to. It
+ * lives in the PointerScope around one batch's decoding, never inside a step's.
  */
-public final class WhisperCache {
+public final class DecoderCache {
 
     final Tensor[] selfKeys;
     final Tensor[] selfValues;
     final Tensor[] crossKeys;
     final Tensor[] crossValues;
+    /** Boolean [rows, 1, 1, S], true at the encoder positions a row attends to; null when none is padded. */
+    Tensor crossMask;
     private final int capacity;
     private int length;
 
-    WhisperCache(Tensor[] crossKeys, Tensor[] crossValues, int heads, int headDim, int capacity) {
+    DecoderCache(Tensor[] crossKeys, Tensor[] crossValues, Tensor crossMask, int heads, int headDim, int capacity) {
         this.crossKeys = crossKeys;
+        this.crossMask = crossMask;
         this.crossValues = crossValues;
         this.capacity = capacity;
         int layers = crossKeys.length;
@@ -49,6 +53,17 @@ public final class WhisperCache {
         return (int) crossKeys[0].size(0);
     }
 
+    /** Refuses {@code ids} [rows, T] unless they have the cache's rows and fit after its tokens; T. */
+    int requireRoom(Tensor ids) {
+        long rows = ids.size(0);
+        int tokens = (int) ids.size(1);
+        if (rows != rows() || length + tokens > capacity) {
+            throw new IllegalArgumentException(rows + " rows of " + tokens + " tokens after " + length
+                    + "; the cache holds " + rows() + " rows of up to " + capacity + " tokens");
+        }
+        return tokens;
+    }
+
     void advance(int tokens) {
         length += tokens;
     }
@@ -64,6 +79,9 @@ public final class WhisperCache {
             for (int i = 0; i < tensors.length; i++) {
                 tensors[i] = tensors[i].index_select(0, index);
             }
+        }
+        if (crossMask != null) {
+            crossMask = crossMask.index_select(0, index);
         }
     }
 
