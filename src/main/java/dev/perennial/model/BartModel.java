@@ -23,82 +23,60 @@ import java.util.Set;
  */
 public final class BartModel implements EncoderDecoder, AutoCloseable {
 
-    /** BartAttention, in checkpoint order. */
-    record Attention(Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor q, Tensor qBias, Tensor out,
-                     Tensor outBias) {
-
-        static Attention declare(Parameters p, String at, long d) {
-            return new Attention(p.required(at + "k_proj.weight", d, d), p.required(at + "k_proj.bias", d),
-                    p.required(at + "v_proj.weight", d, d), p.required(at + "v_proj.bias", d),
-                    p.required(at + "q_proj.weight", d, d), p.required(at + "q_proj.bias", d),
-                    p.required(at + "out_proj.weight", d, d), p.required(at + "out_proj.bias", d));
-        }
-    }
-
-    /** A layer norm's weight and bias. */
-    record Norm(Tensor weight, Tensor bias) {
-
-        static Norm declare(Parameters p, String at, long d) {
-            return new Norm(p.required(at + ".weight", d), p.required(at + ".bias", d));
-        }
-
-        Tensor apply(Tensor x) {
-            return Layers.layerNorm(x, weight, bias, BartConfig.LAYER_NORM_EPS);
-        }
-    }
-
     /** fc1, the activation, fc2, then final_layer_norm over the residual sum (both layer kinds end with it). */
-    record Mlp(Tensor fc1, Tensor fc1Bias, Tensor fc2, Tensor fc2Bias, Norm norm) {
+    record Mlp(Tensor fc1, Tensor fc1Bias, Tensor fc2, Tensor fc2Bias, LayerNormWeights norm) {
 
         static Mlp declare(Parameters p, String at, long d, long ff) {
             return new Mlp(p.required(at + "fc1.weight", ff, d), p.required(at + "fc1.bias", ff),
                     p.required(at + "fc2.weight", d, ff), p.required(at + "fc2.bias", d),
-                    Norm.declare(p, at + "final_layer_norm", d));
+                    LayerNormWeights.declare(p, at + "final_layer_norm", d));
         }
     }
 
     /** BartEncoderLayer. */
-    record EncoderLayer(Attention selfAttn, Norm selfNorm, Mlp mlp) {
+    record EncoderLayer(ProjectionAttention selfAttn, LayerNormWeights selfNorm, Mlp mlp) {
 
         static EncoderLayer declare(Parameters p, String at, long d, long ff) {
-            return new EncoderLayer(Attention.declare(p, at + "self_attn.", d),
-                    Norm.declare(p, at + "self_attn_layer_norm", d), Mlp.declare(p, at, d, ff));
+            return new EncoderLayer(ProjectionAttention.declare(p, at + "self_attn.", d),
+                    LayerNormWeights.declare(p, at + "self_attn_layer_norm", d), Mlp.declare(p, at, d, ff));
         }
     }
 
     /** BartDecoderLayer. */
-    record DecoderLayer(Attention selfAttn, Norm selfNorm, Attention crossAttn, Norm crossNorm, Mlp mlp) {
+    record DecoderLayer(ProjectionAttention selfAttn, LayerNormWeights selfNorm, ProjectionAttention crossAttn,
+                        LayerNormWeights crossNorm, Mlp mlp) {
 
         static DecoderLayer declare(Parameters p, String at, long d, long ff) {
-            Attention self = Attention.declare(p, at + "self_attn.", d);
-            Norm selfNorm = Norm.declare(p, at + "self_attn_layer_norm", d);
-            Attention cross = Attention.declare(p, at + "encoder_attn.", d);
-            return new DecoderLayer(self, selfNorm, cross, Norm.declare(p, at + "encoder_attn_layer_norm", d),
+            ProjectionAttention self = ProjectionAttention.declare(p, at + "self_attn.", d);
+            LayerNormWeights selfNorm = LayerNormWeights.declare(p, at + "self_attn_layer_norm", d);
+            ProjectionAttention cross = ProjectionAttention.declare(p, at + "encoder_attn.", d);
+            return new DecoderLayer(self, selfNorm, cross,
+                    LayerNormWeights.declare(p, at + "encoder_attn_layer_norm", d),
                     Mlp.declare(p, at, d, ff));
         }
     }
 
     /** BartEncoder, less its embed_tokens (model.shared). */
-    record Encoder(Tensor positions, List<EncoderLayer> layers, Norm embeddingNorm) {
+    record Encoder(Tensor positions, List<EncoderLayer> layers, LayerNormWeights embeddingNorm) {
 
         static Encoder declare(Parameters p, BartConfig c) {
             long d = c.dModel();
             String at = "model.encoder.";
             return new Encoder(p.required(at + "embed_positions.weight", c.maxPositions() + BartConfig.POSITION_OFFSET,
                     d), Parameters.layers(c.encoderLayers(), i -> EncoderLayer.declare(p, at + "layers." + i + ".", d,
-                    c.encoderFfnDim())), Norm.declare(p, at + "layernorm_embedding", d));
+                    c.encoderFfnDim())), LayerNormWeights.declare(p, at + "layernorm_embedding", d));
         }
     }
 
     /** BartDecoder, less its embed_tokens (model.shared). */
-    record Decoder(Tensor positions, List<DecoderLayer> layers, Norm embeddingNorm) {
+    record Decoder(Tensor positions, List<DecoderLayer> layers, LayerNormWeights embeddingNorm) {
 
         static Decoder declare(Parameters p, BartConfig c) {
             long d = c.dModel();
             String at = "model.decoder.";
             return new Decoder(p.required(at + "embed_positions.weight", c.maxPositions() + BartConfig.POSITION_OFFSET,
                     d), Parameters.layers(c.decoderLayers(), i -> DecoderLayer.declare(p, at + "layers." + i + ".", d,
-                    c.decoderFfnDim())), Norm.declare(p, at + "layernorm_embedding", d));
+                    c.decoderFfnDim())), LayerNormWeights.declare(p, at + "layernorm_embedding", d));
         }
     }
 
@@ -171,7 +149,8 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
             Tensor x = embed(ids, e.positions(), 0, e.embeddingNorm());
             for (EncoderLayer l : e.layers()) {
                 Tensor[] qkv = projectHeads(l.selfAttn(), x, x, config.encoderHeads());
-                x = l.selfNorm().apply(x.add(attend(qkv[0], qkv[1], qkv[2], keyMask, l.selfAttn())));
+                x = l.selfNorm().apply(x.add(attend(qkv[0], qkv[1], qkv[2], keyMask, l.selfAttn())),
+                        BartConfig.LAYER_NORM_EPS);
                 x = mlp(l.mlp(), x);
             }
             return x;
@@ -189,7 +168,7 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
             Tensor[] keys = new Tensor[layers];
             Tensor[] values = new Tensor[layers];
             for (int i = 0; i < layers; i++) {
-                Attention cross = w.decoder().layers().get(i).crossAttn();
+                ProjectionAttention cross = w.decoder().layers().get(i).crossAttn();
                 keys[i] = Layers.repeatRows(Layers.heads(Layers.linear(encoded, cross.k(), cross.kBias()), 1,
                         config.decoderHeads())[0], rowsPerInput);
                 values[i] = Layers.repeatRows(Layers.heads(Layers.linear(encoded, cross.v(), cross.vBias()), 1,
@@ -218,13 +197,13 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
     }
 
     /** embed_tokens · embed_scale + the positions from {@code past} (offset 2), then layernorm_embedding. */
-    private Tensor embed(Tensor ids, Tensor positions, int past, Norm norm) {
+    private Tensor embed(Tensor ids, Tensor positions, int past, LayerNormWeights norm) {
         Tensor x = torch.embedding(w.shared(), ids);
         if (config.embedScale() != 1.0) {
             x = x.mul(new Scalar(config.embedScale()));
         }
         x = x.add(positions.narrow(0, past + BartConfig.POSITION_OFFSET, ids.size(1)));
-        return norm.apply(x);
+        return norm.apply(x, BartConfig.LAYER_NORM_EPS);
     }
 
     /** Causal self-attention over the cache and the new tokens, cross-attention into the encoder, the MLP. */
@@ -236,22 +215,23 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
         Tensor attended = Layers.attention(qkv[0], cache.selfKeys[i].narrow(2, 0, past + tokens),
                 cache.selfValues[i].narrow(2, 0, past + tokens), null);
         x = l.selfNorm().apply(x.add(Layers.linear(Layers.merge(attended), l.selfAttn().out(),
-                l.selfAttn().outBias())));
-        Attention cross = l.crossAttn();
+                l.selfAttn().outBias())), BartConfig.LAYER_NORM_EPS);
+        ProjectionAttention cross = l.crossAttn();
         Tensor q = Layers.heads(Layers.linear(x, cross.q(), cross.qBias()), 1, config.decoderHeads())[0];
-        x = l.crossNorm().apply(x.add(attend(q, cache.crossKeys[i], cache.crossValues[i], cache.crossMask, cross)));
+        x = l.crossNorm().apply(x.add(attend(q, cache.crossKeys[i], cache.crossValues[i], cache.crossMask, cross)),
+                BartConfig.LAYER_NORM_EPS);
         return mlp(l.mlp(), x);
     }
 
     /** q, k and v [B, H, T, hd] of {@code x} (queries) and {@code source} (keys and values). */
-    private static Tensor[] projectHeads(Attention a, Tensor x, Tensor source, int heads) {
+    private static Tensor[] projectHeads(ProjectionAttention a, Tensor x, Tensor source, int heads) {
         return new Tensor[] {Layers.heads(Layers.linear(x, a.q(), a.qBias()), 1, heads)[0],
                 Layers.heads(Layers.linear(source, a.k(), a.kBias()), 1, heads)[0],
                 Layers.heads(Layers.linear(source, a.v(), a.vBias()), 1, heads)[0]};
     }
 
     /** softmax(q kᵀ · head_dim^-0.5) v over the keys {@code mask} allows (all when null), through out_proj. */
-    private static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, Attention a) {
+    private static Tensor attend(Tensor q, Tensor k, Tensor v, Tensor mask, ProjectionAttention a) {
         Tensor attended = torch.scaled_dot_product_attention(q, k, v,
                 mask == null ? new TensorOptional() : new TensorOptional(mask), 0.0, false,
                 new DoubleOptional(1.0 / Math.sqrt(q.size(-1))), false);
@@ -262,7 +242,7 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
     private Tensor mlp(Mlp m, Tensor x) {
         Tensor h = Layers.linear(config.activation().apply(Layers.linear(x, m.fc1(), m.fc1Bias())), m.fc2(),
                 m.fc2Bias());
-        return m.norm().apply(x.add(h));
+        return m.norm().apply(x.add(h), BartConfig.LAYER_NORM_EPS);
     }
 
     /** An attention mask [B, S] as boolean [B, 1, 1, S], true where a key may be attended to. */

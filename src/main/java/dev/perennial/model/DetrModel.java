@@ -72,44 +72,26 @@ public final class DetrModel implements AutoCloseable {
         }
     }
 
-    /** DetrAttention: k, v, q, out projections with biases. */
-    record Attention(Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor q, Tensor qBias, Tensor out,
-                     Tensor outBias) {
-
-        static Attention declare(Parameters p, String at, long d) {
-            return new Attention(p.required(at + "k_proj.weight", d, d), p.required(at + "k_proj.bias", d),
-                    p.required(at + "v_proj.weight", d, d), p.required(at + "v_proj.bias", d),
-                    p.required(at + "q_proj.weight", d, d), p.required(at + "q_proj.bias", d),
-                    p.required(at + "out_proj.weight", d, d), p.required(at + "out_proj.bias", d));
-        }
-    }
-
-    /** A LayerNorm's weight and bias. */
-    record Norm(Tensor weight, Tensor bias) {
-
-        static Norm declare(Parameters p, String at, long d) {
-            return new Norm(p.required(at + ".weight", d), p.required(at + ".bias", d));
-        }
-    }
-
     /** DetrEncoderLayer (no cross) or DetrDecoderLayer (with encoder_attn). */
-    record Layer(Attention selfAttn, Norm selfNorm, Attention cross, Norm crossNorm, Tensor fc1, Tensor fc1Bias,
-                 Tensor fc2, Tensor fc2Bias, Norm finalNorm) {
+    record Layer(ProjectionAttention selfAttn, LayerNormWeights selfNorm, ProjectionAttention cross,
+                 LayerNormWeights crossNorm, Tensor fc1, Tensor fc1Bias,
+                 Tensor fc2, Tensor fc2Bias, LayerNormWeights finalNorm) {
 
         static Layer declare(Parameters p, String at, long d, long ff, boolean decoder) {
-            Attention self = Attention.declare(p, at + "self_attn.", d);
-            Norm selfNorm = Norm.declare(p, at + "self_attn_layer_norm", d);
-            Attention cross = decoder ? Attention.declare(p, at + "encoder_attn.", d) : null;
-            Norm crossNorm = decoder ? Norm.declare(p, at + "encoder_attn_layer_norm", d) : null;
+            ProjectionAttention self = ProjectionAttention.declare(p, at + "self_attn.", d);
+            LayerNormWeights selfNorm = LayerNormWeights.declare(p, at + "self_attn_layer_norm", d);
+            ProjectionAttention cross = decoder ? ProjectionAttention.declare(p, at + "encoder_attn.", d) : null;
+            LayerNormWeights crossNorm = decoder ? LayerNormWeights.declare(p, at + "encoder_attn_layer_norm", d)
+                    : null;
             return new Layer(self, selfNorm, cross, crossNorm, p.required(at + "fc1.weight", ff, d),
                     p.required(at + "fc1.bias", ff), p.required(at + "fc2.weight", d, ff), p.required(at + "fc2.bias", d),
-                    Norm.declare(p, at + "final_layer_norm", d));
+                    LayerNormWeights.declare(p, at + "final_layer_norm", d));
         }
     }
 
     /** DetrForObjectDetection, in checkpoint order. */
     record Weights(Backbone backbone, Tensor inputProjection, Tensor inputProjectionBias, Tensor queryPositions,
-                   List<Layer> encoder, List<Layer> decoder, Norm decoderNorm, Tensor classifier,
+                   List<Layer> encoder, List<Layer> decoder, LayerNormWeights decoderNorm, Tensor classifier,
                    Tensor classifierBias, List<Tensor> boxLayers, List<Tensor> boxBiases) {
 
         static Weights declare(Parameters p, DetrConfig c) {
@@ -122,7 +104,7 @@ public final class DetrModel implements AutoCloseable {
                     i -> Layer.declare(p, "model.encoder.layers." + i + ".", d, c.encoderFfn(), false));
             List<Layer> decoder = Parameters.layers(c.decoderLayers(),
                     i -> Layer.declare(p, "model.decoder.layers." + i + ".", d, c.decoderFfn(), true));
-            Norm norm = Norm.declare(p, "model.decoder.layernorm", d);
+            LayerNormWeights norm = LayerNormWeights.declare(p, "model.decoder.layernorm", d);
             Tensor cls = p.required("class_labels_classifier.weight", c.numLabels() + 1, d);
             Tensor clsBias = p.required("class_labels_classifier.bias", c.numLabels() + 1);
             List<Tensor> box = new ArrayList<>();
@@ -334,7 +316,8 @@ public final class DetrModel implements AutoCloseable {
     }
 
     /** DetrAttention: softmax(q_proj(queries) k_proj(keys)ᵀ / √hd) v_proj(values), keys visible where mask holds. */
-    private static Tensor attention(Attention a, int heads, Tensor queries, Tensor keys, Tensor values, Tensor mask) {
+    private static Tensor attention(ProjectionAttention a, int heads, Tensor queries, Tensor keys, Tensor values,
+                                    Tensor mask) {
         long b = queries.size(0);
         long t = queries.size(1);
         long s = keys.size(1);
@@ -353,8 +336,8 @@ public final class DetrModel implements AutoCloseable {
         return Layers.linear(config.activation().apply(Layers.linear(x, l.fc1(), l.fc1Bias())), l.fc2(), l.fc2Bias());
     }
 
-    private static Tensor norm(Tensor x, Norm n) {
-        return Layers.layerNorm(x, n.weight(), n.bias(), 1e-5);
+    private static Tensor norm(Tensor x, LayerNormWeights n) {
+        return n.apply(x, 1e-5);
     }
 
     @Override

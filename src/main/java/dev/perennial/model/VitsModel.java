@@ -57,21 +57,10 @@ public final class VitsModel implements AutoCloseable {
         }
     }
 
-    record Norm(Tensor weight, Tensor bias) {
-
-        static Norm declare(Parameters p, String name, long d) {
-            return new Norm(p.required(name + ".weight", d), p.required(name + ".bias", d));
-        }
-
-        /** LayerNorm over the channels of [B, C, T]. */
-        Tensor channels(Tensor x, double eps) {
-            return Layers.layerNorm(x.transpose(1, 2), weight, bias, eps).transpose(1, 2);
-        }
-    }
-
     /** VitsEncoderLayer: attention with relative positions, layer_norm, the convolutional feed-forward, final_layer_norm. */
     record EncoderLayer(Tensor relK, Tensor relV, Tensor k, Tensor kBias, Tensor v, Tensor vBias, Tensor q,
-                        Tensor qBias, Tensor out, Tensor outBias, Norm norm, Conv ffn1, Conv ffn2, Norm finalNorm) {
+                        Tensor qBias, Tensor out, Tensor outBias, LayerNormWeights norm, Conv ffn1, Conv ffn2,
+                        LayerNormWeights finalNorm) {
 
         static EncoderLayer declare(Parameters p, String at, VitsConfig c) {
             long d = c.hiddenSize();
@@ -85,10 +74,10 @@ public final class VitsModel implements AutoCloseable {
                     p.required(attn + "v_proj.weight", d, d), p.optional(b, attn + "v_proj.bias", d),
                     p.required(attn + "q_proj.weight", d, d), p.optional(b, attn + "q_proj.bias", d),
                     p.required(attn + "out_proj.weight", d, d), p.optional(b, attn + "out_proj.bias", d),
-                    Norm.declare(p, at + "layer_norm", d),
+                    LayerNormWeights.declare(p, at + "layer_norm", d),
                     Conv.declare(p, at + "feed_forward.conv_1", c.ffnDim(), d, c.ffnKernelSize(), true),
                     Conv.declare(p, at + "feed_forward.conv_2", d, c.ffnDim(), c.ffnKernelSize(), true),
-                    Norm.declare(p, at + "final_layer_norm", d));
+                    LayerNormWeights.declare(p, at + "final_layer_norm", d));
         }
     }
 
@@ -104,7 +93,8 @@ public final class VitsModel implements AutoCloseable {
     }
 
     /** VitsDilatedDepthSeparableConv. */
-    record DepthSeparable(List<Conv> dilated, List<Conv> pointwise, List<Norm> norms1, List<Norm> norms2) {
+    record DepthSeparable(List<Conv> dilated, List<Conv> pointwise, List<LayerNormWeights> norms1,
+                          List<LayerNormWeights> norms2) {
 
         static DepthSeparable declare(Parameters p, String at, VitsConfig c) {
             long h = c.hiddenSize();
@@ -113,8 +103,8 @@ public final class VitsModel implements AutoCloseable {
                     Parameters.layers(n, i -> Conv.declare(p, at + ".convs_dilated." + i, h, 1, c.durationKernelSize(),
                             true)),
                     Parameters.layers(n, i -> Conv.declare(p, at + ".convs_pointwise." + i, h, h, 1, true)),
-                    Parameters.layers(n, i -> Norm.declare(p, at + ".norms_1." + i, h)),
-                    Parameters.layers(n, i -> Norm.declare(p, at + ".norms_2." + i, h)));
+                    Parameters.layers(n, i -> LayerNormWeights.declare(p, at + ".norms_1." + i, h)),
+                    Parameters.layers(n, i -> LayerNormWeights.declare(p, at + ".norms_2." + i, h)));
         }
     }
 
@@ -145,15 +135,15 @@ public final class VitsModel implements AutoCloseable {
     }
 
     /** VitsDurationPredictor. */
-    record DeterministicDuration(Conv conv1, Norm norm1, Conv conv2, Norm norm2, Conv proj) {
+    record DeterministicDuration(Conv conv1, LayerNormWeights norm1, Conv conv2, LayerNormWeights norm2, Conv proj) {
 
         static DeterministicDuration declare(Parameters p, VitsConfig c) {
             String at = "duration_predictor.";
             long f = c.durationFilterChannels();
             int k = c.durationKernelSize();
             return new DeterministicDuration(Conv.declare(p, at + "conv_1", f, c.hiddenSize(), k, true),
-                    Norm.declare(p, at + "norm_1", f), Conv.declare(p, at + "conv_2", f, f, k, true),
-                    Norm.declare(p, at + "norm_2", f), Conv.declare(p, at + "proj", 1, f, 1, true));
+                    LayerNormWeights.declare(p, at + "norm_1", f), Conv.declare(p, at + "conv_2", f, f, k, true),
+                    LayerNormWeights.declare(p, at + "norm_2", f), Conv.declare(p, at + "proj", 1, f, 1, true));
         }
     }
 
