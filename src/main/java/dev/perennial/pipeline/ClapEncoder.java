@@ -54,15 +54,11 @@ final class ClapEncoder implements Encoder {
         Path processorConfig = dir.resolve("preprocessor_config.json");
         ClapConfig featureConfig = ClapConfig.read(processorConfig);
         ClapModel model = ClapModel.load(dir, options.dtype().scalarType());
-        try {
-            requireMatch(processorConfig, featureConfig, model.config().audio());
-            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, model.config().text().maxPositions());
-            return new ClapEncoder(dir, model, tokenizer, featureConfig, options.batchSize(),
-                    options.dtype().scalarType());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return Resources.builtOver(model, m -> {
+            requireMatch(processorConfig, featureConfig, m.config().audio());
+            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, m.config().text().maxPositions());
+            return new ClapEncoder(dir, m, tokenizer, featureConfig, options.batchSize(), options.dtype().scalarType());
+        });
     }
 
     /**

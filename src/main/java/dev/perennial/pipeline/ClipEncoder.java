@@ -45,14 +45,8 @@ final class ClipEncoder implements Encoder {
         }
         ImageProcessor images = ImageProcessor.load(processorConfig);
         ClipModel model = ClipModel.load(dir, options.dtype().scalarType());
-        try {
-            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, model.config().textMaxPositions());
-            return new ClipEncoder(dir, model, tokenizer, images, options.batchSize(),
-                    options.dtype().scalarType());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return Resources.builtOver(model, m -> new ClipEncoder(dir, m, EncoderTokenizer.load(dir,
+                m.config().textMaxPositions()), images, options.batchSize(), options.dtype().scalarType()));
     }
 
     @Override

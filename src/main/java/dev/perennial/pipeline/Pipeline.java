@@ -50,12 +50,7 @@ public final class Pipeline<I, O> implements AutoCloseable {
 
     public static <I, O> Pipeline<I, O> forTask(Task<I, O> task, String model, PipelineOptions options) {
         Encoder encoder = Encoder.load(task, ModelFolders.resolve(model), options);
-        try {
-            return new Pipeline<>(task, encoder, true, runner(task, encoder, options));
-        } catch (RuntimeException e) {
-            encoder.close();
-            throw e;
-        }
+        return Resources.builtOver(encoder, e -> new Pipeline<>(task, e, true, runner(task, e, options)));
     }
 
     /** The task named {@code task} (a Hub pipeline_tag), for callers that choose it at run time. */

@@ -39,14 +39,11 @@ final class SentenceEncoder implements Encoder {
     static SentenceEncoder load(Path dir, PipelineOptions options) {
         SentenceTransformerConfig modules = SentenceTransformerConfig.read(dir);
         BertEncoder model = BertEncoder.load(dir, options.dtype().scalarType());
-        try {
-            int modelLength = model.config().maxPositions();
+        return Resources.builtOver(model, m -> {
+            int modelLength = m.config().maxPositions();
             int length = modules.maxSeqLength() > 0 ? Math.min(modules.maxSeqLength(), modelLength) : modelLength;
-            return new SentenceEncoder(dir, model, EncoderTokenizer.load(dir, length), modules, options.batchSize());
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+            return new SentenceEncoder(dir, m, EncoderTokenizer.load(dir, length), modules, options.batchSize());
+        });
     }
 
     @Override

@@ -41,13 +41,8 @@ final class Summarizer implements Encoder {
     static Summarizer load(Path dir, PipelineOptions options) {
         GenerationConfig config = GenerationConfig.read(dir, TASK);
         BartModel model = BartModel.load(dir, options.dtype().scalarType());
-        try {
-            EncoderTokenizer tokenizer = EncoderTokenizer.load(dir, model.config().maxPositions());
-            return new Summarizer(dir, model, tokenizer, HfTokenizer.load(dir), config);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return Resources.builtOver(model, m -> new Summarizer(dir, m, EncoderTokenizer.load(dir,
+                m.config().maxPositions()), HfTokenizer.load(dir), config));
     }
 
     @Override
