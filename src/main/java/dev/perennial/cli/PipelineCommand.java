@@ -359,10 +359,7 @@ public final class PipelineCommand implements Runnable {
 
     /** object-detection's --out: the image with each detection outlined and captioned, written atomically. */
     private void drawBoxes(Inputs.DetectionImage image, Outputs.Detections found) {
-        List<BoxPicture.LabelledBox> boxes = found.detections().stream()
-                .map(d -> new BoxPicture.LabelledBox(String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()),
-                        d.box().xmin(), d.box().ymin(), d.box().xmax(), d.box().ymax())).toList();
-        AtomicFiles.write(out, stream -> BoxPicture.writePng(image.image(), boxes, stream));
+        AtomicFiles.write(out, stream -> BoxPicture.writePng(image.image(), found.captionedBoxes(), stream));
         spec.commandLine().getErr().println("wrote " + out);
     }
 

@@ -1,5 +1,7 @@
 package dev.perennial.pipeline;
 
+import dev.perennial.image.BoxPicture;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -94,6 +96,13 @@ public final class Outputs {
      * returns them, a JSON list of {score, label, box}.
      */
     public record Detections(@com.fasterxml.jackson.annotation.JsonValue List<Detection> detections) {
+
+        /** Each object's box captioned "label score", as the CLI's --out and the Gradio app draw them. */
+        public List<BoxPicture.LabelledBox> captionedBoxes() {
+            return detections.stream().map(d -> new BoxPicture.LabelledBox(String.format(java.util.Locale.ROOT,
+                    "%s %.2f", d.label(), d.score()), d.box().xmin(), d.box().ymin(), d.box().xmax(),
+                    d.box().ymax())).toList();
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.perennial.gradio.Component;
 import dev.perennial.gradio.FileStore;
 import dev.perennial.gradio.GradioApp;
 import dev.perennial.gradio.GradioError;
+import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
@@ -24,6 +25,7 @@ import dev.perennial.speech.TranscriptFormat;
 import dev.perennial.speech.Transcription;
 
 import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,11 @@ import java.util.List;
  * through the model's chat template, like /v1/chat/completions.
  */
 final class GradioApps {
+
+    private static final String SUMMARY_EXAMPLE = "The tower is 324 metres tall, about the same height as an "
+            + "81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres on "
+            + "each side. During its construction, the Eiffel Tower surpassed the Washington Monument to become the "
+            + "tallest man-made structure in the world.";
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -119,6 +126,16 @@ final class GradioApps {
                     "predict", List.of(Component.textbox("Query", null, "a photo of a cat"),
                     Component.number("Top", 5)), List.of(Component.gallery("Images")), false,
                     guarded(call -> List.of(gallery(model, call))));
+            case "object-detection" -> new GradioApp(spec.name(), title, "The objects in the image, outlined and "
+                    + "labelled with their scores, above the threshold", "predict", List.of(Component.image("Image"),
+                    Component.number("Threshold", Inputs.DetectionImage.DEFAULT_THRESHOLD)),
+                    List.of(Component.image("Detections"), Component.json("Objects")), false,
+                    guarded(call -> detections(model, call)));
+            case "summarization" -> new GradioApp(spec.name(), title, "A summary of the text (long texts are cut "
+                    + "to the model's length)", "predict", List.of(Component.textbox("Text", null, SUMMARY_EXAMPLE)),
+                    List.of(Component.textbox("Summary", null, null)), false, guarded(call -> List.of(
+                    Json.MAPPER.getNodeFactory().textNode(run(model, Task.SUMMARIZATION, Requests.parse(
+                    Task.SUMMARIZATION, object("text", call.inputs().get(0)), Requests.INLINE)).summaryText()))));
             default -> throw new UserError("--app " + spec.task() + "=" + spec.model() + ": there is no Gradio app "
                     + "for " + spec.task() + " yet; its HTTP endpoint is POST /api/pipeline/" + spec.task());
         };
@@ -147,6 +164,10 @@ final class GradioApps {
             case "text-to-speech" -> List.of(row("Hello, how are you?"),
                     row("The quick brown fox jumps over the lazy dog."));
             case "image-search" -> List.of(row("a photo of a cat", 5), row("a red car", 3));
+            case "object-detection" -> List.of(
+                    row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), null),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), 0.9));
+            case "summarization" -> List.of(row(SUMMARY_EXAMPLE));
             default -> List.of();
         };
     }
@@ -198,7 +219,27 @@ final class GradioApps {
         return gallery;
     }
 
-    /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
+    /**
+     * The objects in the uploaded image above the threshold: the image with their boxes drawn (a PNG of the app's
+     * store, as the course's app renders them) and the pipeline's JSON list of {score, label, box}.
+     */
+    private List<JsonNode> detections(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = Json.MAPPER.createObjectNode().put("image", "upload");
+        if (!call.inputs().get(1).isNull()) {
+            input.set("threshold", call.inputs().get(1));
+        }
+        Inputs.DetectionImage parsed = Requests.parse(Task.OBJECT_DETECTION, input,
+                value -> ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image")));
+        Outputs.Detections found = run(model, Task.OBJECT_DETECTION, parsed);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            BoxPicture.writePng(parsed.image(), found.captionedBoxes(), png);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return List.of(call.outputFile("detections.png", png.toByteArray()), Json.MAPPER.valueToTree(found));
+    }
+
     /**
      * The transcript of the recording as the course's app shows it (the pipeline called with
      * return_timestamps=True): the text, and the segments as transformers' pipeline JSON gives its "chunks".
@@ -218,6 +259,7 @@ final class GradioApps {
         }
     }
 
+    /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
     private JsonNode speech(Catalog.Entry model, GradioApp.Call call) {
         Outputs.Speech speech = run(model, Task.TEXT_TO_SPEECH, Requests.parse(Task.TEXT_TO_SPEECH,
                 object("text", call.inputs().get(0)), Requests.INLINE));
