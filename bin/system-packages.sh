@@ -3,8 +3,9 @@
 # Usage: bin/system-packages.sh --for tests|run
 #   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai and
 #          @gradio/client npm clients the API tests run), ffmpeg (required: the audio decoding tests), Debian's
-#          python3 (required: the independent TensorBoard event-file reader, tools/reference/tfevents.py) and the
-#          speed libraries (optional).
+#          python3 (required: the independent TensorBoard event-file reader, tools/reference/tfevents.py) with the
+#          packages that the official Python gradio_client and its huggingface_hub import (required: vendored in
+#          tools/vendor, the API tests run them) and the speed libraries (optional).
 #   run:   the speed libraries (optional: without them the bundled BLAS and glibc's malloc are used) and ffmpeg
 #          (optional: without it only WAV audio can be read; MP3, FLAC, OGG and WebM need it).
 # Missing packages are installed when permitted: as root, or with passwordless sudo, unless PERENNIAL_INSTALL=never.
@@ -20,6 +21,20 @@ usage="usage: bin/system-packages.sh --for tests|run"
 purpose=$2
 case $purpose in tests | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
 
+# The modules that the vendored gradio_client and huggingface_hub import (tools/vendor/README.md), each with its
+# Debian package.
+python_modules="httpx:python3-httpx websockets:python3-websockets yaml:python3-yaml requests:python3-requests
+  tqdm:python3-tqdm filelock:python3-filelock fsspec:python3-fsspec packaging:python3-packaging
+  typing_extensions:python3-typing-extensions"
+
+# The Debian packages of those modules that Debian's python3 cannot find (all of them without a python3).
+missing_python_packages() {
+  # shellcheck disable=SC2086 # one argument per module:package pair
+  /usr/bin/python3 -c 'import importlib.util, sys
+print(" ".join(p for m, p in (a.split(":") for a in sys.argv[1:]) if importlib.util.find_spec(m) is None))' \
+    $python_modules 2>/dev/null || for pair in $python_modules; do printf '%s ' "${pair#*:}"; done
+}
+
 # The packages this purpose needs and that are missing: $required and $optional (space-separated names).
 find_missing() {
   required="" optional="" audio=""
@@ -31,6 +46,10 @@ find_missing() {
   fi
   if [ "$purpose" = tests ] && ! [ -x /usr/bin/python3 ]; then
     required="${required:+$required }python3"
+  fi
+  if [ "$purpose" = tests ]; then
+    required="${required:+$required }$(missing_python_packages)"
+    required=${required% }
   fi
   # ffmpeg decodes compressed audio exactly as transformers' pipelines do (audio.FfmpegDecoder).
   if ! command -v ffmpeg >/dev/null 2>&1; then
@@ -92,6 +111,7 @@ if [ -n "$required" ]; then
       nodejs) needed="${needed:+$needed, }Node.js with npm" ;;
       ffmpeg) needed="${needed:+$needed, }ffmpeg" ;;
       python3) needed="${needed:+$needed, }Python 3" ;;
+      python3-*) case $needed in *"gradio_client imports"*) ;; *) needed="${needed:+$needed, }the Python packages gradio_client imports" ;; esac ;;
     esac
   done
   case $needed in
