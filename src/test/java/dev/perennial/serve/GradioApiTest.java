@@ -83,14 +83,16 @@ class GradioApiTest {
                         AppSpec.parse("zero-shot-image-classification=clip"), AppSpec.parse("chat=llm")));
     }
 
-    static Outputs.Similarities similarities() {
-        try (var pipeline = Pipeline.forTask(Task.SENTENCE_SIMILARITY, models.resolve("minilm").toString())) {
+    /** The similarities of {@link #SENTENCES} to the first, in-process, with the minilm under {@code dir}. */
+    static Outputs.Similarities similarities(Path dir) {
+        try (var pipeline = Pipeline.forTask(Task.SENTENCE_SIMILARITY, dir.resolve("minilm").toString())) {
             return pipeline.run(new Inputs.Sentences(SENTENCES.getFirst(), SENTENCES));
         }
     }
 
-    static Outputs.Labels labels(byte[] image) {
-        try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, models.resolve("clip").toString())) {
+    /** CLIP's scores of red, green and blue for {@code image}, in-process, with the clip under {@code dir}. */
+    static Outputs.Labels labels(Path dir, byte[] image) {
+        try (var pipeline = Pipeline.forTask(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, dir.resolve("clip").toString())) {
             return pipeline.run(new Inputs.LabelledImage(ImageFiles.read(image, "test"), List.of("red", "green",
                     "blue"), null));
         }
@@ -105,6 +107,27 @@ class GradioApiTest {
             assertThat(confidences.get(i).path("confidence").asDouble()).isCloseTo(scores.get(i), within(1e-5));
         }
         assertThat(label.path("label").asText()).isEqualTo(names.getFirst());
+    }
+
+    /** The embedding of {@code text}, in-process, with the minilm under {@code dir}. */
+    static float[] embedding(Path dir, String text) {
+        try (var pipeline = Pipeline.forTask(Task.FEATURE_EXTRACTION, dir.resolve("minilm").toString())) {
+            return pipeline.run(new Inputs.Text(text)).embedding();
+        }
+    }
+
+    /** The label output of the sentence-similarity app: {@link #SENTENCES} by the pipeline's scores, best first. */
+    static void assertSimilarities(JsonNode label, Outputs.Similarities expected) {
+        List<Double> scores = expected.scores();
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+        order.sort((a, b) -> Double.compare(scores.get(b), scores.get(a)));
+        assertLabels(label, order.stream().map(SENTENCES::get).toList(), order.stream().map(scores::get).toList());
+    }
+
+    /** The label output of the image app: the pipeline's labels and scores. */
+    static void assertLabels(JsonNode label, Outputs.Labels expected) {
+        assertLabels(label, expected.labels().stream().map(Outputs.LabelScore::label).toList(),
+                expected.labels().stream().map(Outputs.LabelScore::score).toList());
     }
 
     @Test
@@ -147,15 +170,8 @@ class GradioApiTest {
         JsonNode parameters = out.path("api").path("named_endpoints").path("/predict").path("parameters");
         assertThat(parameters.findValuesAsText("parameter_name")).containsExactly("source_sentence", "sentences");
 
-        List<Double> scores = similarities().scores();
-        List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
-        order.sort((a, b) -> Double.compare(scores.get(b), scores.get(a)));
-        assertLabels(out.path("similarity").get(0), order.stream().map(SENTENCES::get).toList(),
-                order.stream().map(scores::get).toList());
-
-        Outputs.Labels expected = labels(image);
-        assertLabels(out.path("labels").get(0), expected.labels().stream().map(Outputs.LabelScore::label).toList(),
-                expected.labels().stream().map(Outputs.LabelScore::score).toList());
+        assertSimilarities(out.path("similarity").get(0), similarities(models));
+        assertLabels(out.path("labels").get(0), labels(models, image));
 
         assertThat(out.path("badImage").asText()).contains("Image").contains("not a supported image");
 
@@ -351,12 +367,8 @@ class GradioApiTest {
                     """);
             JsonNode out = JSON.readTree(NodeClient.run(dir, "key.mjs", guarded.url(), "KEY", KEY));
             assertThat(out.path("refused").asText()).isNotEmpty();
-            float[] expected;
-            try (var pipeline = Pipeline.forTask(Task.FEATURE_EXTRACTION, models.resolve("minilm").toString())) {
-                expected = pipeline.run(new Inputs.Text("A cat sat on the mat.")).embedding();
-            }
             PipelineApiTest.assertClose(PipelineApiTest.floats(out.path("embedding").get(0).path("embedding")),
-                    expected);
+                    embedding(models, "A cat sat on the mat."));
         }
     }
 }

@@ -44,8 +44,9 @@ record NodeClient(String pkg, String version, Path dir) {
         return exec(builder, 120);
     }
 
-    private static String exec(ProcessBuilder builder, int seconds) throws Exception {
-        builder.environment().remove("LD_PRELOAD"); // no preloaded BLAS in Node (see WebAppBrowserTest)
+    /** Runs a client's process to its end within {@code seconds}; its standard output (it must exit 0). */
+    static String exec(ProcessBuilder builder, int seconds) throws Exception {
+        builder.environment().remove("LD_PRELOAD"); // no preloaded BLAS in a client (see WebAppBrowserTest)
         Path err = Files.createTempFile("perennial-node", ".err");
         try {
             Process process = builder.redirectError(err.toFile()).start();
