@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Gradio answers "queue_full") for one of {@code workers} threads, and every message about a call goes to its
  * session's mailbox, which the session's event stream drains (gradio/queueing.py, routes.py queue_data). Each
  * waiting call is told its rank when it joins and whenever the line moves. A session that nobody reads for
- * {@link #ABANDONED_MILLIS} is dropped, its calls cancelled.
+ * {@link #ABANDONED_MILLIS} is dropped, its calls cancelled; a client can cancel one call ({@link #cancel}).
  */
 public final class EventQueue implements AutoCloseable {
 
@@ -54,6 +54,9 @@ public final class EventQueue implements AutoCloseable {
         /** The curl API's calls: partial outputs are sent whole, not as diffs. */
         final boolean whole;
         List<JsonNode> sent;
+        /** Each set once, the other never after: the call's completion was queued, or it was cancelled. */
+        private boolean finished;
+        private boolean cancelled;
 
         Event(String id, GradioApp app, String appRoot, List<JsonNode> inputs, Session session, boolean whole) {
             this.id = id;
@@ -91,8 +94,8 @@ public final class EventQueue implements AutoCloseable {
         }
 
         @Override
-        public boolean partial(List<JsonNode> outputs) {
-            if (session.cancelled) {
+        public synchronized boolean partial(List<JsonNode> outputs) {
+            if (session.cancelled || cancelled) {
                 return false;
             }
             List<JsonNode> data = outputs;
@@ -106,12 +109,39 @@ public final class EventQueue implements AutoCloseable {
             session.messages.add(Messages.generating(id, data));
             return true;
         }
+
+        /** Cancels the call unless it has finished, telling its session that it completed with no output. */
+        synchronized boolean cancel() {
+            if (finished || cancelled) {
+                return false;
+            }
+            cancelled = true;
+            session.messages.add(Messages.cancelled(id));
+            return true;
+        }
+
+        /** Tells the session that the call starts; false (and nothing said) when it was cancelled. */
+        synchronized boolean start() {
+            if (!cancelled) {
+                session.messages.add(Messages.processStarts(id));
+            }
+            return !cancelled;
+        }
+
+        /** Queues the call's completion, unless it was cancelled (its session was told then). */
+        synchronized void finish(ObjectNode completion) {
+            if (!cancelled) {
+                finished = true;
+                session.messages.add(completion);
+            }
+        }
     }
 
     private final FileStore files;
     private final int maxWaiting;
     private final ArrayDeque<Event> waiting = new ArrayDeque<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Event> live = new ConcurrentHashMap<>(); // the calls waiting or running, by id
     private final Map<String, double[]> durations = new ConcurrentHashMap<>(); // app: {count, total seconds}
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -142,7 +172,9 @@ public final class EventQueue implements AutoCloseable {
         Session session = sessions.computeIfAbsent(sessionHash == null ? id : sessionHash, h -> new Session());
         session.touched = System.currentTimeMillis();
         session.pending.add(id);
-        waiting.addLast(new Event(id, app, appRoot, inputs, session, whole));
+        Event event = new Event(id, app, appRoot, inputs, session, whole);
+        live.put(id, event);
+        waiting.addLast(event);
         session.messages.add(Messages.estimation(id, waiting.size() - 1, waiting.size()));
         notifyAll();
         return id;
@@ -165,6 +197,24 @@ public final class EventQueue implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Cancels the call {@code eventId} of session {@code sessionHash}, as Gradio's routes.py cancel_event does: a
+     * waiting call leaves the line, a running one stops at its next partial output (its result, if it still
+     * comes, is dropped), and the session is told at once that the call completed, with no output, so that its
+     * client stops waiting for it. False when the session has no such call waiting or running.
+     */
+    boolean cancel(String sessionHash, String eventId) {
+        Event event = live.get(eventId);
+        if (event == null || event.session != sessions.get(sessionHash) || !event.cancel()) {
+            return false;
+        }
+        synchronized (this) {
+            waiting.remove(event);
+        }
+        live.remove(eventId);
+        return true;
+    }
+
     /** The client of a session went away: its calls stop at their next partial output, waiting ones never run. */
     synchronized void abandon(String hash, Session session) {
         session.cancelled = true;
@@ -179,9 +229,10 @@ public final class EventQueue implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (!event.session.cancelled) {
+            if (!event.session.cancelled && event.start()) {
                 run(event);
             }
+            live.remove(event.id);
         }
     }
 
@@ -198,7 +249,6 @@ public final class EventQueue implements AutoCloseable {
     }
 
     private void run(Event event) {
-        event.session.messages.add(Messages.processStarts(event.id));
         long start = System.nanoTime();
         ObjectNode result;
         try {
@@ -214,7 +264,7 @@ public final class EventQueue implements AutoCloseable {
         } catch (RuntimeException e) {
             result = Messages.failed(event.id, "internal error: " + e);
         }
-        event.session.messages.add(result);
+        event.finish(result);
     }
 
     private double average(String app, double seconds) {

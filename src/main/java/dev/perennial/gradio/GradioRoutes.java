@@ -55,6 +55,9 @@ public final class GradioRoutes {
         routes.post(api + "/queue/join", this::join);
         routes.get(api + "/queue/data", this::data);
         routes.get(api + "/heartbeat/{session}", this::heartbeat);
+        routes.post(api + "/cancel", this::cancel);
+        // Gradio's /reset is a no-op since /cancel does the work (routes.py reset_iterator); the JS client calls it
+        routes.post(api + "/reset", ctx -> json(ctx, Json.MAPPER.createObjectNode().put("success", true)));
         routes.post(api + "/call/{api}", this::call);
         routes.get(api + "/call/{api}/{event}", this::callStream);
         routes.exception(HttpRefusal.class, (e, ctx) -> {
@@ -147,6 +150,18 @@ public final class GradioRoutes {
         }
         String id = queue.join(app, root(ctx), inputs(app, body), session.asText(), false);
         json(ctx, Json.MAPPER.createObjectNode().put("event_id", id));
+    }
+
+    /**
+     * POST cancel with {session_hash, event_id, fn_index}: the clients' job cancel (gradio_client Job.cancel,
+     * @gradio/client's cancel). Answered with null as Gradio's cancel_event answers, whether or not the call was
+     * still going.
+     */
+    private void cancel(Context ctx) {
+        app(ctx);
+        JsonNode body = body(ctx);
+        queue.cancel(body.path("session_hash").asText(""), body.path("event_id").asText(""));
+        json(ctx, Json.MAPPER.nullNode());
     }
 
     /** POST call/API_NAME with {"data": [...]}: the curl API's first half. */

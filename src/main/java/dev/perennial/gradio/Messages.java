@@ -42,6 +42,13 @@ final class Messages {
         return out;
     }
 
+    /** A cancelled call, as Gradio's cancel_event completes it: success, and an empty output. */
+    static ObjectNode cancelled(String eventId) {
+        ObjectNode out = message(COMPLETED, eventId).put("success", true);
+        out.putObject("output");
+        return out;
+    }
+
     /** A failed call: {@code output.error} is what the clients show and throw. */
     static ObjectNode failed(String eventId, String error) {
         ObjectNode out = message(COMPLETED, eventId).put("success", false);

@@ -144,6 +144,31 @@ class GradioPythonClientTest {
         assertThat(out.path("status").asText()).isEqualTo("FINISHED");
     }
 
+    /**
+     * The client's cancel posts gradio_api/cancel; the server completes the call with no output (when the reply is
+     * still growing, which is the likely case but not certain) and the client's session goes on.
+     */
+    @Test
+    void thePythonClientCancelsAChatJobAndItsSessionGoesOn() throws Exception {
+        JsonNode out = PythonClient.run("""
+                import json, os, time
+                from gradio_client import Client
+                chat = Client(os.environ["BASE_URL"] + "apps/chat/")
+                job = chat.submit(message="Hello there", max_new_tokens=64, api_name="/chat")
+                next(job)
+                job.cancel()
+                while not job.done():
+                    time.sleep(0.01)
+                out = {"status": job.status().code.name}
+                out["after"] = chat.predict(message="Hi", max_new_tokens=8, api_name="/chat")
+                print(json.dumps(out))
+                """, server.url(), work);
+
+        assertThat(out.path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(out.path("after").get(1).path("content").asText())
+                .isEqualTo(GradioApiTest.chatCompletion(server, "Hi", 8));
+    }
+
     @Test
     void thePythonClientSendsTheApiKeyAsAHeader() throws Exception {
         try (WebServer guarded = WebServer.start(options(GradioApiTest.KEY))) {
