@@ -56,42 +56,83 @@ public final class TokenPicker {
         if (sampling.temperature() == 0) {
             return argmax(logits);
         }
+        Integer[] order = descending(logits);
+        double[] probs = distribution(logits, order, sampling);
+        double u = random.nextDouble();
+        int last = order[0];
+        for (Integer token : order) {
+            if (probs[token] == 0) {
+                break;
+            }
+            last = token;
+            u -= probs[token];
+            if (u < 0) {
+                return token;
+            }
+        }
+        return last;
+    }
+
+    /**
+     * The probability of each token that sampling draws from: the logits divided by the temperature, then
+     * transformers' TopKLogitsWarper (tokens below the k-th largest score removed, ties with it kept), then
+     * TopPLogitsWarper (in ascending order, tokens whose cumulative probability is at most 1 - top_p removed, the
+     * most likely always kept), then softmax (generation/logits_process.py; warpers in _get_logits_processor's
+     * order). {@code sampling}'s temperature is above 0.
+     */
+    static double[] distribution(float[] logits, Sampling sampling) {
+        return distribution(logits, descending(logits), sampling);
+    }
+
+    private static double[] distribution(float[] logits, Integer[] order, Sampling sampling) {
         int n = logits.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
+        int keep = n;
+        if (sampling.topK() > 0 && sampling.topK() < n) {
+            float kth = logits[order[sampling.topK() - 1]];
+            keep = sampling.topK();
+            while (keep < n && logits[order[keep]] == kth) {
+                keep++;
+            }
+        }
+        double max = logits[order[0]] / sampling.temperature();
+        double[] weights = new double[keep];
+        double total = 0;
+        for (int i = 0; i < keep; i++) {
+            weights[i] = Math.exp(logits[order[i]] / sampling.temperature() - max);
+            total += weights[i];
+        }
+        if (sampling.topP() < 1) {
+            // TopPLogitsWarper's cumulative sum runs from the least likely token up
+            double below = 0;
+            int nucleus = keep;
+            for (int i = keep - 1; i > 0; i--) {
+                below += weights[i] / total;
+                if (below > 1 - sampling.topP()) {
+                    break;
+                }
+                nucleus = i;
+            }
+            keep = nucleus;
+            total = 0;
+            for (int i = 0; i < keep; i++) {
+                total += weights[i];
+            }
+        }
+        double[] probs = new double[n];
+        for (int i = 0; i < keep; i++) {
+            probs[order[i]] = weights[i] / total;
+        }
+        return probs;
+    }
+
+    /** Token ids by logit, largest first (a stable sort: equal logits keep their ids' order). */
+    private static Integer[] descending(float[] logits) {
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        int keep = sampling.topK() > 0 ? Math.min(sampling.topK(), n) : n;
-        double max = logits[order[0]];
-        double[] probs = new double[keep];
-        double total = 0;
-        for (int i = 0; i < keep; i++) {
-            probs[i] = Math.exp((logits[order[i]] - max) / sampling.temperature());
-            total += probs[i];
-        }
-        // top-p: the smallest prefix (most likely first) whose probability reaches p
-        double cumulative = 0;
-        int nucleus = keep;
-        for (int i = 0; i < keep; i++) {
-            cumulative += probs[i] / total;
-            if (cumulative >= sampling.topP()) {
-                nucleus = i + 1;
-                break;
-            }
-        }
-        double mass = 0;
-        for (int i = 0; i < nucleus; i++) {
-            mass += probs[i];
-        }
-        double u = random.nextDouble() * mass;
-        for (int i = 0; i < nucleus; i++) {
-            u -= probs[i];
-            if (u < 0) {
-                return order[i];
-            }
-        }
-        return order[nucleus - 1];
+        return order;
     }
 
     /** The index of the largest logit, the first of equal maxima (as torch.argmax). */
