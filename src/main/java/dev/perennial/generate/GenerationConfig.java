@@ -19,6 +19,7 @@ import java.util.List;
  * @param maxLength        the most tokens a decoder sequence holds, the decoder start token included
  * @param minLength        no eos before the sequence has this many tokens (0: off)
  * @param noRepeatNgramSize no n-gram of this size twice (0: off)
+ * @param encoderNoRepeatNgramSize no n-gram of this size that the encoder's input holds (0: off)
  * @param forcedBosTokenId the first generated token, or -1
  * @param forcedEosTokenId the token at max_length, or -1
  * @param doSample         sampling instead of greedy decoding (one beam only), from the logits warped by
@@ -26,8 +27,9 @@ import java.util.List;
  */
 public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padTokenId, int maxLength,
                                int minLength, int numBeams, double lengthPenalty,
-                               BeamSearch.EarlyStopping earlyStopping, int noRepeatNgramSize, int forcedBosTokenId,
-                               int forcedEosTokenId, boolean doSample, double temperature, int topK, double topP) {
+                               BeamSearch.EarlyStopping earlyStopping, int noRepeatNgramSize,
+                               int encoderNoRepeatNgramSize, int forcedBosTokenId, int forcedEosTokenId,
+                               boolean doSample, double temperature, int topK, double topP) {
 
     /** transformers' GenerationConfig defaults for the sampling keys (generation/configuration_utils.py). */
     static final double DEFAULT_TEMPERATURE = 1.0;
@@ -96,7 +98,7 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         return new GenerationConfig(start, id(json, where, "eos_token_id", -1), id(json, where, "pad_token_id", -1),
                 maxLength, whole(json, where, "min_length", 0), beams, penalty.isNumber() ? penalty.asDouble() : 1.0,
                 earlyStopping(json, where), whole(json, where, "no_repeat_ngram_size", 0),
-                id(json, where, "forced_bos_token_id", -1), id(json, where, "forced_eos_token_id", -1), sample,
+                whole(json, where, "encoder_no_repeat_ngram_size", 0), id(json, where, "forced_bos_token_id", -1), id(json, where, "forced_eos_token_id", -1), sample,
                 temperature, whole(json, where, "top_k", DEFAULT_TOP_K), topP);
     }
 
@@ -126,8 +128,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
     /** These settings with {@code beams} beams (1: greedy decoding, or sampling when these settings sample). */
     public GenerationConfig withNumBeams(int beams) {
         return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, beams,
-                lengthPenalty, earlyStopping, noRepeatNgramSize, forcedBosTokenId, forcedEosTokenId,
-                doSample && beams == 1, temperature, topK, topP);
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, doSample && beams == 1, temperature, topK, topP);
     }
 
     /**
@@ -138,8 +140,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         Sampling checked = new Sampling(maxLength - 1, temperature, topK, topP, List.of(), 0);
         boolean sample = checked.temperature() > 0;
         return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, 1,
-                lengthPenalty, earlyStopping, noRepeatNgramSize, forcedBosTokenId, forcedEosTokenId, sample,
-                sample ? temperature : DEFAULT_TEMPERATURE, topK, topP);
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, sample, sample ? temperature : DEFAULT_TEMPERATURE, topK, topP);
     }
 
     /** These settings generating at most {@code tokens} tokens after the decoder start token (max_new_tokens). */
@@ -148,8 +150,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
             throw new UserError("max new tokens is " + tokens + "; generate at least 1");
         }
         return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, tokens + 1, minLength, numBeams,
-                lengthPenalty, earlyStopping, noRepeatNgramSize, forcedBosTokenId, forcedEosTokenId, doSample,
-                temperature, topK, topP);
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, doSample, temperature, topK, topP);
     }
 
     /** How each row picks its tokens, {@code seed} fixing the draws: greedy unless these settings sample. */

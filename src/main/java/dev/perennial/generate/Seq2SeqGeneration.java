@@ -15,7 +15,8 @@ import java.util.function.Function;
  * every decoder sequence starts with decoder_start_token_id; greedy decoding ({@code num_beams} 1, _sample without
  * sampling) takes the argmax of the processed logits, sampling ({@code do_sample}) draws from them after the
  * temperature, top-k and top-p warpers ({@link TokenPicker}; seeded, but not with torch.multinomial's draws), beam
- * search ({@link BeamSearch}) processes log_softmax of them; the {@link GenerationConfig}'s logits processors see the whole decoder sequence. The decoder cache lives in the
+ * search ({@link BeamSearch}) processes log_softmax of them; the {@link GenerationConfig}'s logits processors see the
+ * whole decoder sequence (and encoder_no_repeat_ngram_size's the input's ids). The decoder cache lives in the
  * caller's scope (one batch); every step runs in its own.
  */
 public final class Seq2SeqGeneration {
@@ -23,11 +24,27 @@ public final class Seq2SeqGeneration {
     private final EncoderDecoder model;
     private final GenerationConfig config;
     private final List<LogitsProcessor> processors;
+    private final List<LogitsProcessor> inputProcessors;
 
+    /** Generation for inputs whose ids no processor needs (the config has no encoder_no_repeat_ngram_size). */
     public Seq2SeqGeneration(EncoderDecoder model, GenerationConfig config) {
+        this(model, config, null);
+    }
+
+    /**
+     * Generation for the inputs whose encoder ids are {@code inputIds} (one per input, in the order of the encoded
+     * batch), which encoder_no_repeat_ngram_size bans n-grams of; null when the config has none.
+     */
+    public Seq2SeqGeneration(EncoderDecoder model, GenerationConfig config, List<int[]> inputIds) {
         this.model = model;
         this.config = config;
         this.processors = config.processors();
+        if (config.encoderNoRepeatNgramSize() > 0 && inputIds == null) {
+            throw new IllegalArgumentException("encoder_no_repeat_ngram_size needs the inputs' ids");
+        }
+        this.inputProcessors = config.encoderNoRepeatNgramSize() > 0 ? inputIds.stream()
+                .map(ids -> (LogitsProcessor) LogitsProcessor.EncoderNoRepeatNGram.of(
+                        config.encoderNoRepeatNgramSize(), ids)).toList() : null;
     }
 
     /**
@@ -103,7 +120,7 @@ public final class Seq2SeqGeneration {
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
                 float[] raw = scores[j].clone();
-                process(generated[r], scores[j]);
+                process(r, generated[r], scores[j]);
                 int token = pickers[r].pick(scores[j]);
                 generated[r] = DecoderSteps.append(generated[r], token);
                 if (listener.onToken(r, token, raw) && token != config.eosTokenId()) {
@@ -135,18 +152,21 @@ public final class Seq2SeqGeneration {
             }
             float[][] logProbs = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, true);
             for (int r = 0; r < logProbs.length; r++) {
-                process(generated[r], logProbs[r]);
+                process(r / settings.numBeams(), generated[r], logProbs[r]);
             }
             return logProbs;
         });
         return best.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
-    /** The processors over the decoder sequence: the start token, then {@code generated}. */
-    private void process(int[] generated, float[] scores) {
+    /** The processors over the decoder sequence of input {@code input}: the start token, then {@code generated}. */
+    private void process(int input, int[] generated, float[] scores) {
         int[] sequence = new int[generated.length + 1];
         sequence[0] = config.decoderStartTokenId();
         System.arraycopy(generated, 0, sequence, 1, generated.length);
+        if (inputProcessors != null) {
+            inputProcessors.get(input).apply(sequence, scores);
+        }
         for (LogitsProcessor p : processors) {
             p.apply(sequence, scores);
         }

@@ -109,7 +109,7 @@ public final class Chatbot implements Encoder {
                                    long seed, Generator.TextListener listener) {
         long[] ids = Arrays.stream(prompt.ids()).asLongStream().toArray();
         try (PointerScope scope = new PointerScope()) {
-            return new Seq2SeqGeneration(model, settings).text(model.encode(Tensors.fromLongs(ids, 1, ids.length),
+            return new Seq2SeqGeneration(model, settings, List.of(prompt.ids())).text(model.encode(Tensors.fromLongs(ids, 1, ids.length),
                     null), tokenizer, t -> tokenizer.decode(t, true), stops, seed, ids.length, listener);
         }
     }

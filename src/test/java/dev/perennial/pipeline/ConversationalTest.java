@@ -1,6 +1,8 @@
 package dev.perennial.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.generate.GenerationConfig;
 import dev.perennial.generate.Generator;
 import dev.perennial.io.Json;
 import dev.perennial.model.ExpectedFiles;
@@ -82,11 +84,33 @@ public class ConversationalTest {
                 assertThat(reply.inputTokens()).isEqualTo(row(expected.get("prompt_ids"), i).length);
                 Generator.Result greedy = bot.reply(conversations.get(i), bot.generationConfig().withNumBeams(1),
                         List.of(), 0, (text, tokens) -> true);
-                int[] tokens = greedy.finish() == Generator.Finish.EOS
-                        ? Arrays.copyOf(greedy.tokens(), greedy.tokens().length - 1) : greedy.tokens();
-                assertThat(tokens).as("greedy reply " + i).containsExactly(row(expected.get("greedy_ids"), i));
+                assertThat(withoutEos(greedy)).as("greedy reply " + i).containsExactly(row(expected.get("greedy_ids"), i));
             }
         }
+    }
+
+    @Test
+    void encoderNoRepeatNgramSizeBansTheInputsNgramsAsTheReference() throws Exception {
+        Map<String, Tensor> expected = Safetensors.read(EXPECTED, torch.ScalarType.Double);
+        List<Inputs.Conversation> conversations = conversations();
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(MODEL.resolve(GenerationConfig.FILE).toFile());
+        GenerationConfig beam = GenerationConfig.parse(json.deepCopy().put("encoder_no_repeat_ngram_size", 3), "beam");
+        GenerationConfig greedy = GenerationConfig.parse(json.deepCopy().put("encoder_no_repeat_ngram_size", 2)
+                .put("num_beams", 1), "greedy");
+        try (var chat = Pipeline.forTask(Task.CONVERSATIONAL, MODEL.toString())) {
+            Chatbot bot = (Chatbot) chat.encoder();
+            for (int i = 0; i < conversations.size(); i++) {
+                assertThat(withoutEos(bot.reply(conversations.get(i), beam, List.of(), 0, (text, tokens) -> true)))
+                        .as("beam " + i).containsExactly(row(expected.get("encoder_ngram_beam_ids"), i));
+                assertThat(withoutEos(bot.reply(conversations.get(i), greedy, List.of(), 0, (text, tokens) -> true)))
+                        .as("greedy " + i).containsExactly(row(expected.get("encoder_ngram_greedy_ids"), i));
+            }
+        }
+    }
+
+    private static int[] withoutEos(Generator.Result result) {
+        return result.finish() == Generator.Finish.EOS
+                ? Arrays.copyOf(result.tokens(), result.tokens().length - 1) : result.tokens();
     }
 
     @Test
