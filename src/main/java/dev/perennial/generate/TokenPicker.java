@@ -1,6 +1,7 @@
 package dev.perennial.generate;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.SplittableRandom;
 
 /** Picks a token from one position's logits, greedily or by seeded sampling with temperature, top-k and top-p. */
@@ -56,11 +57,11 @@ public final class TokenPicker {
         if (sampling.temperature() == 0) {
             return argmax(logits);
         }
-        Integer[] order = descending(logits);
+        int[] order = candidates(logits, sampling.topK());
         double[] probs = distribution(logits, order, sampling);
         double u = random.nextDouble();
         int last = order[0];
-        for (Integer token : order) {
+        for (int token : order) {
             if (probs[token] == 0) {
                 break;
             }
@@ -81,19 +82,12 @@ public final class TokenPicker {
      * order). {@code sampling}'s temperature is above 0.
      */
     static double[] distribution(float[] logits, Sampling sampling) {
-        return distribution(logits, descending(logits), sampling);
+        return distribution(logits, candidates(logits, sampling.topK()), sampling);
     }
 
-    private static double[] distribution(float[] logits, Integer[] order, Sampling sampling) {
-        int n = logits.length;
-        int keep = n;
-        if (sampling.topK() > 0 && sampling.topK() < n) {
-            float kth = logits[order[sampling.topK() - 1]];
-            keep = sampling.topK();
-            while (keep < n && logits[order[keep]] == kth) {
-                keep++;
-            }
-        }
+    /** The distribution over {@code order}, the top-k candidates largest first (every other token has 0). */
+    private static double[] distribution(float[] logits, int[] order, Sampling sampling) {
+        int keep = order.length;
         double max = logits[order[0]] / sampling.temperature();
         double[] weights = new double[keep];
         double total = 0;
@@ -118,21 +112,75 @@ public final class TokenPicker {
                 total += weights[i];
             }
         }
-        double[] probs = new double[n];
+        double[] probs = new double[logits.length];
         for (int i = 0; i < keep; i++) {
             probs[order[i]] = weights[i] / total;
         }
         return probs;
     }
 
-    /** Token ids by logit, largest first (a stable sort: equal logits keep their ids' order). */
-    private static Integer[] descending(float[] logits) {
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /**
+     * The tokens top-k keeps, largest logit first, equal logits in id order: every token when {@code topK} is 0,
+     * else those at least as large as the k-th largest logit (found with a min-heap of k, without sorting all).
+     */
+    private static int[] candidates(float[] logits, int topK) {
+        int n = logits.length;
+        int[] ids;
+        if (topK <= 0 || topK >= n) {
+            ids = new int[n];
+            Arrays.setAll(ids, i -> i);
+        } else {
+            float kth = kthLargest(logits, topK);
+            ids = IntStream.range(0, n).filter(i -> logits[i] >= kth).toArray();
         }
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        return order;
+        long[] keys = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            int bits = Float.floatToIntBits(logits[ids[i]]);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
+            keys[i] = ((long) ~ascending << 32) | ids[i];
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) keys[i];
+        }
+        return ids;
+    }
+
+    /** The k-th largest of {@code values} (0 < k < length), through a min-heap of the k largest so far. */
+    private static float kthLargest(float[] values, int k) {
+        float[] heap = Arrays.copyOf(values, k);
+        for (int i = k / 2 - 1; i >= 0; i--) {
+            siftDown(heap, i);
+        }
+        for (int i = k; i < values.length; i++) {
+            if (values[i] > heap[0]) {
+                heap[0] = values[i];
+                siftDown(heap, 0);
+            }
+        }
+        return heap[0];
+    }
+
+    private static void siftDown(float[] heap, int at) {
+        int i = at;
+        while (true) {
+            int smallest = i;
+            int left = 2 * i + 1;
+            int right = left + 1;
+            if (left < heap.length && heap[left] < heap[smallest]) {
+                smallest = left;
+            }
+            if (right < heap.length && heap[right] < heap[smallest]) {
+                smallest = right;
+            }
+            if (smallest == i) {
+                return;
+            }
+            float swap = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = swap;
+            i = smallest;
+        }
     }
 
     /** The index of the largest logit, the first of equal maxima (as torch.argmax). */

@@ -10,8 +10,11 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -100,5 +103,31 @@ class SamplingWarpersTest {
         }
         assertThat(probs[4]).isZero();
         assertThat(counts[4]).isZero();
+    }
+
+    /** Prints the time per row at Blenderbot's and BART's vocabularies (compare seq2seq_sampling.py --real-shape). */
+    @Test
+    void aRealVocabularysRowIsADistribution() {
+        Sampling sampling = sampling(0.7, 50, 0.9);
+        for (int vocab : new int[] {8008, 50265}) {
+            SplittableRandom random = new SplittableRandom(3);
+            float[][] rows = new float[200][vocab];
+            for (float[] row : rows) {
+                for (int t = 0; t < vocab; t++) {
+                    row[t] = (float) (random.nextGaussian() * 3);
+                }
+            }
+            for (int i = 0; i < 3 * rows.length; i++) {
+                TokenPicker.distribution(rows[i % rows.length], sampling);
+            }
+            long start = System.nanoTime();
+            double total = 0;
+            for (float[] row : rows) {
+                total += Arrays.stream(TokenPicker.distribution(row, sampling)).sum();
+            }
+            System.out.printf(Locale.ROOT, "java warpers, vocab %d: %.1f us per row%n", vocab,
+                    (System.nanoTime() - start) / 1e3 / rows.length);
+            assertThat(total / rows.length).isCloseTo(1.0, within(1e-9));
+        }
     }
 }
