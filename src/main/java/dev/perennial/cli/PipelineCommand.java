@@ -39,7 +39,8 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), chat "
+                + "(conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -54,6 +55,8 @@ import java.util.Locale;
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
                 "  perennial pipeline summarization --model facebook/bart-large-cnn --text \"$(cat article.txt)\"",
+                "  perennial pipeline conversational --model facebook/blenderbot-400M-distill --text 'Hello, how "
+                        + "are you?' --text 'I am fine.' --text 'What do you like to do?'",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
@@ -84,8 +87,9 @@ public final class PipelineCommand implements Runnable {
             description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
     String model;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to "
-            + "compare with --source.")
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, to "
+            + "compare with --source, or (conversational) the turns of a conversation, the user's first, alternating "
+            + "with the assistant's.")
     List<String> texts = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
@@ -217,6 +221,10 @@ public final class PipelineCommand implements Runnable {
                 if (results.get(i) instanceof Outputs.Summary summary && summary.truncated()) {
                     spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
                             + summary.inputTokens() + " tokens; the text after them was left out of the summary");
+                }
+                if (results.get(i) instanceof Outputs.Reply reply && reply.truncated()) {
+                    spec.commandLine().getErr().println("note: conversation " + (i + 1) + " is longer than the "
+                            + "model reads; only its last " + reply.inputTokens() + " tokens were read");
                 }
                 if (json) {
                     BenchCommand.printJson(out, results.get(i));
@@ -413,6 +421,9 @@ public final class PipelineCommand implements Runnable {
         if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             require(!texts.isEmpty(), "--text (repeatable) or --input");
             inputs = texts.stream().map(Inputs.Text::new).toList();
+        } else if (task == Task.CONVERSATIONAL) {
+            require(!texts.isEmpty(), "--text (repeatable: the user's turn, then the assistant's, …) or --input");
+            inputs = List.of(Inputs.Conversation.alternating(texts));
         } else if (task == Task.SENTENCE_SIMILARITY) {
             require(source != null && !texts.isEmpty(), "--source TEXT and --text (repeatable), or --input");
             inputs = List.of(new Inputs.Sentences(source, texts));
@@ -456,6 +467,7 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.Summary s -> out.println(s.summaryText());
+            case Outputs.Reply r -> out.println(r.generatedText());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
@@ -478,6 +490,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("vits") ? "facebook/mms-tts-eng"
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
+                : task == Task.CONVERSATIONAL ? "facebook/blenderbot-400M-distill"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }

@@ -4,6 +4,7 @@ import dev.perennial.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The text of one generated continuation as its tokens arrive: it decodes them, cuts at the first stop sequence,
@@ -12,7 +13,8 @@ import java.util.List;
 final class Continuation {
 
     private final Tokenizer tokenizer;
-    private final Sampling sampling;
+    private final Function<int[], String> decode;
+    private final List<String> stops;
     private final int topLogProbs;
     private final Generator.TextListener listener;
     private final StringBuilder emitted = new StringBuilder();
@@ -21,20 +23,32 @@ final class Continuation {
     private Generator.Finish finish = Generator.Finish.LENGTH;
 
     Continuation(Tokenizer tokenizer, Sampling sampling, int topLogProbs, Generator.TextListener listener) {
+        this(tokenizer, tokenizer::decode, sampling.stop(), topLogProbs, listener);
+    }
+
+    /** With the text of the ids given by {@code decode} (a reply with its special tokens left out, say). */
+    Continuation(Tokenizer tokenizer, Function<int[], String> decode, List<String> stops, int topLogProbs,
+                 Generator.TextListener listener) {
         this.tokenizer = tokenizer;
-        this.sampling = sampling;
+        this.decode = decode;
+        this.stops = List.copyOf(stops);
         this.topLogProbs = topLogProbs;
         this.listener = listener;
     }
 
-    /** Takes the next token and the logits it was chosen from; false once the continuation is over. */
+    /**
+     * Takes the next token and the logits it was chosen from (null when unknown, as after beam search: no
+     * log-probabilities then); false once the continuation is over.
+     */
     boolean accept(int token, float[] logits) {
         if (token == tokenizer.eosId()) {
             finish = Generator.Finish.EOS;
             return false;
         }
         generated.add(token);
-        pending.add(TokenLogProbs.scored(tokenizer, token, logits, topLogProbs));
+        if (logits != null) {
+            pending.add(TokenLogProbs.scored(tokenizer, token, logits, topLogProbs));
+        }
         String text = text();
         int stopAt = firstStop(text);
         if (stopAt >= 0) {
@@ -67,12 +81,12 @@ final class Continuation {
     }
 
     private String text() {
-        return tokenizer.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+        return decode.apply(generated.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private int firstStop(String text) {
         int first = -1;
-        for (String stop : sampling.stop()) {
+        for (String stop : stops) {
             int at = stop.isEmpty() ? -1 : text.indexOf(stop);
             if (at >= 0 && (first < 0 || at < first)) {
                 first = at;

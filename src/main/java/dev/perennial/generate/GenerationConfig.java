@@ -19,13 +19,22 @@ import java.util.List;
  * @param maxLength        the most tokens a decoder sequence holds, the decoder start token included
  * @param minLength        no eos before the sequence has this many tokens (0: off)
  * @param noRepeatNgramSize no n-gram of this size twice (0: off)
+ * @param encoderNoRepeatNgramSize no n-gram of this size that the encoder's input holds (0: off)
  * @param forcedBosTokenId the first generated token, or -1
  * @param forcedEosTokenId the token at max_length, or -1
+ * @param doSample         sampling instead of greedy decoding (one beam only), from the logits warped by
+ *                         {@code temperature}, {@code topK} (0: off) and {@code topP} (1: off)
  */
 public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padTokenId, int maxLength,
                                int minLength, int numBeams, double lengthPenalty,
-                               BeamSearch.EarlyStopping earlyStopping, int noRepeatNgramSize, int forcedBosTokenId,
-                               int forcedEosTokenId) {
+                               BeamSearch.EarlyStopping earlyStopping, int noRepeatNgramSize,
+                               int encoderNoRepeatNgramSize, int forcedBosTokenId, int forcedEosTokenId,
+                               boolean doSample, double temperature, int topK, double topP) {
+
+    /** transformers' GenerationConfig defaults for the sampling keys (generation/configuration_utils.py). */
+    static final double DEFAULT_TEMPERATURE = 1.0;
+    static final int DEFAULT_TOP_K = 50;
+    static final double DEFAULT_TOP_P = 1.0;
 
     public static final String FILE = "generation_config.json";
 
@@ -72,10 +81,25 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         if (!penalty.isMissingNode() && !penalty.isNull() && !penalty.isNumber()) {
             throw new UserError(where + ": length_penalty is " + penalty + ", not a number");
         }
+        boolean sample = flag(json, where, "do_sample");
+        if (sample && beams > 1) {
+            throw new UserError(where + ": do_sample is true with num_beams " + beams + " (beam sampling), which "
+                    + "Perennial does not run; set num_beams to 1 to sample, or do_sample to false for beam search");
+        }
+        double temperature = number(json, where, "temperature", DEFAULT_TEMPERATURE);
+        if (!(temperature > 0)) {
+            throw new UserError(where + ": temperature is " + temperature + "; sampling needs a temperature above 0 "
+                    + "(set do_sample to false for greedy decoding)");
+        }
+        double topP = number(json, where, "top_p", DEFAULT_TOP_P);
+        if (!(topP > 0 && topP <= 1)) {
+            throw new UserError(where + ": top_p is " + topP + ", not in (0, 1]");
+        }
         return new GenerationConfig(start, id(json, where, "eos_token_id", -1), id(json, where, "pad_token_id", -1),
                 maxLength, whole(json, where, "min_length", 0), beams, penalty.isNumber() ? penalty.asDouble() : 1.0,
                 earlyStopping(json, where), whole(json, where, "no_repeat_ngram_size", 0),
-                id(json, where, "forced_bos_token_id", -1), id(json, where, "forced_eos_token_id", -1));
+                whole(json, where, "encoder_no_repeat_ngram_size", 0), id(json, where, "forced_bos_token_id", -1), id(json, where, "forced_eos_token_id", -1), sample,
+                temperature, whole(json, where, "top_k", DEFAULT_TOP_K), topP);
     }
 
     /** The logits processors these settings turn on, in generation/utils.py _get_logits_processor's order. */
@@ -101,10 +125,38 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         return new BeamSearch.Settings(numBeams, lengthPenalty, earlyStopping, maxLength - 1, eosTokenId);
     }
 
-    /** These settings with {@code beams} beams (1: greedy decoding). */
+    /** These settings with {@code beams} beams (1: greedy decoding, or sampling when these settings sample). */
     public GenerationConfig withNumBeams(int beams) {
         return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, beams,
-                lengthPenalty, earlyStopping, noRepeatNgramSize, forcedBosTokenId, forcedEosTokenId);
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, doSample && beams == 1, temperature, topK, topP);
+    }
+
+    /**
+     * These settings decoding one beam: greedily when {@code temperature} is 0, else sampling with {@code temperature},
+     * {@code topK} (0: off) and {@code topP} (1: off).
+     */
+    public GenerationConfig withSampling(double temperature, int topK, double topP) {
+        Sampling checked = new Sampling(maxLength - 1, temperature, topK, topP, List.of(), 0);
+        boolean sample = checked.temperature() > 0;
+        return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, 1,
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, sample, sample ? temperature : DEFAULT_TEMPERATURE, topK, topP);
+    }
+
+    /** These settings generating at most {@code tokens} tokens after the decoder start token (max_new_tokens). */
+    public GenerationConfig withMaxNewTokens(int tokens) {
+        if (tokens < 1) {
+            throw new UserError("max new tokens is " + tokens + "; generate at least 1");
+        }
+        return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, tokens + 1, minLength, numBeams,
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
+                forcedEosTokenId, doSample, temperature, topK, topP);
+    }
+
+    /** How each row picks its tokens, {@code seed} fixing the draws: greedy unless these settings sample. */
+    Sampling sampling(long seed) {
+        return new Sampling(maxLength - 1, doSample ? temperature : 0, topK, topP, List.of(), seed);
     }
 
     private static int whole(JsonNode json, String where, String key, int fallback) {
@@ -131,6 +183,28 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
             throw new UserError(where + ": " + key + " is " + v + ", not a token id");
         }
         return v.asInt();
+    }
+
+    private static boolean flag(JsonNode json, String where, String key) {
+        JsonNode v = json.get(key);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new UserError(where + ": " + key + " is " + v + ", not true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static double number(JsonNode json, String where, String key, double fallback) {
+        JsonNode v = json.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new UserError(where + ": " + key + " is " + v + ", not a number");
+        }
+        return v.asDouble();
     }
 
     private static BeamSearch.EarlyStopping earlyStopping(JsonNode json, String where) {

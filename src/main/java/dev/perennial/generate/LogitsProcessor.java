@@ -1,6 +1,11 @@
 package dev.perennial.generate;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The logits processors that an encoder-decoder's generation config turns on, as transformers' logits_process.py
@@ -25,6 +30,39 @@ public sealed interface LogitsProcessor {
                     scores[sequence[start + n - 1]] = Float.NEGATIVE_INFINITY;
                 }
             }
+        }
+    }
+
+    /**
+     * EncoderNoRepeatNGramLogitsProcessor: a token that would complete an n-gram of the encoder's input is banned;
+     * {@code banned} maps each input n-gram's first n-1 tokens to the tokens that followed them (_get_ngrams over the
+     * input, _get_generated_ngrams over the sequence's last n-1 tokens).
+     */
+    record EncoderNoRepeatNGram(int n, Map<List<Integer>, Set<Integer>> banned)
+            implements LogitsProcessor {
+
+        static EncoderNoRepeatNGram of(int n, int[] input) {
+            Map<List<Integer>, Set<Integer>> banned = new HashMap<>();
+            for (int start = 0; start + n <= input.length; start++) {
+                banned.computeIfAbsent(prefix(input, start, n - 1), k -> new TreeSet<>())
+                        .add(input[start + n - 1]);
+            }
+            return new EncoderNoRepeatNGram(n, banned);
+        }
+
+        @Override
+        public void apply(int[] sequence, float[] scores) {
+            if (sequence.length < n - 1) {
+                return;
+            }
+            for (int token : banned.getOrDefault(prefix(sequence, sequence.length - n + 1, n - 1),
+                    Set.of())) {
+                scores[token] = Float.NEGATIVE_INFINITY;
+            }
+        }
+
+        private static List<Integer> prefix(int[] ids, int from, int length) {
+            return Arrays.stream(ids, from, from + length).boxed().toList();
         }
     }
 

@@ -2,17 +2,21 @@ package dev.perennial.generate;
 
 import dev.perennial.model.DecoderCache;
 import dev.perennial.model.EncoderDecoder;
+import dev.perennial.tokenizer.Tokenizer;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Generation from an encoded batch as transformers' generate runs it for an encoder-decoder (generation/utils.py):
  * every decoder sequence starts with decoder_start_token_id; greedy decoding ({@code num_beams} 1, _sample without
- * sampling) takes the argmax of the processed logits, beam search ({@link BeamSearch}) processes log_softmax of them;
- * the {@link GenerationConfig}'s logits processors see the whole decoder sequence. The decoder cache lives in the
+ * sampling) takes the argmax of the processed logits, sampling ({@code do_sample}) draws from them after the
+ * temperature, top-k and top-p warpers ({@link TokenPicker}; seeded, but not with torch.multinomial's draws), beam
+ * search ({@link BeamSearch}) processes log_softmax of them; the {@link GenerationConfig}'s logits processors see the
+ * whole decoder sequence (and encoder_no_repeat_ngram_size's the input's ids). The decoder cache lives in the
  * caller's scope (one batch); every step runs in its own.
  */
 public final class Seq2SeqGeneration {
@@ -20,25 +24,90 @@ public final class Seq2SeqGeneration {
     private final EncoderDecoder model;
     private final GenerationConfig config;
     private final List<LogitsProcessor> processors;
+    private final List<LogitsProcessor> inputProcessors;
 
+    /** Generation for inputs whose ids no processor needs (the config has no encoder_no_repeat_ngram_size). */
     public Seq2SeqGeneration(EncoderDecoder model, GenerationConfig config) {
+        this(model, config, null);
+    }
+
+    /**
+     * Generation for the inputs whose encoder ids are {@code inputIds} (one per input, in the order of the encoded
+     * batch), which encoder_no_repeat_ngram_size bans n-grams of; null when the config has none.
+     */
+    public Seq2SeqGeneration(EncoderDecoder model, GenerationConfig config, List<int[]> inputIds) {
         this.model = model;
         this.config = config;
         this.processors = config.processors();
+        if (config.encoderNoRepeatNgramSize() > 0 && inputIds == null) {
+            throw new IllegalArgumentException("encoder_no_repeat_ngram_size needs the inputs' ids");
+        }
+        this.inputProcessors = config.encoderNoRepeatNgramSize() > 0 ? inputIds.stream()
+                .map(ids -> (LogitsProcessor) LogitsProcessor.EncoderNoRepeatNGram.of(
+                        config.encoderNoRepeatNgramSize(), ids)).toList() : null;
     }
 
     /**
      * Each input's generated tokens after the decoder start token, eos left out: beam search when the config has more
-     * than one beam, else greedy. {@code encoded} [B, S, d]; {@code mask} [B, S] or null.
+     * than one beam, else greedy decoding or, when the config samples, sampling seeded with 0. {@code encoded}
+     * [B, S, d]; {@code mask} [B, S] or null.
      */
     public List<int[]> generate(Tensor encoded, Tensor mask) {
-        return config.numBeams() > 1 ? beam(encoded, mask) : greedy(encoded, mask);
+        return generate(encoded, mask, 0);
     }
 
-    /** Greedy decoding; a row that has ended leaves the batch (transformers pads it, which changes no other row). */
-    List<int[]> greedy(Tensor encoded, Tensor mask) {
+    /** As {@link #generate(Tensor, Tensor)}, input r sampling with seed {@code seed + r}: a seed repeats exactly. */
+    public List<int[]> generate(Tensor encoded, Tensor mask, long seed) {
+        if (config.numBeams() > 1) {
+            return beam(encoded, mask);
+        }
+        List<int[]> out = oneBeam(encoded, mask, seed, (row, token, logits) -> true);
+        return out.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
+    }
+
+    /**
+     * The reply to one encoded input ({@code encoded} [1, S, d], no padding) as text: {@code listener} sees it grow
+     * token by token when decoding one beam (sampled with {@code seed} when the config samples), and whole at the end
+     * for beam search. Generation ends at eos, after the config's max_length, at the first of {@code stops} (cut off)
+     * or when the listener returns false. {@code decode} turns ids into text; {@code promptTokens} is reported back.
+     */
+    public Generator.Result text(Tensor encoded, Tokenizer tokenizer, Function<int[], String> decode,
+                                 List<String> stops, long seed, int promptTokens, Generator.TextListener listener) {
+        Continuation continuation = new Continuation(tokenizer, decode, stops, 0, listener);
+        int[] ids;
+        if (config.numBeams() > 1) {
+            int[] best = beam(encoded, null).getFirst();
+            // a hypothesis shorter than max_length ended with eos, which beam() leaves out
+            int[] tokens = best.length < config.maxLength() - 1 ? DecoderSteps.append(best, config.eosTokenId()) : best;
+            ids = tokens;
+            for (int i = 0; i < tokens.length; i++) {
+                if (!continuation.accept(tokens[i], null)) {
+                    ids = Arrays.copyOf(tokens, i + 1);
+                    break;
+                }
+            }
+        } else {
+            ids = oneBeam(encoded, null, seed, (row, token, logits) -> continuation.accept(token, logits)).getFirst();
+        }
+        return continuation.finish(ids, promptTokens);
+    }
+
+    /** Sees each row's chosen token with the logits it was picked from; false ends that row. */
+    @FunctionalInterface
+    interface RowListener {
+        boolean onToken(int row, int token, float[] logits);
+    }
+
+    /**
+     * Greedy decoding or sampling (transformers' _sample: the processed logits, then warped when sampling); a row
+     * that has ended (eos, or its listener said so) leaves the batch (transformers pads it, which changes no other
+     * row). Each row's tokens, eos included when it came.
+     */
+    List<int[]> oneBeam(Tensor encoded, Tensor mask, long seed, RowListener listener) {
         int rows = (int) encoded.size(0);
         int maxNew = config.maxLength() - 1;
+        TokenPicker[] pickers = new TokenPicker[rows];
+        Arrays.setAll(pickers, r -> new TokenPicker(config.sampling(seed + r)));
         DecoderCache cache = model.newCache(encoded, mask, 1, config.maxLength());
         int[][] generated = new int[rows][0];
         int[] live = new int[rows];
@@ -50,10 +119,11 @@ public final class Seq2SeqGeneration {
             List<Integer> kept = new ArrayList<>();
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
-                process(generated[r], scores[j]);
-                int token = TokenPicker.argmax(scores[j]);
+                float[] raw = scores[j].clone();
+                process(r, generated[r], scores[j]);
+                int token = pickers[r].pick(scores[j]);
                 generated[r] = DecoderSteps.append(generated[r], token);
-                if (token != config.eosTokenId()) {
+                if (listener.onToken(r, token, raw) && token != config.eosTokenId()) {
                     kept.add(j);
                 }
             }
@@ -64,7 +134,7 @@ public final class Seq2SeqGeneration {
             live = kept.stream().mapToInt(j -> previous[j]).toArray();
             feed = Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray();
         }
-        return Arrays.stream(generated).map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
+        return Arrays.asList(generated);
     }
 
     /** Beam search: the best hypothesis of each input. */
@@ -82,18 +152,21 @@ public final class Seq2SeqGeneration {
             }
             float[][] logProbs = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, true);
             for (int r = 0; r < logProbs.length; r++) {
-                process(generated[r], logProbs[r]);
+                process(r / settings.numBeams(), generated[r], logProbs[r]);
             }
             return logProbs;
         });
         return best.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
-    /** The processors over the decoder sequence: the start token, then {@code generated}. */
-    private void process(int[] generated, float[] scores) {
+    /** The processors over the decoder sequence of input {@code input}: the start token, then {@code generated}. */
+    private void process(int input, int[] generated, float[] scores) {
         int[] sequence = new int[generated.length + 1];
         sequence[0] = config.decoderStartTokenId();
         System.arraycopy(generated, 0, sequence, 1, generated.length);
+        if (inputProcessors != null) {
+            inputProcessors.get(input).apply(sequence, scores);
+        }
         for (LogitsProcessor p : processors) {
             p.apply(sequence, scores);
         }

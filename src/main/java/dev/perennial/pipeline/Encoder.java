@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot {
 
     Path dir();
 
@@ -22,6 +22,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
     static Encoder load(Task<?, ?> task, Path dir, PipelineOptions options) {
         String type = ModelFolders.modelType(dir);
         ModelFolders.requireRuns(task, dir, type);
+        if (task == Task.CONVERSATIONAL) {
+            return Chatbot.load(dir, options);
+        }
         if (Task.TEXT_ENCODERS.contains(type)) {
             return SentenceEncoder.load(dir, options);
         }

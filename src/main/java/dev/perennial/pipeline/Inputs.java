@@ -147,6 +147,42 @@ public final class Inputs {
         }
     }
 
+    /** One turn of a conversation: who speaks ({@code user}, {@code assistant} or {@code system}) and what. */
+    public record Message(String role, String content) {
+
+        public static final String USER = "user";
+        public static final List<String> ROLES = List.of(USER, "assistant", "system");
+
+        public Message {
+            if (role == null || !ROLES.contains(role)) {
+                throw new PipelineInputError("role is " + (role == null ? "missing" : "'" + role + "'") + "; a "
+                        + "message's role is one of " + String.join(", ", ROLES));
+            }
+            requireText(content, "content");
+        }
+    }
+
+    /** A conversation so far, oldest message first; the chat model writes the next (the assistant's) turn. */
+    public record Conversation(List<Message> messages) {
+
+        public Conversation {
+            if (messages == null || messages.isEmpty()) {
+                throw new PipelineInputError("messages is " + (messages == null ? "missing" : "empty")
+                        + "; give at least one {\"role\": \"user\", \"content\": …}");
+            }
+            messages = List.copyOf(messages);
+        }
+
+        /** Turns that alternate, the user's first: what the CLI's repeated --text gives. */
+        public static Conversation alternating(List<String> turns) {
+            List<Message> messages = new java.util.ArrayList<>();
+            for (int i = 0; i < turns.size(); i++) {
+                messages.add(new Message(i % 2 == 0 ? Message.USER : "assistant", turns.get(i)));
+            }
+            return new Conversation(messages);
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

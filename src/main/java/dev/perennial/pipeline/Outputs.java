@@ -112,6 +112,13 @@ public final class Outputs {
     public record Summary(String summaryText, int inputTokens, boolean truncated) {
     }
 
+    /**
+     * A chat model's next turn (transformers' generated_text), how many tokens of the conversation the model read,
+     * and whether its oldest tokens were left out to fit.
+     */
+    public record Reply(String generatedText, int inputTokens, boolean truncated) {
+    }
+
     /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
     public record Speech(float[] waveform, int samplingRate) {
 

@@ -173,6 +173,9 @@ public final class Requests {
             }
             input = new Inputs.DetectionImage(images.read(text(json, "image")),
                     threshold.asDouble(Inputs.DetectionImage.DEFAULT_THRESHOLD));
+        } else if (task == Task.CONVERSATIONAL) {
+            only(json, Set.of("messages"), task);
+            input = new Inputs.Conversation(messages(json.get("messages")));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }
@@ -232,6 +235,35 @@ public final class Requests {
                 throw new PipelineInputError(field + " holds " + describe(item) + ", not a string");
             }
             out.add(item.asText());
+        }
+        return out;
+    }
+
+    /** A list of {role, content} objects, as OpenAI's and transformers' chat messages are written. */
+    private static List<Inputs.Message> messages(JsonNode list) {
+        if (list == null || list.isNull()) {
+            throw new PipelineInputError("messages is missing");
+        }
+        if (!list.isArray()) {
+            throw new PipelineInputError("messages is " + describe(list) + ", not a list of {role, content}");
+        }
+        List<Inputs.Message> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode m = list.get(i);
+            if (!m.isObject()) {
+                throw new PipelineInputError("messages[" + i + "] is " + describe(m) + ", not a {role, content}");
+            }
+            try {
+                for (Iterator<String> names = m.fieldNames(); names.hasNext(); ) {
+                    String name = names.next();
+                    if (!name.equals("role") && !name.equals("content")) {
+                        throw new PipelineInputError("unknown field '" + name + "'; a message has role and content");
+                    }
+                }
+                out.add(new Inputs.Message(text(m, "role"), text(m, "content")));
+            } catch (PipelineInputError e) {
+                throw new PipelineInputError("messages[" + i + "]: " + e.getMessage());
+            }
         }
         return out;
     }

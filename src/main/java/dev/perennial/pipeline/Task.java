@@ -22,6 +22,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> WHISPER = List.of("whisper");
     static final List<String> DETR = List.of("detr");
     static final List<String> BART = List.of("bart");
+    /** The encoder-decoder chat models: BART's family until it loads Blenderbot's checkpoints too. */
+    static final List<String> CHAT = List.of("bart");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -71,10 +73,15 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "a text's summary (beam search with the model's summarization settings; long texts are cut to the "
             + "model's length)", Inputs.Text.class, Outputs.Summary.class, BART);
 
+    /** The next turn of a conversation, by an encoder-decoder chat model (Blenderbot). */
+    public static final Task<Inputs.Conversation, Outputs.Reply> CONVERSATIONAL = new Task<>("conversational",
+            "the next turn of a conversation (history joined as Blenderbot's tokenizer does, the model's generation "
+            + "settings)", Inputs.Conversation.class, Outputs.Reply.class, CHAT);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
                 ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION, OBJECT_DETECTION,
-                SUMMARIZATION);
+                SUMMARIZATION, CONVERSATIONAL);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

@@ -71,6 +71,9 @@ final class Catalog {
             if (tasks.contains(Task.AUTOMATIC_SPEECH_RECOGNITION)) {
                 out.add("/v1/audio/transcriptions");
             }
+            if (tasks.contains(Task.CONVERSATIONAL)) {
+                out.add("/v1/chat/completions");
+            }
             tasks.forEach(t -> out.add("/api/pipeline/" + t.name()));
             return List.copyOf(out);
         }
@@ -89,6 +92,10 @@ final class Catalog {
 
     /** Generating text or scoring it: a language model. */
     record Generation(String what) implements Use {
+    }
+
+    /** Chat completions: a language model, or a pipeline model that serves the conversational task. */
+    record Chat(String what) implements Use {
     }
 
     /** A pipeline task: a model that serves it. */
@@ -165,6 +172,7 @@ final class Catalog {
                 "model_not_found", "the model '" + name + "' does not exist here; list the models with GET /v1/models"));
         boolean fits = switch (use) {
             case Generation g -> !model.isPipelineModel();
+            case Chat c -> !model.isPipelineModel() || model.tasks().contains(Task.CONVERSATIONAL);
             case PipelineTask p -> model.tasks().contains(p.task());
         };
         if (!fits) {

@@ -12,13 +12,14 @@ import java.util.Set;
 /**
  * A validated OpenAI completion or chat-completion request: the model, the prompts (one text, or several, each
  * answered with its own n choices) or the messages, how to
- * sample, how many top log-probabilities to return per token (-1: none), and whether to stream. Every field is
- * checked before anything is loaded or generated; a wrong one is refused with its name.
+ * sample, how many top log-probabilities to return per token (-1: none), and whether to stream; {@code given} names
+ * the body's fields (a seq2seq chat model keeps its own settings for those left out). Every field is checked before
+ * anything is loaded or generated; a wrong one is refused with its name.
  */
 record CompletionRequest(String model, List<String> prompts, List<ChatTemplate.Message> messages, int maxTokens,
                          double temperature, double topP, int topK, List<String> stop, long seed, int logprobs,
                          boolean stream, double frequencyPenalty, double presencePenalty, double repetitionPenalty,
-                         int n) {
+                         int n, Set<String> given) {
 
     /** The most choices one request may ask for (OpenAI's n). */
     static final int MAX_CHOICES = 16;
@@ -43,6 +44,11 @@ record CompletionRequest(String model, List<String> prompts, List<ChatTemplate.M
 
     boolean chat() {
         return messages != null;
+    }
+
+    /** Whether the body set {@code field} (to something other than null). */
+    boolean gave(String field) {
+        return given.contains(field);
     }
 
     /** POST /v1/completions. */
@@ -158,9 +164,15 @@ record CompletionRequest(String model, List<String> prompts, List<ChatTemplate.M
             throw ApiError.badRequest("n", "n above 1 is answered whole, not streamed; leave out 'stream' or ask "
                     + "for n = 1");
         }
+        Set<String> given = new java.util.HashSet<>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!body.get(f).isNull()) {
+                given.add(f);
+            }
+        });
         return new CompletionRequest(model.asText(), prompts, messages, maxTokens, temperature, topP, topK,
                 stops(body.path("stop")), seed, logprobs, streamField.asBoolean(false), frequencyPenalty,
-                presencePenalty, repetitionPenalty, n);
+                presencePenalty, repetitionPenalty, n, Set.copyOf(given));
     }
 
     private static List<String> stops(JsonNode stop) {

@@ -8,6 +8,7 @@ import dev.perennial.audio.Audio;
 import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.checkpoint.ModelFolder;
+import dev.perennial.generate.GenerationConfig;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
 import dev.perennial.gradio.Component;
@@ -17,6 +18,8 @@ import dev.perennial.gradio.GradioError;
 import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.Json;
+import dev.perennial.pipeline.Chatbot;
+import dev.perennial.pipeline.Encoder;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Requests;
@@ -74,7 +77,7 @@ final class GradioApps {
     }
 
     private GradioApp bare(AppSpec spec) {
-        Catalog.Use use = spec.task().equals(AppSpec.CHAT) ? new Catalog.Generation("a chat app")
+        Catalog.Use use = spec.task().equals(AppSpec.CHAT) ? new Catalog.Chat("a chat app")
                 : new Catalog.PipelineTask(Task.named(spec.task()), "a " + spec.task() + " app");
         Catalog.Entry model;
         try {
@@ -365,22 +368,51 @@ final class GradioApps {
         ArrayNode conversation = history.isArray() ? history.deepCopy() : Json.MAPPER.createArrayNode();
         conversation.addObject().put("role", "user").put("content", message);
         ObjectNode reply = conversation.addObject().put("role", "assistant").put("content", "");
-        try (GenerationGate.Permit permit = gate.enter();
-             ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
-            ChatTemplate.Rendered rendered = ChatTemplate.of(model.dir()).render(messages);
-            Sampling sampling = new Sampling(newTokens, call.inputs().get(3).asDouble(0), 0, 1, rendered.stops(),
-                    call.inputs().get(4).asLong(0));
-            int[] prompt = OpenAiApi.promptIds(lease.loaded(), rendered.prompt(), newTokens, "the conversation");
-            StringBuilder text = new StringBuilder();
-            Generator.Result result = Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt,
-                    sampling, 0, (piece, tokens) -> {
-                        text.append(piece);
-                        reply.put("content", text.toString());
-                        return call.partial(List.of(conversation.deepCopy()));
-                    });
+        double temperature = call.inputs().get(3).asDouble(0);
+        long seed = call.inputs().get(4).asLong(0);
+        StringBuilder text = new StringBuilder();
+        Generator.TextListener listener = (piece, tokens) -> {
+            text.append(piece);
+            reply.put("content", text.toString());
+            return call.partial(List.of(conversation.deepCopy()));
+        };
+        try (GenerationGate.Permit permit = gate.enter()) {
+            Generator.Result result = model.isPipelineModel()
+                    ? chatbotReply(model, messages, newTokens, temperature, seed, listener)
+                    : languageModelReply(model, messages, newTokens, temperature, seed, listener);
             gate.finished(result.finish() == Generator.Finish.CANCELLED);
             reply.put("content", result.text());
             return List.of(conversation);
+        }
+    }
+
+    /** A language model's reply through its chat template. */
+    private Generator.Result languageModelReply(Catalog.Entry model, List<ChatTemplate.Message> messages, int newTokens,
+                                                double temperature, long seed, Generator.TextListener listener) {
+        try (ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
+            ChatTemplate.Rendered rendered = ChatTemplate.of(model.dir()).render(messages);
+            Sampling sampling = new Sampling(newTokens, temperature, 0, 1, rendered.stops(), seed);
+            int[] prompt = OpenAiApi.promptIds(lease.loaded(), rendered.prompt(), newTokens, "the conversation");
+            return Generator.generate(lease.loaded().model(), lease.loaded().tokenizer(), prompt, sampling, 0,
+                    listener);
+        }
+    }
+
+    /**
+     * An encoder-decoder chat model's reply (the conversational task's): greedy at temperature 0, else sampled, with
+     * the checkpoint's other generation settings and at most as many tokens as its decoder holds.
+     */
+    private Generator.Result chatbotReply(Catalog.Entry model, List<ChatTemplate.Message> messages, int newTokens,
+                                          double temperature, long seed, Generator.TextListener listener) {
+        try (ModelPool.Lease<Encoder> lease = pool.leaseEncoder(model, Task.CONVERSATIONAL)) {
+            if (!(lease.loaded() instanceof Chatbot bot)) {
+                throw new GradioError("the model is loaded for another task here; chat with it once that is done");
+            }
+            Inputs.Conversation conversation = new Inputs.Conversation(messages.stream()
+                    .map(m -> new Inputs.Message(m.role(), m.content())).toList());
+            GenerationConfig settings = bot.generationConfig().withMaxNewTokens(Math.min(newTokens,
+                    bot.maxReplyTokens())).withSampling(temperature, 0, 1);
+            return bot.reply(conversation, settings, List.of(), seed, listener);
         }
     }
 

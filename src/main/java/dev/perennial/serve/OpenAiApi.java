@@ -30,11 +30,13 @@ final class OpenAiApi {
     private final Catalog catalog;
     private final ModelPool pool;
     private final GenerationGate gate;
+    private final ChatbotApi chatbots;
 
     OpenAiApi(Catalog catalog, ModelPool pool, GenerationGate gate) {
         this.catalog = catalog;
         this.pool = pool;
         this.gate = gate;
+        this.chatbots = new ChatbotApi(pool, gate);
     }
 
     void models(Context ctx) {
@@ -63,11 +65,15 @@ final class OpenAiApi {
     }
 
     void complete(Context ctx, CompletionRequest request) {
-        Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.Generation(request.chat()
-                ? "chat completions" : "completions"));
+        Catalog.Entry model = catalog.requireModel(request.model(), request.chat()
+                ? new Catalog.Chat("chat completions") : new Catalog.Generation("completions"));
         String id = (request.chat() ? "chatcmpl-" : "cmpl-")
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         long created = System.currentTimeMillis() / 1000;
+        if (model.isPipelineModel()) {
+            chatbots.complete(ctx, request, model, new Response(request, id, created));
+            return;
+        }
         try (GenerationGate.Permit permit = gate.enter();
              ModelPool.Lease<ModelFolder.Loaded> lease = pool.lease(model)) {
             ChatTemplate.Rendered rendered = request.chat() ? ChatTemplate.of(model.dir()).render(request.messages())
@@ -137,11 +143,11 @@ final class OpenAiApi {
         return ids;
     }
 
-    private static String finishReason(Generator.Result result) {
+    static String finishReason(Generator.Result result) {
         return result.finish() == Generator.Finish.LENGTH ? "length" : "stop";
     }
 
-    private static ObjectNode usage(Generator.Result result) {
+    static ObjectNode usage(Generator.Result result) {
         int completion = result.tokens().length;
         ObjectNode usage = Json.MAPPER.createObjectNode();
         usage.put("prompt_tokens", result.promptTokens());
@@ -151,7 +157,7 @@ final class OpenAiApi {
     }
 
     /** Builds the JSON of one request's answer, whole or in chunks; counts characters for text offsets. */
-    private static final class Response {
+    static final class Response {
         private final CompletionRequest request;
         private final String id;
         private final long created;

@@ -44,4 +44,28 @@ class GenerationConfigTest {
         assertThatThrownBy(() -> GenerationConfig.read(dir, null)).isInstanceOf(UserError.class)
                 .hasMessageContaining(GenerationConfig.FILE).hasMessageContaining("early_stopping");
     }
+
+    @Test
+    void samplingKeysAreReadWithTransformersDefaults() throws IOException {
+        Files.writeString(dir.resolve("config.json"), "{\"decoder_start_token_id\": 1, \"eos_token_id\": 2}");
+        Files.writeString(dir.resolve(GenerationConfig.FILE), "{\"do_sample\": true, \"top_p\": 0.9}");
+        GenerationConfig sampled = GenerationConfig.read(dir, null);
+        assertThat(sampled.doSample()).isTrue();
+        assertThat(sampled.temperature()).isEqualTo(1.0);
+        assertThat(sampled.topK()).isEqualTo(50);
+        assertThat(sampled.topP()).isEqualTo(0.9);
+        GenerationConfig greedy = sampled.withSampling(0, 0, 1);
+        assertThat(greedy.doSample()).isFalse();
+        assertThat(sampled.withMaxNewTokens(5).maxLength()).isEqualTo(6);
+
+        Files.writeString(dir.resolve(GenerationConfig.FILE), "{\"do_sample\": true, \"num_beams\": 4}");
+        assertThatThrownBy(() -> GenerationConfig.read(dir, null)).isInstanceOf(UserError.class)
+                .hasMessageContaining(GenerationConfig.FILE).hasMessageContaining("num_beams");
+        Files.writeString(dir.resolve(GenerationConfig.FILE), "{\"do_sample\": true, \"temperature\": 0}");
+        assertThatThrownBy(() -> GenerationConfig.read(dir, null)).isInstanceOf(UserError.class)
+                .hasMessageContaining("temperature");
+        Files.writeString(dir.resolve(GenerationConfig.FILE), "{\"do_sample\": \"yes\"}");
+        assertThatThrownBy(() -> GenerationConfig.read(dir, null)).isInstanceOf(UserError.class)
+                .hasMessageContaining("do_sample");
+    }
 }

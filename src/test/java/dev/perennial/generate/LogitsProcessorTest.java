@@ -46,4 +46,19 @@ class LogitsProcessorTest {
         new LogitsProcessor.ForcedEos(4, 2).apply(new int[] {2, 0}, before);
         assertThat(before).containsExactly(1, 2, 3);
     }
+
+    @Test
+    void encoderNgramsAreBannedAfterTheirFirstTokensByHand() {
+        // the input holds the 3-grams (5 6 7), (6 7 8) and (5 6 9): after "5 6", 7 and 9 are banned
+        LogitsProcessor ban = LogitsProcessor.EncoderNoRepeatNGram.of(3, new int[] {5, 6, 7, 8, 5, 6, 9});
+        float[] scores = new float[12];
+        ban.apply(new int[] {2, 5, 6}, scores);
+        for (int t = 0; t < scores.length; t++) {
+            assertThat(scores[t]).as("token " + t).isEqualTo(t == 7 || t == 9 ? Float.NEGATIVE_INFINITY : 0f);
+        }
+        float[] untouched = new float[12];
+        ban.apply(new int[] {2, 6, 5}, untouched);
+        ban.apply(new int[] {2}, untouched);
+        assertThat(untouched).containsOnly(0f);
+    }
 }

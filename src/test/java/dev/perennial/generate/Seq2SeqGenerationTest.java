@@ -9,7 +9,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +39,30 @@ class Seq2SeqGenerationTest {
             List<int[]> greedy = new Seq2SeqGeneration(model, config.withNumBeams(1)).generate(encoded, mask);
             assertRows("beam", beam, expected.get("beam_ids"));
             assertRows("greedy", greedy, expected.get("greedy_ids"));
+        }
+    }
+
+    @Test
+    void samplingFromTheTopTokenIsGreedyAndASeedRepeats() {
+        Map<String, Tensor> expected = Safetensors.read(REF.resolve("expected.safetensors"), torch.ScalarType.Double);
+        GenerationConfig config = GenerationConfig.read(REF, null);
+        try (BartModel model = BartModel.load(REF, torch.ScalarType.Float); PointerScope scope = new PointerScope()) {
+            Tensor mask = expected.get("attention_mask").to(torch.ScalarType.Long);
+            Tensor encoded = model.encode(expected.get("input_ids").to(torch.ScalarType.Long), mask);
+            // top-k 1 leaves the processed argmax alone: the reference's greedy ids, whatever the draws
+            List<int[]> topOne = new Seq2SeqGeneration(model, config.withSampling(1.5, 1, 1)).generate(encoded, mask, 9);
+            assertRows("top-k 1", topOne, expected.get("greedy_ids"));
+            Seq2SeqGeneration hot = new Seq2SeqGeneration(model, config.withSampling(2.0, 0, 1));
+            List<int[]> first = hot.generate(encoded, mask, 7);
+            List<int[]> again = hot.generate(encoded, mask, 7);
+            for (int r = 0; r < first.size(); r++) {
+                assertThat(again.get(r)).as("row " + r + " with the same seed").containsExactly(first.get(r));
+            }
+            Set<List<Integer>> distinct = new HashSet<>();
+            for (long seed = 0; seed < 4; seed++) {
+                distinct.add(Arrays.stream(hot.generate(encoded, mask, seed).getFirst()).boxed().toList());
+            }
+            assertThat(distinct).as("samples of four seeds at temperature 2").hasSizeGreaterThan(1);
         }
     }
 

@@ -22,11 +22,23 @@ public final class ExpectedFiles {
 
     /** A JSON list of strings stored under {@code key} in the file's __metadata__. */
     public static List<String> metadataList(Path file, String key) throws Exception {
+        return Arrays.asList(Json.MAPPER.treeToValue(metadata(file, key), String[].class));
+    }
+
+    /** The JSON text stored under {@code key} in the file's __metadata__, parsed. */
+    public static JsonNode metadata(Path file, String key) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
-        JsonNode list = Json.MAPPER.readTree(header.path("__metadata__").path(key).asText());
-        return Arrays.asList(Json.MAPPER.treeToValue(list, String[].class));
+        return Json.MAPPER.readTree(header.path("__metadata__").path(key).asText());
+    }
+
+    /** A tensor's values as float64, row-major. */
+    public static double[] doubles(Tensor t) {
+        Tensor dense = t.contiguous().to(torch.ScalarType.Double);
+        double[] out = new double[(int) dense.numel()];
+        new org.bytedeco.javacpp.DoublePointer(dense.data_ptr()).get(out);
+        return out;
     }
 
     /** An integer-valued tensor's values, row-major. */
