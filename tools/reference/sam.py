@@ -39,9 +39,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-
-IMAGENET_MEAN = [0.485, 0.456, 0.406]
-IMAGENET_STD = [0.229, 0.224, 0.225]
+from detr import IMAGENET_MEAN, IMAGENET_STD, draw  # noqa: E402  (the images: a gradient with two rectangles)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -274,8 +272,9 @@ def image_embeddings(w, cfg, pixel_values):
 
 def fourier(w, coords):
     """SamPositionalEmbedding.forward on coordinates already in [0, 1]."""
-    c = 2 * coords - 1
-    c = c @ w["shared_image_embedding.positional_embedding"]
+    matrix = w["shared_image_embedding.positional_embedding"]
+    c = (2 * coords - 1).to(matrix.dtype)
+    c = c @ matrix
     c = 2 * np.pi * c
     return torch.cat([torch.sin(c), torch.cos(c)], dim=-1)
 
@@ -476,19 +475,6 @@ def tiny_preprocessor():
             "image_mean": IMAGENET_MEAN, "image_processor_type": "SamImageProcessor", "image_std": IMAGENET_STD,
             "pad_size": {"height": 64, "width": 64}, "processor_class": "SamProcessor", "resample": 2,
             "rescale_factor": 0.00392156862745098, "size": {"longest_edge": 64}}
-
-
-def draw(width, height, seed):
-    """A smooth gradient with two filled rectangles."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:height, 0:width]
-    arr = np.stack([(xx * 255 // max(1, width - 1)), (yy * 255 // max(1, height - 1)),
-                    ((xx + yy) * 97) % 256], axis=-1).astype(np.uint8)
-    for _ in range(2):
-        x0, y0 = rng.integers(0, width // 2), rng.integers(0, height // 2)
-        x1, y1 = x0 + rng.integers(4, width // 2), y0 + rng.integers(4, height // 2)
-        arr[y0:y1, x0:x1] = rng.integers(0, 256, 3)
-    return Image.fromarray(arr)
 
 
 def write_tiny(out):
