@@ -579,6 +579,7 @@ def time_real(prompts):
             prompt_s = (time.perf_counter() - start) / prompts
             print(json.dumps({"run": i, "embedding_s": round(embed_s, 4), "prompt_s": round(prompt_s, 5),
                               "images_per_s": round(1 / embed_s, 3), "prompts_per_s": round(1 / prompt_s, 2),
+                              "threads": torch.get_num_threads(),
                               "masks": list(masks.shape)}), flush=True)
 
 

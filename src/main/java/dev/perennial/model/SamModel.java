@@ -215,16 +215,22 @@ public final class SamModel implements AutoCloseable {
         this.pretrained = pretrained;
         this.w = w;
         List<Tensor[]> tables = new ArrayList<>();
-        for (VisionLayer l : w.vision().layers()) {
-            long size = l.window() == 0 ? config.vision().grid() : l.window();
-            Tensor index = relativeIndex(size);
-            tables.add(new Tensor[] {l.relPosH().index_select(0, index).view(size, size, -1),
-                    l.relPosW().index_select(0, index).view(size, size, -1)});
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            for (VisionLayer l : w.vision().layers()) {
+                long size = l.window() == 0 ? config.vision().grid() : l.window();
+                Tensor index = relativeIndex(size);
+                tables.add(new Tensor[] {kept(l.relPosH().index_select(0, index).view(size, size, -1)),
+                        kept(l.relPosW().index_select(0, index).view(size, size, -1))});
+            }
+            this.imagePositions = kept(imageWidePositions());
         }
         this.relativeTables = List.copyOf(tables);
-        try (NoGradGuard guard = new NoGradGuard()) {
-            this.imagePositions = imageWidePositions();
-        }
+    }
+
+    /** A tensor made at load that outlives the load's scope; {@link #close} frees it. */
+    private static Tensor kept(Tensor t) {
+        t.retainReference();
+        return t;
     }
 
     /** Loads a SamModel folder (config.json, model.safetensors) as {@code dtype}. */
