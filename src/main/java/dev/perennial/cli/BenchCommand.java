@@ -7,6 +7,7 @@ import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
+import dev.perennial.bench.MaskBenchmark;
 import dev.perennial.bench.GradioBenchmark;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
@@ -263,20 +264,27 @@ public final class BenchCommand implements Runnable {
                     + "JPEG and its share of the time per image. automatic-speech-recognition times Whisper on a model "
                     + "folder (--model; for distil-small.en's shape with random weights write one with "
                     + "tools/reference/whisper.py --write-real-shape DIR): 60 s of audio as two 30 s windows, greedy, "
-                    + "features, encoder and decoder apart, and the real-time factor.", ""})
+                    + "features, encoder and decoder apart, and the real-time factor. mask-generation times SAM on a "
+                    + "model folder (--model; tools/reference/sam.py --real DIR writes SlimSAM-uniform-77's shape with "
+                    + "random weights): the image embedding and a point prompt (images/s, prompts/s), and the "
+                    + "pipeline's first click on an image against the next clicks, which reuse its embedding.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "TASK",
-                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction or "
-                        + "automatic-speech-recognition.")
+                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
+                        + "automatic-speech-recognition or mask-generation.")
         String task;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition: the Whisper "
-                + "model folder to time.")
+        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation: "
+                + "the Whisper or SAM model folder to time.")
         Path model;
+
+        @Option(names = "--prompts", defaultValue = "10", paramLabel = "N", description = "mask-generation: point "
+                + "prompts (clicks) per image (default: ${DEFAULT-VALUE}).")
+        int prompts;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
                 + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
@@ -335,11 +343,43 @@ public final class BenchCommand implements Runnable {
             }
         }
 
+        /** SAM: the model's embedding and prompt times, and the pipeline's first and next clicks, per round. */
+        private void masks() {
+            if (model == null) {
+                throw new UserError("bench pipeline mask-generation needs --model DIR, a SAM model folder "
+                        + "(tools/reference/sam.py --real DIR writes SlimSAM-uniform-77's shape with random weights)");
+            }
+            if (prompts < 1 || iterations < 1) {
+                throw new UserError("--prompts and --iterations must be at least 1");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "mask-generation, %s: %d point prompts per image%n", model, prompts);
+            }
+            MaskBenchmark.run(model, prompts, iterations, round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  round %d: embedding %.0f ms (%.2f images/s), prompt %.1f ms (%.1f "
+                                    + "prompts/s); pipeline: first click %.0f ms, next clicks %.1f ms (%.1f%% of the "
+                                    + "first), %d threads%n", round.round(), round.embeddingMs(), round.imagesPerSecond(),
+                            round.promptMs(), round.promptsPerSecond(), round.firstClickMs(), round.nextClickMs(),
+                            100 * round.nextOverFirst(), round.threads());
+                }
+                out.flush();
+            });
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
             if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
                 speech();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.MASK_GENERATION.name())) {
+                masks();
                 return;
             }
             if (modelShape == null) {

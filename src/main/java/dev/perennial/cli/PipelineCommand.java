@@ -7,6 +7,7 @@ import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.image.MaskPicture;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chain;
@@ -39,8 +40,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), chat "
-                + "(conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -58,6 +58,8 @@ import java.util.Locale;
                 "  perennial pipeline conversational --model facebook/blenderbot-400M-distill --text 'Hello, how "
                         + "are you?' --text 'I am fine.' --text 'What do you like to do?'",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
+                "  perennial pipeline mask-generation --model Zigeng/SlimSAM-uniform-77 --image kids.jpg "
+                        + "--points 640,380 --points 200,100,0 --out masks.png",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
                         + "--labels cat,dog --out said.wav"})
@@ -134,12 +136,22 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
             + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
             + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON). object-detection: a PNG of the "
-            + "image with the labelled boxes.")
+            + "image with the labelled boxes. mask-generation: a PNG of the image with the masks laid over it.")
     Path out;
 
     @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T", description = "object-detection: the "
             + "score a detection must pass (default ${DEFAULT-VALUE}, as transformers' pipeline).")
     double threshold;
+
+    @Option(names = "--points", paramLabel = "X,Y[,L]", description = "mask-generation: a click in pixels of the "
+            + "image (repeatable; all clicks prompt one object), L 1 on the object (default) or 0 on the background.")
+    List<String> points = new ArrayList<>();
+
+    @Option(names = "--box", paramLabel = "X0,Y0,X1,Y1", description = "mask-generation: a box around the object.")
+    String box;
+
+    @Option(names = "--single-mask", description = "mask-generation: SAM's single mask instead of its three.")
+    boolean singleMask;
 
     @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
     boolean timestamps;
@@ -210,8 +222,8 @@ public final class PipelineCommand implements Runnable {
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
-        if (task == Task.OBJECT_DETECTION) {
-            checkBoxesOut(inputs.size());
+        if (task == Task.OBJECT_DETECTION || task == Task.MASK_GENERATION) {
+            checkPictureOut(task, inputs.size());
         }
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
@@ -238,6 +250,12 @@ public final class PipelineCommand implements Runnable {
             out.flush();
             if (task == Task.OBJECT_DETECTION && this.out != null) {
                 drawBoxes((Inputs.DetectionImage) inputs.getFirst(), (Outputs.Detections) results.getFirst());
+            }
+            if (task == Task.MASK_GENERATION && this.out != null) {
+                Outputs.Masks masks = (Outputs.Masks) results.getFirst();
+                AtomicFiles.write(this.out, stream -> MaskPicture.writePng(((Inputs.MaskPrompt) inputs.getFirst())
+                        .image(), masks.masks().stream().map(Outputs.Mask::pixels).toList(), stream));
+                spec.commandLine().getErr().println("wrote " + this.out);
             }
         }
     }
@@ -354,14 +372,14 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
-    /** object-detection's --out: one input, a PNG. */
-    private void checkBoxesOut(int inputs) {
+    /** object-detection's and mask-generation's --out: one input, a PNG. */
+    private void checkPictureOut(Task<?, ?> task, int inputs) {
         if (out != null && inputs != 1) {
             throw new UserError("--out " + out + ": draws one image, but --input gives " + inputs
                     + "; leave --out out or give one --image");
         }
         if (out != null && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new UserError("--out " + out + ": object-detection draws a PNG; name the file FILE.png");
+            throw new UserError("--out " + out + ": " + task.name() + " draws a PNG; name the file FILE.png");
         }
     }
 
@@ -383,9 +401,9 @@ public final class PipelineCommand implements Runnable {
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
         if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
-                || query != null) {
-            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels and "
-                    + "--query");
+                || query != null || !points.isEmpty() || box != null) {
+            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels, "
+                    + "--query, --points and --box");
         }
         List<String> lines;
         try {
@@ -436,6 +454,23 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.OBJECT_DETECTION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
+        } else if (task == Task.MASK_GENERATION) {
+            require(image != null && (!points.isEmpty() || box != null), "--image FILE with --points X,Y[,L] "
+                    + "(repeatable) or --box X0,Y0,X1,Y1, or --input");
+            List<Inputs.Point> clicks = new ArrayList<>();
+            for (String p : points) {
+                double[] v = numbers("--points", p, 2, 3);
+                if (v.length == 3 && v[2] != 0 && v[2] != 1) {
+                    throw new UserError("--points " + p + ": the label is 1 (on the object) or 0 (background)");
+                }
+                clicks.add(new Inputs.Point(v[0], v[1], v.length == 3 ? (int) v[2] : 1));
+            }
+            Inputs.PromptBox around = null;
+            if (box != null) {
+                double[] v = numbers("--box", box, 4, 4);
+                around = new Inputs.PromptBox(v[0], v[1], v[2], v[3]);
+            }
+            inputs = List.of(new Inputs.MaskPrompt(ImageFiles.read(image), clicks, around, !singleMask));
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -443,6 +478,24 @@ public final class PipelineCommand implements Runnable {
             inputs = List.of(new Inputs.Query(query, top));
         }
         return (List<I>) inputs;
+    }
+
+    /** A flag's comma-separated numbers, {@code min} to {@code max} of them. */
+    private static double[] numbers(String flag, String value, int min, int max) {
+        String[] parts = value.split(",", -1);
+        if (parts.length < min || parts.length > max) {
+            throw new UserError(flag + " " + value + ": give " + min + (max > min ? " or " + max : "")
+                    + " numbers separated by commas");
+        }
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new UserError(flag + " " + value + ": '" + parts[i] + "' is not a number", e);
+            }
+        }
+        return out;
     }
 
     private void require(boolean given, String what) {
@@ -470,6 +523,9 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Reply r -> out.println(r.generatedText());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
+            case Outputs.Masks m -> m.masks().forEach(k -> out.printf(Locale.ROOT, "%.4f  %9d px  %s%n", k.score(),
+                    k.area(), k.box() == null ? "empty" : k.box().xmin() + "," + k.box().ymin() + "," + k.box().xmax()
+                    + "," + k.box().ymax()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
                     o.score(), o.label(), o.box().xmin(), o.box().ymin(), o.box().xmax(), o.box().ymax()));
             default -> BenchCommand.printJson(out, result);
@@ -492,6 +548,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : task == Task.CONVERSATIONAL ? "facebook/blenderbot-400M-distill"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
+                : task.modelTypes().contains("sam") ? "Zigeng/SlimSAM-uniform-77"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

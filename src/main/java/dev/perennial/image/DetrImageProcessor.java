@@ -20,8 +20,8 @@ public record DetrImageProcessor(boolean doResize, int shortestEdge, int longest
                                  double[] imageStd) {
 
     /** transformers.image_utils IMAGENET_DEFAULT_MEAN and IMAGENET_DEFAULT_STD. */
-    private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
-    private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
+    static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
     private static final List<String> TYPES = List.of("DetrImageProcessor", "DetrFeatureExtractor",
             "DetrImageProcessorFast");
 
@@ -67,7 +67,8 @@ public record DetrImageProcessor(boolean doResize, int shortestEdge, int longest
                 channels(root, "image_std", IMAGENET_STD, where));
     }
 
-    private static double[] channels(JsonNode root, String key, double[] fallback, String where) {
+    /** Three numbers (R, G, B) at {@code key}, or {@code fallback} when absent. */
+    static double[] channels(JsonNode root, String key, double[] fallback, String where) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) {
             return fallback.clone();

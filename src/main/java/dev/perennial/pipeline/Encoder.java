@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator {
 
     Path dir();
 
@@ -45,6 +45,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.DETR.contains(type)) {
             return ObjectDetector.load(dir, options);
+        }
+        if (Task.SAM.contains(type)) {
+            return MaskGenerator.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

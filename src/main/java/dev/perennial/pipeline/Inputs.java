@@ -183,6 +183,69 @@ public final class Inputs {
         }
     }
 
+    /**
+     * A click on an image: where (x, y in pixels of the original image) and whether it marks the object
+     * ({@code label} 1) or the background (0), as SamProcessor's input_points and input_labels take them.
+     */
+    public record Point(double x, double y, int label) {
+
+        public Point {
+            if (!Double.isFinite(x) || !Double.isFinite(y)) {
+                throw new PipelineInputError("point " + x + "," + y + " is not two numbers");
+            }
+            if (label != 0 && label != 1) {
+                throw new PipelineInputError("point " + x + "," + y + " has label " + label + "; a point's label is 1 "
+                        + "(on the object) or 0 (background)");
+            }
+        }
+    }
+
+    /** A box around the object, corners in pixels of the original image (SamProcessor's input_boxes). */
+    public record PromptBox(double x0, double y0, double x1, double y1) {
+
+        public PromptBox {
+            if (!(x0 <= x1 && y0 <= y1)) {
+                throw new PipelineInputError("box " + x0 + "," + y0 + "," + x1 + "," + y1 + " is not x0,y0,x1,y1 with "
+                        + "x0 <= x1 and y0 <= y1");
+            }
+        }
+    }
+
+    /**
+     * An image and a prompt for one object: clicked points, a box, or both. {@code multimask}: SAM's three masks
+     * (part, object, whole; its default), else its single mask.
+     */
+    public record MaskPrompt(RgbImage image, List<Point> points, PromptBox box, boolean multimask) {
+
+        public MaskPrompt {
+            if (image == null) {
+                throw new PipelineInputError("image is missing");
+            }
+            points = points == null ? List.of() : List.copyOf(points);
+            if (points.isEmpty() && box == null) {
+                throw new PipelineInputError("a mask prompt has points (x,y[,label]) or a box (x0,y0,x1,y1)");
+            }
+            for (Point p : points) {
+                inside(image, p.x(), p.y(), "point");
+            }
+            if (box != null) {
+                inside(image, box.x0(), box.y0(), "box corner");
+                inside(image, box.x1(), box.y1(), "box corner");
+            }
+        }
+
+        public MaskPrompt(RgbImage image, List<Point> points) {
+            this(image, points, null, true);
+        }
+
+        private static void inside(RgbImage image, double x, double y, String what) {
+            if (x < 0 || y < 0 || x > image.width() || y > image.height()) {
+                throw new PipelineInputError(what + " " + x + "," + y + " is outside the " + image.width() + "x"
+                        + image.height() + " image");
+            }
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

@@ -106,6 +106,18 @@ public final class Outputs {
     }
 
     /**
+     * A mask of SAM: its predicted IoU score, its area in pixels, the box around it (null when empty) and, for
+     * drawing, its pixels (row-major over the original image, set where the mask is; not in the JSON).
+     */
+    public record Mask(double score, long area, Box box,
+                       @com.fasterxml.jackson.annotation.JsonIgnore java.util.BitSet pixels) {
+    }
+
+    /** The masks for one prompt, in SAM's order, over an image of {@code width} x {@code height}. */
+    public record Masks(int width, int height, List<Mask> masks) {
+    }
+
+    /**
      * A summary (transformers' summary_text), how many tokens of the text the model read, and whether the text was
      * cut to the model's length to fit.
      */

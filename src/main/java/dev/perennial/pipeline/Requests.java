@@ -176,10 +176,59 @@ public final class Requests {
         } else if (task == Task.CONVERSATIONAL) {
             only(json, Set.of("messages"), task);
             input = new Inputs.Conversation(messages(json.get("messages")));
+        } else if (task == Task.MASK_GENERATION) {
+            only(json, Set.of("image", "points", "box", "multimask_output"), task);
+            JsonNode multimask = json.path("multimask_output");
+            if (!multimask.isMissingNode() && !multimask.isBoolean()) {
+                throw new PipelineInputError("multimask_output is " + describe(multimask) + ", not true or false");
+            }
+            input = new Inputs.MaskPrompt(images.read(text(json, "image")), points(json.path("points")),
+                    json.has("box") ? box(json.get("box")) : null, multimask.asBoolean(true));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }
         return (I) input;
+    }
+
+    /** mask-generation's "points": [[x, y], [x, y, label], ...]; the label is 1 (on the object) unless given. */
+    private static List<Inputs.Point> points(JsonNode points) {
+        if (points.isMissingNode()) {
+            return List.of();
+        }
+        if (!points.isArray()) {
+            throw new PipelineInputError("points is " + describe(points) + ", not a list of [x, y] or [x, y, label]");
+        }
+        List<Inputs.Point> out = new java.util.ArrayList<>();
+        for (JsonNode p : points) {
+            double[] v = numbers(p, "points[" + out.size() + "]", 2, 3);
+            if (v.length == 3 && v[2] != Math.rint(v[2])) {
+                throw new PipelineInputError("points[" + out.size() + "]'s label is " + v[2] + ", not 0 or 1");
+            }
+            out.add(new Inputs.Point(v[0], v[1], v.length == 3 ? (int) v[2] : 1));
+        }
+        return out;
+    }
+
+    /** mask-generation's "box": [x0, y0, x1, y1]. */
+    private static Inputs.PromptBox box(JsonNode box) {
+        double[] v = numbers(box, "box", 4, 4);
+        return new Inputs.PromptBox(v[0], v[1], v[2], v[3]);
+    }
+
+    /** A JSON list of {@code min} to {@code max} numbers, or an error naming {@code field}. */
+    private static double[] numbers(JsonNode list, String field, int min, int max) {
+        if (!list.isArray() || list.size() < min || list.size() > max) {
+            throw new PipelineInputError(field + " is " + describe(list) + ", not a list of " + min
+                    + (max > min ? " or " + max : "") + " numbers");
+        }
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!list.get(i).isNumber()) {
+                throw new PipelineInputError(field + " is " + describe(list) + ", not a list of numbers");
+            }
+            out[i] = list.get(i).asDouble();
+        }
+        return out;
     }
 
     /** The bytes of a base64 string or data: URL, or null when it is neither. */

@@ -1,5 +1,6 @@
 package dev.perennial.tensor;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -58,6 +59,16 @@ public final class Tensors {
             Tensor dense = tensor.detach().to(torch.ScalarType.Float).contiguous();
             float[] values = new float[Math.toIntExact(dense.numel())];
             new FloatPointer(dense.data_ptr()).get(values);
+            return values;
+        }
+    }
+
+    /** The values of {@code tensor} (booleans or small integers) as bytes, row-major. */
+    public static byte[] toBytes(Tensor tensor) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor dense = tensor.detach().to(torch.ScalarType.Byte).contiguous();
+            byte[] values = new byte[Math.toIntExact(dense.numel())];
+            new BytePointer(dense.data_ptr()).get(values);
             return values;
         }
     }

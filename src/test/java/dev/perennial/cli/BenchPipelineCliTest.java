@@ -36,6 +36,24 @@ class BenchPipelineCliTest {
     }
 
     @Test
+    void maskGenerationTimesTheModelAndTheClicksOfASamFolderPerRound() throws Exception {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "mask-generation", "--model",
+                "src/test/resources/reference/sam", "--prompts", "3", "--iterations", "2", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        var rounds = r.out().lines().toList();
+        assertThat(rounds).hasSize(2);
+        JsonNode first = Json.MAPPER.readTree(rounds.getFirst());
+        assertThat(first.get("round").asInt()).isEqualTo(1);
+        assertThat(first.get("images_per_second").asDouble()).isPositive();
+        assertThat(first.get("prompts_per_second").asDouble()).isPositive();
+        assertThat(first.get("first_click_ms").asDouble()).isPositive();
+        assertThat(first.get("next_over_first").asDouble()).isPositive();
+        CliTest.Result missing = CliTest.run("bench", "pipeline", "mask-generation");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("needs --model DIR, a SAM model folder");
+    }
+
+    @Test
     void speechRecognitionTimesAWhisperFolderPerRound() throws Exception {
         CliTest.Result r = CliTest.run("bench", "pipeline", "automatic-speech-recognition", "--model",
                 "src/test/resources/reference/whisper-model", "--tokens", "4", "--batch", "1", "--iterations", "2",

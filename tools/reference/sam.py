@@ -1,0 +1,592 @@
+"""SAM mask generation (transformers' SamModel, the architecture of Zigeng/SlimSAM-uniform-77) in float64, with
+SamImageProcessor, SamProcessor's point handling and post_process_masks, written from the transformers source.
+
+Sources (huggingface/transformers, v4.4x as stored in 2026):
+- src/transformers/models/sam/modeling_sam.py: SamPatchEmbeddings (conv, stride = patch), SamVisionEncoder (abs
+  pos_embed added, SamVisionLayer: pre-LN, window_partition with zero padding / window_unpartition for the windowed
+  layers, window_size 0 for global_attn_indexes, residual MLP), SamVisionAttention (qkv, scale head_dim^-0.5,
+  get_rel_pos + add_decomposed_rel_pos on the unscaled query, softmax, proj), SamVisionNeck (1x1 conv, SamLayerNorm
+  channels_first, 3x3 conv, SamLayerNorm), SamPositionalEmbedding (random Fourier features: 2x-1, @ gaussian
+  matrix, 2 pi, [sin, cos]), SamModel.get_image_wide_positional_embeddings ((i + 0.5) / size),
+  SamPromptEncoder._embed_points (+0.5, a padding point with label -1 without boxes, normalised by image_size,
+  not_a_point_embed for -1, zero for -10, point_embed[0] / [1] for labels 0 / 1), _embed_boxes (+0.5, corners with
+  point_embed[2] / [3]), no_mask_embed, SamMaskDecoder (iou_token + mask_tokens before the sparse embeddings,
+  SamTwoWayTransformer with SamTwoWayAttentionBlock: skip_first_layer_pe, LayerNorms with layer_norm_eps, the
+  final attention's LayerNorm with nn.LayerNorm's default 1e-5; upscale_conv1, SamLayerNorm, GELU, upscale_conv2,
+  GELU; output_hypernetworks_mlps and iou_prediction_head as SamFeedForward with ReLU; multimask: outputs 1..3).
+- src/transformers/models/sam/configuration_sam.py: the defaults; mlp_dim overrides hidden_size * mlp_ratio (the
+  pruned SlimSAM keeps hidden_size 168, mlp_dim 696, 12 heads; convert_sam_to_hf.py get_config "slimsam-77").
+- src/transformers/models/sam/image_processing_sam.py: _get_preprocess_shape (longest side, int(x + 0.5)), resize
+  (PIL, bilinear), rescale, normalize, pad_image (bottom/right zeros to pad_size), _post_process_masks_pt (bilinear
+  to pad_size, crop to the resized size, bilinear to the original size, > 0).
+- src/transformers/models/sam/processing_sam.py: _normalize_coordinates (x * new_w / old_w, y * new_h / old_h).
+
+Usage: /usr/bin/python3 tools/reference/sam.py src/test/resources/reference/sam
+writes a tiny random SAM folder (config.json, model.safetensors, preprocessor_config.json), the images it draws and
+expected.safetensors. --time [N] times a float32 image embedding and N point prompts at the real
+Zigeng/SlimSAM-uniform-77 shapes with random weights; --real DIR writes such a folder (for timing Perennial).
+"""
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+from detr import IMAGENET_MEAN, IMAGENET_STD, draw  # noqa: E402  (the images: a gradient with two rectangles)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# parameter names and shapes
+
+
+def vision_dims(cfg):
+    v = cfg["vision_config"]
+    d = v["hidden_size"]
+    mlp = v.get("mlp_dim") or int(d * v.get("mlp_ratio", 4.0))
+    grid = v["image_size"] // v["patch_size"]
+    return v, d, mlp, grid
+
+
+def linear_shapes(s, at, out, inp, bias=True):
+    s[at + ".weight"] = (out, inp)
+    if bias:
+        s[at + ".bias"] = (out,)
+
+
+def shapes(cfg):
+    v, d, mlp, grid = vision_dims(cfg)
+    p = cfg["prompt_encoder_config"]
+    m = cfg["mask_decoder_config"]
+    h = m["hidden_size"]
+    c = v["output_channels"]
+    s = {"shared_image_embedding.positional_embedding": (2, v["num_pos_feats"])}
+    s["vision_encoder.patch_embed.projection.weight"] = (d, v["num_channels"], v["patch_size"], v["patch_size"])
+    s["vision_encoder.patch_embed.projection.bias"] = (d,)
+    s["vision_encoder.pos_embed"] = (1, grid, grid, d)
+    hd = d // v["num_attention_heads"]
+    for i in range(v["num_hidden_layers"]):
+        at = "vision_encoder.layers.%d." % i
+        size = grid if i in v["global_attn_indexes"] else v["window_size"]
+        s[at + "layer_norm1.weight"] = (d,)
+        s[at + "layer_norm1.bias"] = (d,)
+        linear_shapes(s, at + "attn.qkv", 3 * d, d, v.get("qkv_bias", True))
+        linear_shapes(s, at + "attn.proj", d, d)
+        s[at + "attn.rel_pos_h"] = (2 * size - 1, hd)
+        s[at + "attn.rel_pos_w"] = (2 * size - 1, hd)
+        s[at + "layer_norm2.weight"] = (d,)
+        s[at + "layer_norm2.bias"] = (d,)
+        linear_shapes(s, at + "mlp.lin1", mlp, d)
+        linear_shapes(s, at + "mlp.lin2", d, mlp)
+    s["vision_encoder.neck.conv1.weight"] = (c, d, 1, 1)
+    s["vision_encoder.neck.layer_norm1.weight"] = (c,)
+    s["vision_encoder.neck.layer_norm1.bias"] = (c,)
+    s["vision_encoder.neck.conv2.weight"] = (c, c, 3, 3)
+    s["vision_encoder.neck.layer_norm2.weight"] = (c,)
+    s["vision_encoder.neck.layer_norm2.bias"] = (c,)
+    ph = p["hidden_size"]
+    mc = p["mask_input_channels"]
+    s["prompt_encoder.mask_embed.conv1.weight"] = (mc // 4, 1, 2, 2)
+    s["prompt_encoder.mask_embed.conv1.bias"] = (mc // 4,)
+    s["prompt_encoder.mask_embed.conv2.weight"] = (mc, mc // 4, 2, 2)
+    s["prompt_encoder.mask_embed.conv2.bias"] = (mc,)
+    s["prompt_encoder.mask_embed.conv3.weight"] = (ph, mc, 1, 1)
+    s["prompt_encoder.mask_embed.conv3.bias"] = (ph,)
+    s["prompt_encoder.mask_embed.layer_norm1.weight"] = (mc // 4,)
+    s["prompt_encoder.mask_embed.layer_norm1.bias"] = (mc // 4,)
+    s["prompt_encoder.mask_embed.layer_norm2.weight"] = (mc,)
+    s["prompt_encoder.mask_embed.layer_norm2.bias"] = (mc,)
+    s["prompt_encoder.no_mask_embed.weight"] = (1, ph)
+    for i in range(p.get("num_point_embeddings", 4)):
+        s["prompt_encoder.point_embed.%d.weight" % i] = (1, ph)
+    s["prompt_encoder.not_a_point_embed.weight"] = (1, ph)
+    tokens = m["num_multimask_outputs"] + 1
+    s["mask_decoder.iou_token.weight"] = (1, h)
+    s["mask_decoder.mask_tokens.weight"] = (tokens, h)
+    internal = h // m["attention_downsample_rate"]
+
+    def attention(at, inner):
+        linear_shapes(s, at + ".q_proj", inner, h)
+        linear_shapes(s, at + ".k_proj", inner, h)
+        linear_shapes(s, at + ".v_proj", inner, h)
+        linear_shapes(s, at + ".out_proj", h, inner)
+
+    for i in range(m["num_hidden_layers"]):
+        at = "mask_decoder.transformer.layers.%d." % i
+        attention(at + "self_attn", h)
+        s[at + "layer_norm1.weight"] = (h,)
+        s[at + "layer_norm1.bias"] = (h,)
+        attention(at + "cross_attn_token_to_image", internal)
+        s[at + "layer_norm2.weight"] = (h,)
+        s[at + "layer_norm2.bias"] = (h,)
+        linear_shapes(s, at + "mlp.lin1", m["mlp_dim"], h)
+        linear_shapes(s, at + "mlp.lin2", h, m["mlp_dim"])
+        s[at + "layer_norm3.weight"] = (h,)
+        s[at + "layer_norm3.bias"] = (h,)
+        s[at + "layer_norm4.weight"] = (h,)
+        s[at + "layer_norm4.bias"] = (h,)
+        attention(at + "cross_attn_image_to_token", internal)
+    attention("mask_decoder.transformer.final_attn_token_to_image", internal)
+    s["mask_decoder.transformer.layer_norm_final_attn.weight"] = (h,)
+    s["mask_decoder.transformer.layer_norm_final_attn.bias"] = (h,)
+    s["mask_decoder.upscale_conv1.weight"] = (h, h // 4, 2, 2)
+    s["mask_decoder.upscale_conv1.bias"] = (h // 4,)
+    s["mask_decoder.upscale_conv2.weight"] = (h // 4, h // 8, 2, 2)
+    s["mask_decoder.upscale_conv2.bias"] = (h // 8,)
+    s["mask_decoder.upscale_layer_norm.weight"] = (h // 4,)
+    s["mask_decoder.upscale_layer_norm.bias"] = (h // 4,)
+    for t in range(tokens):
+        at = "mask_decoder.output_hypernetworks_mlps.%d." % t
+        linear_shapes(s, at + "proj_in", h, h)
+        linear_shapes(s, at + "proj_out", h // 8, h)
+        linear_shapes(s, at + "layers.0", h, h)
+    at = "mask_decoder.iou_prediction_head."
+    ih = m["iou_head_hidden_dim"]
+    linear_shapes(s, at + "proj_in", ih, h)
+    linear_shapes(s, at + "proj_out", tokens, ih)
+    for i in range(m["iou_head_depth"] - 2):
+        linear_shapes(s, at + "layers.%d" % i, ih, ih)
+    return s
+
+
+def random_weights(cfg, gen, dtype):
+    """Random weights with non-trivial norms, biases, positions and relative positions (a wrong rule shows)."""
+    w = {}
+    for name, shape in shapes(cfg).items():
+        if name.endswith("bias"):
+            t = torch.randn(shape, generator=gen, dtype=torch.float64) * 0.1
+        elif "norm" in name:
+            t = 1 + torch.randn(shape, generator=gen, dtype=torch.float64) * 0.1
+        elif name == "shared_image_embedding.positional_embedding":
+            t = torch.randn(shape, generator=gen, dtype=torch.float64)
+        elif "rel_pos" in name or name.endswith("pos_embed") or name.endswith("embed.weight") \
+                or "tokens.weight" in name or "token.weight" in name or "point_embed" in name:
+            t = torch.randn(shape, generator=gen, dtype=torch.float64) * 0.5
+        elif len(shape) == 4:
+            fan_in = shape[1] * shape[2] * shape[3]
+            if "upscale" in name:
+                fan_in = shape[0]
+            t = torch.randn(shape, generator=gen, dtype=torch.float64) / math.sqrt(fan_in)
+        else:
+            t = torch.randn(shape, generator=gen, dtype=torch.float64) / math.sqrt(shape[-1])
+        w[name] = t.to(dtype)
+    return w
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the model (modeling_sam.py)
+
+
+def linear(x, w, name):
+    return F.linear(x, w[name + ".weight"], w.get(name + ".bias"))
+
+
+def layer_norm(x, w, name, eps):
+    return F.layer_norm(x, (x.shape[-1],), w[name + ".weight"], w[name + ".bias"], eps)
+
+
+def layer_norm_channels(x, w, name, eps=1e-6):
+    """SamLayerNorm(data_format="channels_first")."""
+    u = x.mean(1, keepdim=True)
+    s = (x - u).pow(2).mean(1, keepdim=True)
+    x = (x - u) / torch.sqrt(s + eps)
+    return w[name + ".weight"][:, None, None] * x + w[name + ".bias"][:, None, None]
+
+
+def rel_pos(size, table):
+    """SamVisionAttention.get_rel_pos for q_size == k_size == size (the table is 2 size - 1 long: no resize)."""
+    assert table.shape[0] == 2 * size - 1
+    q = torch.arange(size)[:, None]
+    k = torch.arange(size)[None, :]
+    return table[(q - k) + (size - 1)]
+
+
+def vision_attention(x, w, at, heads):
+    """SamVisionAttention.forward over x [B, H, W, D]."""
+    b, hh, ww, d = x.shape
+    qkv = linear(x, w, at + "qkv").reshape(b, hh * ww, 3, heads, -1).permute(2, 0, 3, 1, 4)
+    q, k, v = qkv.reshape(3, b * heads, hh * ww, -1).unbind(0)
+    hd = d // heads
+    attn = (q * hd ** -0.5) @ k.transpose(-2, -1)
+    rh = rel_pos(hh, w[at + "rel_pos_h"])
+    rw = rel_pos(ww, w[at + "rel_pos_w"])
+    r_q = q.reshape(b * heads, hh, ww, hd)
+    rel_h = torch.einsum("bhwc,hkc->bhwk", r_q, rh)
+    rel_w = torch.einsum("bhwc,wkc->bhwk", r_q, rw)
+    attn = attn.reshape(b * heads, hh, ww, hh, ww) + rel_h[:, :, :, :, None] + rel_w[:, :, :, None, :]
+    attn = attn.reshape(b * heads, hh * ww, hh * ww).softmax(-1)
+    out = (attn @ v).reshape(b, heads, hh, ww, -1).permute(0, 2, 3, 1, 4).reshape(b, hh, ww, -1)
+    return linear(out, w, at + "proj")
+
+
+def window_partition(x, size):
+    b, h, wd, c = x.shape
+    ph = (size - h % size) % size
+    pw = (size - wd % size) % size
+    x = F.pad(x, (0, 0, 0, pw, 0, ph))
+    hp, wp = h + ph, wd + pw
+    x = x.reshape(b, hp // size, size, wp // size, size, c)
+    return x.permute(0, 1, 3, 2, 4, 5).reshape(-1, size, size, c), (hp, wp)
+
+
+def window_unpartition(windows, size, padded, hw):
+    hp, wp = padded
+    h, wd = hw
+    b = windows.shape[0] // (hp * wp // size // size)
+    x = windows.reshape(b, hp // size, wp // size, size, size, -1)
+    x = x.permute(0, 1, 3, 2, 4, 5).reshape(b, hp, wp, -1)
+    return x[:, :h, :wd, :]
+
+
+def image_embeddings(w, cfg, pixel_values):
+    """SamVisionEncoder.forward: [B, output_channels, grid, grid]."""
+    v, d, mlp, grid = vision_dims(cfg)
+    eps = v.get("layer_norm_eps", 1e-6)
+    x = F.conv2d(pixel_values, w["vision_encoder.patch_embed.projection.weight"],
+                 w["vision_encoder.patch_embed.projection.bias"], stride=v["patch_size"]).permute(0, 2, 3, 1)
+    x = x + w["vision_encoder.pos_embed"]
+    for i in range(v["num_hidden_layers"]):
+        at = "vision_encoder.layers.%d." % i
+        window = 0 if i in v["global_attn_indexes"] else v["window_size"]
+        h = layer_norm(x, w, at + "layer_norm1", eps)
+        if window > 0:
+            hw = h.shape[1], h.shape[2]
+            h, padded = window_partition(h, window)
+        h = vision_attention(h, w, at + "attn.", v["num_attention_heads"])
+        if window > 0:
+            h = window_unpartition(h, window, padded, hw)
+        x = x + h
+        x = x + linear(F.gelu(linear(layer_norm(x, w, at + "layer_norm2", eps), w, at + "mlp.lin1")), w,
+                       at + "mlp.lin2")
+    x = x.permute(0, 3, 1, 2)
+    x = layer_norm_channels(F.conv2d(x, w["vision_encoder.neck.conv1.weight"]), w, "vision_encoder.neck.layer_norm1")
+    x = F.conv2d(x, w["vision_encoder.neck.conv2.weight"], padding=1)
+    return layer_norm_channels(x, w, "vision_encoder.neck.layer_norm2")
+
+
+def fourier(w, coords):
+    """SamPositionalEmbedding.forward on coordinates already in [0, 1]."""
+    matrix = w["shared_image_embedding.positional_embedding"]
+    c = (2 * coords - 1).to(matrix.dtype)
+    c = c @ matrix
+    c = 2 * np.pi * c
+    return torch.cat([torch.sin(c), torch.cos(c)], dim=-1)
+
+
+def image_positions(w, cfg):
+    """SamModel.get_image_wide_positional_embeddings: [1, C, grid, grid]."""
+    size = cfg["prompt_encoder_config"]["image_size"] // cfg["prompt_encoder_config"]["patch_size"]
+    grid = torch.ones((size, size), dtype=torch.float64)
+    y = (grid.cumsum(0) - 0.5) / size
+    x = (grid.cumsum(1) - 0.5) / size
+    return fourier(w, torch.stack([x, y], dim=-1)).permute(2, 0, 1).unsqueeze(0)
+
+
+def embed_points(w, cfg, points, labels, pad):
+    """SamPromptEncoder._embed_points: points [B, P, N, 2] in the resized frame, labels [B, P, N]."""
+    size = cfg["prompt_encoder_config"]["image_size"]
+    points = points + 0.5
+    if pad:
+        points = torch.cat([points, torch.zeros(points.shape[0], points.shape[1], 1, 2, dtype=points.dtype)], 2)
+        labels = torch.cat([labels, -torch.ones(labels.shape[0], labels.shape[1], 1, dtype=labels.dtype)], 2)
+    e = fourier(w, points / size)
+    e = torch.where(labels[..., None] == -1, w["prompt_encoder.not_a_point_embed.weight"], e)
+    e = torch.where(labels[..., None] != -10, e, torch.zeros((), dtype=e.dtype))
+    e = torch.where((labels == 0)[..., None], e + w["prompt_encoder.point_embed.0.weight"], e)
+    e = torch.where((labels == 1)[..., None], e + w["prompt_encoder.point_embed.1.weight"], e)
+    return e
+
+
+def embed_boxes(w, cfg, boxes):
+    """SamPromptEncoder._embed_boxes: boxes [B, P, 4] (x0, y0, x1, y1) in the resized frame."""
+    size = cfg["prompt_encoder_config"]["image_size"]
+    b, n = boxes.shape[:2]
+    coords = (boxes + 0.5).reshape(b, n, 2, 2)
+    e = fourier(w, coords / size).clone()
+    e[:, :, 0, :] += w["prompt_encoder.point_embed.2.weight"][0]
+    e[:, :, 1, :] += w["prompt_encoder.point_embed.3.weight"][0]
+    return e
+
+
+def two_way_attention(w, at, heads, q, k, v):
+    """SamAttention over [B, P, T, H] inputs."""
+    q = linear(q, w, at + ".q_proj")
+    k = linear(k, w, at + ".k_proj")
+    v = linear(v, w, at + ".v_proj")
+    b, p, tq, inner = q.shape
+    hd = inner // heads
+
+    def split(x):
+        return x.reshape(b * p, x.shape[2], heads, hd).transpose(1, 2)
+
+    attn = (split(q) @ split(k).permute(0, 1, 3, 2)) / hd ** 0.5
+    out = attn.softmax(-1) @ split(v)
+    out = out.transpose(1, 2).reshape(b, p, tq, inner)
+    return linear(out, w, at + ".out_proj")
+
+
+def mask_decoder(w, cfg, embeddings, positions, sparse, multimask=True):
+    """SamMaskDecoder.forward with the no-mask dense embedding: masks [B, P, 3 or 1, 4g, 4g], iou [B, P, 3 or 1]."""
+    m = cfg["mask_decoder_config"]
+    heads = m["num_attention_heads"]
+    eps = m.get("layer_norm_eps", 1e-6)
+    b, c, gh, gw = embeddings.shape
+    p = sparse.shape[1]
+    out_tokens = torch.cat([w["mask_decoder.iou_token.weight"], w["mask_decoder.mask_tokens.weight"]], 0)
+    out_tokens = out_tokens.repeat(b, p, 1, 1)
+    tokens = torch.cat([out_tokens, sparse], 2)
+    dense = w["prompt_encoder.no_mask_embed.weight"].reshape(1, -1, 1, 1).expand(b, -1, gh, gw)
+    image = (embeddings + dense).repeat_interleave(p, 0)
+    pos = positions.repeat(b, 1, 1, 1).repeat_interleave(p, 0)
+    keys = image.flatten(2).permute(0, 2, 1).unsqueeze(1)
+    key_pe = pos.flatten(2).permute(0, 2, 1).unsqueeze(1)
+    queries = tokens
+    for i in range(m["num_hidden_layers"]):
+        at = "mask_decoder.transformer.layers.%d." % i
+        if i == 0:
+            queries = two_way_attention(w, at + "self_attn", heads, queries, queries, queries)
+        else:
+            q = queries + tokens
+            queries = queries + two_way_attention(w, at + "self_attn", heads, q, q, queries)
+        queries = layer_norm(queries, w, at + "layer_norm1", eps)
+        q = queries + tokens
+        k = keys + key_pe
+        queries = layer_norm(queries + two_way_attention(w, at + "cross_attn_token_to_image", heads, q, k, keys),
+                             w, at + "layer_norm2", eps)
+        mlp = linear(torch.relu(linear(queries, w, at + "mlp.lin1")), w, at + "mlp.lin2")
+        queries = layer_norm(queries + mlp, w, at + "layer_norm3", eps)
+        q = queries + tokens
+        k = keys + key_pe
+        keys = layer_norm(keys + two_way_attention(w, at + "cross_attn_image_to_token", heads, k, q, queries),
+                          w, at + "layer_norm4", eps)
+    q = queries + tokens
+    k = keys + key_pe
+    queries = queries + two_way_attention(w, "mask_decoder.transformer.final_attn_token_to_image", heads, q, k, keys)
+    # SamTwoWayTransformer: nn.LayerNorm(config.hidden_size), so torch's default eps 1e-5
+    queries = layer_norm(queries, w, "mask_decoder.transformer.layer_norm_final_attn", 1e-5)
+    n_tokens = m["num_multimask_outputs"] + 1
+    iou_out = queries[:, :, 0, :]
+    mask_out = queries[:, :, 1:1 + n_tokens, :]
+    image = keys.transpose(2, 3).reshape(b * p, c, gh, gw)
+    up = F.conv_transpose2d(image, w["mask_decoder.upscale_conv1.weight"], w["mask_decoder.upscale_conv1.bias"],
+                            stride=2)
+    up = F.gelu(layer_norm_channels(up, w, "mask_decoder.upscale_layer_norm"))
+    up = F.gelu(F.conv_transpose2d(up, w["mask_decoder.upscale_conv2.weight"], w["mask_decoder.upscale_conv2.bias"],
+                                   stride=2))
+    hyper = []
+    for t in range(n_tokens):
+        at = "mask_decoder.output_hypernetworks_mlps.%d." % t
+        x = torch.relu(linear(mask_out[:, :, t, :], w, at + "proj_in"))
+        x = torch.relu(linear(x, w, at + "layers.0"))
+        hyper.append(linear(x, w, at + "proj_out"))
+    hyper = torch.stack(hyper, dim=2)
+    _, uc, uh, uw = up.shape
+    up = up.reshape(b, p, uc, uh * uw)
+    masks = (hyper @ up).reshape(b, p, -1, uh, uw)
+    at = "mask_decoder.iou_prediction_head."
+    x = torch.relu(linear(iou_out, w, at + "proj_in"))
+    for i in range(m["iou_head_depth"] - 2):
+        x = torch.relu(linear(x, w, at + "layers.%d" % i))
+    iou = linear(x, w, at + "proj_out")
+    keep = slice(1, None) if multimask else slice(0, 1)
+    return masks[:, :, keep], iou[:, :, keep]
+
+
+def prompt(w, cfg, embeddings, points=None, labels=None, boxes=None, multimask=True):
+    """SamModel.forward from image embeddings: the prompt encoder, then the mask decoder."""
+    sparse = None
+    if points is not None:
+        sparse = embed_points(w, cfg, points, labels, pad=boxes is None)
+    if boxes is not None:
+        e = embed_boxes(w, cfg, boxes)
+        sparse = e if sparse is None else torch.cat([sparse, e], 2)
+    return mask_decoder(w, cfg, embeddings, image_positions(w, cfg), sparse, multimask)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# SamImageProcessor and SamProcessor
+
+
+def preprocess_shape(h, wd, longest):
+    """_get_preprocess_shape."""
+    scale = longest * 1.0 / max(h, wd)
+    return int(h * scale + 0.5), int(wd * scale + 0.5)
+
+
+def preprocess(image, pp):
+    """pixel_values [1, 3, pad_h, pad_w] (float32 values in float64), the resized (h, w) and the original."""
+    arr = np.array(image.convert("RGB"))
+    oh, ow = preprocess_shape(arr.shape[0], arr.shape[1], pp["size"]["longest_edge"])
+    arr = np.array(Image.fromarray(arr).resize((ow, oh), resample=pp.get("resample", 2)))
+    x = (arr.astype(np.float64) * pp.get("rescale_factor", 1 / 255)).astype(np.float32)
+    x = (x - np.array(pp["image_mean"], dtype=np.float32)) / np.array(pp["image_std"], dtype=np.float32)
+    pixels = np.zeros((1, 3, pp["pad_size"]["height"], pp["pad_size"]["width"]), dtype=np.float32)
+    pixels[0, :, :oh, :ow] = x.transpose(2, 0, 1)
+    return torch.from_numpy(pixels).double(), (oh, ow), (image.height, image.width)
+
+
+def normalize_coordinates(coords, original, longest):
+    """SamProcessor._normalize_coordinates for points [..., 2] (x, y) in the original image."""
+    old_h, old_w = original
+    new_h, new_w = preprocess_shape(old_h, old_w, longest)
+    coords = coords.clone().double()
+    coords[..., 0] = coords[..., 0] * (new_w / old_w)
+    coords[..., 1] = coords[..., 1] * (new_h / old_h)
+    return coords
+
+
+def post_process_masks(masks, original, reshaped, pp):
+    """_post_process_masks_pt for one image's masks [P, 3, h, w]: the logits at the original size (not binarised)."""
+    pad = (pp["pad_size"]["height"], pp["pad_size"]["width"])
+    m = F.interpolate(masks, pad, mode="bilinear", align_corners=False)
+    m = m[..., :reshaped[0], :reshaped[1]]
+    return F.interpolate(m, original, mode="bilinear", align_corners=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the tiny folder
+
+
+def tiny_config():
+    vision = {"hidden_size": 24, "output_channels": 16, "num_hidden_layers": 3, "num_attention_heads": 2,
+              "num_channels": 3, "image_size": 64, "patch_size": 8, "hidden_act": "gelu", "layer_norm_eps": 1e-06,
+              "attention_dropout": 0.0, "initializer_range": 1e-10, "qkv_bias": True, "mlp_ratio": 4.0,
+              "use_abs_pos": True, "use_rel_pos": True, "window_size": 3, "global_attn_indexes": [1],
+              "num_pos_feats": 8, "mlp_dim": 40, "model_type": ""}
+    prompt_cfg = {"hidden_size": 16, "image_size": 64, "patch_size": 8, "mask_input_channels": 8,
+                  "num_point_embeddings": 4, "hidden_act": "gelu", "layer_norm_eps": 1e-06, "model_type": ""}
+    decoder = {"hidden_size": 16, "hidden_act": "relu", "mlp_dim": 24, "num_hidden_layers": 2,
+               "num_attention_heads": 2, "attention_downsample_rate": 2, "num_multimask_outputs": 3,
+               "iou_head_depth": 3, "iou_head_hidden_dim": 12, "layer_norm_eps": 1e-06, "model_type": ""}
+    return {"architectures": ["SamModel"], "initializer_range": 0.02, "mask_decoder_config": decoder,
+            "model_type": "sam", "prompt_encoder_config": prompt_cfg, "torch_dtype": "float32",
+            "transformers_version": "4.36.0.dev0", "vision_config": vision}
+
+
+def tiny_preprocessor():
+    # the keys SamImageProcessor.save_pretrained writes (Zigeng/SlimSAM-uniform-77's), with a small size
+    return {"do_convert_rgb": True, "do_normalize": True, "do_pad": True, "do_rescale": True, "do_resize": True,
+            "image_mean": IMAGENET_MEAN, "image_processor_type": "SamImageProcessor", "image_std": IMAGENET_STD,
+            "pad_size": {"height": 64, "width": 64}, "processor_class": "SamProcessor", "resample": 2,
+            "rescale_factor": 0.00392156862745098, "size": {"longest_edge": 64}}
+
+
+def write_tiny(out):
+    os.makedirs(out, exist_ok=True)
+    cfg = tiny_config()
+    pp = tiny_preprocessor()
+    w32 = random_weights(cfg, torch.Generator().manual_seed(22), torch.float32)
+    # SamModel's tied copy (_tied_weights_keys) as older checkpoints hold it beside the shared one
+    w32["prompt_encoder.shared_embedding.positional_embedding"] = w32["shared_image_embedding.positional_embedding"]
+    safetensors_io.save(os.path.join(out, "model.safetensors"), w32, {"format": "pt"})
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    with open(os.path.join(out, "preprocessor_config.json"), "w") as f:
+        json.dump(pp, f, indent=2)
+    w = {k: v.double() for k, v in w32.items()}
+    tensors = {}
+    longest = pp["size"]["longest_edge"]
+    # a wide image and a tall one; each with point prompts (original pixels) and labels, the wide one with a box
+    images = [draw(90, 60, 1), draw(40, 120, 2)]
+    prompts = [
+        {"points": [[[30.0, 20.0]], [[70.0, 45.0]]], "labels": [[1], [1]]},
+        {"points": [[[10.0, 100.0], [30.0, 15.0], [5.0, 5.0]]], "labels": [[1, 0, -1]]},
+    ]
+    for i, (im, pr) in enumerate(zip(images, prompts)):
+        im.save(os.path.join(out, "image-%d.png" % i))
+        pixels, reshaped, original = preprocess(im, pp)
+        emb = image_embeddings(w, cfg, pixels)
+        points = torch.tensor(pr["points"], dtype=torch.float64).unsqueeze(0)
+        labels = torch.tensor(pr["labels"], dtype=torch.int64).unsqueeze(0)
+        moved = normalize_coordinates(points, original, longest)
+        masks, iou = prompt(w, cfg, emb, moved, labels)
+        logits = post_process_masks(masks[0], original, reshaped, pp)
+        tensors.update({"pixel_values_%d" % i: pixels, "image_embeddings_%d" % i: emb,
+                        "input_points_%d" % i: points, "input_labels_%d" % i: labels,
+                        "moved_points_%d" % i: moved, "pred_masks_%d" % i: masks, "iou_scores_%d" % i: iou,
+                        "mask_logits_%d" % i: logits, "masks_%d" % i: (logits > 0).to(torch.uint8),
+                        "reshaped_size_%d" % i: torch.tensor(reshaped), "original_size_%d" % i: torch.tensor(original)})
+        near = (logits.abs() < 1e-4).sum().item()
+        print("image", i, "embeddings", tuple(emb.shape), "masks", tuple(masks.shape), "logits", tuple(logits.shape),
+              "near 0:", near, "mask share %.2f" % (logits > 0).double().mean().item())
+    # a box (x0, y0, x1, y1) alone and a box with a point, on the first image; single-mask output too
+    pixels, reshaped, original = preprocess(images[0], pp)
+    emb = tensors["image_embeddings_0"]
+    box = normalize_coordinates(torch.tensor([[[12.0, 8.0], [60.0, 50.0]]], dtype=torch.float64), original,
+                                longest).reshape(1, 1, 4)
+    masks, iou = prompt(w, cfg, emb, boxes=box)
+    tensors.update({"box_0": box, "box_pred_masks_0": masks, "box_iou_scores_0": iou})
+    point = tensors["moved_points_0"][:, :1]
+    masks, iou = prompt(w, cfg, emb, point, tensors["input_labels_0"][:, :1], boxes=box)
+    tensors.update({"box_point_pred_masks_0": masks, "box_point_iou_scores_0": iou})
+    masks, iou = prompt(w, cfg, emb, point, tensors["input_labels_0"][:, :1], multimask=False)
+    tensors.update({"single_pred_masks_0": masks, "single_iou_scores_0": iou})
+    tensors["image_positional_embeddings"] = image_positions(w, cfg)
+    safetensors_io.save(os.path.join(out, "expected.safetensors"), tensors)
+    print("wrote", out)
+
+
+def real_config():
+    """Zigeng/SlimSAM-uniform-77's shapes (convert_sam_to_hf.py get_config "slimsam-77"; SamConfig's defaults)."""
+    cfg = tiny_config()
+    cfg["vision_config"].update({"hidden_size": 168, "output_channels": 256, "num_hidden_layers": 12,
+                                 "num_attention_heads": 12, "image_size": 1024, "patch_size": 16, "window_size": 14,
+                                 "global_attn_indexes": [2, 5, 8, 11], "num_pos_feats": 128, "mlp_dim": 696})
+    cfg["prompt_encoder_config"].update({"hidden_size": 256, "image_size": 1024, "patch_size": 16,
+                                         "mask_input_channels": 16})
+    cfg["mask_decoder_config"].update({"hidden_size": 256, "mlp_dim": 2048, "num_attention_heads": 8,
+                                       "iou_head_hidden_dim": 256})
+    return cfg
+
+
+def real_preprocessor():
+    return dict(tiny_preprocessor(), pad_size={"height": 1024, "width": 1024}, size={"longest_edge": 1024})
+
+
+def write_real(out):
+    """A folder at the real shapes with random float32 weights, for timing Perennial against time_real()."""
+    os.makedirs(out, exist_ok=True)
+    cfg = real_config()
+    w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
+    safetensors_io.save(os.path.join(out, "model.safetensors"), w, {"format": "pt"})
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    with open(os.path.join(out, "preprocessor_config.json"), "w") as f:
+        json.dump(real_preprocessor(), f, indent=2)
+    print("wrote", out)
+
+
+def time_real(prompts):
+    """Image embeddings and point prompts at Zigeng/SlimSAM-uniform-77's shapes in float32: seconds each."""
+    cfg = real_config()
+    w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
+    pixels = torch.randn(1, 3, 1024, 1024)
+    with torch.no_grad():
+        for i in range(2):
+            start = time.perf_counter()
+            emb = image_embeddings(w, cfg, pixels)
+            embed_s = time.perf_counter() - start
+            start = time.perf_counter()
+            for j in range(prompts):
+                points = torch.tensor([[[[100.0 + 50 * j, 400.0]]]])
+                masks, iou = prompt(w, cfg, emb, points, torch.ones(1, 1, 1, dtype=torch.int64))
+            prompt_s = (time.perf_counter() - start) / prompts
+            print(json.dumps({"run": i, "embedding_s": round(embed_s, 4), "prompt_s": round(prompt_s, 5),
+                              "images_per_s": round(1 / embed_s, 3), "prompts_per_s": round(1 / prompt_s, 2),
+                              "threads": torch.get_num_threads(),
+                              "masks": list(masks.shape)}), flush=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--time":
+        time_real(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+    elif sys.argv[1] == "--real":
+        write_real(sys.argv[2])
+    else:
+        write_tiny(sys.argv[1])
