@@ -97,6 +97,36 @@ record ConfigReader(ObjectNode json, String source) {
         return v.asBoolean();
     }
 
+    /** A list of whole numbers at {@code key}, {@code fallback} when absent. */
+    java.util.List<Integer> integers(String key, java.util.List<Integer> fallback) {
+        JsonNode v = json.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        require(v.isArray(), key + " is " + v + ", not a list of whole numbers");
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode n : v) {
+            require(n.isIntegralNumber() && n.canConvertToInt(), key + " is " + v + ", not a list of whole numbers");
+            out.add(n.asInt());
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** A list of positive numbers at {@code key}, {@code fallback} when absent. */
+    java.util.List<Double> numbers(String key, java.util.List<Double> fallback) {
+        JsonNode v = json.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        require(v.isArray(), key + " is " + v + ", not a list of numbers");
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        for (JsonNode n : v) {
+            require(n.isNumber() && n.asDouble() > 0, key + " is " + v + ", not a list of positive numbers");
+            out.add(n.asDouble());
+        }
+        return java.util.List.copyOf(out);
+    }
+
     String text(String key, String fallback) {
         JsonNode v = json.get(key);
         return v == null || v.isNull() ? fallback : v.asText();
