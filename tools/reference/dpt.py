@@ -54,6 +54,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
+from detr import draw  # noqa: E402  (the same drawn images: a gradient with two rectangles)
 
 BIT = "dpt.embeddings.backbone.bit."
 
@@ -425,19 +426,6 @@ def processor_config(size):
             "image_mean": [0.5, 0.5, 0.5], "image_processor_type": "DPTImageProcessor",
             "image_std": [0.5, 0.5, 0.5], "keep_aspect_ratio": False, "resample": 3,
             "rescale_factor": 0.00392156862745098, "size": {"height": size, "width": size}, "size_divisor": None}
-
-
-def draw(width, height, seed):
-    """A smooth gradient with two filled rectangles."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:height, 0:width]
-    arr = np.stack([(xx * 255 // max(1, width - 1)), (yy * 255 // max(1, height - 1)),
-                    ((xx + yy) * 97) % 256], axis=-1).astype(np.uint8)
-    for _ in range(2):
-        x0, y0 = rng.integers(0, width // 2), rng.integers(0, height // 2)
-        x1, y1 = x0 + rng.integers(4, width // 2), y0 + rng.integers(4, height // 2)
-        arr[y0:y1, x0:x1] = rng.integers(0, 256, 3)
-    return Image.fromarray(arr)
 
 
 RESIZE_CASES = [

@@ -6,6 +6,7 @@ import dev.perennial.audio.Audio;
 import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.BoxPicture;
+import dev.perennial.image.DepthPicture;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
@@ -130,7 +131,7 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
             + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
             + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON). object-detection: a PNG of the "
-            + "image with the labelled boxes.")
+            + "image with the labelled boxes. depth-estimation: the depth as an 8-bit grey PNG.")
     Path out;
 
     @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T", description = "object-detection: the "
@@ -206,8 +207,8 @@ public final class PipelineCommand implements Runnable {
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
-        if (task == Task.OBJECT_DETECTION) {
-            checkBoxesOut(inputs.size());
+        if (task == Task.OBJECT_DETECTION || task == Task.DEPTH_ESTIMATION) {
+            checkPictureOut(task, inputs.size());
         }
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
         try (Pipeline<I, O> pipeline = Pipeline.forTask(task, model, options)) {
@@ -230,6 +231,11 @@ public final class PipelineCommand implements Runnable {
             out.flush();
             if (task == Task.OBJECT_DETECTION && this.out != null) {
                 drawBoxes((Inputs.DetectionImage) inputs.getFirst(), (Outputs.Detections) results.getFirst());
+            }
+            if (task == Task.DEPTH_ESTIMATION && this.out != null) {
+                DepthPicture picture = ((Outputs.Depth) results.getFirst()).picture();
+                AtomicFiles.write(this.out, picture::writePng);
+                spec.commandLine().getErr().println("wrote " + this.out);
             }
         }
     }
@@ -346,14 +352,14 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
-    /** object-detection's --out: one input, a PNG. */
-    private void checkBoxesOut(int inputs) {
+    /** object-detection's and depth-estimation's --out: one input, a PNG. */
+    private void checkPictureOut(Task<?, ?> task, int inputs) {
         if (out != null && inputs != 1) {
             throw new UserError("--out " + out + ": draws one image, but --input gives " + inputs
                     + "; leave --out out or give one --image");
         }
         if (out != null && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new UserError("--out " + out + ": object-detection draws a PNG; name the file FILE.png");
+            throw new UserError("--out " + out + ": " + task.name() + " draws a PNG; name the file FILE.png");
         }
     }
 
@@ -428,6 +434,9 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.OBJECT_DETECTION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
+        } else if (task == Task.DEPTH_ESTIMATION) {
+            require(image != null, "--image FILE, or --input");
+            inputs = List.of(new Inputs.Image(ImageFiles.read(image)));
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -463,6 +472,9 @@ public final class PipelineCommand implements Runnable {
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
                     o.score(), o.label(), o.box().xmin(), o.box().ymin(), o.box().xmax(), o.box().ymax()));
+            case Outputs.Depth d -> out.printf(Locale.ROOT, "depth %d×%d (predicted at %d×%d): min %.6g, max %.6g%n",
+                    d.width(), d.height(), d.predictedDepthSize().get(1), d.predictedDepthSize().get(0), d.min(),
+                    d.max());
             default -> BenchCommand.printJson(out, result);
         }
     }
@@ -482,6 +494,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
+                : task.modelTypes().contains("dpt") ? "Intel/dpt-hybrid-midas"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -99,30 +99,27 @@ record ConfigReader(ObjectNode json, String source) {
 
     /** A list of whole numbers at {@code key}, {@code fallback} when absent. */
     java.util.List<Integer> integers(String key, java.util.List<Integer> fallback) {
-        JsonNode v = json.get(key);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        require(v.isArray(), key + " is " + v + ", not a list of whole numbers");
-        java.util.List<Integer> out = new java.util.ArrayList<>();
-        for (JsonNode n : v) {
-            require(n.isIntegralNumber() && n.canConvertToInt(), key + " is " + v + ", not a list of whole numbers");
-            out.add(n.asInt());
-        }
-        return java.util.List.copyOf(out);
+        return list(key, fallback, n -> n.isIntegralNumber() && n.canConvertToInt(), JsonNode::asInt,
+                "whole numbers");
     }
 
     /** A list of positive numbers at {@code key}, {@code fallback} when absent. */
     java.util.List<Double> numbers(String key, java.util.List<Double> fallback) {
+        return list(key, fallback, n -> n.isNumber() && n.asDouble() > 0, JsonNode::asDouble, "positive numbers");
+    }
+
+    private <T> java.util.List<T> list(String key, java.util.List<T> fallback,
+                                       java.util.function.Predicate<JsonNode> valid,
+                                       java.util.function.Function<JsonNode, T> value, String what) {
         JsonNode v = json.get(key);
         if (v == null || v.isNull()) {
             return fallback;
         }
-        require(v.isArray(), key + " is " + v + ", not a list of numbers");
-        java.util.List<Double> out = new java.util.ArrayList<>();
+        require(v.isArray(), key + " is " + v + ", not a list of " + what);
+        java.util.List<T> out = new java.util.ArrayList<>();
         for (JsonNode n : v) {
-            require(n.isNumber() && n.asDouble() > 0, key + " is " + v + ", not a list of positive numbers");
-            out.add(n.asDouble());
+            require(valid.test(n), key + " is " + v + ", not a list of " + what);
+            out.add(value.apply(n));
         }
         return java.util.List.copyOf(out);
     }

@@ -95,6 +95,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
             case ObjectDetector d when task == Task.OBJECT_DETECTION ->
                     (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
+            case DepthEstimator d when task == Task.DEPTH_ESTIMATION ->
+                    (List<Inputs.Image> in) -> in.stream().map(d::estimate).toList();
             case Summarizer s when task == Task.SUMMARIZATION ->
                     (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());

@@ -173,6 +173,9 @@ public final class Requests {
             }
             input = new Inputs.DetectionImage(images.read(text(json, "image")),
                     threshold.asDouble(Inputs.DetectionImage.DEFAULT_THRESHOLD));
+        } else if (task == Task.DEPTH_ESTIMATION) {
+            only(json, Set.of("image"), task);
+            input = new Inputs.Image(images.read(text(json, "image")));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }
