@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
 import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
+import dev.perennial.bench.DepthBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
@@ -263,20 +264,27 @@ public final class BenchCommand implements Runnable {
                     + "JPEG and its share of the time per image. automatic-speech-recognition times Whisper on a model "
                     + "folder (--model; for distil-small.en's shape with random weights write one with "
                     + "tools/reference/whisper.py --write-real-shape DIR): 60 s of audio as two 30 s windows, greedy, "
-                    + "features, encoder and decoder apart, and the real-time factor.", ""})
+                    + "features, encoder and decoder apart, and the real-time factor. depth-estimation times the "
+                    + "depth-estimation pipeline on a DPT folder (--model; for Intel/dpt-hybrid-midas's shape with "
+                    + "random weights write one with tools/reference/dpt.py --real DIR) on --image (default: a "
+                    + "640×480 JPEG), images/s.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "TASK",
-                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction or "
-                        + "automatic-speech-recognition.")
+                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
+                        + "automatic-speech-recognition or depth-estimation.")
         String task;
 
         @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition: the Whisper "
-                + "model folder to time.")
+                + "model folder to time. depth-estimation: the DPT model folder.")
         Path model;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "depth-estimation: the image (default: a "
+                + "synthetic 640×480 JPEG).")
+        Path image;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
                 + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
@@ -335,11 +343,41 @@ public final class BenchCommand implements Runnable {
             }
         }
 
+        /** The depth-estimation pipeline, image by image: --warmup untimed, --iterations timed. */
+        private void depth() {
+            if (model == null) {
+                throw new UserError("bench pipeline depth-estimation needs --model DIR, a DPT model folder "
+                        + "(tools/reference/dpt.py --real DIR writes Intel/dpt-hybrid-midas's shape with random weights)");
+            }
+            if (iterations < 1 || warmup < 0) {
+                throw new UserError("--iterations must be at least 1 and --warmup at least 0");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            DepthBenchmark.Result r = DepthBenchmark.run(model, image, warmup, iterations, ms -> {
+                if (!json) {
+                    out.printf(Locale.ROOT, "  image: %.1f ms%n", ms);
+                    out.flush();
+                }
+            });
+            if (json) {
+                printJson(out, r);
+            } else {
+                out.printf(Locale.ROOT, "depth-estimation, %s, a %d×%d image: %.2f images/s; ms/image %s%n", r.model(),
+                        r.width(), r.height(), r.imagesPerSecond(), r.ms().text());
+            }
+            out.flush();
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
             if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
                 speech();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.DEPTH_ESTIMATION.name())) {
+                depth();
                 return;
             }
             if (modelShape == null) {
