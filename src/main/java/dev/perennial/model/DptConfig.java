@@ -1,5 +1,6 @@
 package dev.perennial.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Files;
@@ -112,7 +113,8 @@ public record DptConfig(Bit bit, int hiddenSize, int layers, int heads, int inte
             r.require(f == 1 || (f > 1 && f == Math.rint(f)) || (f < 1 && f > 0 && 1 / f == Math.rint(1 / f)),
                     "reassemble_factors holds " + f + ", not a whole upsampling factor, 1 or 1/N");
         }
-        Bit bit = bit(r.object("backbone_config"));
+        JsonNode given = json.get("backbone_config");
+        Bit bit = bit(r.object("backbone_config"), given != null && !given.isNull());
         r.require(neck.get(0).equals(bit.channels().get(0)) && neck.get(1).equals(bit.channels().get(1)),
                 "neck_hidden_sizes " + neck + " must start with the BiT stage channels " + bit.channels().subList(0, 2));
         List<Integer> featmap = r.integers("backbone_featmap_shape", List.of(1, 1024, 24, 24));
@@ -126,15 +128,19 @@ public record DptConfig(Bit bit, int hiddenSize, int layers, int heads, int inte
                 r.positive("fusion_hidden_size", 256), featmap.get(1), fusionBias);
     }
 
-    /** BitConfig with DPTConfig's hybrid defaults (configuration_dpt.py: depths [3, 4, 9], SAME, bottleneck). */
-    private static Bit bit(ConfigReader b) {
-        String layerType = b.text("layer_type", "bottleneck");
+    /**
+     * The BiT backbone: without a backbone_config, DPTConfig's hybrid one (configuration_dpt.py: bottleneck layers,
+     * "same" padding, depths [3, 4, 9], dynamic padding in the stem); a given one fills its missing keys with
+     * BitConfig's defaults (pre-activation layers, no padding rule, depths [3, 4, 6, 3]), as BitConfig(**dict) does.
+     */
+    private static Bit bit(ConfigReader b, boolean given) {
+        String layerType = b.text("layer_type", given ? "preactivation" : "bottleneck");
         b.require(layerType.equals("bottleneck"), "layer_type is '" + layerType + "'; DPT-Hybrid's BiT has "
                 + "bottleneck layers (the pre-activation BiT is not supported)");
-        String padding = b.text("global_padding", "SAME");
+        String padding = b.text("global_padding", given ? "none" : "SAME");
         b.require(padding.equalsIgnoreCase("same"), "global_padding is '" + padding + "'; DPT-Hybrid's BiT pads "
                 + "as TensorFlow's 'SAME'");
-        List<Integer> depths = b.integers("depths", List.of(3, 4, 9));
+        List<Integer> depths = b.integers("depths", given ? List.of(3, 4, 6, 3) : List.of(3, 4, 9));
         List<Integer> hidden = b.integers("hidden_sizes", List.of(256, 512, 1024, 2048));
         b.require(depths.size() == 3 && hidden.size() >= 3, "depths is " + depths + "; DPT-Hybrid's BiT has three "
                 + "stages (depths), and hidden_sizes one entry for each");
@@ -149,7 +155,7 @@ public record DptConfig(Bit bit, int hiddenSize, int layers, int heads, int inte
         int groups = b.positive("num_groups", 32);
         int embedding = b.positive("embedding_size", 64);
         Bit bit = new Bit(embedding, List.copyOf(depths), List.copyOf(channels), groups, b.activation("relu"),
-                b.bool("embedding_dynamic_padding", false));
+                b.bool("embedding_dynamic_padding", !given));
         for (int s = 0; s < 3; s++) {
             for (int c : new int[] {bit.mid(s), bit.channels().get(s), embedding}) {
                 b.require(c % groups == 0, "num_groups " + groups + " does not divide " + c + " channels");

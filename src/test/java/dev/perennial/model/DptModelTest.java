@@ -124,14 +124,23 @@ class DptModelTest {
         json.putObject("backbone_config").put("layer_type", "preactivation");
         assertThatThrownBy(() -> DptConfig.parse(json, "config.json"))
                 .hasMessageContaining("config.json (backbone_config): layer_type is 'preactivation'");
-        json.putObject("backbone_config").put("global_padding", "VALID");
+        json.putObject("backbone_config").put("layer_type", "bottleneck").put("global_padding", "VALID");
         assertThatThrownBy(() -> DptConfig.parse(json, "config.json")).hasMessageContaining("global_padding");
+        // a given backbone_config fills its gaps with BitConfig's defaults: no padding rule, four stages
+        json.putObject("backbone_config").put("layer_type", "bottleneck");
+        assertThatThrownBy(() -> DptConfig.parse(json, "config.json")).hasMessageContaining("global_padding is 'none'");
+        json.putObject("backbone_config").put("layer_type", "bottleneck").put("global_padding", "same");
+        assertThatThrownBy(() -> DptConfig.parse(json, "config.json")).hasMessageContaining("depths is [3, 4, 6, 3]");
     }
 
     @Test
     void theRealCheckpointsShapesCountItsParameters() {
         var json = Json.MAPPER.createObjectNode().put("model_type", "dpt").put("is_hybrid", true);
-        Map<String, long[]> shapes = DptModel.shapes(DptConfig.parse(json, "config.json"));
+        DptConfig config = DptConfig.parse(json, "config.json");
+        // DPTConfig's own hybrid backbone when config.json gives none
+        assertThat(config.bit().dynamicPooling()).isTrue();
+        assertThat(config.bit().depths()).containsExactly(3, 4, 9);
+        Map<String, long[]> shapes = DptModel.shapes(config);
         long total = 0;
         long backbone = 0;
         for (var e : shapes.entrySet()) {
