@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
 import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
+import dev.perennial.bench.DepthBenchmark;
 import dev.perennial.bench.DataBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
@@ -267,7 +268,10 @@ public final class BenchCommand implements Runnable {
                     + "features, encoder and decoder apart, and the real-time factor. mask-generation times SAM on a "
                     + "model folder (--model; tools/reference/sam.py --real DIR writes SlimSAM-uniform-77's shape with "
                     + "random weights): the image embedding and a point prompt (images/s, prompts/s), and the "
-                    + "pipeline's first click on an image against the next clicks, which reuse its embedding.", ""})
+                    + "pipeline's first click on an image against the next clicks, which reuse its embedding. "
+                    + "depth-estimation times the depth-estimation pipeline on a DPT folder (--model; for Intel/dpt-hybrid-midas's shape with "
+                    + "random weights write one with tools/reference/dpt.py --real DIR) on --image (default: a "
+                    + "640×480 JPEG), images/s.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
@@ -275,16 +279,20 @@ public final class BenchCommand implements Runnable {
 
         @Parameters(index = "0", paramLabel = "TASK",
                 description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
-                        + "automatic-speech-recognition or mask-generation.")
+                        + "automatic-speech-recognition, mask-generation or depth-estimation.")
         String task;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation: "
-                + "the Whisper or SAM model folder to time.")
+        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation, "
+                + "depth-estimation: the Whisper, SAM or DPT model folder to time.")
         Path model;
 
         @Option(names = "--prompts", defaultValue = "10", paramLabel = "N", description = "mask-generation: point "
                 + "prompts (clicks) per image (default: ${DEFAULT-VALUE}).")
         int prompts;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "depth-estimation: the image (default: a "
+                + "synthetic 640×480 JPEG).")
+        Path image;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
                 + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
@@ -371,6 +379,32 @@ public final class BenchCommand implements Runnable {
             });
         }
 
+        /** The depth-estimation pipeline, image by image: --warmup untimed, --iterations timed. */
+        private void depth() {
+            if (model == null) {
+                throw new UserError("bench pipeline depth-estimation needs --model DIR, a DPT model folder "
+                        + "(tools/reference/dpt.py --real DIR writes Intel/dpt-hybrid-midas's shape with random weights)");
+            }
+            if (iterations < 1 || warmup < 0) {
+                throw new UserError("--iterations must be at least 1 and --warmup at least 0");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            DepthBenchmark.Result r = DepthBenchmark.run(model, image, warmup, iterations, ms -> {
+                if (!json) {
+                    out.printf(Locale.ROOT, "  image: %.1f ms%n", ms);
+                    out.flush();
+                }
+            });
+            if (json) {
+                printJson(out, r);
+            } else {
+                out.printf(Locale.ROOT, "depth-estimation, %s, a %d×%d image: %.2f images/s; ms/image %s%n", r.model(),
+                        r.width(), r.height(), r.imagesPerSecond(), r.ms().text());
+            }
+            out.flush();
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
@@ -380,6 +414,10 @@ public final class BenchCommand implements Runnable {
             }
             if (task.equals(dev.perennial.pipeline.Task.MASK_GENERATION.name())) {
                 masks();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.DEPTH_ESTIMATION.name())) {
+                depth();
                 return;
             }
             if (modelShape == null) {

@@ -6,6 +6,7 @@ import dev.perennial.audio.Audio;
 import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.BoxPicture;
+import dev.perennial.image.DepthPicture;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.image.MaskPicture;
 import dev.perennial.io.AtomicFiles;
@@ -136,7 +137,8 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--out", paramLabel = "FILE", description = "text-to-speech: the WAV file to write (16-bit "
             + "PCM, mono, at the model's sampling rate). automatic-speech-recognition: the transcript, in the format "
             + "of its extension (.srt, .vtt, .txt, or .json for the pipeline's JSON). object-detection: a PNG of the "
-            + "image with the labelled boxes. mask-generation: a PNG of the image with the masks laid over it.")
+            + "image with the labelled boxes. mask-generation: a PNG of the image with the masks laid over it. "
+            + "depth-estimation: the depth as an 8-bit grey PNG.")
     Path out;
 
     @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "T", description = "object-detection: the "
@@ -222,7 +224,7 @@ public final class PipelineCommand implements Runnable {
             return;
         }
         List<I> inputs = input != null ? fromFile(task) : fromFlags(task);
-        if (task == Task.OBJECT_DETECTION || task == Task.MASK_GENERATION) {
+        if (task == Task.OBJECT_DETECTION || task == Task.MASK_GENERATION || task == Task.DEPTH_ESTIMATION) {
             checkPictureOut(task, inputs.size());
         }
         PipelineOptions options = new PipelineOptions(DType.F32, batchSize, images);
@@ -255,6 +257,11 @@ public final class PipelineCommand implements Runnable {
                 Outputs.Masks masks = (Outputs.Masks) results.getFirst();
                 AtomicFiles.write(this.out, stream -> MaskPicture.writePng(((Inputs.MaskPrompt) inputs.getFirst())
                         .image(), masks.masks().stream().map(Outputs.Mask::pixels).toList(), stream));
+                spec.commandLine().getErr().println("wrote " + this.out);
+            }
+            if (task == Task.DEPTH_ESTIMATION && this.out != null) {
+                DepthPicture picture = ((Outputs.Depth) results.getFirst()).picture();
+                AtomicFiles.write(this.out, picture::writePng);
                 spec.commandLine().getErr().println("wrote " + this.out);
             }
         }
@@ -372,7 +379,7 @@ public final class PipelineCommand implements Runnable {
         return Double.isNaN(t) ? "?" : String.format(Locale.ROOT, "%.2f", t);
     }
 
-    /** object-detection's and mask-generation's --out: one input, a PNG. */
+    /** object-detection's, mask-generation's and depth-estimation's --out: one input, a PNG. */
     private void checkPictureOut(Task<?, ?> task, int inputs) {
         if (out != null && inputs != 1) {
             throw new UserError("--out " + out + ": draws one image, but --input gives " + inputs
@@ -471,6 +478,9 @@ public final class PipelineCommand implements Runnable {
                 around = new Inputs.PromptBox(v[0], v[1], v[2], v[3]);
             }
             inputs = List.of(new Inputs.MaskPrompt(ImageFiles.read(image), clicks, around, !singleMask));
+        } else if (task == Task.DEPTH_ESTIMATION) {
+            require(image != null, "--image FILE, or --input");
+            inputs = List.of(new Inputs.Image(ImageFiles.read(image)));
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -528,6 +538,9 @@ public final class PipelineCommand implements Runnable {
                     + "," + k.box().ymax()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
                     o.score(), o.label(), o.box().xmin(), o.box().ymin(), o.box().xmax(), o.box().ymax()));
+            case Outputs.Depth d -> out.printf(Locale.ROOT, "depth %d×%d (predicted at %d×%d): min %.6g, max %.6g%n",
+                    d.width(), d.height(), d.predictedDepthSize().get(1), d.predictedDepthSize().get(0), d.min(),
+                    d.max());
             default -> BenchCommand.printJson(out, result);
         }
     }
@@ -549,6 +562,7 @@ public final class PipelineCommand implements Runnable {
                 : task == Task.CONVERSATIONAL ? "facebook/blenderbot-400M-distill"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
                 : task.modelTypes().contains("sam") ? "Zigeng/SlimSAM-uniform-77"
+                : task.modelTypes().contains("dpt") ? "Intel/dpt-hybrid-midas"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -97,6 +97,33 @@ record ConfigReader(ObjectNode json, String source) {
         return v.asBoolean();
     }
 
+    /** A list of whole numbers at {@code key}, {@code fallback} when absent. */
+    java.util.List<Integer> integers(String key, java.util.List<Integer> fallback) {
+        return list(key, fallback, n -> n.isIntegralNumber() && n.canConvertToInt(), JsonNode::asInt,
+                "whole numbers");
+    }
+
+    /** A list of positive numbers at {@code key}, {@code fallback} when absent. */
+    java.util.List<Double> numbers(String key, java.util.List<Double> fallback) {
+        return list(key, fallback, n -> n.isNumber() && n.asDouble() > 0, JsonNode::asDouble, "positive numbers");
+    }
+
+    private <T> java.util.List<T> list(String key, java.util.List<T> fallback,
+                                       java.util.function.Predicate<JsonNode> valid,
+                                       java.util.function.Function<JsonNode, T> value, String what) {
+        JsonNode v = json.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        require(v.isArray(), key + " is " + v + ", not a list of " + what);
+        java.util.List<T> out = new java.util.ArrayList<>();
+        for (JsonNode n : v) {
+            require(valid.test(n), key + " is " + v + ", not a list of " + what);
+            out.add(value.apply(n));
+        }
+        return java.util.List.copyOf(out);
+    }
+
     String text(String key, String fallback) {
         JsonNode v = json.get(key);
         return v == null || v.isNull() ? fallback : v.asText();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator, DepthEstimator {
 
     Path dir();
 
@@ -48,6 +48,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.SAM.contains(type)) {
             return MaskGenerator.load(dir, options);
+        }
+        if (Task.DPT.contains(type)) {
+            return DepthEstimator.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

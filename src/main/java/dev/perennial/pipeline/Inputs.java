@@ -246,6 +246,16 @@ public final class Inputs {
         }
     }
 
+    /** An image, all that depth-estimation takes. */
+    public record Image(RgbImage image) {
+
+        public Image {
+            if (image == null) {
+                throw new PipelineInputError("image is missing");
+            }
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

@@ -118,6 +118,17 @@ public final class Outputs {
     }
 
     /**
+     * An image's depth as DepthEstimationPipeline gives it: {@code depth} the predicted depth resized to the image
+     * ({@code width} × {@code height}, row by row, float32), its {@code min} and {@code max}, the size the model
+     * predicted at ({@code predicted_depth_size}, height and width) and the 8-bit {@code picture}. Written as JSON
+     * without the maps: {"min", "max", "width", "height", "predicted_depth_size"}.
+     */
+    public record Depth(int width, int height, float min, float max, List<Integer> predictedDepthSize,
+                        @com.fasterxml.jackson.annotation.JsonIgnore float[] depth,
+                        @com.fasterxml.jackson.annotation.JsonIgnore dev.perennial.image.DepthPicture picture) {
+    }
+
+    /**
      * A summary (transformers' summary_text), how many tokens of the text the model read, and whether the text was
      * cut to the model's length to fit.
      */

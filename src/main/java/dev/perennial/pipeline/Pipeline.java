@@ -97,6 +97,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
             case MaskGenerator m when task == Task.MASK_GENERATION ->
                     (List<Inputs.MaskPrompt> in) -> in.stream().map(m::segment).toList();
+            case DepthEstimator d when task == Task.DEPTH_ESTIMATION ->
+                    (List<Inputs.Image> in) -> in.stream().map(d::estimate).toList();
             case Summarizer s when task == Task.SUMMARIZATION ->
                     (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
             case Chatbot c when task == Task.CONVERSATIONAL ->

@@ -184,6 +184,9 @@ public final class Requests {
             }
             input = new Inputs.MaskPrompt(images.read(text(json, "image")), points(json.path("points")),
                     json.has("box") ? box(json.get("box")) : null, multimask.asBoolean(true));
+        } else if (task == Task.DEPTH_ESTIMATION) {
+            only(json, Set.of("image"), task);
+            input = new Inputs.Image(images.read(text(json, "image")));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }

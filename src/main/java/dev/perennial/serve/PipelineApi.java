@@ -68,7 +68,7 @@ final class PipelineApi {
     /** The file part of each task that takes a multipart form. */
     private static final Map<Task<?, ?>, String> FORM_FILES = Map.of(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "image",
             Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio", Task.AUTOMATIC_SPEECH_RECOGNITION, "audio",
-            Task.OBJECT_DETECTION, "image");
+            Task.OBJECT_DETECTION, "image", Task.DEPTH_ESTIMATION, "image");
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -248,8 +248,16 @@ final class PipelineApi {
         out.put("model", model.name());
         out.put("task", task.name());
         ArrayNode list = out.putArray("results");
-        results.forEach(r -> list.add(r instanceof Transcription t ? pipelineJson(t) : Json.MAPPER.valueToTree(r)));
+        results.forEach(r -> list.add(r instanceof Transcription t ? pipelineJson(t)
+                : r instanceof Outputs.Depth d ? depthJson(d) : Json.MAPPER.valueToTree(r)));
         PerennialApi.json(ctx, out);
+    }
+
+    /** A depth result's JSON with its picture as "depth", a PNG data: URL (the pipeline's depth image). */
+    private static JsonNode depthJson(Outputs.Depth depth) {
+        ObjectNode json = Json.MAPPER.valueToTree(depth);
+        json.put("depth", "data:image/png;base64," + Base64.getEncoder().encodeToString(depth.picture().png()));
+        return json;
     }
 
     /** The inputs of the body: one object, or a list of them. */
@@ -333,11 +341,13 @@ final class PipelineApi {
         if (part == null) {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
                     + "multipart forms are for image and audio uploads (zero-shot-image-classification, "
-                    + "zero-shot-audio-classification, automatic-speech-recognition, object-detection)");
+                    + "zero-shot-audio-classification, automatic-speech-recognition, object-detection, "
+                    + "depth-estimation)");
         }
         boolean speech = task == Task.AUTOMATIC_SPEECH_RECOGNITION;
         Set<String> taskFields = speech ? Set.of("return_timestamps", "language", "task", "chunk_length_s", "num_beams")
                 : task == Task.OBJECT_DETECTION ? Set.of("threshold")
+                : task == Task.DEPTH_ESTIMATION ? Set.<String>of()
                 : Set.of("candidate_labels", "hypothesis_template");
         Set<String> formFields = new java.util.HashSet<>(taskFields);
         formFields.add("model");
@@ -350,7 +360,7 @@ final class PipelineApi {
         if (form.file() != null) {
             input.put(part, Base64.getEncoder().encodeToString(form.file()));
         }
-        if (speech || task == Task.OBJECT_DETECTION) {
+        if (speech || task == Task.OBJECT_DETECTION || task == Task.DEPTH_ESTIMATION) {
             for (String field : taskFields) {
                 String value = form.first(field);
                 if (value != null) {
