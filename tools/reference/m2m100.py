@@ -36,7 +36,8 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from bart import Attention, greedy, beam_search, processors, padded  # noqa: E402
+import bart  # noqa: E402
+from bart import greedy, beam_search, processors, padded  # noqa: E402
 from clip import write_json  # noqa: E402
 
 BOS, PAD, EOS, UNK, MASK = "<s>", "<pad>", "</s>", "<unk>", "<mask>"
@@ -48,15 +49,11 @@ ACT = {"relu": torch.relu, "gelu": nn.functional.gelu}
 # the model (modeling_m2m_100.py; Blenderbot's layers are the same, blenderbot.py imports them)
 
 
-class EncoderLayer(nn.Module):
+class EncoderLayer(bart.EncoderLayer):
+    """M2M100EncoderLayer: BartEncoderLayer's weights, pre-LN, config.json's activation."""
+
     def __init__(self, c):
-        super().__init__()
-        d = c["d_model"]
-        self.self_attn = Attention(d, c["encoder_attention_heads"])
-        self.self_attn_layer_norm = nn.LayerNorm(d)
-        self.fc1 = nn.Linear(d, c["encoder_ffn_dim"])
-        self.fc2 = nn.Linear(c["encoder_ffn_dim"], d)
-        self.final_layer_norm = nn.LayerNorm(d)
+        super().__init__(c)
         self.act = ACT[c["activation_function"]]
 
     def forward(self, x, mask):
@@ -65,17 +62,11 @@ class EncoderLayer(nn.Module):
         return x + self.fc2(self.act(self.fc1(self.final_layer_norm(x))))
 
 
-class DecoderLayer(nn.Module):
+class DecoderLayer(bart.DecoderLayer):
+    """M2M100DecoderLayer: BartDecoderLayer's weights, pre-LN, config.json's activation."""
+
     def __init__(self, c):
-        super().__init__()
-        d = c["d_model"]
-        self.self_attn = Attention(d, c["decoder_attention_heads"])
-        self.self_attn_layer_norm = nn.LayerNorm(d)
-        self.encoder_attn = Attention(d, c["decoder_attention_heads"])
-        self.encoder_attn_layer_norm = nn.LayerNorm(d)
-        self.fc1 = nn.Linear(d, c["decoder_ffn_dim"])
-        self.fc2 = nn.Linear(c["decoder_ffn_dim"], d)
-        self.final_layer_norm = nn.LayerNorm(d)
+        super().__init__(c)
         self.act = ACT[c["activation_function"]]
 
     def forward(self, x, enc, enc_mask):
@@ -369,9 +360,9 @@ def tiny(out):
                 "greedy_ids": padded(greedy_ids), "beam_ids": padded(beam_ids),
                 "forced_bos_token_id": torch.tensor([ids_of["deu_Latn"]], dtype=torch.int64)}
     safetensors_io.save(os.path.join(out, "expected.safetensors"), expected, {
-        "texts": json.dumps(TEXTS), "source_languages": json.dumps(sources), "translation": translation,
+        "texts": json.dumps(TEXTS), "source_languages": json.dumps(sources), "translations": json.dumps([translation]),
         "note": "input_ids: [src_lang_code] + text + </s> per row, padded; greedy_ids: generation_config.json's "
-                "settings with forced_bos_token_id deu_Latn; beam_ids: the same with 4 beams; translation: the "
+                "settings with forced_bos_token_id deu_Latn; beam_ids: the same with 4 beams; translations: the "
                 "first text from eng_Latn to fra_Latn as the translation pipeline gives it; rows padded with -1"})
 
 

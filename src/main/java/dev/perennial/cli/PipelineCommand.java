@@ -39,7 +39,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), translation (NLLB). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -54,6 +54,8 @@ import java.util.Locale;
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
                 "  perennial pipeline summarization --model facebook/bart-large-cnn --text \"$(cat article.txt)\"",
+                "  perennial pipeline translation --model facebook/nllb-200-distilled-600M --src-lang eng_Latn "
+                        + "--tgt-lang fra_Latn --text 'The cat sleeps.'",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
@@ -84,9 +86,17 @@ public final class PipelineCommand implements Runnable {
             description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
     String model;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to "
-            + "compare with --source.")
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, to "
+            + "translate, or to compare with --source.")
     List<String> texts = new ArrayList<>();
+
+    @Option(names = "--src-lang", paramLabel = "CODE", description = "translation: the language of the --text "
+            + "texts, as the model names it (NLLB: a FLORES-200 code such as eng_Latn).")
+    String srcLang;
+
+    @Option(names = "--tgt-lang", paramLabel = "CODE", description = "translation: the language to translate into "
+            + "(NLLB: fra_Latn, deu_Latn, …).")
+    String tgtLang;
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
             + "sentences are compared with.")
@@ -217,6 +227,10 @@ public final class PipelineCommand implements Runnable {
                 if (results.get(i) instanceof Outputs.Summary summary && summary.truncated()) {
                     spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
                             + summary.inputTokens() + " tokens; the text after them was left out of the summary");
+                }
+                if (results.get(i) instanceof Outputs.Translation translation && translation.truncated()) {
+                    spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
+                            + translation.inputTokens() + " tokens; the text after them was not translated");
                 }
                 if (json) {
                     BenchCommand.printJson(out, results.get(i));
@@ -378,9 +392,9 @@ public final class PipelineCommand implements Runnable {
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
         if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
-                || query != null) {
-            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels and "
-                    + "--query");
+                || query != null || srcLang != null || tgtLang != null) {
+            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels, "
+                    + "--query, --src-lang and --tgt-lang");
         }
         List<String> lines;
         try {
@@ -416,6 +430,10 @@ public final class PipelineCommand implements Runnable {
         if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             require(!texts.isEmpty(), "--text (repeatable) or --input");
             inputs = texts.stream().map(Inputs.Text::new).toList();
+        } else if (task == Task.TRANSLATION) {
+            require(!texts.isEmpty() && srcLang != null && tgtLang != null, "--src-lang CODE, --tgt-lang CODE and "
+                    + "--text (repeatable), or --input");
+            inputs = texts.stream().map(t -> new Inputs.Translation(t, srcLang, tgtLang)).toList();
         } else if (task == Task.SENTENCE_SIMILARITY) {
             require(source != null && !texts.isEmpty(), "--source TEXT and --text (repeatable), or --input");
             inputs = List.of(new Inputs.Sentences(source, texts));
@@ -459,6 +477,7 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.Summary s -> out.println(s.summaryText());
+            case Outputs.Translation t -> out.println(t.translationText());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
@@ -482,6 +501,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
+                : task.modelTypes().contains("m2m_100") ? "facebook/nllb-200-distilled-600M"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

@@ -22,6 +22,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> WHISPER = List.of("whisper");
     static final List<String> DETR = List.of("detr");
     static final List<String> BART = List.of("bart");
+    /** NLLB's checkpoints say model_type m2m_100 (M2M100ForConditionalGeneration). */
+    static final List<String> NLLB = List.of("m2m_100");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -71,10 +73,15 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "a text's summary (beam search with the model's summarization settings; long texts are cut to the "
             + "model's length)", Inputs.Text.class, Outputs.Summary.class, BART);
 
+    /** A text translated by NLLB between two of its languages, with the checkpoint's generation settings. */
+    public static final Task<Inputs.Translation, Outputs.Translation> TRANSLATION = new Task<>("translation",
+            "a text translated between two of the model's languages (FLORES-200 codes such as eng_Latn; long texts "
+            + "are cut to the model's length)", Inputs.Translation.class, Outputs.Translation.class, NLLB);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
                 ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION, OBJECT_DETECTION,
-                SUMMARIZATION);
+                SUMMARIZATION, TRANSLATION);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */
