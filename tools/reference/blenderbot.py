@@ -3,6 +3,7 @@ from the transformers source without transformers itself; run with Debian's Pyth
 
     /usr/bin/python3 tools/reference/blenderbot.py src/test/resources/reference/blenderbot
     /usr/bin/python3 tools/reference/blenderbot.py --write-real-shape DIR   (blenderbot-400M-distill's shapes, random)
+    /usr/bin/python3 tools/reference/blenderbot.py --time DIR [--seq 64] [--tokens 32] [--beams 1,4] [--rounds 3]
 
 Sources (huggingface/transformers, src/transformers/):
 - models/blenderbot/modeling_blenderbot.py: BlenderbotLearnedPositionalEmbedding (max_position_embeddings rows,
@@ -34,7 +35,7 @@ import clip  # noqa: E402
 from bart import greedy, beam_search, processors, padded  # noqa: E402
 from clap import tokenizer_json, words, bpe, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
 from clip import BYTE_ENCODER, write_json  # noqa: E402
-from m2m100 import PreLnSeq2Seq, randomize, float32_error  # noqa: E402
+from m2m100 import PreLnSeq2Seq, randomize, float32_error, time_folder  # noqa: E402
 
 
 class LearnedPositions(nn.Module):
@@ -44,8 +45,8 @@ class LearnedPositions(nn.Module):
         super().__init__()
         self.weight = nn.Parameter(torch.zeros(c["max_position_embeddings"], c["d_model"]))
 
-    def forward(self, ids):
-        return self.weight[torch.arange(ids.shape[1])][None]
+    def forward(self, ids, past=0):
+        return self.weight[torch.arange(past, past + ids.shape[1])][None]
 
 
 def blenderbot(config):
@@ -185,5 +186,7 @@ def write_real_shape(out):
 if __name__ == "__main__":
     if sys.argv[1] == "--write-real-shape":
         write_real_shape(sys.argv[2])
+    elif sys.argv[1] == "--time":
+        time_folder(sys.argv[1:], build=blenderbot)
     else:
         tiny(sys.argv[1])

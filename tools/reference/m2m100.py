@@ -4,6 +4,8 @@ torch 1.13 and numpy:
 
     /usr/bin/python3 tools/reference/m2m100.py src/test/resources/reference/nllb
     /usr/bin/python3 tools/reference/m2m100.py --write-real-shape DIR   (nllb-200-distilled-600M's shapes, random)
+    /usr/bin/python3 tools/reference/m2m100.py --time DIR [--seq 64] [--tokens 32] [--beams 1,4] [--rounds 3]
+        (greedy and beam generation of DIR's model in PyTorch eager, with a KV cache: seq2seq_timing.py)
 
 Sources (huggingface/transformers, src/transformers/):
 - models/m2m_100/modeling_m2m_100.py: M2M100ScaledWordEmbedding (embed_tokens * sqrt(d_model) when scale_embedding),
@@ -102,8 +104,8 @@ class SinusoidalPositions(nn.Module):
         self.register_buffer("weights", sinusoids(c["max_position_embeddings"] + 2, c["d_model"], self.pad),
                              persistent=False)
 
-    def forward(self, ids):
-        return self.weights[position_ids(ids, self.pad)]
+    def forward(self, ids, past=0):
+        return self.weights[position_ids(ids, self.pad, past)]
 
 
 class Stack(nn.Module):
@@ -116,8 +118,8 @@ class Stack(nn.Module):
         self.layer_norm = nn.LayerNorm(c["d_model"])
         self.scale = math.sqrt(c["d_model"]) if c["scale_embedding"] else 1.0
 
-    def embed(self, shared, ids):
-        return shared(ids) * self.scale + self.embed_positions(ids)
+    def embed(self, shared, ids, past=0):
+        return shared(ids) * self.scale + self.embed_positions(ids, past)
 
 
 class PreLnSeq2Seq(nn.Module):
@@ -377,8 +379,21 @@ def write_real_shape(out):
     safetensors_io.save(os.path.join(out, "model.safetensors"), model.checkpoint(), {"format": "pt"})
 
 
+def time_folder(argv, build=None, pre_ln=True):
+    """--time DIR: greedy and beam generation of DIR's model in PyTorch eager (seq2seq_timing.py)."""
+    import seq2seq_timing
+    folder, seq, tokens, beams, rounds = seq2seq_timing.options(argv)
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    model = seq2seq_timing.load((build or PreLnSeq2Seq)(config), folder)
+    seq2seq_timing.time_rounds(model, config["vocab_size"], config["decoder_start_token_id"], config["eos_token_id"],
+                               seq, tokens, beams, rounds, pre_ln)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--write-real-shape":
         write_real_shape(sys.argv[2])
+    elif sys.argv[1] == "--time":
+        time_folder(sys.argv[1:])
     else:
         tiny(sys.argv[1])

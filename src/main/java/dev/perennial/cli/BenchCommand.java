@@ -10,6 +10,7 @@ import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.GradioBenchmark;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
+import dev.perennial.bench.Seq2SeqBenchmark;
 import dev.perennial.bench.WhisperBenchmark;
 import dev.perennial.io.Json;
 import dev.perennial.model.ModelFamily;
@@ -263,24 +264,32 @@ public final class BenchCommand implements Runnable {
                     + "JPEG and its share of the time per image. automatic-speech-recognition times Whisper on a model "
                     + "folder (--model; for distil-small.en's shape with random weights write one with "
                     + "tools/reference/whisper.py --write-real-shape DIR): 60 s of audio as two 30 s windows, greedy, "
-                    + "features, encoder and decoder apart, and the real-time factor.", ""})
+                    + "features, encoder and decoder apart, and the real-time factor. summarization and translation "
+                    + "time generation on a BART or NLLB folder (--model; tools/reference/bart.py or m2m100.py "
+                    + "--write-real-shape DIR): one input of --seq random ids, exactly --tokens new tokens per "
+                    + "--beams setting (1: greedy), tokens/s.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "TASK",
-                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction or "
-                        + "automatic-speech-recognition.")
+                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
+                        + "automatic-speech-recognition, summarization or translation.")
         String task;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition: the Whisper "
-                + "model folder to time.")
+        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, summarization, "
+                + "translation: the model folder to time.")
         Path model;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
-                + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
+                + "recognition: tokens generated per window; summarization, translation: per input (default: "
+                + "${DEFAULT-VALUE}).")
         int tokens;
+
+        @Option(names = "--beams", defaultValue = "1,4", split = ",", paramLabel = "N", description = "summarization, "
+                + "translation: beam counts to time, 1 being greedy (default: ${DEFAULT-VALUE}).")
+        List<Integer> beams;
 
         @Option(names = "--model-shape", paramLabel = "SHAPE",
                 description = "minilm-l6 (all-MiniLM-L6-v2), clip-b32 (clip-vit-base-patch32) or clip-l14 "
@@ -335,11 +344,41 @@ public final class BenchCommand implements Runnable {
             }
         }
 
+        /** Generation on a BART or NLLB folder: --iterations timed rounds per --beams setting. */
+        private void seq2seq() {
+            if (model == null) {
+                throw new UserError("bench pipeline " + task + " needs --model DIR, a BART or NLLB model folder "
+                        + "(tools/reference/bart.py or m2m100.py --write-real-shape DIR writes bart-large-cnn's or "
+                        + "nllb-200-distilled-600M's shape with random weights)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "%s, %s: %d source tokens, %d new tokens per round, float32%n", task, model,
+                        seq, tokens);
+            }
+            Seq2SeqBenchmark.run(model, seq, tokens, beams, iterations, round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  %s (%d beam%s), round %d: %.1f tokens/s (%d tokens in %.2f s)%n",
+                            round.search(), round.beams(), round.beams() == 1 ? "" : "s", round.round(),
+                            round.tokensPerSecond(), round.tokens(), round.seconds());
+                }
+                out.flush();
+            });
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
             if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
                 speech();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.SUMMARIZATION.name())
+                    || task.equals(dev.perennial.pipeline.Task.TRANSLATION.name())) {
+                seq2seq();
                 return;
             }
             if (modelShape == null) {
