@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 import clip  # noqa: E402
 from bart import greedy, beam_search, processors, padded  # noqa: E402
-from clap import tokenizer_json, words, bpe, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
+from clap import roberta_vocab, tokenizer_json, words, bpe, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
 from clip import BYTE_ENCODER, write_json  # noqa: E402
 from m2m100 import PreLnSeq2Seq, randomize, float32_error, time_folder  # noqa: E402
 
@@ -56,16 +56,6 @@ def blenderbot(config):
 CORPUS = ("hello , how are you today ? i am good , thank you . do you like dogs ? i love dogs and cats . what do "
           "you do for fun ? i like to read books and play music . ") * 3
 TEXTS = ["Hello, how are you today?", "I like to read books. Do you like dogs and cats?"]
-
-
-def blenderbot_vocab(merges):
-    """blenderbot-400M-distill's order: <pad> <s> </s> <unk>, then the pieces, <mask> last."""
-    tokens = [PAD, BOS, EOS, UNK] + list(BYTE_ENCODER.values())
-    for a, b in merges:
-        if a + b not in tokens:
-            tokens.append(a + b)
-    tokens.append(MASK)
-    return {t: i for i, t in enumerate(tokens)}
 
 
 def encode(text, vocab, ranks):
@@ -133,7 +123,7 @@ REAL_VOCAB = 8008
 def tiny(out):
     os.makedirs(out, exist_ok=True)
     merges = clip.train_merges(CORPUS, 60, words, end_of_word="")
-    vocab = blenderbot_vocab(merges)
+    vocab = roberta_vocab(merges, specials=(PAD, BOS, EOS, UNK))  # blenderbot-400M-distill: <pad> 0, <s> 1
     ranks = {m: r for r, m in enumerate(merges)}
     tokenizer_files(out, vocab, merges)
     gen = dict(GENERATION, max_length=20, min_length=8)

@@ -17,8 +17,8 @@ import java.nio.file.Path;
  * @param prefix     what the text-to-text pipelines put before every input (config.json's prefix, " " for
  *                   facebook/bart-large-cnn; pipelines/text2text_generation.py _parse_and_tokenize)
  */
-public record BartConfig(Seq2SeqFamily family, int vocabSize, int dModel, int encoderLayers, int encoderHeads, int encoderFfnDim,
-                         int decoderLayers, int decoderHeads, int decoderFfnDim, int maxPositions,
+public record BartConfig(Seq2SeqFamily family, int vocabSize, int dModel, int encoderLayers, int encoderHeads,
+                         int encoderFfnDim, int decoderLayers, int decoderHeads, int decoderFfnDim, int maxPositions,
                          Activation activation, double embedScale, int padTokenId, int eosTokenId,
                          int decoderStartTokenId, String prefix) {
 

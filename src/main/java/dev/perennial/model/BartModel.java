@@ -223,7 +223,8 @@ public final class BartModel implements EncoderDecoder, AutoCloseable {
             x = x.mul(new Scalar(config.embedScale()));
         }
         x = x.add(sinusoids == null ? stack.positions().narrow(0, past + config.family().positionOffset(),
-                ids.size(1)) : torch.embedding(sinusoids, Layers.positionIdsSkippingPadding(ids, config.padTokenId(), past)));
+                ids.size(1)) : torch.embedding(sinusoids, Layers.positionIdsSkippingPadding(ids, config.padTokenId(),
+                past)));
         return stack.embeddingNorm() == null ? x : stack.embeddingNorm().apply(x, BartConfig.LAYER_NORM_EPS);
     }
 

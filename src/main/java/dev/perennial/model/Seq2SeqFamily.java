@@ -17,15 +17,15 @@ public enum Seq2SeqFamily {
      * M2M100ForConditionalGeneration, also NLLB's checkpoints: pre-LN, M2M100SinusoidalPositionalEmbedding, no
      * logits bias.
      */
-    M2M_100("m2m_100", "M2M100", true, -1, false, new Defaults(128112, 1024, 12, 12, 4096, 16, 1024, "relu", true, 1, 2,
-            2)),
+    M2M_100("m2m_100", "M2M100", true, -1, false,
+            new Defaults(128112, 1024, 12, 12, 4096, 16, 1024, "relu", true, 1, 2, 2)),
     /** BlenderbotForConditionalGeneration: pre-LN, learned positions without offset. */
-    BLENDERBOT("blenderbot", "Blenderbot", true, 0, true, new Defaults(8008, 2560, 2, 24, 10240, 32, 128, "gelu", false, 0,
-            2, 1));
+    BLENDERBOT("blenderbot", "Blenderbot", true, 0, true,
+            new Defaults(8008, 2560, 2, 24, 10240, 32, 128, "gelu", false, 0, 2, 1));
 
     /** The config class defaults (configuration_bart.py, configuration_m2m_100.py, configuration_blenderbot.py). */
-    record Defaults(int vocabSize, int dModel, int encoderLayers, int decoderLayers, int ffnDim, int heads, int maxPositions,
-                    String activation, boolean scaleEmbedding, int padTokenId, int eosTokenId,
+    record Defaults(int vocabSize, int dModel, int encoderLayers, int decoderLayers, int ffnDim, int heads,
+                    int maxPositions, String activation, boolean scaleEmbedding, int padTokenId, int eosTokenId,
                     int decoderStartTokenId) {
     }
 
