@@ -4,6 +4,8 @@ transformers source without transformers itself; run with Debian's Python, torch
     /usr/bin/python3 tools/reference/bart.py src/test/resources/reference/bart
     /usr/bin/python3 tools/reference/bart.py --real-shape   (facebook/bart-large-cnn's shapes, float32, random)
     /usr/bin/python3 tools/reference/bart.py --write-real-shape DIR   (that model as a folder, 1.6 GB, for Java)
+    /usr/bin/python3 tools/reference/bart.py --time DIR [--seq 64] [--tokens 32] [--beams 1,4] [--rounds 3]
+        (greedy and beam generation of DIR's model in PyTorch eager, with a KV cache: seq2seq_timing.py)
 
 Sources (huggingface/transformers, src/transformers/):
 - models/bart/modeling_bart.py: BartLearnedPositionalEmbedding (num_embeddings + 2, positions + offset 2 after the
@@ -117,8 +119,8 @@ class Stack(nn.Module):
         self.layernorm_embedding = nn.LayerNorm(d)
         self.scale = math.sqrt(d) if c["scale_embedding"] else 1.0
 
-    def embed(self, shared, ids):
-        positions = torch.arange(ids.shape[1]) + 2  # BartLearnedPositionalEmbedding's offset
+    def embed(self, shared, ids, past=0):
+        positions = torch.arange(past, past + ids.shape[1]) + 2  # BartLearnedPositionalEmbedding's offset
         return self.layernorm_embedding(shared(ids) * self.scale + self.embed_positions(positions)[None])
 
 
@@ -411,9 +413,22 @@ def write_real_shape(out):
     safetensors_io.save(os.path.join(out, "model.safetensors"), model.checkpoint(), {"format": "pt"})
 
 
+def time_folder(argv):
+    """--time DIR: greedy and beam generation of DIR's model in PyTorch eager (seq2seq_timing.py)."""
+    import seq2seq_timing
+    folder, seq, tokens, beams, rounds = seq2seq_timing.options(argv)
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    model = seq2seq_timing.load(Bart(config), folder)
+    seq2seq_timing.time_rounds(model, config["vocab_size"], config["decoder_start_token_id"], config["eos_token_id"],
+                               seq, tokens, beams, rounds, pre_ln=False)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--real-shape"]:
         real_shape()
+    elif sys.argv[1] == "--time":
+        time_folder(sys.argv[1:])
     elif sys.argv[1] == "--write-real-shape":
         write_real_shape(sys.argv[2])
     else:

@@ -528,9 +528,10 @@ def batch(texts, vocab, ranks):
     return ids, mask
 
 
-def roberta_vocab(merges):
-    """roberta-base's order: <s> <pad> </s> <unk>, the byte characters, the merges' results, <mask> last."""
-    tokens = [BOS, PAD, EOS, UNK] + list(BYTE_ENCODER.values())
+def roberta_vocab(merges, specials=(BOS, PAD, EOS, UNK)):
+    """roberta-base's order: <s> <pad> </s> <unk> (or `specials`), the byte characters, the merges' results, <mask>
+    last."""
+    tokens = list(specials) + list(BYTE_ENCODER.values())
     for a, b in merges:
         if a + b not in tokens:
             tokens.append(a + b)

@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.perennial.UserError;
+import dev.perennial.bench.Seq2SeqBenchmark;
 import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DepthBenchmark;
@@ -271,7 +272,10 @@ public final class BenchCommand implements Runnable {
                     + "pipeline's first click on an image against the next clicks, which reuse its embedding. "
                     + "depth-estimation times the depth-estimation pipeline on a DPT folder (--model; for Intel/dpt-hybrid-midas's shape with "
                     + "random weights write one with tools/reference/dpt.py --real DIR) on --image (default: a "
-                    + "640×480 JPEG), images/s.", ""})
+                    + "640×480 JPEG), images/s. summarization and translation "
+                    + "time generation on a BART or NLLB folder (--model; tools/reference/bart.py or m2m100.py "
+                    + "--write-real-shape DIR): one input of --seq random ids, exactly --tokens new tokens per "
+                    + "--beams setting (1: greedy), tokens/s.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
@@ -279,11 +283,13 @@ public final class BenchCommand implements Runnable {
 
         @Parameters(index = "0", paramLabel = "TASK",
                 description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
-                        + "automatic-speech-recognition, mask-generation or depth-estimation.")
+                        + "automatic-speech-recognition, mask-generation, depth-estimation, summarization or "
+                        + "translation.")
         String task;
 
         @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation, "
-                + "depth-estimation: the Whisper, SAM or DPT model folder to time.")
+                + "depth-estimation, summarization, translation: the Whisper, SAM, DPT, BART or NLLB model folder to "
+                + "time.")
         Path model;
 
         @Option(names = "--prompts", defaultValue = "10", paramLabel = "N", description = "mask-generation: point "
@@ -295,8 +301,13 @@ public final class BenchCommand implements Runnable {
         Path image;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
-                + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
+                + "recognition: tokens generated per window; summarization, translation: per input (default: "
+                + "${DEFAULT-VALUE}).")
         int tokens;
+
+        @Option(names = "--beams", defaultValue = "1,4", split = ",", paramLabel = "N", description = "summarization, "
+                + "translation: beam counts to time, 1 being greedy (default: ${DEFAULT-VALUE}).")
+        List<Integer> beams;
 
         @Option(names = "--model-shape", paramLabel = "SHAPE",
                 description = "minilm-l6 (all-MiniLM-L6-v2), clip-b32 (clip-vit-base-patch32) or clip-l14 "
@@ -379,6 +390,31 @@ public final class BenchCommand implements Runnable {
             });
         }
 
+        /** Generation on a BART or NLLB folder: --iterations timed rounds per --beams setting. */
+        private void seq2seq() {
+            if (model == null) {
+                throw new UserError("bench pipeline " + task + " needs --model DIR, a BART or NLLB model folder "
+                        + "(tools/reference/bart.py or m2m100.py --write-real-shape DIR writes bart-large-cnn's or "
+                        + "nllb-200-distilled-600M's shape with random weights)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "%s, %s: %d source tokens, %d new tokens per round, float32%n", task, model,
+                        seq, tokens);
+            }
+            Seq2SeqBenchmark.run(model, seq, tokens, beams, iterations, round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  %s (%d beam%s), round %d: %.1f tokens/s (%d tokens in %.2f s)%n",
+                            round.search(), round.beams(), round.beams() == 1 ? "" : "s", round.round(),
+                            round.tokensPerSecond(), round.tokens(), round.seconds());
+                }
+                out.flush();
+            });
+        }
+
         /** The depth-estimation pipeline, image by image: --warmup untimed, --iterations timed. */
         private void depth() {
             if (model == null) {
@@ -418,6 +454,11 @@ public final class BenchCommand implements Runnable {
             }
             if (task.equals(dev.perennial.pipeline.Task.DEPTH_ESTIMATION.name())) {
                 depth();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.SUMMARIZATION.name())
+                    || task.equals(dev.perennial.pipeline.Task.TRANSLATION.name())) {
+                seq2seq();
                 return;
             }
             if (modelShape == null) {

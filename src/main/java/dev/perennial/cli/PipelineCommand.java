@@ -41,7 +41,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), translation (NLLB), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -94,6 +94,14 @@ public final class PipelineCommand implements Runnable {
             + "compare with --source, or (conversational) the turns of a conversation, the user's first, alternating "
             + "with the assistant's.")
     List<String> texts = new ArrayList<>();
+
+    @Option(names = "--src-lang", paramLabel = "CODE", description = "translation: the language of the --text "
+            + "texts, as the model names it (NLLB: a FLORES-200 code such as eng_Latn).")
+    String srcLang;
+
+    @Option(names = "--tgt-lang", paramLabel = "CODE", description = "translation: the language to translate into "
+            + "(NLLB: fra_Latn, deu_Latn, …).")
+    String tgtLang;
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
             + "sentences are compared with.")

@@ -159,6 +159,12 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         return new Sampling(maxLength - 1, doSample ? temperature : 0, topK, topP, List.of(), seed);
     }
 
+    /** These settings with {@code token} as the first generated token (a translation's target language). */
+    public GenerationConfig withForcedBosTokenId(int token) {
+        return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, numBeams,
+                lengthPenalty, earlyStopping, noRepeatNgramSize, token, forcedEosTokenId);
+    }
+
     private static int whole(JsonNode json, String where, String key, int fallback) {
         JsonNode v = json.get(key);
         if (v == null || v.isNull()) {

@@ -190,8 +190,7 @@ public final class BertEncoder implements AutoCloseable {
         if (!config.robertaPositions()) {
             return torch.arange(new Scalar(t), new TensorOptions(torch.ScalarType.Long)).unsqueeze(0);
         }
-        Tensor notPad = inputIds.ne(new Scalar(config.padTokenId())).to(torch.ScalarType.Long);
-        return notPad.cumsum(1).mul(notPad).add(new Scalar(config.padTokenId()));
+        return Layers.positionIdsSkippingPadding(inputIds, config.padTokenId(), 0);
     }
 
     private void check(Tensor ids, Tensor types, Tensor mask) {

@@ -117,6 +117,19 @@ final class Layers {
                 .reshape(shape[0] * times, shape[1], shape[2], shape[3]);
     }
 
+    /**
+     * create_position_ids_from_input_ids (modeling_roberta.py, modeling_m2m_100.py): (cumsum(ids ≠ pad) + past) ·
+     * (ids ≠ pad) + pad, so real tokens count from pad + 1 after {@code past} and padding sits at pad.
+     */
+    static Tensor positionIdsSkippingPadding(Tensor ids, int paddingIdx, int past) {
+        Tensor real = ids.ne(new Scalar(paddingIdx)).to(torch.ScalarType.Long);
+        Tensor counted = real.cumsum(1);
+        if (past != 0) {
+            counted = counted.add(new Scalar(past));
+        }
+        return counted.mul(real).add(new Scalar(paddingIdx));
+    }
+
     private static Tensor repeatHeads(Tensor x, long times) {
         long[] shape = x.sizes().vec().get();
         return x.unsqueeze(2).expand(shape[0], shape[1], times, shape[2], shape[3])

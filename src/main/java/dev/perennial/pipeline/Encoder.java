@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator, DepthEstimator {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator, DepthEstimator, Translator {
 
     Path dir();
 
@@ -39,6 +39,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.BART.contains(type)) {
             return Summarizer.load(dir, options);
+        }
+        if (Task.NLLB.contains(type)) {
+            return Translator.load(dir, options);
         }
         if (Task.WHISPER.contains(type)) {
             return SpeechRecognizer.load(dir, options);

@@ -18,6 +18,15 @@ public final class Inputs {
         }
     }
 
+    /** A text to translate from language {@code srcLang} to {@code tgtLang} (the model's codes: eng_Latn, fra_Latn). */
+    public record Translation(String text, String srcLang, String tgtLang) {
+        public Translation {
+            requireText(text, "text");
+            requireText(srcLang, "src_lang");
+            requireText(tgtLang, "tgt_lang");
+        }
+    }
+
     /** A source sentence and the sentences to compare it with (the Hub's sentence-similarity inputs). */
     public record Sentences(String sourceSentence, List<String> sentences) {
         public Sentences {

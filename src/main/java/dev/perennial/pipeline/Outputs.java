@@ -142,6 +142,13 @@ public final class Outputs {
     public record Reply(String generatedText, int inputTokens, boolean truncated) {
     }
 
+    /**
+     * A translation (transformers' translation_text), how many tokens the model read (the language code and
+     * {@code </s>} included), and whether the text was cut to the model's length to fit.
+     */
+    public record Translation(String translationText, int inputTokens, boolean truncated) {
+    }
+
     /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
     public record Speech(float[] waveform, int samplingRate) {
 

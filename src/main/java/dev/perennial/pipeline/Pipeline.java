@@ -103,6 +103,8 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
             case Chatbot c when task == Task.CONVERSATIONAL ->
                     (List<Inputs.Conversation> in) -> in.stream().map(c::reply).toList();
+            case Translator t when task == Task.TRANSLATION ->
+                    (List<Inputs.Translation> in) -> in.stream().map(t::translate).toList();
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

@@ -116,6 +116,9 @@ public final class Requests {
         if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             only(json, Set.of("text"), task);
             input = new Inputs.Text(text(json, "text"));
+        } else if (task == Task.TRANSLATION) {
+            only(json, Set.of("text", "src_lang", "tgt_lang"), task);
+            input = new Inputs.Translation(text(json, "text"), text(json, "src_lang"), text(json, "tgt_lang"));
         } else if (task == Task.SENTENCE_SIMILARITY) {
             only(json, Set.of("source_sentence", "sentences"), task);
             input = new Inputs.Sentences(text(json, "source_sentence"), texts(json, "sentences"));

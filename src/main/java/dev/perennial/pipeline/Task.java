@@ -26,6 +26,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> CHAT = List.of("bart");
     static final List<String> SAM = List.of("sam");
     static final List<String> DPT = List.of("dpt");
+    /** NLLB's checkpoints say model_type m2m_100 (M2M100ForConditionalGeneration). */
+    static final List<String> NLLB = List.of("m2m_100");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -90,10 +92,15 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "the next turn of a conversation (history joined as Blenderbot's tokenizer does, the model's generation "
             + "settings)", Inputs.Conversation.class, Outputs.Reply.class, CHAT);
 
+    /** A text translated by NLLB between two of its languages, with the checkpoint's generation settings. */
+    public static final Task<Inputs.Translation, Outputs.Translation> TRANSLATION = new Task<>("translation",
+            "a text translated between two of the model's languages (FLORES-200 codes such as eng_Latn; long texts "
+            + "are cut to the model's length)", Inputs.Translation.class, Outputs.Translation.class, NLLB);
+
     public static List<Task<?, ?>> all() {
         return List.of(FEATURE_EXTRACTION, SENTENCE_SIMILARITY, ZERO_SHOT_IMAGE_CLASSIFICATION, IMAGE_SEARCH,
                 ZERO_SHOT_AUDIO_CLASSIFICATION, TEXT_TO_SPEECH, AUTOMATIC_SPEECH_RECOGNITION, OBJECT_DETECTION,
-                SUMMARIZATION, CONVERSATIONAL, MASK_GENERATION, DEPTH_ESTIMATION);
+                SUMMARIZATION, CONVERSATIONAL, MASK_GENERATION, DEPTH_ESTIMATION, TRANSLATION);
     }
 
     /** The task called {@code name}, or an error listing the tasks. */

@@ -212,9 +212,9 @@ class PipelineCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("model_type 'clip' cannot run feature-extraction")
                 .contains("bert, roberta, xlm-roberta").contains("zero-shot-image-classification");
-        CliTest.Result unknown = CliTest.run("pipeline", "translation", "--model", MINILM.toString());
+        CliTest.Result unknown = CliTest.run("pipeline", "fill-mask", "--model", MINILM.toString());
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("task 'translation' is not one Perennial runs").contains("image-search");
+        assertThat(unknown.err()).contains("task 'fill-mask' is not one Perennial runs").contains("image-search");
     }
 
     @Test

@@ -66,7 +66,7 @@ class Seq2SeqGenerationTest {
         }
     }
 
-    private static void assertRows(String what, List<int[]> got, Tensor want) {
+    static void assertRows(String what, List<int[]> got, Tensor want) {
         assertThat(got).hasSize((int) want.size(0));
         for (int r = 0; r < got.size(); r++) {
             long[] row = ExpectedFiles.longs(want.get(r));

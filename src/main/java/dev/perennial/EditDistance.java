@@ -1,12 +1,12 @@
-package dev.perennial.config;
+package dev.perennial;
 
-/** Levenshtein distance, to suggest the key a user probably meant. */
-final class EditDistance {
+/** Levenshtein distance, to suggest what a user probably meant (a config key, a language code). */
+public final class EditDistance {
 
     private EditDistance() {
     }
 
-    static int between(String a, String b) {
+    public static int between(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
