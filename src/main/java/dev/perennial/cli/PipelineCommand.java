@@ -41,7 +41,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), translation (NLLB), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), depth estimation (DPT), translation (NLLB), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -56,6 +56,8 @@ import java.util.Locale;
                         + "--query 'a red car' --top 3",
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
                 "  perennial pipeline summarization --model facebook/bart-large-cnn --text \"$(cat article.txt)\"",
+                "  perennial pipeline translation --model facebook/nllb-200-distilled-600M --src-lang eng_Latn "
+                        + "--tgt-lang fra_Latn --text 'The cat sleeps.'",
                 "  perennial pipeline conversational --model facebook/blenderbot-400M-distill --text 'Hello, how "
                         + "are you?' --text 'I am fine.' --text 'What do you like to do?'",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
@@ -91,7 +93,7 @@ public final class PipelineCommand implements Runnable {
     String model;
 
     @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, to "
-            + "compare with --source, or (conversational) the turns of a conversation, the user's first, alternating "
+            + "translate, to compare with --source, or (conversational) the turns of a conversation, the user's first, alternating "
             + "with the assistant's.")
     List<String> texts = new ArrayList<>();
 
@@ -243,6 +245,10 @@ public final class PipelineCommand implements Runnable {
                 if (results.get(i) instanceof Outputs.Summary summary && summary.truncated()) {
                     spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
                             + summary.inputTokens() + " tokens; the text after them was left out of the summary");
+                }
+                if (results.get(i) instanceof Outputs.Translation translation && translation.truncated()) {
+                    spec.commandLine().getErr().println("note: input " + (i + 1) + " fills the model's "
+                            + translation.inputTokens() + " tokens; the text after them was not translated");
                 }
                 if (results.get(i) instanceof Outputs.Reply reply && reply.truncated()) {
                     spec.commandLine().getErr().println("note: conversation " + (i + 1) + " is longer than the "
@@ -416,9 +422,9 @@ public final class PipelineCommand implements Runnable {
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
         if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
-                || query != null || !points.isEmpty() || box != null) {
+                || query != null || !points.isEmpty() || box != null || srcLang != null || tgtLang != null) {
             throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels, "
-                    + "--query, --points and --box");
+                    + "--query, --points, --box, --src-lang and --tgt-lang");
         }
         List<String> lines;
         try {
@@ -454,6 +460,10 @@ public final class PipelineCommand implements Runnable {
         if (task == Task.FEATURE_EXTRACTION || task == Task.SUMMARIZATION) {
             require(!texts.isEmpty(), "--text (repeatable) or --input");
             inputs = texts.stream().map(Inputs.Text::new).toList();
+        } else if (task == Task.TRANSLATION) {
+            require(!texts.isEmpty() && srcLang != null && tgtLang != null, "--src-lang CODE, --tgt-lang CODE and "
+                    + "--text (repeatable), or --input");
+            inputs = texts.stream().map(t -> new Inputs.Translation(t, srcLang, tgtLang)).toList();
         } else if (task == Task.CONVERSATIONAL) {
             require(!texts.isEmpty(), "--text (repeatable: the user's turn, then the assistant's, …) or --input");
             inputs = List.of(Inputs.Conversation.alternating(texts));
@@ -538,6 +548,7 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.Summary s -> out.println(s.summaryText());
+            case Outputs.Translation t -> out.println(t.translationText());
             case Outputs.Reply r -> out.println(r.generatedText());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
@@ -569,6 +580,7 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : task == Task.CONVERSATIONAL ? "facebook/blenderbot-400M-distill"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
+                : task.modelTypes().contains("m2m_100") ? "facebook/nllb-200-distilled-600M"
                 : task.modelTypes().contains("sam") ? "Zigeng/SlimSAM-uniform-77"
                 : task.modelTypes().contains("dpt") ? "Intel/dpt-hybrid-midas"
                 : "sentence-transformers/all-MiniLM-L6-v2";

@@ -162,7 +162,8 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
     /** These settings with {@code token} as the first generated token (a translation's target language). */
     public GenerationConfig withForcedBosTokenId(int token) {
         return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, maxLength, minLength, numBeams,
-                lengthPenalty, earlyStopping, noRepeatNgramSize, token, forcedEosTokenId);
+                lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, token, forcedEosTokenId,
+                doSample, temperature, topK, topP);
     }
 
     private static int whole(JsonNode json, String where, String key, int fallback) {
