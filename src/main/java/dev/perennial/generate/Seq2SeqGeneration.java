@@ -32,25 +32,38 @@ public final class Seq2SeqGeneration {
      * than one beam, else greedy. {@code encoded} [B, S, d]; {@code mask} [B, S] or null.
      */
     public List<int[]> generate(Tensor encoded, Tensor mask) {
-        return config.numBeams() > 1 ? beam(encoded, mask) : greedy(encoded, mask);
+        return generate(encoded, mask, new int[] {config.decoderStartTokenId()});
+    }
+
+    /**
+     * Each input's generated tokens after {@code prompt}, the decoder sequence every input starts with (BLIP's
+     * captions: [DEC] and the prompt's words), eos left out; max_length counts the prompt's tokens too, as a
+     * decoder-only generate does.
+     */
+    public List<int[]> generate(Tensor encoded, Tensor mask, int[] prompt) {
+        if (prompt.length < 1 || prompt.length >= config.maxLength()) {
+            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens; max_length " + config.maxLength()
+                    + " leaves room for 1 to " + (config.maxLength() - 1));
+        }
+        return config.numBeams() > 1 ? beam(encoded, mask, prompt) : greedy(encoded, mask, prompt);
     }
 
     /** Greedy decoding; a row that has ended leaves the batch (transformers pads it, which changes no other row). */
-    List<int[]> greedy(Tensor encoded, Tensor mask) {
+    List<int[]> greedy(Tensor encoded, Tensor mask, int[] prompt) {
         int rows = (int) encoded.size(0);
-        int maxNew = config.maxLength() - 1;
+        int maxNew = config.maxLength() - prompt.length;
         DecoderCache cache = model.newCache(encoded, mask, 1, config.maxLength());
         int[][] generated = new int[rows][0];
         int[] live = new int[rows];
         Arrays.setAll(live, r -> r);
-        int[] feed = new int[rows];
-        Arrays.fill(feed, config.decoderStartTokenId());
+        int[][] feed = new int[rows][];
+        Arrays.fill(feed, prompt);
         for (int step = 0; step < maxNew && live.length > 0; step++) {
-            float[][] scores = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, false);
+            float[][] scores = DecoderSteps.nextScores(model, feed, cache, false);
             List<Integer> kept = new ArrayList<>();
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
-                process(generated[r], scores[j]);
+                process(prompt, generated[r], scores[j]);
                 int token = TokenPicker.argmax(scores[j]);
                 generated[r] = DecoderSteps.append(generated[r], token);
                 if (token != config.eosTokenId()) {
@@ -62,38 +75,37 @@ public final class Seq2SeqGeneration {
             }
             int[] previous = live;
             live = kept.stream().mapToInt(j -> previous[j]).toArray();
-            feed = Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray();
+            feed = DecoderSteps.column(Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray());
         }
         return Arrays.stream(generated).map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
     /** Beam search: the best hypothesis of each input. */
-    List<int[]> beam(Tensor encoded, Tensor mask) {
-        BeamSearch.Settings settings = config.beamSettings();
+    List<int[]> beam(Tensor encoded, Tensor mask, int[] prompt) {
+        BeamSearch.Settings settings = config.beamSettings(prompt.length);
         int inputs = (int) encoded.size(0);
         DecoderCache cache = model.newCache(encoded, mask, settings.numBeams(), config.maxLength());
-        int[] start = new int[inputs * settings.numBeams()];
-        Arrays.fill(start, config.decoderStartTokenId());
+        int[][] start = new int[inputs * settings.numBeams()][];
+        Arrays.fill(start, prompt);
         List<int[]> best = BeamSearch.search(inputs, settings, (parents, generated) -> {
-            int[] feed = start;
+            int[][] feed = start;
             if (parents != null) {
                 DecoderSteps.reorder(cache, parents);
-                feed = Arrays.stream(generated).mapToInt(g -> g[g.length - 1]).toArray();
+                feed = DecoderSteps.column(Arrays.stream(generated).mapToInt(g -> g[g.length - 1]).toArray());
             }
-            float[][] logProbs = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, true);
+            float[][] logProbs = DecoderSteps.nextScores(model, feed, cache, true);
             for (int r = 0; r < logProbs.length; r++) {
-                process(generated[r], logProbs[r]);
+                process(prompt, generated[r], logProbs[r]);
             }
             return logProbs;
         });
         return best.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
-    /** The processors over the decoder sequence: the start token, then {@code generated}. */
-    private void process(int[] generated, float[] scores) {
-        int[] sequence = new int[generated.length + 1];
-        sequence[0] = config.decoderStartTokenId();
-        System.arraycopy(generated, 0, sequence, 1, generated.length);
+    /** The processors over the decoder sequence: the prompt (the start token), then {@code generated}. */
+    private void process(int[] prompt, int[] generated, float[] scores) {
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + generated.length);
+        System.arraycopy(generated, 0, sequence, prompt.length, generated.length);
         for (LogitsProcessor p : processors) {
             p.apply(sequence, scores);
         }
