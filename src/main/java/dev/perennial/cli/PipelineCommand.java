@@ -7,6 +7,7 @@ import dev.perennial.audio.WavWriter;
 import dev.perennial.audio.Waveform;
 import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.image.RgbImage;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chain;
@@ -39,7 +40,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), image captioning, visual question answering and image-text matching (BLIP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -55,6 +56,12 @@ import java.util.Locale;
                 "  perennial pipeline feature-extraction --model DIR --input texts.jsonl > vectors.jsonl",
                 "  perennial pipeline summarization --model facebook/bart-large-cnn --text \"$(cat article.txt)\"",
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
+                "  perennial pipeline image-to-text --model Salesforce/blip-image-captioning-base --image cat.jpg "
+                        + "[--prompt 'a picture of']",
+                "  perennial pipeline visual-question-answering --model Salesforce/blip-vqa-base --image cat.jpg "
+                        + "--question 'what color is the cat?'",
+                "  perennial pipeline image-text-matching --model Salesforce/blip-itm-base-coco --image cat.jpg "
+                        + "--text 'a cat on a sofa'",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
                         + "--labels cat,dog --out said.wav"})
@@ -84,8 +91,8 @@ public final class PipelineCommand implements Runnable {
             description = "A model folder, or ORG/NAME[@REVISION] from the Hugging Face cache (downloaded when online).")
     String model;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, or to "
-            + "compare with --source.")
+    @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, to "
+            + "compare with --source, or to match with --image.")
     List<String> texts = new ArrayList<>();
 
     @Option(names = "--source", paramLabel = "TEXT", description = "sentence-similarity: the sentence the --text "
@@ -98,6 +105,13 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--audio", paramLabel = "FILE", description = "An audio file (WAV; FLAC, MP3, OGG, WebM "
             + "through ffmpeg).")
     Path audio;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "image-to-text: the start the caption continues.")
+    String prompt;
+
+    @Option(names = "--question", paramLabel = "TEXT", description = "visual-question-answering: the question "
+            + "about the --image.")
+    String question;
 
     @Option(names = "--labels", split = ",", paramLabel = "A,B,…", description = "Candidate labels.")
     List<String> labels = new ArrayList<>();
@@ -378,9 +392,9 @@ public final class PipelineCommand implements Runnable {
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
         if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
-                || query != null) {
-            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels and "
-                    + "--query");
+                || query != null || prompt != null || question != null) {
+            throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels, "
+                    + "--query, --prompt and --question");
         }
         List<String> lines;
         try {
@@ -428,6 +442,16 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.OBJECT_DETECTION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
+        } else if (task == Task.IMAGE_TO_TEXT) {
+            require(image != null, "--image FILE (and --prompt TEXT to continue), or --input");
+            inputs = List.of(new Inputs.CaptionImage(ImageFiles.read(image), prompt));
+        } else if (task == Task.VISUAL_QUESTION_ANSWERING) {
+            require(image != null && question != null, "--image FILE and --question TEXT, or --input");
+            inputs = List.of(new Inputs.ImageQuestion(ImageFiles.read(image), question));
+        } else if (task == Task.IMAGE_TEXT_MATCHING) {
+            require(image != null && !texts.isEmpty(), "--image FILE and --text (repeatable), or --input");
+            RgbImage picture = ImageFiles.read(image);
+            inputs = texts.stream().map(t -> new Inputs.ImageText(picture, t)).toList();
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -459,6 +483,10 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Labels l -> l.labels().forEach(label ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", label.score(), label.label()));
             case Outputs.Summary s -> out.println(s.summaryText());
+            case Outputs.Caption c -> out.println(c.generatedText());
+            case Outputs.Answer a -> out.println(a.answer());
+            case Outputs.Match m -> out.printf(Locale.ROOT, "match probability %.4f, cosine similarity %.4f%n",
+                    m.probability(), m.cosineSimilarity());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Detections d -> d.detections().forEach(o -> out.printf(Locale.ROOT, "%.4f  %-16s %d,%d,%d,%d%n",
@@ -482,6 +510,9 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("whisper") ? "distil-whisper/distil-small.en"
                 : task.modelTypes().contains("detr") ? "facebook/detr-resnet-50"
                 : task.modelTypes().contains("bart") ? "facebook/bart-large-cnn"
+                : task == Task.IMAGE_TO_TEXT ? "Salesforce/blip-image-captioning-base"
+                : task == Task.VISUAL_QUESTION_ANSWERING ? "Salesforce/blip-vqa-base"
+                : task == Task.IMAGE_TEXT_MATCHING ? "Salesforce/blip-itm-base-coco"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

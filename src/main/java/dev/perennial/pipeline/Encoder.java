@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, BlipEncoder {
 
     Path dir();
 
@@ -42,6 +42,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.DETR.contains(type)) {
             return ObjectDetector.load(dir, options);
+        }
+        if (Task.BLIP.contains(type)) {
+            return BlipEncoder.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

@@ -97,6 +97,18 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
             case Summarizer s when task == Task.SUMMARIZATION ->
                     (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
+            case BlipEncoder b when task == Task.IMAGE_TO_TEXT -> {
+                b.requireHead(task);
+                yield (List<Inputs.CaptionImage> in) -> b.caption(in);
+            }
+            case BlipEncoder b when task == Task.VISUAL_QUESTION_ANSWERING -> {
+                b.requireHead(task);
+                yield (List<Inputs.ImageQuestion> in) -> in.stream().map(b::answer).toList();
+            }
+            case BlipEncoder b when task == Task.IMAGE_TEXT_MATCHING -> {
+                b.requireHead(task);
+                yield (List<Inputs.ImageText> in) -> in.stream().map(b::match).toList();
+            }
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

@@ -22,11 +22,16 @@ public final class ExpectedFiles {
 
     /** A JSON list of strings stored under {@code key} in the file's __metadata__. */
     public static List<String> metadataList(Path file, String key) throws Exception {
+        JsonNode list = Json.MAPPER.readTree(metadata(file, key));
+        return Arrays.asList(Json.MAPPER.treeToValue(list, String[].class));
+    }
+
+    /** The string stored under {@code key} in the file's __metadata__. */
+    public static String metadata(Path file, String key) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
-        JsonNode list = Json.MAPPER.readTree(header.path("__metadata__").path(key).asText());
-        return Arrays.asList(Json.MAPPER.treeToValue(list, String[].class));
+        return header.path("__metadata__").path(key).asText();
     }
 
     /** An integer-valued tensor's values, row-major. */
