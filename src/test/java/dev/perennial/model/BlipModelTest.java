@@ -32,44 +32,7 @@ class BlipModelTest {
 
     @Test
     void imageEmbedsAndCaptionLogitsMatchTheReference() {
-        captionMatches(torch.ScalarType.Float, 1e-5);
-        captionMatches(torch.ScalarType.Double, 1e-9);
-    }
-
-    @Test
-    void questionStatesMatchTheReference() {
-        for (torch.ScalarType dtype : new torch.ScalarType[] {torch.ScalarType.Float, torch.ScalarType.Double}) {
-            double tolerance = dtype == torch.ScalarType.Float ? 1e-5 : 1e-9;
-            Map<String, Tensor> expected = expected(VQA);
-            try (BlipModel model = BlipModel.load(VQA, dtype); PointerScope scope = new PointerScope()) {
-                Tensor image = model.imageEmbeds(expected.get("pixel_values"));
-                assertClose("vqa image_embeds", image, expected.get("image_embeds"), tolerance);
-                Tensor question = expected.get("question_ids").to(torch.ScalarType.Long);
-                assertClose("question_embeds", model.questionEmbeds(question, null, image),
-                        expected.get("question_embeds"), tolerance);
-            }
-        }
-    }
-
-    @Test
-    void matchProbabilityAndCosineSimilarityMatchTheReference() {
-        for (torch.ScalarType dtype : new torch.ScalarType[] {torch.ScalarType.Float, torch.ScalarType.Double}) {
-            double tolerance = dtype == torch.ScalarType.Float ? 1e-5 : 1e-9;
-            Map<String, Tensor> expected = expected(ITM);
-            try (BlipModel model = BlipModel.load(ITM, dtype); PointerScope scope = new PointerScope()) {
-                Tensor image = model.imageEmbeds(expected.get("pixel_values"));
-                Tensor ids = expected.get("text_ids").to(torch.ScalarType.Long);
-                Tensor mask = expected.get("text_mask").to(torch.ScalarType.Long);
-                assertClose("itm probability", model.matchProbability(ids, mask, image),
-                        expected.get("itm_probability"), tolerance);
-                assertClose("cosine", model.cosineSimilarity(ids, mask, image), expected.get("cosine"), tolerance);
-            }
-        }
-    }
-
-    private static void captionMatches(torch.ScalarType dtype, double tolerance) {
-        Map<String, Tensor> expected = expected(CAPTION);
-        try (BlipModel model = BlipModel.load(CAPTION, dtype); PointerScope scope = new PointerScope()) {
+        inBothPrecisions(CAPTION, (model, expected, dtype, tolerance) -> {
             Tensor image = model.imageEmbeds(expected.get("pixel_values"));
             assertThat(image.scalar_type().value).isEqualTo(dtype.value);
             assertClose("image_embeds", image, expected.get("image_embeds"), tolerance);
@@ -81,6 +44,43 @@ class BlipModelTest {
             for (int t = 0; t < ids.size(1); t++) {
                 assertClose("logits at " + t, decoder.decode(ids.narrow(1, t, 1), stepwise), want.narrow(1, t, 1),
                         tolerance);
+            }
+        });
+    }
+
+    @Test
+    void questionStatesMatchTheReference() {
+        inBothPrecisions(VQA, (model, expected, dtype, tolerance) -> {
+            Tensor image = model.imageEmbeds(expected.get("pixel_values"));
+            assertClose("vqa image_embeds", image, expected.get("image_embeds"), tolerance);
+            Tensor question = expected.get("question_ids").to(torch.ScalarType.Long);
+            assertClose("question_embeds", model.questionEmbeds(question, null, image),
+                    expected.get("question_embeds"), tolerance);
+        });
+    }
+
+    @Test
+    void matchProbabilityAndCosineSimilarityMatchTheReference() {
+        inBothPrecisions(ITM, (model, expected, dtype, tolerance) -> {
+            Tensor image = model.imageEmbeds(expected.get("pixel_values"));
+            Tensor ids = expected.get("text_ids").to(torch.ScalarType.Long);
+            Tensor mask = expected.get("text_mask").to(torch.ScalarType.Long);
+            assertClose("itm probability", model.matchProbability(ids, mask, image),
+                    expected.get("itm_probability"), tolerance);
+            assertClose("cosine", model.cosineSimilarity(ids, mask, image), expected.get("cosine"), tolerance);
+        });
+    }
+
+    /** What a check needs: the model in one precision, the reference's tensors, that precision and its tolerance. */
+    interface Check {
+        void run(BlipModel model, Map<String, Tensor> expected, torch.ScalarType dtype, double tolerance);
+    }
+
+    /** {@code check} on {@code dir} loaded in float32 (within 1e-5) and float64 (within 1e-9). */
+    private static void inBothPrecisions(Path dir, Check check) {
+        for (torch.ScalarType dtype : new torch.ScalarType[] {torch.ScalarType.Float, torch.ScalarType.Double}) {
+            try (BlipModel model = BlipModel.load(dir, dtype); PointerScope scope = new PointerScope()) {
+                check.run(model, expected(dir), dtype, dtype == torch.ScalarType.Float ? 1e-5 : 1e-9);
             }
         }
     }
