@@ -13,7 +13,6 @@ import dev.perennial.tokenizer.HfTokenizer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,12 +58,7 @@ final class BlipEncoder implements Encoder {
     }
 
     static BlipEncoder load(Path dir, PipelineOptions options) {
-        Path processorConfig = dir.resolve("preprocessor_config.json");
-        if (!Files.isRegularFile(processorConfig)) {
-            throw new UserError(dir + ": no preprocessor_config.json; BLIP's image processor settings are in it "
-                    + "(download it with the model)");
-        }
-        ImageProcessor images = ImageProcessor.load(processorConfig);
+        ImageProcessor images = ImageProcessor.load(ModelFolders.preprocessorConfig(dir, "BLIP"));
         BlipModel model = BlipModel.load(dir, options.dtype().scalarType());
         return Resources.builtOver(model, m -> new BlipEncoder(dir, m, EncoderTokenizer.load(dir,
                 m.config().text().maxPositions()), HfTokenizer.load(dir), images, options.batchSize()));
