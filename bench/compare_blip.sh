@@ -17,7 +17,7 @@ for round in $(seq 1 "$rounds"); do
       image-to-text) kind=caption ;;
       *) kind=vqa ;;
     esac
-    echo "round $round $task batch $batch, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "round $round $task batch $batch, OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)"
     "$root/perennial" bench pipeline "$task" --batch "$batch" --warmup 1 --iterations 2 2>/dev/null | tail -n 1
     echo "  load $(cut -d' ' -f1-3 /proc/loadavg)"
     OMP_NUM_THREADS=$threads /usr/bin/python3 "$root/tools/reference/blip.py" --time --rounds 3 --batch "$batch" \
