@@ -232,7 +232,7 @@ public final class PipelineBenchmark {
     }
 
     /** Warm-up, then {@code iterations} timed runs of {@code body}, each in its own PointerScope. */
-    private static BatchResult time(int batch, int warmup, int iterations, Double preprocessMs, BenchProgress progress,
+    static BatchResult time(int batch, int warmup, int iterations, Double preprocessMs, BenchProgress progress,
                                     Runnable body) {
         for (int i = 0; i < warmup; i++) {
             try (PointerScope scope = new PointerScope()) {
@@ -329,12 +329,12 @@ public final class PipelineBenchmark {
         return x.div(norms.clamp_min(new Scalar(1e-12)));
     }
 
-    private static long parameters(Path dir) {
+    static long parameters(Path dir) {
         return dev.perennial.tensor.Safetensors.header(dir.resolve("model.safetensors")).values().stream()
                 .mapToLong(dev.perennial.tensor.Safetensors.Entry::numel).sum();
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

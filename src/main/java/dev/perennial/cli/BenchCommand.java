@@ -11,6 +11,7 @@ import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.MaskBenchmark;
 import dev.perennial.bench.GradioBenchmark;
+import dev.perennial.bench.BlipBenchmark;
 import dev.perennial.bench.PipelineBenchmark;
 import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.bench.WhisperBenchmark;
@@ -275,7 +276,9 @@ public final class BenchCommand implements Runnable {
                     + "640×480 JPEG), images/s. summarization and translation "
                     + "time generation on a BART or NLLB folder (--model; tools/reference/bart.py or m2m100.py "
                     + "--write-real-shape DIR): one input of --seq random ids, exactly --tokens new tokens per "
-                    + "--beams setting (1: greedy), tokens/s.", ""})
+                    + "--beams setting (1: greedy), tokens/s. image-to-text and "
+                    + "visual-question-answering time BLIP at Salesforce's base shapes with random weights: captions/s "
+                    + "or answers/s of greedy decoding to max_length 20, --batch images at a time.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
@@ -283,8 +286,8 @@ public final class BenchCommand implements Runnable {
 
         @Parameters(index = "0", paramLabel = "TASK",
                 description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
-                        + "automatic-speech-recognition, mask-generation, depth-estimation, summarization or "
-                        + "translation.")
+                        + "automatic-speech-recognition, mask-generation, depth-estimation, summarization, "
+                        + "translation, image-to-text or visual-question-answering.")
         String task;
 
         @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation, "
@@ -332,6 +335,26 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json.")
         ScheduleCommand.Format format;
+
+        /** BLIP's captions or answers at each --batch, random weights at the base shapes. */
+        private void blip() {
+            BlipBenchmark.Result r = BlipBenchmark.run(task, batches, warmup, iterations);
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == ScheduleCommand.Format.json) {
+                printJson(out, r);
+                return;
+            }
+            out.printf(Locale.ROOT, "%s, %s's shape: %,d parameters, random weights, greedy, %.1f tokens per %s, %d "
+                            + "threads, BLAS %s, malloc %s%n", r.task(), r.checkpoint(), r.parameters(),
+                    r.tokensPerItem(), r.unit().substring(0, r.unit().length() - 1), r.threads(), r.blas(), r.malloc());
+            for (int i = 0; i < r.results().size(); i++) {
+                PipelineBenchmark.BatchResult b = r.results().get(i);
+                BlipBenchmark.Parts parts = r.parts().get(i);
+                out.printf(Locale.ROOT, "  batch %3d: %,8.3f %s/s; ms/batch %s; encoders %.0f ms, decoder %.1f ms/token%n",
+                        b.batch(), b.itemsPerSecond(), r.unit(), b.ms().text(), parts.encodeMs(),
+                        parts.decodeMsPerToken());
+            }
+        }
 
         /** Whisper over 60 s of audio at each --batch (windows decoded together), --iterations timed rounds. */
         private void speech() {
@@ -459,6 +482,10 @@ public final class BenchCommand implements Runnable {
             if (task.equals(dev.perennial.pipeline.Task.SUMMARIZATION.name())
                     || task.equals(dev.perennial.pipeline.Task.TRANSLATION.name())) {
                 seq2seq();
+                return;
+            }
+            if (BlipBenchmark.times(task)) {
+                blip();
                 return;
             }
             if (modelShape == null) {

@@ -9,6 +9,7 @@ import dev.perennial.image.BoxPicture;
 import dev.perennial.image.DepthPicture;
 import dev.perennial.image.ImageFiles;
 import dev.perennial.image.MaskPicture;
+import dev.perennial.image.RgbImage;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chain;
@@ -41,7 +42,7 @@ import java.util.Locale;
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Run a task with an open model, as transformers' pipeline(task, model) does: sentence "
                 + "embeddings and similarity (BERT-style encoders), zero-shot image classification and image search "
-                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), depth estimation (DPT), translation (NLLB), chat (conversational, Blenderbot). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
+                + "(CLIP), zero-shot audio classification (CLAP), text-to-speech (VITS), speech recognition (Whisper), summarization (BART), object detection (DETR), mask generation (SAM), depth estimation (DPT), translation (NLLB), chat (conversational, Blenderbot), image captioning, visual question answering and image-text matching (BLIP). Inputs come from flags or from a JSONL file (one result line per input, in order).", ""},
         footer = {"", "Examples:",
                 "  perennial pipeline --list",
                 "  perennial pipeline sentence-similarity --model sentence-transformers/all-MiniLM-L6-v2 "
@@ -63,6 +64,12 @@ import java.util.Locale;
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
                 "  perennial pipeline mask-generation --model Zigeng/SlimSAM-uniform-77 --image kids.jpg "
                         + "--points 640,380 --points 200,100,0 --out masks.png",
+                "  perennial pipeline image-to-text --model Salesforce/blip-image-captioning-base --image cat.jpg "
+                        + "[--prompt 'a picture of']",
+                "  perennial pipeline visual-question-answering --model Salesforce/blip-vqa-base --image cat.jpg "
+                        + "--question 'what color is the cat?'",
+                "  perennial pipeline image-text-matching --model Salesforce/blip-itm-base-coco --image cat.jpg "
+                        + "--text 'a cat on a sofa'",
                 "  perennial pipeline chain zero-shot-image-classification text-to-speech --model "
                         + "openai/clip-vit-base-patch32 --speech-model facebook/mms-tts-eng --image cat.jpg "
                         + "--labels cat,dog --out said.wav"})
@@ -94,7 +101,7 @@ public final class PipelineCommand implements Runnable {
 
     @Option(names = "--text", paramLabel = "TEXT", description = "A text (repeatable): to embed, to summarize, to "
             + "translate, to compare with --source, or (conversational) the turns of a conversation, the user's first, alternating "
-            + "with the assistant's.")
+            + "with the assistant's, or to match with --image.")
     List<String> texts = new ArrayList<>();
 
     @Option(names = "--src-lang", paramLabel = "CODE", description = "translation: the language of the --text "
@@ -115,6 +122,13 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--audio", paramLabel = "FILE", description = "An audio file (WAV; FLAC, MP3, OGG, WebM "
             + "through ffmpeg).")
     Path audio;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "image-to-text: the start the caption continues.")
+    String prompt;
+
+    @Option(names = "--question", paramLabel = "TEXT", description = "visual-question-answering: the question "
+            + "about the --image.")
+    String question;
 
     @Option(names = "--labels", split = ",", paramLabel = "A,B,…", description = "Candidate labels.")
     List<String> labels = new ArrayList<>();
@@ -422,9 +436,10 @@ public final class PipelineCommand implements Runnable {
     /** Every line of --input parsed before anything is computed, so a mistake on line 900 costs nothing. */
     private <I> List<I> fromFile(Task<I, ?> task) {
         if (!texts.isEmpty() || source != null || image != null || audio != null || !labels.isEmpty()
-                || query != null || !points.isEmpty() || box != null || srcLang != null || tgtLang != null) {
+                || query != null || !points.isEmpty() || box != null || srcLang != null || tgtLang != null
+                || prompt != null || question != null) {
             throw new UserError("--input gives the inputs; leave out --text, --source, --image, --audio, --labels, "
-                    + "--query, --points, --box, --src-lang and --tgt-lang");
+                    + "--query, --points, --box, --src-lang, --tgt-lang, --prompt and --question");
         }
         List<String> lines;
         try {
@@ -499,6 +514,16 @@ public final class PipelineCommand implements Runnable {
         } else if (task == Task.DEPTH_ESTIMATION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.Image(ImageFiles.read(image)));
+        } else if (task == Task.IMAGE_TO_TEXT) {
+            require(image != null, "--image FILE (and --prompt TEXT to continue), or --input");
+            inputs = List.of(new Inputs.CaptionImage(ImageFiles.read(image), prompt));
+        } else if (task == Task.VISUAL_QUESTION_ANSWERING) {
+            require(image != null && question != null, "--image FILE and --question TEXT, or --input");
+            inputs = List.of(new Inputs.ImageQuestion(ImageFiles.read(image), question));
+        } else if (task == Task.IMAGE_TEXT_MATCHING) {
+            require(image != null && !texts.isEmpty(), "--image FILE and --text (repeatable), or --input");
+            RgbImage picture = ImageFiles.read(image);
+            inputs = texts.stream().map(t -> new Inputs.ImageText(picture, t)).toList();
         } else if (task == Task.TEXT_TO_SPEECH) {
             throw new IllegalStateException("text-to-speech is run by speak()");
         } else {
@@ -550,6 +575,10 @@ public final class PipelineCommand implements Runnable {
             case Outputs.Summary s -> out.println(s.summaryText());
             case Outputs.Translation t -> out.println(t.translationText());
             case Outputs.Reply r -> out.println(r.generatedText());
+            case Outputs.Caption c -> out.println(c.generatedText());
+            case Outputs.Answer a -> out.println(a.answer());
+            case Outputs.Match m -> out.printf(Locale.ROOT, "match probability %.4f, cosine similarity %.4f%n",
+                    m.probability(), m.cosineSimilarity());
             case Outputs.SearchHits h -> h.hits().forEach(hit ->
                     out.printf(Locale.ROOT, "%.4f  %s%n", hit.score(), hit.file()));
             case Outputs.Masks m -> m.masks().forEach(k -> out.printf(Locale.ROOT, "%.4f  %9d px  %s%n", k.score(),
@@ -583,6 +612,9 @@ public final class PipelineCommand implements Runnable {
                 : task.modelTypes().contains("m2m_100") ? "facebook/nllb-200-distilled-600M"
                 : task.modelTypes().contains("sam") ? "Zigeng/SlimSAM-uniform-77"
                 : task.modelTypes().contains("dpt") ? "Intel/dpt-hybrid-midas"
+                : task == Task.IMAGE_TO_TEXT ? "Salesforce/blip-image-captioning-base"
+                : task == Task.VISUAL_QUESTION_ANSWERING ? "Salesforce/blip-vqa-base"
+                : task == Task.IMAGE_TEXT_MATCHING ? "Salesforce/blip-itm-base-coco"
                 : "sentence-transformers/all-MiniLM-L6-v2";
     }
 }

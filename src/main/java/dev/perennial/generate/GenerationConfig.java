@@ -122,7 +122,12 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
 
     /** Beam search's settings: the generated tokens after the decoder start token number max_length - 1. */
     public BeamSearch.Settings beamSettings() {
-        return new BeamSearch.Settings(numBeams, lengthPenalty, earlyStopping, maxLength - 1, eosTokenId);
+        return beamSettings(1);
+    }
+
+    /** Beam search's settings after a prompt of {@code promptLength} tokens: max_length counts the prompt. */
+    public BeamSearch.Settings beamSettings(int promptLength) {
+        return new BeamSearch.Settings(numBeams, lengthPenalty, earlyStopping, maxLength - promptLength, eosTokenId);
     }
 
     /** These settings with {@code beams} beams (1: greedy decoding, or sampling when these settings sample). */

@@ -58,11 +58,34 @@ public final class Seq2SeqGeneration {
 
     /** As {@link #generate(Tensor, Tensor)}, input r sampling with seed {@code seed + r}: a seed repeats exactly. */
     public List<int[]> generate(Tensor encoded, Tensor mask, long seed) {
-        if (config.numBeams() > 1) {
-            return beam(encoded, mask);
+        return generate(encoded, mask, start(), seed);
+    }
+
+    /**
+     * Each input's generated tokens after {@code prompt}, the decoder sequence every input starts with (BLIP's
+     * captions: [DEC] and the prompt's words), eos left out; max_length counts the prompt's tokens too, as a
+     * decoder-only generate does.
+     */
+    public List<int[]> generate(Tensor encoded, Tensor mask, int[] prompt) {
+        return generate(encoded, mask, prompt, 0);
+    }
+
+    /** As {@link #generate(Tensor, Tensor, int[])}, input r sampling with seed {@code seed + r}. */
+    public List<int[]> generate(Tensor encoded, Tensor mask, int[] prompt, long seed) {
+        if (prompt.length < 1 || prompt.length >= config.maxLength()) {
+            throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens; max_length " + config.maxLength()
+                    + " leaves room for 1 to " + (config.maxLength() - 1));
         }
-        List<int[]> out = oneBeam(encoded, mask, seed, (row, token, logits) -> true);
+        if (config.numBeams() > 1) {
+            return beam(encoded, mask, prompt);
+        }
+        List<int[]> out = oneBeam(encoded, mask, prompt, seed, (row, token, logits) -> true);
         return out.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
+    }
+
+    /** The decoder sequence an encoder-decoder starts from: decoder_start_token_id. */
+    private int[] start() {
+        return new int[] {config.decoderStartTokenId()};
     }
 
     /**
@@ -76,7 +99,7 @@ public final class Seq2SeqGeneration {
         Continuation continuation = new Continuation(tokenizer, decode, stops, 0, listener);
         int[] ids;
         if (config.numBeams() > 1) {
-            int[] best = beam(encoded, null).getFirst();
+            int[] best = beam(encoded, null, start()).getFirst();
             // a hypothesis shorter than max_length ended with eos, which beam() leaves out
             int[] tokens = best.length < config.maxLength() - 1 ? DecoderSteps.append(best, config.eosTokenId()) : best;
             ids = tokens;
@@ -87,7 +110,7 @@ public final class Seq2SeqGeneration {
                 }
             }
         } else {
-            ids = oneBeam(encoded, null, seed, (row, token, logits) -> continuation.accept(token, logits)).getFirst();
+            ids = oneBeam(encoded, null, start(), seed, (row, token, logits) -> continuation.accept(token, logits)).getFirst();
         }
         return continuation.finish(ids, promptTokens);
     }
@@ -103,24 +126,24 @@ public final class Seq2SeqGeneration {
      * that has ended (eos, or its listener said so) leaves the batch (transformers pads it, which changes no other
      * row). Each row's tokens, eos included when it came.
      */
-    List<int[]> oneBeam(Tensor encoded, Tensor mask, long seed, RowListener listener) {
+    List<int[]> oneBeam(Tensor encoded, Tensor mask, int[] prompt, long seed, RowListener listener) {
         int rows = (int) encoded.size(0);
-        int maxNew = config.maxLength() - 1;
+        int maxNew = config.maxLength() - prompt.length;
         TokenPicker[] pickers = new TokenPicker[rows];
         Arrays.setAll(pickers, r -> new TokenPicker(config.sampling(seed + r)));
         DecoderCache cache = model.newCache(encoded, mask, 1, config.maxLength());
         int[][] generated = new int[rows][0];
         int[] live = new int[rows];
         Arrays.setAll(live, r -> r);
-        int[] feed = new int[rows];
-        Arrays.fill(feed, config.decoderStartTokenId());
+        int[][] feed = new int[rows][];
+        Arrays.fill(feed, prompt);
         for (int step = 0; step < maxNew && live.length > 0; step++) {
-            float[][] scores = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, false);
+            float[][] scores = DecoderSteps.nextScores(model, feed, cache, false);
             List<Integer> kept = new ArrayList<>();
             for (int j = 0; j < live.length; j++) {
                 int r = live[j];
                 float[] raw = scores[j].clone();
-                process(r, generated[r], scores[j]);
+                process(r, prompt, generated[r], scores[j]);
                 int token = pickers[r].pick(scores[j]);
                 generated[r] = DecoderSteps.append(generated[r], token);
                 if (listener.onToken(r, token, raw) && token != config.eosTokenId()) {
@@ -132,38 +155,40 @@ public final class Seq2SeqGeneration {
             }
             int[] previous = live;
             live = kept.stream().mapToInt(j -> previous[j]).toArray();
-            feed = Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray();
+            feed = DecoderSteps.column(Arrays.stream(live).map(r -> generated[r][generated[r].length - 1]).toArray());
         }
         return Arrays.asList(generated);
     }
 
     /** Beam search: the best hypothesis of each input. */
-    List<int[]> beam(Tensor encoded, Tensor mask) {
-        BeamSearch.Settings settings = config.beamSettings();
+    List<int[]> beam(Tensor encoded, Tensor mask, int[] prompt) {
+        BeamSearch.Settings settings = config.beamSettings(prompt.length);
         int inputs = (int) encoded.size(0);
         DecoderCache cache = model.newCache(encoded, mask, settings.numBeams(), config.maxLength());
-        int[] start = new int[inputs * settings.numBeams()];
-        Arrays.fill(start, config.decoderStartTokenId());
+        int[][] start = new int[inputs * settings.numBeams()][];
+        Arrays.fill(start, prompt);
         List<int[]> best = BeamSearch.search(inputs, settings, (parents, generated) -> {
-            int[] feed = start;
+            int[][] feed = start;
             if (parents != null) {
                 DecoderSteps.reorder(cache, parents);
-                feed = Arrays.stream(generated).mapToInt(g -> g[g.length - 1]).toArray();
+                feed = DecoderSteps.column(Arrays.stream(generated).mapToInt(g -> g[g.length - 1]).toArray());
             }
-            float[][] logProbs = DecoderSteps.nextScores(model, DecoderSteps.column(feed), cache, true);
+            float[][] logProbs = DecoderSteps.nextScores(model, feed, cache, true);
             for (int r = 0; r < logProbs.length; r++) {
-                process(r / settings.numBeams(), generated[r], logProbs[r]);
+                process(r / settings.numBeams(), prompt, generated[r], logProbs[r]);
             }
             return logProbs;
         });
         return best.stream().map(g -> DecoderSteps.withoutEos(g, config.eosTokenId())).toList();
     }
 
-    /** The processors over the decoder sequence of input {@code input}: the start token, then {@code generated}. */
-    private void process(int input, int[] generated, float[] scores) {
-        int[] sequence = new int[generated.length + 1];
-        sequence[0] = config.decoderStartTokenId();
-        System.arraycopy(generated, 0, sequence, 1, generated.length);
+    /**
+     * The processors over the decoder sequence of input {@code input}: the prompt (the start token), then
+     * {@code generated}.
+     */
+    private void process(int input, int[] prompt, int[] generated, float[] scores) {
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + generated.length);
+        System.arraycopy(generated, 0, sequence, prompt.length, generated.length);
         if (inputProcessors != null) {
             inputProcessors.get(input).apply(sequence, scores);
         }

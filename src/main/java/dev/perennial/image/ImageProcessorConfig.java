@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * A Hugging Face {@code preprocessor_config.json} for an image processor, with transformers' defaults filled in
- * ({@code CLIPImageProcessor.__init__}) and legacy forms normalised as {@code get_size_dict} does: an integer
- * {@code size} is a shortest edge, an integer {@code crop_size} a square.
+ * ({@code CLIPImageProcessor.__init__}, {@code BlipImageProcessor.__init__}) and legacy forms normalised as
+ * {@code get_size_dict} does: an integer {@code size} is a shortest edge for CLIP and a square for BLIP, an integer
+ * {@code crop_size} a square. BlipImageProcessor resizes to size exactly and never crops
+ * (image_processing_blip.py), so its {@code do_center_crop} is off whatever the file says.
  *
  * @param type the processor class ({@link #SUPPORTED_TYPES})
  * @param size the resize target: {@link ShortestEdge} or {@link HeightWidth}
@@ -34,7 +36,9 @@ public record ImageProcessorConfig(
         boolean doConvertRgb) {
 
     /** The image processor classes this package reproduces (the slow, PIL-based ones). */
-    public static final List<String> SUPPORTED_TYPES = List.of("CLIPImageProcessor");
+    public static final List<String> SUPPORTED_TYPES = List.of("CLIPImageProcessor", "BlipImageProcessor");
+
+    private static final String BLIP = "BlipImageProcessor";
 
     /** transformers.image_utils OPENAI_CLIP_MEAN and OPENAI_CLIP_STD. */
     public static final double[] OPENAI_CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
@@ -58,6 +62,12 @@ public record ImageProcessorConfig(
                 224, 224, true, 1.0 / 255, true, OPENAI_CLIP_MEAN.clone(), OPENAI_CLIP_STD.clone(), true);
     }
 
+    /** BlipImageProcessor's defaults: Salesforce/blip-image-captioning-base's preprocessing, 384 × 384, no crop. */
+    public static ImageProcessorConfig blipDefaults() {
+        return new ImageProcessorConfig(BLIP, true, new HeightWidth(384, 384), Resample.BICUBIC, false, 384, 384, true,
+                1.0 / 255, true, OPENAI_CLIP_MEAN.clone(), OPENAI_CLIP_STD.clone(), true);
+    }
+
     /** Reads and checks a preprocessor_config.json; every problem is reported at once, naming file and field. */
     public static ImageProcessorConfig read(Path file) {
         JsonNode root = Json.readModelFile(file, "no such preprocessor config; a model for images needs "
@@ -72,11 +82,12 @@ public record ImageProcessorConfig(
         }
         Reader r = new Reader(root, where);
         String type = r.type();
-        ImageProcessorConfig d = clipDefaults();
+        boolean blip = type.equals(BLIP);
+        ImageProcessorConfig d = blip ? blipDefaults() : clipDefaults();
         boolean doResize = r.bool("do_resize", d.doResize);
-        Size size = r.size("size", d.size);
+        Size size = r.size("size", d.size, blip);
         Resample resample = r.resample(d.resample);
-        boolean doCenterCrop = r.bool("do_center_crop", d.doCenterCrop);
+        boolean doCenterCrop = !blip && r.bool("do_center_crop", d.doCenterCrop);
         int[] crop = r.crop(d.cropHeight, d.cropWidth);
         boolean doRescale = r.bool("do_rescale", d.doRescale);
         double rescaleFactor = r.number("rescale_factor", d.rescaleFactor);
@@ -123,6 +134,7 @@ public record ImageProcessorConfig(
             // what this package computes)
             String canonical = switch (name) {
                 case "CLIPFeatureExtractor", "CLIPImageProcessorFast" -> "CLIPImageProcessor";
+                case "BlipImageProcessorFast" -> BLIP;
                 default -> name;
             };
             if (!SUPPORTED_TYPES.contains(canonical)) {
@@ -177,10 +189,14 @@ public record ImageProcessorConfig(
             return Resample.fromPil(n.intValue(), where);
         }
 
-        Size size(String field, Size fallback) {
+        Size size(String field, Size fallback, boolean square) {
             JsonNode n = root.get(field);
             if (n == null || n.isNull()) {
                 return fallback;
+            }
+            if (n.isIntegralNumber() && square) {
+                int side = positive(field, n); // get_size_dict(default_to_square=True)
+                return new HeightWidth(side, side);
             }
             if (n.isIntegralNumber()) {
                 return new ShortestEdge(positive(field, n)); // get_size_dict(default_to_square=False)

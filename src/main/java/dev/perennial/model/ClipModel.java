@@ -95,13 +95,15 @@ public final class ClipModel implements AutoCloseable {
         }
     }
 
-    /** q, k and v of one layer as one [3D, D] matrix and [3D] bias: one matrix product instead of three. */
-    private record Fused(Tensor qkv, Tensor qkvBias) {
-
-        static Fused of(Layer l) {
-            return new Fused(torch.cat(new TensorVector(l.q(), l.k(), l.v()), 0),
-                    torch.cat(new TensorVector(l.qBias(), l.kBias(), l.vBias()), 0));
-        }
+    /**
+     * One layer as the shared {@link VitLayer}, q, k and v concatenated into one [3D, D] matrix and [3D] bias: one
+     * matrix product instead of three (those two tensors are the model's own; the rest are the checkpoint's).
+     */
+    private static VitLayer fused(Layer l) {
+        return new VitLayer(torch.cat(new TensorVector(l.q(), l.k(), l.v()), 0),
+                torch.cat(new TensorVector(l.qBias(), l.kBias(), l.vBias()), 0), l.out(), l.outBias(),
+                new LayerNormWeights(l.norm1(), l.norm1Bias()), l.fc1(), l.fc1Bias(), l.fc2(), l.fc2Bias(),
+                new LayerNormWeights(l.norm2(), l.norm2Bias()));
     }
 
     /** What an encoder layer needs of its tower's config. */
@@ -117,8 +119,8 @@ public final class ClipModel implements AutoCloseable {
     private final torch.ScalarType dtype;
     private final PretrainedWeights pretrained;
     private final Weights w;
-    private final List<Fused> textFused;
-    private final List<Fused> visionFused;
+    private final List<VitLayer> textFused;
+    private final List<VitLayer> visionFused;
     private final Tower textTower;
     private final Tower visionTower;
     private final double logitScale;
@@ -128,8 +130,8 @@ public final class ClipModel implements AutoCloseable {
         this.dtype = dtype;
         this.pretrained = pretrained;
         this.w = w;
-        this.textFused = w.text().layers().stream().map(Fused::of).toList();
-        this.visionFused = w.vision().layers().stream().map(Fused::of).toList();
+        this.textFused = w.text().layers().stream().map(ClipModel::fused).toList();
+        this.visionFused = w.vision().layers().stream().map(ClipModel::fused).toList();
         this.textTower = new Tower(config.text().heads(), config.text().activation(), config.text().layerNormEps());
         this.visionTower = new Tower(config.vision().heads(), config.vision().activation(),
                 config.vision().layerNormEps());
@@ -193,10 +195,10 @@ public final class ClipModel implements AutoCloseable {
             x = Layers.layerNorm(x, v.preNorm(), v.preNormBias(), c.layerNormEps());
             int last = v.layers().size() - 1;
             for (int i = 0; i < last; i++) {
-                x = layer(v.layers().get(i), visionFused.get(i), visionTower, x, null, false);
+                x = layer(visionFused.get(i), visionTower, x, null, false);
             }
             // only the class token's state is used: the last layer computes that row alone
-            Tensor pooled = lastLayer(v.layers().get(last), visionFused.get(last), visionTower, x, null, null);
+            Tensor pooled = lastLayer(visionFused.get(last), visionTower, x, null, null);
             pooled = Layers.layerNorm(pooled, v.postNorm(), v.postNormBias(), c.layerNormEps());
             return Layers.linear(pooled, w.visualProjection(), null);
         }
@@ -249,13 +251,13 @@ public final class ClipModel implements AutoCloseable {
             Tensor at = eosPositions(ids);
             int last = t.layers().size() - 1;
             for (int i = 0; i < last; i++) {
-                x = layer(t.layers().get(i), textFused.get(i), textTower, x, visible, true);
+                x = layer(textFused.get(i), textTower, x, visible, true);
             }
             Tensor row = visible != null
                     ? torch.gather(visible, 2, at.view(b, 1, 1, 1).expand(b, 1, 1, n))
                     : torch.le(torch.arange(new Scalar(n), new TensorOptions(torch.ScalarType.Long)).view(1, 1, 1, n),
                     at.view(b, 1, 1, 1));
-            Tensor pooled = lastLayer(t.layers().get(last), textFused.get(last), textTower, x, at, row);
+            Tensor pooled = lastLayer(textFused.get(last), textTower, x, at, row);
             pooled = Layers.layerNorm(pooled, t.finalNorm(), t.finalNormBias(), c.layerNormEps());
             return Layers.linear(pooled, w.textProjection(), null);
         }
@@ -289,15 +291,8 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /** CLIPEncoderLayer: x + attention(layer_norm1(x)), then + mlp(layer_norm2(x)). */
-    private static Tensor layer(Layer l, Fused f, Tower tower, Tensor x, Tensor visible, boolean causal) {
-        long b = x.size(0);
-        long n = x.size(1);
-        long d = x.size(2);
-        Tensor[] qkv = qkv(l, f, tower, x);
-        Tensor attended = attention(qkv[0], qkv[1], qkv[2], visible, causal && visible == null)
-                .transpose(1, 2).reshape(b, n, d);
-        x = x.add(Layers.linear(attended, l.out(), l.outBias()));
-        return x.add(mlp(l, tower, x));
+    private static Tensor layer(VitLayer l, Tower tower, Tensor x, Tensor visible, boolean causal) {
+        return l.forward(x, tower.heads(), tower.activation(), tower.eps(), visible, causal);
     }
 
     /**
@@ -305,10 +300,10 @@ public final class ClipModel implements AutoCloseable {
      * query, attention output and MLP of row {@code at} [B] only (the class token when null), under the visibility
      * {@code row} [B, 1, 1, T] of that query (everything when null). Returns that row's state [B, D].
      */
-    private static Tensor lastLayer(Layer l, Fused f, Tower tower, Tensor x, Tensor at, Tensor row) {
+    private static Tensor lastLayer(VitLayer l, Tower tower, Tensor x, Tensor at, Tensor row) {
         long b = x.size(0);
         long d = x.size(2);
-        Tensor[] qkv = qkv(l, f, tower, x);
+        Tensor[] qkv = l.qkv(x, tower.heads(), tower.eps());
         Tensor q;
         Tensor state;
         if (at == null) {
@@ -320,21 +315,9 @@ public final class ClipModel implements AutoCloseable {
             q = torch.gather(qkv[0], 2, at.view(b, 1, 1, 1).expand(b, heads, 1, hd));
             state = torch.gather(x, 1, at.view(b, 1, 1).expand(b, 1, d));
         }
-        Tensor attended = attention(q, qkv[1], qkv[2], row, false).transpose(1, 2).reshape(b, 1, d);
-        state = state.add(Layers.linear(attended, l.out(), l.outBias()));
-        state = state.add(mlp(l, tower, state));
+        state = state.add(l.project(attention(q, qkv[1], qkv[2], row, false)));
+        state = state.add(l.mlp(state, tower.activation(), tower.eps()));
         return state.view(b, d);
-    }
-
-    /** layer_norm1, then q, k and v [B, H, T, hd] from one fused projection. */
-    private static Tensor[] qkv(Layer l, Fused f, Tower tower, Tensor x) {
-        long b = x.size(0);
-        long n = x.size(1);
-        long d = x.size(2);
-        long hd = d / tower.heads();
-        Tensor h = Layers.layerNorm(x, l.norm1(), l.norm1Bias(), tower.eps());
-        Tensor qkv = Layers.linear(h, f.qkv(), f.qkvBias()).view(b, n, 3, tower.heads(), hd).permute(2, 0, 3, 1, 4);
-        return new Tensor[] {qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2)};
     }
 
     /** softmax(q kᵀ · head_dim^-0.5, masked) v; {@code visible} is boolean (true: attend), null for none. */
@@ -345,22 +328,14 @@ public final class ClipModel implements AutoCloseable {
                 new DoubleOptional(scale), false);
     }
 
-    /** layer_norm2, fc1, the activation, fc2. */
-    private static Tensor mlp(Layer l, Tower tower, Tensor x) {
-        Tensor h = Layers.layerNorm(x, l.norm2(), l.norm2Bias(), tower.eps());
-        return Layers.linear(tower.activation().apply(Layers.linear(h, l.fc1(), l.fc1Bias())), l.fc2(), l.fc2Bias());
-    }
-
     @Override
     public void close() {
         List<Tensor> owned = new ArrayList<>();
-        for (Fused f : textFused) {
-            owned.add(f.qkv());
-            owned.add(f.qkvBias());
-        }
-        for (Fused f : visionFused) {
-            owned.add(f.qkv());
-            owned.add(f.qkvBias());
+        for (List<VitLayer> layers : List.of(textFused, visionFused)) {
+            for (VitLayer l : layers) {
+                owned.add(l.qkv());
+                owned.add(l.qkvBias());
+            }
         }
         owned.addAll(pretrained.tensors().values());
         owned.forEach(Tensor::close);

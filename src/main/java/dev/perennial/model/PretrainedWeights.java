@@ -81,7 +81,7 @@ public final class PretrainedWeights implements AutoCloseable {
 
     /**
      * Writes {@code dir}/model.safetensors with random fp32 weights of the shapes {@code dir}/config.json declares
-     * (model_type bert, roberta, xlm-roberta, clip or clap), initialised as transformers' _init_weights does:
+     * (model_type bert, roberta, xlm-roberta, clip, clap or blip), initialised as transformers' _init_weights does:
      * N(0, 0.02) for matrices and embeddings, LayerNorm weights (and CLAP's batch norm statistics) 1, biases 0, the
      * logit scales their init value. For benchmarks at real shapes without downloading a checkpoint; the same seed
      * gives the same file.
@@ -107,10 +107,12 @@ public final class PretrainedWeights implements AutoCloseable {
             ClapModelConfig config = ClapModelConfig.read(configFile);
             shapes = ClapModel.shapes(config);
             logitScale = Math.log(config.logitScaleInit()); // ClapModel.__init__: log(logit_scale_init_value)
+        } else if (type.equals(BlipConfig.MODEL_TYPE)) {
+            shapes = BlipModel.shapes(BlipConfig.read(configFile));
         } else {
-            throw new UserError(configFile + ": model_type '" + type + "' has no random weights here; the encoders "
-                    + "are " + String.join(", ", BertConfig.MODEL_TYPES) + ", " + ClipConfig.MODEL_TYPE + " and "
-                    + ClapModelConfig.MODEL_TYPE);
+            throw new UserError(configFile + ": model_type '" + type + "' has no random weights here; the models "
+                    + "are " + String.join(", ", BertConfig.MODEL_TYPES) + ", " + ClipConfig.MODEL_TYPE + ", "
+                    + ClapModelConfig.MODEL_TYPE + " and " + BlipConfig.MODEL_TYPE);
         }
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(seed);

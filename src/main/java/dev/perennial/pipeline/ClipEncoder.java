@@ -1,6 +1,5 @@
 package dev.perennial.pipeline;
 
-import dev.perennial.UserError;
 import dev.perennial.image.ImageProcessor;
 import dev.perennial.image.RgbImage;
 import dev.perennial.model.ClipModel;
@@ -10,7 +9,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -38,12 +36,7 @@ final class ClipEncoder implements Encoder {
     }
 
     static ClipEncoder load(Path dir, PipelineOptions options) {
-        Path processorConfig = dir.resolve("preprocessor_config.json");
-        if (!Files.isRegularFile(processorConfig)) {
-            throw new UserError(dir + ": no preprocessor_config.json; CLIP's image processor settings are in it "
-                    + "(download it with the model)");
-        }
-        ImageProcessor images = ImageProcessor.load(processorConfig);
+        ImageProcessor images = ImageProcessor.load(ModelFolders.preprocessorConfig(dir, "CLIP"));
         ClipModel model = ClipModel.load(dir, options.dtype().scalarType());
         return Resources.builtOver(model, m -> new ClipEncoder(dir, m, EncoderTokenizer.load(dir,
                 m.config().textMaxPositions()), images, options.batchSize(), options.dtype().scalarType()));

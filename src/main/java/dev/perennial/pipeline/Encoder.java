@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * it can do (an HTTP server keeps one per model folder). Close it to free its native memory.
  */
 public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, ClipEncoder, ClapEncoder,
-        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator, DepthEstimator, Translator {
+        SpeechSynthesizer, SpeechRecognizer, ObjectDetector, Summarizer, Chatbot, MaskGenerator, DepthEstimator, Translator, BlipEncoder {
 
     Path dir();
 
@@ -54,6 +54,9 @@ public sealed interface Encoder extends AutoCloseable permits SentenceEncoder, C
         }
         if (Task.DPT.contains(type)) {
             return DepthEstimator.load(dir, options);
+        }
+        if (Task.BLIP.contains(type)) {
+            return BlipEncoder.load(dir, options);
         }
         throw new UserError(dir + ": model_type '" + type + "' has no pipeline model"); // unreachable: requireRuns
     }

@@ -265,6 +265,42 @@ public final class Inputs {
         }
     }
 
+    /** An image to caption, and a prompt the caption continues (null: none), as ImageToTextPipeline takes them. */
+    public record CaptionImage(RgbImage image, String prompt) {
+        public CaptionImage {
+            requireImage(image);
+            if (prompt != null) {
+                requireText(prompt, "prompt");
+            }
+        }
+
+        public CaptionImage(RgbImage image) {
+            this(image, null);
+        }
+    }
+
+    /** An image and a question about it (VisualQuestionAnsweringPipeline's image and question). */
+    public record ImageQuestion(RgbImage image, String question) {
+        public ImageQuestion {
+            requireImage(image);
+            requireText(question, "question");
+        }
+    }
+
+    /** An image and a text to match with it. */
+    public record ImageText(RgbImage image, String text) {
+        public ImageText {
+            requireImage(image);
+            requireText(text, "text");
+        }
+    }
+
+    private static void requireImage(RgbImage image) {
+        if (image == null) {
+            throw new PipelineInputError("image is missing");
+        }
+    }
+
     private static List<String> labels(List<String> candidateLabels) {
         List<String> labels = nonEmpty(candidateLabels, "candidate_labels");
         labels.forEach(l -> requireText(l, "candidate_labels"));

@@ -65,6 +65,16 @@ final class ModelFolders {
         return Hashing.sha256(what.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** {@code dir}'s preprocessor_config.json, which must be there: {@code family}'s image processor settings. */
+    static Path preprocessorConfig(Path dir, String family) {
+        Path file = dir.resolve("preprocessor_config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(dir + ": no preprocessor_config.json; " + family + "'s image processor settings are in "
+                    + "it (download it with the model)");
+        }
+        return file;
+    }
+
     /** Refuses a model whose type the task does not run, naming the types it does. */
     static void requireRuns(Task<?, ?> task, Path dir, String modelType) {
         if (!task.modelTypes().contains(modelType)) {

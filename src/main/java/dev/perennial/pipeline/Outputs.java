@@ -149,6 +149,21 @@ public final class Outputs {
     public record Translation(String translationText, int inputTokens, boolean truncated) {
     }
 
+    /** An image's caption (ImageToTextPipeline's generated_text: the prompt, when given, and its continuation). */
+    public record Caption(String generatedText) {
+    }
+
+    /** The answer to a question about an image (VisualQuestionAnsweringPipeline's answer). */
+    public record Answer(String answer) {
+    }
+
+    /**
+     * How well a text matches an image: the image-text matching head's probability that they belong together, and
+     * the cosine similarity of their projected embeddings.
+     */
+    public record Match(double probability, double cosineSimilarity) {
+    }
+
     /** Speech: mono samples in (−1, 1) at {@code samplingRate} samples a second. */
     public record Speech(float[] waveform, int samplingRate) {
 

@@ -105,6 +105,18 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.Conversation> in) -> in.stream().map(c::reply).toList();
             case Translator t when task == Task.TRANSLATION ->
                     (List<Inputs.Translation> in) -> in.stream().map(t::translate).toList();
+            case BlipEncoder b when task == Task.IMAGE_TO_TEXT -> {
+                b.requireHead(task);
+                yield (List<Inputs.CaptionImage> in) -> b.caption(in);
+            }
+            case BlipEncoder b when task == Task.VISUAL_QUESTION_ANSWERING -> {
+                b.requireHead(task);
+                yield (List<Inputs.ImageQuestion> in) -> in.stream().map(b::answer).toList();
+            }
+            case BlipEncoder b when task == Task.IMAGE_TEXT_MATCHING -> {
+                b.requireHead(task);
+                yield (List<Inputs.ImageText> in) -> in.stream().map(b::match).toList();
+            }
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
         return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));

@@ -190,6 +190,16 @@ public final class Requests {
         } else if (task == Task.DEPTH_ESTIMATION) {
             only(json, Set.of("image"), task);
             input = new Inputs.Image(images.read(text(json, "image")));
+        } else if (task == Task.IMAGE_TO_TEXT) {
+            only(json, Set.of("image", "prompt"), task);
+            input = new Inputs.CaptionImage(images.read(text(json, "image")),
+                    json.hasNonNull("prompt") ? text(json, "prompt") : null);
+        } else if (task == Task.VISUAL_QUESTION_ANSWERING) {
+            only(json, Set.of("image", "question"), task);
+            input = new Inputs.ImageQuestion(images.read(text(json, "image")), text(json, "question"));
+        } else if (task == Task.IMAGE_TEXT_MATCHING) {
+            only(json, Set.of("image", "text"), task);
+            input = new Inputs.ImageText(images.read(text(json, "image")), text(json, "text"));
         } else {
             throw new IllegalArgumentException("no request format for " + task.name());
         }

@@ -68,7 +68,12 @@ final class PipelineApi {
     /** The file part of each task that takes a multipart form. */
     private static final Map<Task<?, ?>, String> FORM_FILES = Map.of(Task.ZERO_SHOT_IMAGE_CLASSIFICATION, "image",
             Task.ZERO_SHOT_AUDIO_CLASSIFICATION, "audio", Task.AUTOMATIC_SPEECH_RECOGNITION, "audio",
-            Task.OBJECT_DETECTION, "image", Task.DEPTH_ESTIMATION, "image");
+            Task.OBJECT_DETECTION, "image", Task.DEPTH_ESTIMATION, "image", Task.IMAGE_TO_TEXT, "image", Task.VISUAL_QUESTION_ANSWERING, "image",
+            Task.IMAGE_TEXT_MATCHING, "image");
+
+    /** The text fields of the BLIP tasks' forms, passed on as strings. */
+    private static final Map<Task<?, ?>, String> FORM_TEXTS = Map.of(Task.IMAGE_TO_TEXT, "prompt",
+            Task.VISUAL_QUESTION_ANSWERING, "question", Task.IMAGE_TEXT_MATCHING, "text");
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -334,7 +339,8 @@ final class PipelineApi {
      * A multipart form as the JSON body it stands for: "model", the file part "image" or "audio" (its bytes as
      * base64), and the task's fields: "candidate_labels" (repeated, or comma-separated) and "hypothesis_template" for
      * the zero-shot tasks; "return_timestamps", "language", "task", "chunk_length_s" and "num_beams" for speech
-     * recognition; "threshold" for object detection.
+     * recognition; "threshold" for object detection; "prompt", "question" or "text" for image-to-text,
+     * visual-question-answering and image-text-matching.
      */
     private JsonNode form(Context ctx, Task<?, ?> task) {
         String part = FORM_FILES.get(task);
@@ -342,14 +348,15 @@ final class PipelineApi {
             throw ApiError.badRequest(null, task.name() + " takes a JSON body {\"model\": ID, \"inputs\": ...}; "
                     + "multipart forms are for image and audio uploads (zero-shot-image-classification, "
                     + "zero-shot-audio-classification, automatic-speech-recognition, object-detection, "
-                    + "depth-estimation)");
+                    + "depth-estimation, image-to-text, visual-question-answering, image-text-matching)");
         }
         boolean speech = task == Task.AUTOMATIC_SPEECH_RECOGNITION;
         Set<String> taskFields = speech ? Set.of("return_timestamps", "language", "task", "chunk_length_s", "num_beams")
                 : task == Task.OBJECT_DETECTION ? Set.of("threshold")
                 : task == Task.DEPTH_ESTIMATION ? Set.<String>of()
                 : Set.of("candidate_labels", "hypothesis_template");
-        Set<String> formFields = new java.util.HashSet<>(taskFields);
+        String text = FORM_TEXTS.get(task);
+        Set<String> formFields = new java.util.HashSet<>(text != null ? Set.of(text) : taskFields);
         formFields.add("model");
         Form form = readForm(ctx, part, formFields);
         ObjectNode body = Json.MAPPER.createObjectNode();
@@ -359,6 +366,12 @@ final class PipelineApi {
         ObjectNode input = body.putObject("inputs");
         if (form.file() != null) {
             input.put(part, Base64.getEncoder().encodeToString(form.file()));
+        }
+        if (text != null) {
+            if (form.first(text) != null) {
+                input.put(text, form.first(text));
+            }
+            return body;
         }
         if (speech || task == Task.OBJECT_DETECTION || task == Task.DEPTH_ESTIMATION) {
             for (String field : taskFields) {

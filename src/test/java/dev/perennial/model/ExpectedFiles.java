@@ -27,10 +27,7 @@ public final class ExpectedFiles {
 
     /** The JSON text stored under {@code key} in the file's __metadata__, parsed. */
     public static JsonNode metadata(Path file, String key) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
-        return Json.MAPPER.readTree(header.path("__metadata__").path(key).asText());
+        return Json.MAPPER.readTree(metadataText(file, key));
     }
 
     /** A tensor's values as float64, row-major. */
@@ -39,6 +36,14 @@ public final class ExpectedFiles {
         double[] out = new double[(int) dense.numel()];
         new org.bytedeco.javacpp.DoublePointer(dense.data_ptr()).get(out);
         return out;
+    }
+
+    /** The string stored under {@code key} in the file's __metadata__, as it is. */
+    public static String metadataText(Path file, String key) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        long length = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonNode header = Json.MAPPER.readTree(new String(bytes, 8, (int) length, StandardCharsets.UTF_8));
+        return header.path("__metadata__").path(key).asText();
     }
 
     /** An integer-valued tensor's values, row-major. */

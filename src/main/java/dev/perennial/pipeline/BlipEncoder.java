@@ -1,0 +1,185 @@
+package dev.perennial.pipeline;
+
+import dev.perennial.UserError;
+import dev.perennial.generate.GenerationConfig;
+import dev.perennial.generate.Seq2SeqGeneration;
+import dev.perennial.image.ImageProcessor;
+import dev.perennial.image.RgbImage;
+import dev.perennial.model.BlipConfig;
+import dev.perennial.model.BlipModel;
+import dev.perennial.tensor.Tensors;
+import dev.perennial.tokenizer.EncoderTokenizer;
+import dev.perennial.tokenizer.HfTokenizer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * BLIP with its processors (BlipProcessor: BlipImageProcessor and the BERT tokenizer), as transformers' pipelines run
+ * its three heads: image-to-text (ImageToTextPipeline: the prompt tokenized as {@code [CLS] … [SEP]}, then
+ * BlipForConditionalGeneration.generate puts [DEC] first and drops the [SEP]; the output, prompt included, decoded
+ * with the special tokens left out), visual-question-answering (VisualQuestionAnsweringPipeline: the answer decoded
+ * and stripped) and image-text-matching (BlipForImageTextRetrieval with and without its itm head). Decoding follows
+ * text_config's generation settings ({@link BlipConfig#generationSettings}). Captions of images with the same prompt
+ * are generated {@code batchSize} at a time; questions and matches one at a time.
+ */
+final class BlipEncoder implements Encoder {
+
+    /** The head each task needs. */
+    private static final Map<Task<?, ?>, BlipConfig.Head> HEADS = Map.of(
+            Task.IMAGE_TO_TEXT, BlipConfig.Head.CONDITIONAL_GENERATION,
+            Task.VISUAL_QUESTION_ANSWERING, BlipConfig.Head.QUESTION_ANSWERING,
+            Task.IMAGE_TEXT_MATCHING, BlipConfig.Head.IMAGE_TEXT_RETRIEVAL);
+
+    private final Path dir;
+    private final BlipModel model;
+    private final EncoderTokenizer tokenizer;
+    private final HfTokenizer decoder;
+    private final ImageProcessor images;
+    private final GenerationConfig generation;
+    private final int batchSize;
+
+    private BlipEncoder(Path dir, BlipModel model, EncoderTokenizer tokenizer, HfTokenizer decoder,
+                        ImageProcessor images, int batchSize) {
+        this.dir = dir;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.decoder = decoder;
+        this.images = images;
+        this.batchSize = batchSize;
+        this.generation = GenerationConfig.parse(model.config().generationSettings(),
+                dir.resolve("config.json") + " (text_config)");
+    }
+
+    static BlipEncoder load(Path dir, PipelineOptions options) {
+        ImageProcessor images = ImageProcessor.load(ModelFolders.preprocessorConfig(dir, "BLIP"));
+        BlipModel model = BlipModel.load(dir, options.dtype().scalarType());
+        return Resources.builtOver(model, m -> new BlipEncoder(dir, m, EncoderTokenizer.load(dir,
+                m.config().text().maxPositions()), HfTokenizer.load(dir), images, options.batchSize()));
+    }
+
+    @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public String modelType() {
+        return BlipConfig.MODEL_TYPE;
+    }
+
+    /** Refuses {@code task} unless this checkpoint's head runs it, naming the task it does run. */
+    void requireHead(Task<?, ?> task) {
+        BlipConfig.Head head = model.config().head();
+        if (HEADS.get(task) != head) {
+            String runs = HEADS.entrySet().stream().filter(e -> e.getValue() == head).map(e -> e.getKey().name())
+                    .findFirst().orElseThrow();
+            throw new UserError(dir + ": this BLIP checkpoint is a " + head.className() + ", which runs " + runs
+                    + ", not " + task.name() + " (that needs a " + HEADS.get(task).className() + ", e.g. "
+                    + example(task) + ")");
+        }
+    }
+
+    /** Salesforce's base checkpoint for {@code task}. */
+    static String example(Task<?, ?> task) {
+        return task == Task.IMAGE_TO_TEXT ? "Salesforce/blip-image-captioning-base"
+                : task == Task.VISUAL_QUESTION_ANSWERING ? "Salesforce/blip-vqa-base" : "Salesforce/blip-itm-base-coco";
+    }
+
+    /** Captions in order: consecutive inputs with the same prompt are generated together, batchSize at a time. */
+    List<Outputs.Caption> caption(List<Inputs.CaptionImage> inputs) {
+        List<Outputs.Caption> out = new ArrayList<>(inputs.size());
+        int from = 0;
+        while (from < inputs.size()) {
+            String prompt = inputs.get(from).prompt();
+            int to = from + 1;
+            while (to < inputs.size() && to - from < batchSize && Objects.equals(inputs.get(to).prompt(), prompt)) {
+                to++;
+            }
+            int[] start = promptIds(prompt);
+            List<RgbImage> batch = inputs.subList(from, to).stream().map(Inputs.CaptionImage::image).toList();
+            List<int[]> generated;
+            try (PointerScope scope = new PointerScope()) {
+                generated = new Seq2SeqGeneration(model.textDecoder(), generation)
+                        .generate(model.imageEmbeds(pixels(batch)), null, start);
+            }
+            for (int[] tokens : generated) {
+                int[] all = Arrays.copyOf(start, start.length + tokens.length);
+                System.arraycopy(tokens, 0, all, start.length, tokens.length);
+                out.add(new Outputs.Caption(decoder.decode(all, true)));
+            }
+            from = to;
+        }
+        return out;
+    }
+
+    /** The answer to one question about one image. */
+    Outputs.Answer answer(Inputs.ImageQuestion input) {
+        int[] tokens;
+        try (PointerScope scope = new PointerScope()) {
+            Tensor question = model.questionEmbeds(ids(input.question()), null,
+                    model.imageEmbeds(pixels(List.of(input.image()))));
+            tokens = new Seq2SeqGeneration(model.textDecoder(), generation).generate(question, null,
+                    new int[] {model.config().text().bosTokenId()}).getFirst();
+        }
+        return new Outputs.Answer(decoder.decode(tokens, true).strip());
+    }
+
+    /** The match probability and cosine similarity of one image and one text. */
+    Outputs.Match match(Inputs.ImageText input) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor ids = ids(input.text());
+            Tensor image = model.imageEmbeds(pixels(List.of(input.image())));
+            return new Outputs.Match(model.matchProbability(ids, null, image).item_double(),
+                    model.cosineSimilarity(ids, null, image).item_double());
+        }
+    }
+
+    /** [DEC] and the prompt's tokens (BlipForConditionalGeneration.generate), or [DEC] alone without a prompt. */
+    private int[] promptIds(String prompt) {
+        int bos = model.config().text().bosTokenId();
+        if (prompt == null) {
+            return new int[] {bos};
+        }
+        EncoderTokenizer.Batch batch = tokenizer.encode(List.of(prompt));
+        int[] ids = new int[batch.length() - 1];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) batch.ids()[i];
+        }
+        ids[0] = bos;
+        if (ids.length >= generation.maxLength()) {
+            throw new PipelineInputError("the prompt has " + (ids.length - 1) + " tokens; the model's captions hold "
+                    + generation.maxLength() + " tokens (text_config.max_length) with the prompt: shorten it");
+        }
+        return ids;
+    }
+
+    /** One text as [CLS] … [SEP] ids [1, T]. */
+    private Tensor ids(String text) {
+        EncoderTokenizer.Batch batch = tokenizer.encode(List.of(text));
+        return Tensors.fromLongs(batch.ids(), 1, batch.length());
+    }
+
+    private Tensor pixels(List<RgbImage> batch) {
+        int h = images.height();
+        int w = images.width();
+        float[] values = new float[batch.size() * 3 * h * w];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(images.pixelValues(batch.get(i)), 0, values, i * 3 * h * w, 3 * h * w);
+        }
+        return Tensors.fromFloats(values, batch.size(), 3, h, w);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        tokenizer.close();
+        decoder.close();
+    }
+}
