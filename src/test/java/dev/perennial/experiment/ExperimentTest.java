@@ -57,7 +57,7 @@ class ExperimentTest {
                 tokens_per_stage: 960
                 lr: {max: 3.0e-3, warmup: 0.1}
                 replay: [0.0, 0.25]
-                eval: {interval: 5, sequences: 4, last: 2}
+                eval: {interval: 5, sequences: 4}
                 tasks: [mc.yaml]
                 task_limit: 3
                 out: exp
@@ -100,12 +100,69 @@ class ExperimentTest {
     }
 
     @Test
+    void makesTheSelectedRunsWithD1sOwnBudgetAndChecksTheRegimeBeforeTheVerdict() throws Exception {
+        corpus("en", "abcdefgh");
+        corpus("de", "stuvwxyz");
+        Path spec = dir.resolve("selected.yaml");
+        Files.writeString(spec, """
+                name: selected
+                corpora: {d0: en, d1: de}
+                tokenizer: byte
+                model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
+                        num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 32}
+                seq_len: 16
+                global_batch: 4
+                tokens_per_stage: 960
+                d1_tokens: 448
+                lr: {max: 3.0e-3, warmup: 0.1}
+                replay: [0.0, 0.25]
+                eta_max_sweep: [1.0e-3]
+                runs: [rewarm-redecay-replay-25]
+                eval: {interval: 5, sequences: 8, final_fraction: 0.2, final_evals: 2}
+                out: selected
+                """);
+        Experiment.Outcome outcome = Experiment.run(spec, new PrintStream(new ByteArrayOutputStream(), true), false);
+        List<Report.Row> rows = outcome.summary().rows();
+        // d0-only (the checkpoint) and union (the comparison) are always made
+        assertThat(rows).extracting(Report.Row::run).containsExactly("d0-only", "union", "rewarm-redecay-replay-25");
+        assertThat(rows.get(0).tokens()).isEqualTo(960);
+        assertThat(rows.get(1).tokens()).isEqualTo(960 + 448);
+        assertThat(rows.get(2).tokens()).isEqualTo(448);
+        assertThat(rows.get(2).computeVsUnion()).isEqualTo(448.0 / (960 + 448));
+        Regime regime = outcome.summary().regime();
+        assertThat(regime.interference()).isEqualTo(rows.get(1).d0() - rows.get(0).d0());
+        assertThat(regime.transfer()).isNull();
+        assertThat(regime.findings()).contains("transfer").contains("not measured (needs the runs d1-scratch and "
+                + "rewarm-redecay-replay-0)");
+        assertThat(rows).allSatisfy(r -> assertThat(r.noise()).isPositive());
+        String report = Files.readString(dir.resolve("selected/report.md"));
+        assertThat(report.indexOf("**Regime check.**")).isPositive().isLessThan(report.indexOf("**Verdict.**"));
+        assertThat(report).contains("± s.e.").contains("tokens for D0 and 448 for D1");
+        // the last 20% of the 22-step union: evaluations from step 17 on, every 2nd step back from its end
+        JsonNode evals = new ObjectMapper().readTree("[" + String.join(",", Files.readAllLines(
+                dir.resolve("selected/runs/union/metrics.jsonl")).stream().filter(l -> l.contains("\"eval\"")).toList())
+                + "]");
+        assertThat(evals).extracting(e -> e.path("stage_step").asLong()).contains(18L, 20L, 22L)
+                .doesNotContain(17L, 19L, 21L);
+        assertThat(evals.get(1).path("val_loss_stderr").path("d0").asDouble()).isPositive();
+
+        ExperimentSpec loaded = ExperimentSpec.load(spec);
+        RunDefinition sweep = new ExperimentRuns(loaded, dir, dir.resolve("runs")).all().stream()
+                .filter(r -> r.name().equals("rewarm-redecay-eta-0.001")).findFirst().orElseThrow();
+        // η_min follows η_max: 0.1 · 1e-3 (the spec's min is 0.1 · 3e-3 by default)
+        assertThat(sweep.config().stages().getFirst().schedule().minLr()).isCloseTo(1.0e-4,
+                org.assertj.core.api.Assertions.within(1e-15));
+    }
+
+    @Test
     void refusesAnIncompleteSpec() throws Exception {
         Path spec = dir.resolve("bad.yaml");
-        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\n");
+        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\nruns: [everything]\neval: {last: 2}\n");
         assertThatThrownBy(() -> Experiment.run(spec, new PrintStream(new ByteArrayOutputStream()), false))
                 .isInstanceOf(UserError.class)
                 .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p).contains("corpora: needs d0 and d1"))
+                        .anySatisfy(p -> assertThat(p).contains("runs[0]: 'everything' is not a run of this spec"))
+                        .anySatisfy(p -> assertThat(p).contains("eval.last: no longer used"))
                         .anySatisfy(p -> assertThat(p).contains("replay[0]: 1.5 is not in [0, 0.99]"))
                         .anySatisfy(p -> assertThat(p).contains("tokens_per_stage")));
     }
