@@ -41,13 +41,13 @@ class ExperimentTest {
                 false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2), new ByteTokenizer(), false).run();
     }
 
-    @Test
-    void runsTheProtocolWritesTheReportAndSkipsFinishedRuns() throws Exception {
+    /** Two tiny byte corpora and a spec NAME.yaml over them: a 1-layer model, 960 tokens per stage, and {@code rest}. */
+    Path spec(String name, String rest) throws Exception {
         corpus("en", "abcdefgh");
         corpus("de", "stuvwxyz");
-        Path spec = dir.resolve("experiment.yaml");
+        Path spec = dir.resolve(name + ".yaml");
         Files.writeString(spec, """
-                name: tiny
+                name: NAME
                 corpora: {d0: en, d1: de}
                 tokenizer: byte
                 model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
@@ -56,6 +56,13 @@ class ExperimentTest {
                 global_batch: 4
                 tokens_per_stage: 960
                 lr: {max: 3.0e-3, warmup: 0.1}
+                """.replace("NAME", name) + rest);
+        return spec;
+    }
+
+    @Test
+    void runsTheProtocolWritesTheReportAndSkipsFinishedRuns() throws Exception {
+        Path spec = spec("tiny", """
                 replay: [0.0, 0.25]
                 eval: {interval: 5, sequences: 4}
                 tasks: [mc.yaml]
@@ -101,20 +108,8 @@ class ExperimentTest {
 
     @Test
     void makesTheSelectedRunsWithD1sOwnBudgetAndChecksTheRegimeBeforeTheVerdict() throws Exception {
-        corpus("en", "abcdefgh");
-        corpus("de", "stuvwxyz");
-        Path spec = dir.resolve("selected.yaml");
-        Files.writeString(spec, """
-                name: selected
-                corpora: {d0: en, d1: de}
-                tokenizer: byte
-                model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
-                        num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 32}
-                seq_len: 16
-                global_batch: 4
-                tokens_per_stage: 960
+        Path spec = spec("selected", """
                 d1_tokens: 448
-                lr: {max: 3.0e-3, warmup: 0.1}
                 replay: [0.0, 0.25]
                 eta_max_sweep: [1.0e-3]
                 runs: [rewarm-redecay-replay-25]
