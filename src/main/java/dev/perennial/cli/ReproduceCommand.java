@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Run the paper's experiment on the embedded demo corpora at a scale where its conditions can "
                 + "hold: the quickstart's 1.1M-parameter model with 4,000,000 tokens per stage (about 3.6 tokens per "
-                + "parameter per stage), making d0-only, union and re-warm + re-decay with two replay fractions "
-                + "(25% and 50% for the strong shift, 5% and 25% for the weak one). About an hour on 2 idle cores; "
+                + "parameter per stage; the weak shift's D1 gets half), making d0-only, union and re-warm + re-decay "
+                + "with two replay fractions (25% and 50% for the strong shift, 5% and 25% for the weak one). About "
+                + "an hour on 2 idle cores; "
                 + "resumable: run it again after an interruption. Prints the table, the regime check and the verdict.",
                 ""})
 public final class ReproduceCommand implements Runnable {
@@ -72,10 +73,13 @@ public final class ReproduceCommand implements Runnable {
         List<Double> replays = shift == EmbeddedExperiment.Shift.strong ? List.of(0.25, 0.5) : List.of(0.05, 0.25);
         String runs = replays.stream().map(r -> "rewarm-redecay-replay-" + Math.round(100 * r))
                 .collect(Collectors.joining(", ", "[", "]"));
+        // the weak shift's D1 (English quotations) holds under 1M tokens: half of D0's budget, about two passes
+        long d1Tokens = shift == EmbeddedExperiment.Shift.strong ? tokens : tokens / 2;
         long steps = Math.ceilDiv(tokens, 16 * 128);
         EmbeddedExperiment.run("reproduce", "/dev/perennial/reproduce/experiment.yaml", out, shift, Map.of(
                         "NAME", "reproduce-" + shift,
                         "TOKENS_PER_STAGE", Long.toString(tokens),
+                        "D1_TOKENS", Long.toString(d1Tokens),
                         "REPLAYS", replays.stream().map(r -> String.format(Locale.ROOT, "%s", r))
                                 .collect(Collectors.joining(", ", "[", "]")),
                         "RUNS", runs,

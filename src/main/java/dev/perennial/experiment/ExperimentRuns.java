@@ -79,9 +79,12 @@ final class ExperimentRuns {
                 scratch(stage("d0", d0, data("d0"), 0, cosine(big)))));
         all.add(new RunDefinition(D1_SCRATCH, RunDefinition.Kind.BASELINE, null, 0, big, "D1 only, from scratch",
                 scratch(stage("d1", d1, data("d1"), 0, cosine(big)))));
+        // the union of the two datasets: each weighted by its budget (equal weights when the budgets are)
+        List<StageConfig.DataEntry> both = List.of(new StageConfig.DataEntry("d0", d0 / (d0 + d1)),
+                new StageConfig.DataEntry("d1", d1 / (d0 + d1)));
         all.add(new RunDefinition(UNION, RunDefinition.Kind.UNION, null, 0, big,
                 "re-training from scratch on D0 ∪ D1 (same total tokens)",
-                scratch(stage("union", d0 + d1, data("d0", "d1"), 0, cosine(big)))));
+                scratch(stage("union", d0 + d1, both, 0, cosine(big)))));
         all.add(continual("constant-min", 0, m, "continue at constant η_min (no re-warming)", constant(m, 0)));
         all.add(continual("rewarm-constant", 0, big, "re-warm, no re-decay", constant(big, spec.warmup())));
         for (double replay : spec.replays()) {

@@ -124,6 +124,14 @@ class ExperimentTest {
         assertThat(rows.get(1).tokens()).isEqualTo(960 + 448);
         assertThat(rows.get(2).tokens()).isEqualTo(448);
         assertThat(rows.get(2).computeVsUnion()).isEqualTo(448.0 / (960 + 448));
+        // union reads each corpus in proportion to its budget: 15 and 7 of its 22 batches' worth
+        List<String> unionLines = Files.readAllLines(dir.resolve("selected/runs/union/metrics.jsonl"));
+        JsonNode lastStep = new ObjectMapper().readTree(unionLines.stream().filter(l -> l.contains("\"step\""))
+                .filter(l -> l.contains("consumed_tokens")).reduce((a, b) -> b).orElseThrow());
+        assertThat(lastStep.path("consumed_tokens").path("d0").asLong()).isCloseTo(960,
+                org.assertj.core.api.Assertions.within(32L));
+        assertThat(lastStep.path("consumed_tokens").path("d1").asLong()).isCloseTo(448,
+                org.assertj.core.api.Assertions.within(32L));
         Regime regime = outcome.summary().regime();
         assertThat(regime.interference()).isEqualTo(rows.get(1).d0() - rows.get(0).d0());
         assertThat(regime.transfer()).isNull();
