@@ -27,9 +27,9 @@ import java.util.Map;
 /** {@code perennial eval}: validation loss per corpus and benchmark tasks, for one or more models side by side. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate models: validation loss and perplexity on each corpus's held-out split, and tasks "
-                + "scored by log-likelihood the lm-evaluation-harness way (multiple choice: acc and acc_norm; cloze: "
-                + "greedy accuracy and perplexity), with standard errors. With two or more models, every number's change "
-                + "against the first: forgetting and adaptation in one table.", ""},
+                + "scored by log-likelihood the lm-evaluation-harness way (multiple choice: acc, acc_norm and "
+                + "acc_bytes; cloze: greedy accuracy and perplexity), with standard errors. With two or more models, "
+                + "every number's change against the first: forgetting and adaptation in one table.", ""},
         footer = {"", "Tasks: a task YAML file, FORMAT=DATA_FILE for a published dataset (hellaswag, arc, piqa, "
                 + "openbookqa, boolq, winogrande, lambada), or a shipped task name (see data/tasks).",
                 "Example:", "  perennial eval --model runs/a/final --model runs/b/final --corpus corpora/en "

@@ -34,6 +34,7 @@ public final class ExperimentCommand implements Runnable {
             out.println();
             out.print(outcome.summary().table());
             out.println();
+            out.println(outcome.summary().regime().text());
             out.println(outcome.summary().verdict());
         }
         out.println(outcome.message());

@@ -1,24 +1,12 @@
 package dev.perennial.cli;
 
-import dev.perennial.UserError;
-import dev.perennial.data.Corpus;
-import dev.perennial.data.Prepare;
-import dev.perennial.data.PrepareOptions;
-import dev.perennial.data.TextUnit;
-import dev.perennial.experiment.Experiment;
-import dev.perennial.io.AtomicFiles;
-import dev.perennial.tokenizer.HfTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 
 /**
  * {@code perennial quickstart}: the paper's experiment in small, on the embedded corpora, with no arguments and
@@ -26,18 +14,18 @@ import java.util.List;
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Run a small version of the paper's experiment on the embedded demo corpora (English technical "
-                + "text, then German technical text or English quotations) with a tiny model, and print the table and "
-                + "the verdict. About 10 minutes on 2 cores; an interrupted quickstart resumes.", ""})
+                + "text, then German technical text or English quotations) with a tiny model, and print the table, "
+                + "the regime check and the verdict. About 10 minutes on 2 cores; an interrupted quickstart resumes. "
+                + "It demonstrates the protocol; 'perennial reproduce' runs it at a scale where the paper's result "
+                + "can hold.", ""})
 public final class QuickstartCommand implements Runnable {
-
-    enum Shift { strong, weak }
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--shift", defaultValue = "strong", paramLabel = "SHIFT",
             description = "strong (English → German, default) or weak (English → English of another domain).")
-    Shift shift;
+    EmbeddedExperiment.Shift shift;
 
     @Option(names = "--out", defaultValue = "quickstart", paramLabel = "DIR",
             description = "Where corpora, runs and the report go (default: ${DEFAULT-VALUE}).")
@@ -45,56 +33,13 @@ public final class QuickstartCommand implements Runnable {
 
     @Override
     public void run() {
-        Path data = home().resolve("data");
-        Path tokenizer = data.resolve("tokenizer");
-        if (!Files.isRegularFile(tokenizer.resolve("tokenizer.json"))) {
-            throw new UserError(data + ": the embedded demo data is missing; run quickstart from a Perennial checkout "
-                    + "(or set -Dperennial.home)");
-        }
-        String d1 = shift == Shift.strong ? "de-tech" : "en-misc";
-        Path d0Corpus = corpus(data, "en-tech", tokenizer);
-        Path d1Corpus = corpus(data, d1, tokenizer);
-        Path folder = out.resolve(shift.name());
-        String yaml = template().replace("QUICKSTART_NAME", "quickstart-" + shift)
-                .replace("CORPUS_D0", d0Corpus.toAbsolutePath().toString())
-                .replace("CORPUS_D1", d1Corpus.toAbsolutePath().toString())
-                .replace("TOKENIZER", tokenizer.toAbsolutePath().toString());
-        Path specFile = folder.resolve("experiment.yaml");
-        AtomicFiles.writeString(specFile, yaml);
-        spec.commandLine().getErr().printf("quickstart: D0 = English technical text, D1 = %s; experiment spec %s%n",
-                shift == Shift.strong ? "German technical text (strong shift)" : "English quotations (weak shift)",
-                specFile);
-        ExperimentCommand.print(Experiment.run(specFile, System.err, true), spec.commandLine().getOut());
+        EmbeddedExperiment.run("quickstart", "/dev/perennial/quickstart/experiment.yaml", out, shift,
+                Map.of("QUICKSTART_NAME", "quickstart-" + shift), spec.commandLine().getOut(),
+                spec.commandLine().getErr());
     }
 
     /** The checkout's root: set by ./perennial, else the working directory. */
     static Path home() {
         return Path.of(System.getProperty("perennial.home", "."));
-    }
-
-    /** Prepares an embedded corpus once; later quickstarts reuse it. */
-    private Path corpus(Path data, String name, Path tokenizer) {
-        Path dir = out.resolve("corpora").resolve(name);
-        if (Files.isRegularFile(dir.resolve("metadata.json"))) {
-            try (Corpus existing = Corpus.open(dir)) {
-                return dir;
-            } catch (UserError damaged) {
-                AtomicFiles.deleteTree(dir);
-            }
-        }
-        try (HfTokenizer tok = HfTokenizer.load(tokenizer)) {
-            new Prepare(new PrepareOptions(List.of(data.resolve(name + ".jsonl.gz").toString()), dir, "text",
-                    TextUnit.PARAGRAPH, 0.02, false, true, PrepareOptions.DEFAULT_SHARD_TOKENS,
-                    Runtime.getRuntime().availableProcessors()), tok, true).run();
-        }
-        return dir;
-    }
-
-    private static String template() {
-        try (InputStream in = QuickstartCommand.class.getResourceAsStream("/dev/perennial/quickstart/experiment.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -20,10 +20,17 @@ public final class TrainSettings {
 
     /**
      * {@code eval:} every {@code interval} steps, validation loss on every corpus seen so far plus {@code corpora},
-     * and the scores of {@code tasks} (at most {@code task_limit} examples each).
+     * and the scores of {@code tasks} (at most {@code task_limit} examples each); in the last {@code final_fraction}
+     * of every stage every {@code final_interval} steps instead (the paper's final loss averages its last steps);
+     * {@code spread}: the validation sequences are spread evenly over the held-out split instead of its first ones.
      */
     public record EvalSpec(Long interval, Long sequences, Long batch, List<String> corpora, List<String> tasks,
-                           Long taskLimit) {
+                           Long taskLimit, Double finalFraction, Long finalInterval, Boolean spread) {
+
+        public EvalSpec(Long interval, Long sequences, Long batch, List<String> corpora, List<String> tasks,
+                        Long taskLimit) {
+            this(interval, sequences, batch, corpora, tasks, taskLimit, null, null, null);
+        }
     }
 
     /** {@code checkpoint:} every {@code interval} steps, keeping the newest {@code keep}. */

@@ -15,20 +15,20 @@ import java.util.stream.IntStream;
  *
  * <p>A corpus's training stream is cut into sequences of {@code seq_len + 1} tokens starting every
  * {@code seq_len} tokens (documents are packed with end-of-text between them). Each corpus has its own
- * seeded order of sequences per pass; new data continues that order where the ledger left it, replay draws
- * from the positions already consumed (or, if configured, from the whole corpus) in another seeded order.
+ * seeded order of sequences per pass, keyed by the ledger's {@code order_key} once a run has read it (so a later
+ * run with another seed keeps it); new data continues that order where the ledger left it, replay draws from the
+ * positions already consumed (or, if configured, from the whole corpus) in another order.
  */
 public final class StageMixture {
 
     private record Source(String corpus, boolean replay, double weight, Corpus data, long sequences, long start,
-                          long consumedBefore) {
+                          long consumedBefore, long orderKey) {
     }
 
     private final List<Source> sources;
     private final Blend blend;
     private final MixtureSpec spec;
     private final Ledger start;
-    private final long seed;
     private final int seqLen;
     private final int globalBatch;
     private final long steps;
@@ -44,11 +44,10 @@ public final class StageMixture {
         }
         this.spec = spec;
         this.start = start;
-        this.seed = seed;
         this.seqLen = seqLen;
         this.globalBatch = globalBatch;
         this.steps = steps;
-        this.sources = sources(corpora, spec, start, seqLen);
+        this.sources = sources(corpora, spec, start, seqLen, seed);
         List<Integer> fresh = IntStream.range(0, sources.size()).filter(i -> !sources.get(i).replay()).boxed().toList();
         List<Integer> replay = IntStream.range(0, sources.size()).filter(i -> sources.get(i).replay()).boxed().toList();
         double[] weights = sources.stream().mapToDouble(Source::weight).toArray();
@@ -57,7 +56,8 @@ public final class StageMixture {
         checkSupply(spec.onExhausted());
     }
 
-    private static List<Source> sources(Map<String, Corpus> corpora, MixtureSpec spec, Ledger start, int seqLen) {
+    private static List<Source> sources(Map<String, Corpus> corpora, MixtureSpec spec, Ledger start, int seqLen,
+                                        long seed) {
         if (spec.corpora().isEmpty()) {
             throw new UserError("a stage needs at least one corpus of new data");
         }
@@ -73,7 +73,8 @@ public final class StageMixture {
             Corpus corpus = corpus(corpora, w.corpus());
             Ledger.Entry entry = checkedEntry(start, w.corpus(), corpus);
             sources.add(new Source(w.corpus(), false, (1 - spec.replay()) * w.weight() / newTotal, corpus,
-                    sequences(corpus, w.corpus(), seqLen), entry == null ? 0 : entry.consumed(), 0));
+                    sequences(corpus, w.corpus(), seqLen), entry == null ? 0 : entry.consumed(), 0,
+                    orderKey(entry, corpus, seed)));
         }
         if (spec.replay() > 0) {
             Map<String, Ledger.Entry> earlier = new LinkedHashMap<>();
@@ -93,10 +94,16 @@ public final class StageMixture {
                 Corpus corpus = corpus(corpora, e.getKey());
                 checkedEntry(start, e.getKey(), corpus);
                 sources.add(new Source(e.getKey(), true, spec.replay() * e.getValue().consumed() / consumed, corpus,
-                        e.getValue().sequences(), e.getValue().replayed(), e.getValue().consumed()));
+                        e.getValue().sequences(), e.getValue().replayed(), e.getValue().consumed(),
+                        orderKey(e.getValue(), corpus, seed)));
             }
         }
         return List.copyOf(sources);
+    }
+
+    /** The key of a corpus's order: the ledger's when it records one, else derived from this run's seed. */
+    private static long orderKey(Ledger.Entry entry, Corpus corpus, long seed) {
+        return entry != null && entry.orderKey() != null ? entry.orderKey() : Mix.mix(corpus.hash(), seed);
     }
 
     private static Corpus corpus(Map<String, Corpus> corpora, String name) {
@@ -187,7 +194,7 @@ public final class StageMixture {
 
     /** The sequence (window index) at position {@code q} of a source's stream. */
     private long window(Source s, long q) {
-        long hash = Mix.mix(s.data().hash(), seed);
+        long hash = s.orderKey();
         if (!s.replay()) {
             return new SamplePermutation(s.sequences(), Mix.mix(hash, q / s.sequences())).apply(q % s.sequences());
         }
@@ -226,10 +233,12 @@ public final class StageMixture {
         for (int i = 0; i < sources.size(); i++) {
             Source s = sources.get(i);
             Ledger.Entry before = entries.getOrDefault(s.corpus(),
-                    new Ledger.Entry(s.data().hash(), s.sequences(), 0, 0));
+                    new Ledger.Entry(s.data().hash(), s.sequences(), 0, 0, s.orderKey()));
             entries.put(s.corpus(), s.replay()
-                    ? new Ledger.Entry(before.hash(), before.sequences(), before.consumed(), before.replayed() + counts[i])
-                    : new Ledger.Entry(before.hash(), before.sequences(), before.consumed() + counts[i], before.replayed()));
+                    ? new Ledger.Entry(before.hash(), before.sequences(), before.consumed(), before.replayed() + counts[i],
+                    s.orderKey())
+                    : new Ledger.Entry(before.hash(), before.sequences(), before.consumed() + counts[i], before.replayed(),
+                    s.orderKey()));
         }
         return new Ledger(seqLen, entries);
     }

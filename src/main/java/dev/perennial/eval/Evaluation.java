@@ -39,28 +39,57 @@ public final class Evaluation {
     }
 
     /**
-     * The sum over sequences of their mean token loss, for the validation batches {@code first, first + stride, …}
-     * (a data-parallel rank scores every {@code stride}-th batch; one process scores them all with 0 and 1).
+     * Sums over validation batches {@code first, first + stride, …}: of the sequences' mean token losses, of the
+     * batches' mean losses and of their squares, and the batches counted (a data-parallel rank scores every
+     * {@code stride}-th batch and the sums add up over ranks; one process scores them all with 0 and 1).
      */
-    public static double lossSum(Model model, ValidationSet set, int batch, int first, int stride) {
-        return lossSum(model, set, batch, first, stride, Progress.silent());
+    public record LossSums(double sequenceLosses, double batchMeans, double batchMeanSquares, int batches) {
+
+        /**
+         * The standard error of the validation loss over its batches: the sample standard deviation of the batch
+         * means over √batches (NaN with one batch).
+         */
+        public double stderr() {
+            if (batches < 2) {
+                return Double.NaN;
+            }
+            double mean = batchMeans / batches;
+            double variance = Math.max(0, (batchMeanSquares - batches * mean * mean) / (batches - 1));
+            return Math.sqrt(variance / batches);
+        }
+    }
+
+    public static LossSums lossSums(Model model, ValidationSet set, int batch, int first, int stride) {
+        return lossSums(model, set, batch, first, stride, Progress.silent());
     }
 
     private static double lossSum(Model model, ValidationSet set, int batch, int first, int stride,
                                   Progress progress) {
+        return lossSums(model, set, batch, first, stride, progress).sequenceLosses();
+    }
+
+    private static LossSums lossSums(Model model, ValidationSet set, int batch, int first, int stride,
+                                     Progress progress) {
         double total = 0;
+        double means = 0;
+        double squares = 0;
+        int batches = 0;
         try (NoGradGuard guard = new NoGradGuard()) {
             for (int b = first; b < set.batches(batch); b += stride) {
                 try (PointerScope scope = new PointerScope()) {
                     var vb = set.batch(b, batch);
                     requireIdsInVocabulary(model, vb.tokens());
-                    total += model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())).item_double()
-                            * vb.rows();
+                    double mean = model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns()))
+                            .item_double();
+                    total += mean * vb.rows();
+                    means += mean;
+                    squares += mean * mean;
+                    batches++;
                     progress.advance(vb.rows());
                 }
             }
         }
-        return total;
+        return new LossSums(total, means, squares, batches);
     }
 
     /** The corpus metadata may undercount its ids (a damaged or hand-made corpus): check the ids themselves too. */

@@ -5,7 +5,6 @@ import dev.perennial.Choice;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +36,19 @@ public enum TaskFormat implements Choice {
         return id;
     }
 
+    /**
+     * What goes between context and candidate unless the task file says: a space for the harness's multiple-choice
+     * tasks, whose candidates carry none (lm_eval/api/task.py's config default {@code target_delimiter: " "});
+     * nothing for the generic formats, whose candidates carry their own, and for LAMBADA, a plain log-likelihood
+     * task whose target carries its space.
+     */
+    public String defaultTargetDelimiter() {
+        return switch (this) {
+            case MULTIPLE_CHOICE, CLOZE, LAMBADA -> "";
+            case HELLASWAG, ARC, PIQA, OPENBOOKQA, BOOLQ, WINOGRANDE -> " ";
+        };
+    }
+
     /** Whether the task is scored by greedy match and perplexity (cloze) rather than by choosing. */
     public boolean isCloze() {
         return this == CLOZE || this == LAMBADA;
@@ -49,10 +61,11 @@ public enum TaskFormat implements Choice {
                     answer(r, f.answer(), location), location);
             case CLOZE -> cloze(text(r, f.text(), location), location);
             case HELLASWAG -> {
-                String ctx = text(r, "ctx_a", location) + " " + capitalize(text(r, "ctx_b", location));
+                // lm_eval/tasks/hellaswag/utils.py process_docs: ctx_a + " " + ctx_b.capitalize(), then preprocess
+                String ctx = text(r, "ctx_a", location) + " " + PythonStrings.capitalize(text(r, "ctx_b", location));
                 List<String> endings = new ArrayList<>();
                 for (String e : list(r, "endings", location)) {
-                    endings.add(" " + preprocess(e));
+                    endings.add(preprocess(e));
                 }
                 yield new Example(preprocess(text(r, "activity_label", location) + ": " + ctx), null, endings,
                         answer(r, "label", location), location);
@@ -60,9 +73,11 @@ public enum TaskFormat implements Choice {
             case ARC, OPENBOOKQA -> {
                 String question = text(r, this == ARC ? "question" : "question_stem", location);
                 JsonNode choices = r.path("choices");
-                List<String> texts = spaced(list(choices, "text", location));
+                List<String> texts = list(choices, "text", location);
                 List<String> labels = list(choices, "label", location);
-                String key = text(r, "answerKey", location);
+                // lm_eval/tasks/openbookqa/openbookqa.yaml doc_to_target: choices.label.index(answerKey.lstrip())
+                String key = this == ARC ? text(r, "answerKey", location)
+                        : PythonStrings.lstrip(text(r, "answerKey", location));
                 int answer = labels.indexOf(key);
                 if (answer < 0) {
                     throw new TaskException(location + ": answerKey '" + key + "' is not among the labels " + labels);
@@ -71,7 +86,7 @@ public enum TaskFormat implements Choice {
                         location);
             }
             case PIQA -> new Example("Question: " + text(r, "goal", location) + "\nAnswer:", null,
-                    List.of(" " + text(r, "sol1", location), " " + text(r, "sol2", location)),
+                    List.of(text(r, "sol1", location), text(r, "sol2", location)),
                     answer(r, "label", location), location);
             case BOOLQ -> {
                 JsonNode label = r.get("answer") != null ? r.get("answer") : r.get("label");
@@ -80,10 +95,10 @@ public enum TaskFormat implements Choice {
                 }
                 int answer = label.isBoolean() ? (label.asBoolean() ? 1 : 0) : label.asInt();
                 yield new Example(text(r, "passage", location) + "\nQuestion: " + text(r, "question", location)
-                        + "?\nAnswer:", null, List.of(" no", " yes"), answer, location);
+                        + "?\nAnswer:", null, List.of("no", "yes"), answer, location);
             }
             case WINOGRANDE -> winogrande(r, location);
-            case LAMBADA -> cloze(text(r, "text", location), location);
+            case LAMBADA -> lambada(text(r, "text", location), location);
         };
     }
 
@@ -97,6 +112,16 @@ public enum TaskFormat implements Choice {
         return new Example(trimmed.substring(0, space), null, List.of(trimmed.substring(space)), 0, location);
     }
 
+    /**
+     * lm_eval/tasks/lambada/lambada_openai.yaml: the context is {@code text.split(' ')[:-1]} joined by spaces, the
+     * target {@code ' ' + text.split(' ')[-1]}; the text is not stripped.
+     */
+    private static Example lambada(String text, String location) {
+        int space = text.lastIndexOf(' ');
+        return new Example(space < 0 ? "" : text.substring(0, space), null, List.of(" " + text.substring(space + 1)),
+                0, location);
+    }
+
     /** Partial scoring: each option fills the blank; the shared rest of the sentence is scored. */
     private static Example winogrande(JsonNode r, String location) {
         String sentence = text(r, "sentence", location);
@@ -104,7 +129,8 @@ public enum TaskFormat implements Choice {
         if (blank < 0) {
             throw new TaskException(location + ": the sentence has no '_' blank");
         }
-        String continuation = " " + sentence.substring(blank + 1).strip();
+        // lm_eval/tasks/winogrande/preprocess_winogrande.py doc_to_target: the rest after the blank, stripped
+        String continuation = PythonStrings.strip(sentence.substring(blank + 1));
         List<String> contexts = List.of(sentence.substring(0, blank) + text(r, "option1", location),
                 sentence.substring(0, blank) + text(r, "option2", location));
         int answer = Integer.parseInt(text(r, "answer", location)) - 1;
@@ -114,18 +140,11 @@ public enum TaskFormat implements Choice {
         return new Example(null, contexts, List.of(continuation, continuation), answer, location);
     }
 
+    /** lm_eval/tasks/hellaswag/utils.py preprocess. */
     private static String preprocess(String text) {
-        String t = text.strip().replace(" [title]", ". ");
+        String t = PythonStrings.strip(text).replace(" [title]", ". ");
         t = BRACKETS.matcher(t).replaceAll("");
         return t.replace("  ", " ");
-    }
-
-    private static String capitalize(String s) {
-        return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
-    }
-
-    private static List<String> spaced(List<String> choices) {
-        return choices.stream().map(c -> " " + c).toList();
     }
 
     static String text(JsonNode r, String field, String location) {

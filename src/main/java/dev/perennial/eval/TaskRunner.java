@@ -3,17 +3,20 @@ package dev.perennial.eval;
 import dev.perennial.progress.Progress;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Scores a task: builds each example (with k shots drawn, with a fixed seed per example, from the other examples),
- * scores its candidates, and computes accuracy and length-normalised accuracy (multiple choice: the candidate with
- * the highest summed log-probability, per byte for acc_norm), or greedy accuracy and perplexity (cloze).
+ * Scores a task: builds each example (with k shots drawn, with a fixed seed per example, from the few-shot split or
+ * the other examples), scores its candidates, and computes accuracy and length-normalised accuracy (multiple
+ * choice: the candidate with the highest summed log-probability, per character for acc_norm and per UTF-8 byte for
+ * acc_bytes), or greedy accuracy and perplexity (cloze).
  */
 public final class TaskRunner {
 
@@ -22,8 +25,13 @@ public final class TaskRunner {
 
     /** The task's examples, validated (answer in range), at most {@code limit} (0: all). */
     public static List<Example> examples(TaskSpec.Task task, int limit) {
+        return examples(task, task.data());
+    }
+
+    /** The examples of a task's data file or of its few-shot split's file, validated. */
+    private static List<Example> examples(TaskSpec.Task task, Path file) {
         List<Example> examples = new ArrayList<>();
-        for (Records.Located r : Records.read(task.data())) {
+        for (Records.Located r : Records.read(file)) {
             Example e = task.format().example(r.record(), task.fields(), r.location());
             if (e.answer() < 0 || e.answer() >= e.choices().size()) {
                 throw new TaskException(e.location() + ": answer " + e.answer() + " is out of range for "
@@ -34,15 +42,27 @@ public final class TaskRunner {
         return examples;
     }
 
-    /** The context an example is scored with: k shots (context + right answer) before its own context. */
-    static String withShots(TaskSpec.Task task, List<Example> pool, int index, String context) {
+    /**
+     * The examples shots are drawn from: the few-shot split when the task names one (lm_eval/api/task.py
+     * {@code fewshot_docs}: {@code fewshot_split} first), else the task's own examples.
+     */
+    static List<Example> shotPool(TaskSpec.Task task, List<Example> own) {
+        return task.numFewshot() > 0 && task.fewshotData() != null ? examples(task, task.fewshotData()) : own;
+    }
+
+    /**
+     * The context an example is scored with: k shots (context + right answer) before its own context, drawn with a
+     * fixed seed per example from {@code pool}; from the task's own examples ({@code pool == own}) never the
+     * example itself.
+     */
+    static String withShots(TaskSpec.Task task, List<Example> pool, boolean own, int index, String context) {
         if (task.numFewshot() == 0) {
             return context;
         }
         SplittableRandom random = new SplittableRandom(task.fewshotSeed() * 1_000_003L + index);
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < pool.size(); i++) {
-            if (i != index) {
+            if (!own || i != index) {
                 candidates.add(i);
             }
         }
@@ -69,10 +89,12 @@ public final class TaskRunner {
     /** Scores the task's examples (at most {@code limit}, 0: all), advancing {@code progress} by one each. */
     public static TaskResult run(TaskSpec.Task task, Scorer scorer, int limit, Progress progress) {
         List<Example> all = examples(task, 0);
+        List<Example> pool = shotPool(task, all);
         List<Example> scored = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
         int n = scored.size();
         double[] acc = new double[n];
         double[] accNorm = new double[n];
+        double[] accBytes = new double[n];
         double[] logLikelihood = new double[n];
         long tokens = 0;
         for (int i = 0; i < n; i++) {
@@ -80,7 +102,7 @@ public final class TaskRunner {
             List<String> contexts = new ArrayList<>();
             List<String> continuations = new ArrayList<>();
             for (int c = 0; c < e.choices().size(); c++) {
-                contexts.add(withShots(task, all, i, e.contextOf(c)));
+                contexts.add(withShots(task, pool, pool == all, i, e.contextOf(c)));
                 continuations.add(task.targetDelimiter() + e.choices().get(c));
             }
             List<Scorer.LogLikelihood> ll = scorer.score(contexts, continuations);
@@ -89,8 +111,9 @@ public final class TaskRunner {
                 logLikelihood[i] = ll.getFirst().logProb();
                 tokens += ll.getFirst().tokens();
             } else {
-                acc[i] = argmax(ll, e, false) == e.answer() ? 1 : 0;
-                accNorm[i] = argmax(ll, e, true) == e.answer() ? 1 : 0;
+                acc[i] = argmax(ll, e, c -> 1) == e.answer() ? 1 : 0;
+                accNorm[i] = argmax(ll, e, TaskRunner::characters) == e.answer() ? 1 : 0;
+                accBytes[i] = argmax(ll, e, TaskRunner::bytes) == e.answer() ? 1 : 0;
             }
             progress.advance(1);
         }
@@ -105,24 +128,37 @@ public final class TaskRunner {
         } else {
             metrics.put("acc_norm", mean(accNorm));
             stderr.put("acc_norm", TaskResult.stderrOfMean(accNorm));
+            metrics.put("acc_bytes", mean(accBytes));
+            stderr.put("acc_bytes", TaskResult.stderrOfMean(accBytes));
         }
         return new TaskResult(task.name(), n, metrics, stderr);
     }
 
-    private static int argmax(List<Scorer.LogLikelihood> ll, Example e, boolean perByte) {
+    /**
+     * The candidate with the highest log-likelihood divided by its {@code length}: 1 for acc, its characters for
+     * acc_norm and its UTF-8 bytes for acc_bytes, the candidate without the target delimiter (lm_eval/api/task.py
+     * {@code process_results}, lines 1494–1512; the first of equal scores, as np.argmax).
+     */
+    static int argmax(List<Scorer.LogLikelihood> ll, Example e, ToDoubleFunction<String> length) {
         int best = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < ll.size(); c++) {
-            double score = ll.get(c).logProb();
-            if (perByte) {
-                score /= Math.max(1, e.choices().get(c).getBytes(StandardCharsets.UTF_8).length);
-            }
+            double score = ll.get(c).logProb() / length.applyAsDouble(e.choices().get(c));
             if (score > bestScore) {
                 bestScore = score;
                 best = c;
             }
         }
         return best;
+    }
+
+    /** Python's {@code len(choice)}: code points. */
+    static double characters(String choice) {
+        return choice.codePointCount(0, choice.length());
+    }
+
+    static double bytes(String choice) {
+        return choice.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static double mean(double[] values) {

@@ -10,10 +10,11 @@ import java.nio.file.Path;
 
 /**
  * A task definition (a small YAML file): its data file (.jsonl, .jsonl.gz/.zst or .parquet, relative to the task
- * file), the record format, the field names for the generic formats, and k-shot settings.
+ * file), the record format, the field names for the generic formats, and k-shot settings, with the file of the
+ * few-shot split when there is one ({@code fewshot_data}, as a harness task's {@code fewshot_split}).
  */
 public record TaskSpec(String name, String format, String data, Fields fields, Integer numFewshot, Long fewshotSeed,
-                       String fewshotDelimiter, String targetDelimiter) {
+                       String fewshotDelimiter, String targetDelimiter, String fewshotData) {
 
     /** Field names for {@code multiple_choice} (context, choices, answer) and {@code cloze} (text). */
     public record Fields(String context, String choices, String answer, String text) {
@@ -22,9 +23,12 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
         }
     }
 
-    /** A resolved task: its spec, parsed format and data path. */
+    /**
+     * A resolved task: its spec, parsed format and data path; {@code fewshotData} is the few-shot split's file, or
+     * null to draw shots from the task's other examples.
+     */
     public record Task(String name, TaskFormat format, Path data, Fields fields, int numFewshot, long fewshotSeed,
-                       String fewshotDelimiter, String targetDelimiter) {
+                       String fewshotDelimiter, String targetDelimiter, Path fewshotData) {
     }
 
     /**
@@ -48,7 +52,8 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
             if (!Files.isRegularFile(data)) {
                 throw new UserError("--task " + spec + ": no such data file " + data);
             }
-            return new Task(format.id(), format, data, Fields.defaults(), 0, 1234, "\n\n", "");
+            return new Task(format.id(), format, data, Fields.defaults(), 0, 1234, "\n\n",
+                    format.defaultTargetDelimiter(), null);
         }
         Path file = Path.of(spec);
         if (!Files.isRegularFile(file)) {
@@ -76,6 +81,10 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
         if (!Files.isRegularFile(data)) {
             throw new TaskException(file + ": data " + data + " does not exist");
         }
+        Path fewshotData = s.fewshotData() == null ? null : file.toAbsolutePath().getParent().resolve(s.fewshotData());
+        if (fewshotData != null && !Files.isRegularFile(fewshotData)) {
+            throw new TaskException(file + ": fewshot_data " + fewshotData + " does not exist");
+        }
         int shots = s.numFewshot() == null ? 0 : s.numFewshot();
         if (shots < 0) {
             throw new TaskException(file + ": num_fewshot " + shots + " must be 0 or more");
@@ -84,9 +93,10 @@ public record TaskSpec(String name, String format, String data, Fields fields, I
                 or(s.fields().context(), "context"), or(s.fields().choices(), "choices"),
                 or(s.fields().answer(), "answer"), or(s.fields().text(), "text"));
         String name = s.name() != null ? s.name() : file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return new Task(name, format(s.format(), file.toString()), data, f, shots,
-                s.fewshotSeed() == null ? 1234 : s.fewshotSeed(), or(s.fewshotDelimiter(), "\n\n"),
-                or(s.targetDelimiter(), ""));
+        TaskFormat format = format(s.format(), file.toString());
+        return new Task(name, format, data, f, shots, s.fewshotSeed() == null ? 1234 : s.fewshotSeed(),
+                or(s.fewshotDelimiter(), "\n\n"), or(s.targetDelimiter(), format.defaultTargetDelimiter()),
+                fewshotData);
     }
 
     private static TaskFormat format(String id, String where) {

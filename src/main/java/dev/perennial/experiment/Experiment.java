@@ -37,7 +37,7 @@ public final class Experiment {
         Path out = base.resolve(spec.out() == null ? "experiments/" + (spec.name() == null ? "experiment"
                 : spec.name()) : spec.out());
         Path runs = out.resolve("runs");
-        List<RunDefinition> definitions = new ExperimentRuns(spec, base, runs).all();
+        List<RunDefinition> definitions = new ExperimentRuns(spec, base, runs).selected();
         int done = 0;
         for (RunDefinition run : definitions) {
             Path folder = runs.resolve(run.name());
@@ -70,7 +70,8 @@ public final class Experiment {
         long tokensPerStep = spec.seqLen() * spec.globalBatch();
         for (RunDefinition run : definitions) {
             long offset = run.parent() != null ? results.getFirst().tokens() : 0; // after the D0 run it continues
-            results.add(RunResult.read(run.name(), runs.resolve(run.name()), spec.lastEvals(), offset, tokensPerStep));
+            results.add(RunResult.read(run.name(), runs.resolve(run.name()), spec.finalFraction(), offset,
+                    tokensPerStep));
         }
         Report.Summary summary = Report.write(out, spec, definitions, results, flopsPerToken, parameters);
         return new Outcome(true, summary, out.resolve("report.html"), "report: " + out.resolve("report.html"));

@@ -27,6 +27,7 @@ public record ExperimentSpec(
         Long globalBatch,
         Long microBatch,
         Double tokensPerStage,
+        Double d1Tokens,
         Lr lr,
         List<Double> replay,
         Boolean infinite,
@@ -37,14 +38,20 @@ public record ExperimentSpec(
         List<String> tasks,
         Long taskLimit,
         Double tolerance,
+        List<String> runs,
         String out) {
 
     /** The learning rates: η_max, η_min (default 0.1·η_max), the infinite schedule's η_const, and the warmup. */
     public record Lr(Double max, Double min, Double constant, Double warmup) {
     }
 
-    /** Evaluation every {@code interval} steps on {@code sequences} per corpus; final losses average {@code last}. */
-    public record Eval(Long interval, Long sequences, Long last) {
+    /**
+     * Evaluation every {@code interval} steps on {@code sequences} per corpus, spread over the held-out split unless
+     * {@code spread: false}; in the last {@code final_fraction} of every stage {@code final_evals} evaluations, whose
+     * mean is the run's final loss. {@code last} is the former key, refused with the fix.
+     */
+    public record Eval(Long interval, Long sequences, Long last, Double finalFraction, Long finalEvals,
+                       Boolean spread) {
     }
 
     public static ExperimentSpec load(Path file) {
@@ -83,6 +90,26 @@ public record ExperimentSpec(
         if (tokensPerStage == null || tokensPerStage < 1) {
             p.add(at.key("tokens_per_stage"), "missing or below 1: the token budget B of each stage");
         }
+        if (d1Tokens != null && d1Tokens < 1) {
+            p.add(at.key("d1_tokens"), d1Tokens + " is below 1: D1's token budget (default tokens_per_stage)");
+        }
+        if (eval != null && eval.last() != null) {
+            p.add(at.key("eval").key("last"), "no longer used: the final loss is the mean of the evaluations in the "
+                    + "last final_fraction of the run (default 0.01); remove it, or set eval.final_fraction");
+        }
+        if (eval != null && eval.finalFraction() != null) {
+            p.inRange(at.key("eval").key("final_fraction"), eval.finalFraction(), 1e-6, 0.5,
+                    "the last share of each stage whose evaluations give the final loss");
+        }
+        if (eval != null && eval.finalEvals() != null && eval.finalEvals() < 1) {
+            p.add(at.key("eval").key("final_evals"), eval.finalEvals() + " must be at least 1");
+        }
+        for (int i = 0; runs != null && i < runs.size(); i++) {
+            if (!ExperimentRuns.selectable(this).contains(runs.get(i))) {
+                p.add(at.key("runs").index(i), "'" + runs.get(i) + "' is not a run of this spec; choose among "
+                        + String.join(", ", ExperimentRuns.selectable(this)));
+            }
+        }
         if (lr == null || lr.max() == null || !(lr.max() > 0)) {
             p.add(at.key("lr").key("max"), "missing or not above 0: η_max");
         }
@@ -120,11 +147,29 @@ public record ExperimentSpec(
     }
 
     long evalSequences() {
-        return eval != null && eval.sequences() != null ? eval.sequences() : 32;
+        return eval != null && eval.sequences() != null ? eval.sequences() : 128;
     }
 
-    int lastEvals() {
-        return eval != null && eval.last() != null ? Math.toIntExact(eval.last()) : 3;
+    /** D0's budget: each stage's unless D1's is given apart. */
+    double d0Budget() {
+        return tokensPerStage;
+    }
+
+    /** D1's budget (the paper's German update: 200B against D0's 300B). */
+    double d1Budget() {
+        return d1Tokens != null ? d1Tokens : tokensPerStage;
+    }
+
+    double finalFraction() {
+        return eval != null && eval.finalFraction() != null ? eval.finalFraction() : 0.01;
+    }
+
+    long finalEvals() {
+        return eval != null && eval.finalEvals() != null ? eval.finalEvals() : 10;
+    }
+
+    boolean spreadValidation() {
+        return eval == null || eval.spread() == null || eval.spread();
     }
 
     double toleranceOrDefault() {

@@ -19,15 +19,21 @@ import java.util.Map;
  */
 public final class Report {
 
-    /** One row of the table. */
+    /**
+     * One row of the table; {@code noise} is the standard error of {@code average} from the validation sets
+     * (√(s.e.(D0)² + s.e.(D1)²) / 2), NaN when the metrics do not record it.
+     */
     public record Row(String run, String description, String kind, Double replay, double maxLr, double d0, double d1,
-               double average, Double forgetting, long tokens, double flops, Double computeVsUnion,
+               double average, double noise, Double forgetting, long tokens, double flops, Double computeVsUnion,
                Double benchmarkAverage) {
     }
 
-    /** The verdict: does the best continual run match union re-training, and at what share of its compute? */
+    /**
+     * The verdict: does the best continual run match union re-training, and at what share of its compute, after the
+     * regime check that says whether the comparison is informative?
+     */
     public record Summary(List<Row> rows, String bestContinual, double bestAverage, double unionAverage, double tolerance,
-                   boolean matches, double computeRatio, String verdict, String table) {
+                   boolean matches, double computeRatio, Regime regime, String verdict, String table) {
     }
 
     private Report() {
@@ -54,10 +60,12 @@ public final class Report {
             long tokens = r.tokens();
             Double vsUnion = continual && unionTokens > 0
                     ? (double) (def.parent() != null ? tokens : tokens - d0.tokens()) / unionTokens : null;
+            double se0 = r.finalStderr().getOrDefault("d0", Double.NaN);
+            double se1 = r.finalStderr().getOrDefault("d1", Double.NaN);
             rows.add(new Row(def.name(), def.description(), def.kind().name().toLowerCase(Locale.ROOT),
                     continual ? def.replay() : null, def.maxLr(), l0, l1, (l0 + l1) / 2,
-                    continual ? l0 - d0AtCheckpoint : null, tokens, tokens * flopsPerToken, vsUnion,
-                    r.benchmarkAverage()));
+                    Math.sqrt(se0 * se0 + se1 * se1) / 2, continual ? l0 - d0AtCheckpoint : null, tokens,
+                    tokens * flopsPerToken, vsUnion, r.benchmarkAverage()));
         }
         Row union = rows.stream().filter(r -> r.kind().equals("union")).findFirst().orElseThrow();
         Row best = rows.stream().filter(r -> r.kind().equals("continual"))
@@ -65,28 +73,45 @@ public final class Report {
         double tolerance = spec.toleranceOrDefault();
         boolean matches = best.average() <= union.average() + tolerance;
         double ratio = best.computeVsUnion() == null ? Double.NaN : best.computeVsUnion();
-        String verdict = String.format(Locale.ROOT, "The best continual run, %s, reaches an average final loss of "
-                        + "%.4f against %.4f for union re-training (difference %+.4f, tolerance %.3f): it %s union "
-                        + "re-training, using %.0f%% of its compute for the update (%.0f%% saved).", best.run(),
-                best.average(), union.average(), best.average() - union.average(), tolerance,
-                matches ? "MATCHES" : "does NOT match", 100 * ratio, 100 * (1 - ratio));
+        Regime regime = Regime.of(rows);
+        String verdict = verdict(best, union, tolerance, matches, ratio, regime);
         String table = markdownTable(rows);
         Summary summary = new Summary(rows, best.run(), best.average(), union.average(), tolerance, matches, ratio,
-                verdict, table);
+                regime, verdict, table);
         plots(out, runs, results, rows);
         writeFiles(out, spec, summary, parameters);
         return summary;
     }
 
+    /**
+     * The comparison with union re-training: the difference in nats and in percent of union's average loss, the
+     * noise of both, the compute share; a failed match in a regime the check found uninformative says so.
+     */
+    static String verdict(Row best, Row union, double tolerance, boolean matches, double ratio, Regime regime) {
+        double difference = best.average() - union.average();
+        double noise = Math.sqrt(best.noise() * best.noise() + union.noise() * union.noise());
+        String outcome = matches ? "MATCHES" : regime.uninformative() ? "does not match, but the regime makes the "
+                + "comparison uninformative (see the regime check: the paper's result needs a model near its capacity; "
+                + "train more tokens per stage)" : "does NOT match";
+        String noiseText = Double.isNaN(noise) ? "" : String.format(Locale.ROOT, "; validation noise of the "
+                + "difference ±%.4f (standard errors over validation batches)%s", noise,
+                Math.abs(difference - tolerance) < 2 * noise ? ", within two of which the outcome could flip" : "");
+        return String.format(Locale.ROOT, "The best continual run, %s, reaches an average final loss of %.4f against "
+                        + "%.4f for union re-training (difference %+.4f, %+.2f%% of union's; tolerance %.3f%s): it %s "
+                        + "union re-training, using %.0f%% of its compute for the update (%.0f%% saved).", best.run(),
+                best.average(), union.average(), difference, 100 * difference / union.average(), tolerance, noiseText,
+                outcome, 100 * ratio, 100 * (1 - ratio));
+    }
+
     static String markdownTable(List<Row> rows) {
         StringBuilder t = new StringBuilder();
         boolean tasks = rows.stream().anyMatch(r -> r.benchmarkAverage() != null);
-        t.append("| run | D0 loss | D1 loss | average | forgetting (ΔD0) | tokens | PFLOPs | update compute vs union |")
-                .append(tasks ? " benchmark avg acc |\n" : "\n");
-        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |").append(tasks ? " ---: |\n" : "\n");
+        t.append("| run | D0 loss | D1 loss | average | ± s.e. | forgetting (ΔD0) | tokens | PFLOPs | update compute vs "
+                + "union |").append(tasks ? " benchmark avg acc |\n" : "\n");
+        t.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |").append(tasks ? " ---: |\n" : "\n");
         for (Row r : rows) {
-            t.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %s | %,d | %.4f | %s |", r.run(), r.d0(),
-                    r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f", r.forgetting()),
+            t.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %s | %,d | %.4f | %s |", r.run(),
+                    r.d0(), r.d1(), r.average(), r.noise(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f", r.forgetting()),
                     r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
             t.append(tasks ? String.format(Locale.ROOT, " %.4f |%n", r.benchmarkAverage()) : "\n");
@@ -100,18 +125,24 @@ public final class Report {
             json.put("name", spec.name());
             json.put("parameters", parameters);
             json.put("tokens_per_stage", spec.tokensPerStage());
+            json.put("d1_tokens", spec.d1Budget());
             json.put("summary", summary);
             byte[] bytes = Json.FILE.writeValueAsBytes(json);
             AtomicFiles.write(out.resolve("results.json"), o -> o.write(bytes));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        String intro = String.format(Locale.ROOT, "A %,d-parameter model; %,.0f tokens per stage; corpora D0 = %s, "
-                + "D1 = %s. Final losses are the mean of the last %d evaluations of each run's last stage; forgetting "
-                + "is the change of the D0 loss since the D0 checkpoint.", parameters, spec.tokensPerStage(),
-                spec.corpora().get("d0"), spec.corpora().get("d1"), spec.lastEvals());
+        String intro = String.format(Locale.ROOT, "A %,d-parameter model; %,.0f tokens for D0 and %,.0f for D1 "
+                        + "(%.2f tokens per parameter per stage); corpora D0 = %s, D1 = %s. Final losses are the mean of "
+                        + "the evaluations in the last %s%% of each run's last stage (%d validation sequences per corpus, "
+                        + "%s); ± s.e. is the standard error of the average loss over the validation batches; forgetting "
+                        + "is the change of the D0 loss since the D0 checkpoint.", parameters, spec.d0Budget(),
+                spec.d1Budget(), spec.d0Budget() / parameters, spec.corpora().get("d0"), spec.corpora().get("d1"),
+                ExperimentRuns.percent(spec.finalFraction()), spec.evalSequences(), spec.spreadValidation()
+                        ? "spread over the held-out split" : "the first of the held-out split");
         String md = "# Experiment " + (spec.name() == null ? "" : spec.name()) + "\n\n" + intro + "\n\n" + summary.table()
-                + "\n**Verdict.** " + summary.verdict() + "\n\n"
+                + "\n**Regime check.** " + summary.regime().findings() + "\n\n**Verdict.** " + summary.verdict()
+                + "\n\n"
                 + "![learning rates](lr.png)\n\n![D0 loss](val-d0.png)\n\n![D1 loss](val-d1.png)\n\n"
                 + "![replay](replay.png)\n\n![forgetting and adaptation](tradeoff.png)\n";
         AtomicFiles.writeString(out.resolve("report.md"), md);
@@ -121,13 +152,13 @@ public final class Report {
                 + "td:first-child{text-align:left}img{max-width:100%}</style></head><body>");
         html.append("<h1>Experiment ").append(escape(spec.name() == null ? "" : spec.name())).append("</h1><p>")
                 .append(escape(intro)).append("</p><table><tr><th>run</th><th>D0 loss</th><th>D1 loss</th>"
-                        + "<th>average</th><th>forgetting</th><th>tokens</th><th>PFLOPs</th><th>update compute vs union</th>"
+                        + "<th>average</th><th>± s.e.</th><th>forgetting</th><th>tokens</th><th>PFLOPs</th><th>update compute vs union</th>"
                         + (summary.rows().getFirst().benchmarkAverage() != null ? "<th>benchmark avg acc</th>" : "")
                         + "</tr>");
         for (Row r : summary.rows()) {
             html.append(String.format(Locale.ROOT, "<tr><td title=\"%s\">%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
-                            + "<td>%s</td><td>%,d</td><td>%.4f</td><td>%s</td></tr>", escape(r.description()), escape(r.run()),
-                    r.d0(), r.d1(), r.average(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f",
+                            + "<td>%.4f</td><td>%s</td><td>%,d</td><td>%.4f</td><td>%s</td></tr>", escape(r.description()),
+                    escape(r.run()), r.d0(), r.d1(), r.average(), r.noise(), r.forgetting() == null ? "" : String.format(Locale.ROOT, "%+.4f",
                             r.forgetting()), r.tokens(), r.flops() / 1e15, r.computeVsUnion() == null ? ""
                             : String.format(Locale.ROOT, "%.0f%%", 100 * r.computeVsUnion())));
             if (r.benchmarkAverage() != null) {
@@ -135,7 +166,8 @@ public final class Report {
                         r.benchmarkAverage()));
             }
         }
-        html.append("</table><p><b>Verdict.</b> ").append(escape(summary.verdict())).append("</p>");
+        html.append("</table><p><b>Regime check.</b> ").append(escape(summary.regime().findings()))
+                .append("</p><p><b>Verdict.</b> ").append(escape(summary.verdict())).append("</p>");
         for (String png : List.of("lr", "val-d0", "val-d1", "replay", "tradeoff")) {
             html.append("<p><img src=\"").append(png).append(".png\" alt=\"").append(png).append("\"></p>");
         }

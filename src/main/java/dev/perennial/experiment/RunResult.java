@@ -4,6 +4,7 @@ import dev.perennial.UserError;
 import dev.perennial.run.MetricsFile;
 import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
+import dev.perennial.train.TrainPlan;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,17 +14,24 @@ import java.util.Map;
 
 /**
  * What one finished run measured, read back from its metrics.jsonl: final validation losses (the mean of the
- * last evaluations of its last stage, as the paper averages its last steps), the curves, and the tokens trained.
+ * evaluations in the last {@code final_fraction} of its last stage, as the paper averages its last steps), their
+ * noise, the curves, and the tokens trained.
+ *
+ * @param finalStderr per corpus, the standard error of the final loss as the validation set makes it: its
+ *                    evaluations' standard errors over validation batches, averaged (the same sequences each time,
+ *                    so averaging evaluations does not shrink it); NaN where the metrics do not record it
+ * @param finalEvals  how many evaluations the final losses average
  */
-record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<double[]> lr,
-                 Map<String, List<double[]>> curves, Double benchmarkAverage) {
+record RunResult(String name, Map<String, Double> finalLoss, Map<String, Double> finalStderr, int finalEvals,
+                 long tokens, List<double[]> lr, Map<String, List<double[]>> curves, Double benchmarkAverage) {
 
     /** Each curve point is {tokens, value}; {@code tokenOffset} shifts a continual run after its D0 stage. */
-    static RunResult read(String name, Path run, int lastEvals, long tokenOffset, long tokensPerStep) {
+    static RunResult read(String name, Path run, double finalFraction, long tokenOffset, long tokensPerStep) {
         List<MetricsRecord.Eval> evals = new ArrayList<>();
         List<double[]> lr = new ArrayList<>();
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
         long tokens = 0;
+        long lastStageSteps = 0;
         String lastStage = null;
         Path file = new RunFolder(run).metricsFile();
         MetricsFile.Chunk metrics = MetricsFile.readAll(file);
@@ -38,6 +46,7 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
                     tokens = step.tokens();
                     lr.add(new double[] {tokenOffset + tokens, step.lr()});
                     lastStage = step.stage();
+                    lastStageSteps = step.stageStep();
                 }
                 case MetricsRecord.Eval eval -> {
                     evals.add(eval);
@@ -48,16 +57,22 @@ record RunResult(String name, Map<String, Double> finalLoss, long tokens, List<d
             }
         }
         String stage = lastStage;
-        List<MetricsRecord.Eval> last = evals.stream().filter(e -> e.stage().equals(stage) && e.stageStep() > 0)
-                .toList();
-        last = last.subList(Math.max(0, last.size() - lastEvals), last.size());
+        long windowStart = Math.max(1, TrainPlan.Evaluation.finalWindowStart(lastStageSteps, finalFraction));
+        List<MetricsRecord.Eval> last = evals.stream()
+                .filter(e -> e.stage().equals(stage) && e.stageStep() >= windowStart).toList();
         Map<String, Double> finalLoss = new LinkedHashMap<>();
+        Map<String, Double> finalStderr = new LinkedHashMap<>();
         for (MetricsRecord.Eval e : last) {
-            e.valLoss().forEach((corpus, loss) -> finalLoss.merge(corpus, loss, Double::sum));
+            e.valLoss().forEach((corpus, loss) -> {
+                finalLoss.merge(corpus, loss, Double::sum);
+                Double se = e.valLossStderr() == null ? null : e.valLossStderr().get(corpus);
+                finalStderr.merge(corpus, se == null ? Double.NaN : se, Double::sum);
+            });
         }
         int n = last.size();
         finalLoss.replaceAll((k, v) -> v / n);
-        return new RunResult(name, finalLoss, tokens, lr, curves, benchmarkAverage(evals));
+        finalStderr.replaceAll((k, v) -> v / n);
+        return new RunResult(name, finalLoss, finalStderr, n, tokens, lr, curves, benchmarkAverage(evals));
     }
 
     /** The mean accuracy over the tasks of the run's final evaluation (the paper's Table 3 average), if any. */

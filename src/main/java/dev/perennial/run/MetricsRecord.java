@@ -33,11 +33,13 @@ public sealed interface MetricsRecord permits MetricsRecord.Step, MetricsRecord.
 
     /**
      * An evaluation: validation loss per corpus, its change since the stage began (forgetting when positive on
-     * an earlier corpus, adaptation when negative on the new one), and the benchmark tasks' metrics, when any.
+     * an earlier corpus, adaptation when negative on the new one), the benchmark tasks' metrics, when any, and the
+     * standard error of each validation loss over its batches of sequences (absent in older files).
      */
     record Eval(long step, String stage, long stageStep, Map<String, Double> valLoss,
                 Map<String, Double> deltaSinceStageStart,
-                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Map<String, Double>> tasks)
+                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Map<String, Double>> tasks,
+                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> valLossStderr)
             implements MetricsRecord {
     }
 }

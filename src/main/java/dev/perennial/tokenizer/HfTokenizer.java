@@ -32,13 +32,15 @@ public final class HfTokenizer implements Tokenizer {
     private final String hash;
     private final int vocabSize;
     private final int eosId;
+    private final int bosId;
     private final HuggingFaceTokenizer rust;
 
-    private HfTokenizer(String name, String hash, int vocabSize, int eosId, HuggingFaceTokenizer rust) {
+    private HfTokenizer(String name, String hash, int vocabSize, int eosId, int bosId, HuggingFaceTokenizer rust) {
         this.name = name;
         this.hash = hash;
         this.vocabSize = vocabSize;
         this.eosId = eosId;
+        this.bosId = bosId;
         this.rust = rust;
     }
 
@@ -53,8 +55,9 @@ public final class HfTokenizer implements Tokenizer {
         JsonNode json = parse(file, bytes);
         HuggingFaceTokenizer rust = rust(file, bytes, OPTIONS);
         Path dir = file.toAbsolutePath().getParent();
+        Path config = dir.resolve("tokenizer_config.json");
         return new HfTokenizer(dir.getFileName().toString(), Hashing.sha256(bytes), vocabSize(json),
-                eosId(json, dir.resolve("tokenizer_config.json")), rust);
+                eosId(json, config), bosId(json, config), rust);
     }
 
     /** The bytes of a tokenizer.json, or an error naming the file. */
@@ -113,6 +116,11 @@ public final class HfTokenizer implements Tokenizer {
         return -1;
     }
 
+    private static int bosId(JsonNode json, Path config) {
+        String bos = configToken(config, "bos_token");
+        return bos == null ? -1 : tokenId(json, bos);
+    }
+
     /** A special token that tokenizer_config.json names ({@code "eos_token": "</s>"} or {"content": …}), or null. */
     public static String configToken(Path config, String key) {
         if (!Files.isRegularFile(config)) {
@@ -158,8 +166,21 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     @Override
+    public int bosId() {
+        return bosId;
+    }
+
+    @Override
     public int[] encode(String text) {
-        long[] ids = rust.encode(text, false, false).getIds();
+        return ints(rust.encode(text, false, false).getIds());
+    }
+
+    @Override
+    public int[] encodeWithSpecialTokens(String text) {
+        return ints(rust.encode(text, true, false).getIds());
+    }
+
+    private static int[] ints(long[] ids) {
         int[] out = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             out[i] = (int) ids[i];

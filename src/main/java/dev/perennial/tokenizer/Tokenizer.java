@@ -22,6 +22,19 @@ public interface Tokenizer extends AutoCloseable {
     /** The ids of {@code text}, with no special tokens added and no truncation. */
     int[] encode(String text);
 
+    /** The beginning-of-text id that tokenizer_config.json names ({@code bos_token}), or -1 when none. */
+    default int bosId() {
+        return -1;
+    }
+
+    /**
+     * The ids of {@code text} as the tokenizer's own call gives them (transformers' {@code tokenizer(text)}): with
+     * the special tokens its post-processor adds, such as the BOS of Llama-family tokenizers. No truncation.
+     */
+    default int[] encodeWithSpecialTokens(String text) {
+        return encode(text);
+    }
+
     String decode(int[] ids);
 
     /** Frees what the tokenizer holds outside the Java heap; nothing by default. */

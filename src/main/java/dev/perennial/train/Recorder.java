@@ -45,9 +45,9 @@ final class Recorder {
         return metrics.bytes();
     }
 
-    /** Whether an evaluation is due after {@code done} steps of the stage. */
-    boolean evalDue(long done, boolean stageEnd) {
-        return done % plan.eval().interval() == 0 || stageEnd;
+    /** Whether an evaluation is due after {@code done} of the stage's {@code steps} steps. */
+    boolean evalDue(long done, long steps) {
+        return plan.eval().due(done, steps);
     }
 
     /** Records step {@code n} (0-based) of the stage. */
@@ -71,14 +71,14 @@ final class Recorder {
      * baseline. {@code tasks} is empty when the run scores no tasks.
      */
     MetricsRecord.Eval eval(RunSchedule.Placed placed, long stageStep, Map<String, Double> losses,
-                            Map<String, Map<String, Double>> tasks) {
+                            Map<String, Double> stderr, Map<String, Map<String, Double>> tasks) {
         if (stageStep == 0) {
             stageStart = losses;
         }
         Map<String, Double> delta = new LinkedHashMap<>();
         losses.forEach((name, loss) -> delta.put(name, loss - stageStart.getOrDefault(name, loss)));
         MetricsRecord.Eval record = new MetricsRecord.Eval((long) placed.offset() + stageStep, placed.stage().name(),
-                stageStep, losses, delta, tasks.isEmpty() ? null : tasks);
+                stageStep, losses, delta, tasks.isEmpty() ? null : tasks, stderr);
         write(record);
         return record;
     }

@@ -52,12 +52,27 @@ public record TrainPlan(
         int maxNonfinite) {
 
     /**
-     * When and what to evaluate: every {@code interval} steps, {@code sequences} validation sequences per corpus in
-     * forward passes of {@code batch}, the corpora read so far plus {@code extraCorpora}, and {@code tasks} scored on
-     * at most {@code taskLimit} examples each (0: all).
+     * When and what to evaluate: every {@code interval} steps, and every {@code finalInterval} steps in the last
+     * {@code finalFraction} of a stage; {@code sequences} validation sequences per corpus (spread over the held-out
+     * split when {@code spread}) in forward passes of {@code batch}, the corpora read so far plus
+     * {@code extraCorpora}, and {@code tasks} scored on at most {@code taskLimit} examples each (0: all).
      */
     public record Evaluation(long interval, int sequences, int batch, List<String> extraCorpora,
-                             List<TaskSpec.Task> tasks, int taskLimit) {
+                             List<TaskSpec.Task> tasks, int taskLimit, double finalFraction, long finalInterval,
+                             boolean spread) {
+
+        /** Whether an evaluation is due after {@code done} of a stage's {@code steps} steps (always at its end). */
+        public boolean due(long done, long steps) {
+            if (done == steps || done % interval == 0) {
+                return true;
+            }
+            return done >= finalWindowStart(steps, finalFraction) && (steps - done) % finalInterval == 0;
+        }
+
+        /** The first step of a stage's final window: the last {@code fraction} of its steps, at least the last. */
+        public static long finalWindowStart(long steps, double fraction) {
+            return Math.min(steps, (long) Math.floor(steps * (1 - fraction)));
+        }
     }
 
     /** A checkpoint every {@code interval} steps (and at every stage's end); the newest {@code keep} are kept. */
@@ -202,7 +217,13 @@ public record TrainPlan(
         }
         int taskLimit = eval.taskLimit() == null ? 0 : whole(p, at.key("eval").key("task_limit"), eval.taskLimit(), 0L,
                 "examples per task at each evaluation");
-        return new Evaluation(interval, sequences, batch, List.copyOf(extra), List.copyOf(tasks), taskLimit);
+        double finalFraction = eval.finalFraction() == null ? 0 : eval.finalFraction();
+        p.inRange(at.key("eval").key("final_fraction"), finalFraction, 0, 1,
+                "the last share of every stage evaluated every final_interval steps");
+        long finalInterval = whole(p, at.key("eval").key("final_interval"), eval.finalInterval(), 1L,
+                "steps between evaluations in the final window");
+        return new Evaluation(interval, sequences, batch, List.copyOf(extra), List.copyOf(tasks), taskLimit,
+                finalFraction, finalInterval, Boolean.TRUE.equals(eval.spread()));
     }
 
     private static Checkpoints checkpoints(RunConfig c, Problems p, KeyPath at) {

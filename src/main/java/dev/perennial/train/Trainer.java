@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,7 +168,8 @@ public final class Trainer {
             this.recorder = recorder;
             this.nonfinite = new NonfiniteGuard(plan.maxNonfinite());
             this.checkpointer = new Checkpointer(plan, run, dist, model, data, hashes, recorder, nonfinite);
-            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.eval().sequences(), plan.eval().batch(), dist);
+            this.evaluator = new Evaluator(data.corpora(), plan.seqLen(), plan.eval().sequences(), plan.eval().batch(),
+                    plan.eval().spread(), dist);
             this.progress = showProgress && dist.leads() ? Progress.console("train", " tok",
                     plan.tokensAfter(plan.schedule().totalSteps())) : Progress.silent();
         }
@@ -195,7 +197,7 @@ public final class Trainer {
                         trainOneStep(placed, n);
                         long done = n + 1;
                         boolean stageEnd = done == placed.stage().steps();
-                        if (recorder.evalDue(done, stageEnd)) {
+                        if (recorder.evalDue(done, placed.stage().steps())) {
                             evaluate(placed, done, tasks);
                         }
                         boolean stopping = dist.any(stop.requested()); // all ranks stop after the same step
@@ -270,8 +272,17 @@ public final class Trainer {
 
         /** Evaluates every corpus read so far (and the extras) and the tasks, and records them. */
         private void evaluate(RunSchedule.Placed placed, long stageStep, TaskScores tasks) {
-            Map<String, Double> losses = evaluator.losses(model, evalCorpora(placed.index()));
-            MetricsRecord.Eval record = recorder.eval(placed, stageStep, losses, tasks.score(model));
+            Map<String, Evaluator.Loss> measured = evaluator.losses(model, evalCorpora(placed.index()));
+            Map<String, Double> losses = new LinkedHashMap<>();
+            Map<String, Double> stderr = new LinkedHashMap<>();
+            measured.forEach((name, loss) -> {
+                losses.put(name, loss.mean());
+                if (Double.isFinite(loss.stderr())) { // one validation batch has none; JSON has no NaN
+                    stderr.put(name, loss.stderr());
+                }
+            });
+            MetricsRecord.Eval record = recorder.eval(placed, stageStep, losses, stderr.isEmpty() ? null : stderr,
+                    tasks.score(model));
             progress.note(evalLine(record));
         }
 

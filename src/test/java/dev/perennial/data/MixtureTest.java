@@ -2,6 +2,7 @@ package dev.perennial.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.UserError;
+import dev.perennial.io.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,23 @@ class MixtureTest {
         assertThat(again).doesNotContainAnyElementsOf(first);
         assertThat(stage2.ledgerAfter(20).entry("d0").consumed()).isEqualTo(160 + 120);
         assertThat(stage2.ledgerAfter(20).entry("d1").consumed()).isEqualTo(40 + 40);
+    }
+
+    @Test
+    void aContinualRunWithAnotherSeedReplaysOnlyWhatTheParentRead() throws Exception {
+        StageMixture parent = firstStage(10); // 80 of d0's 300-odd sequences, in the order of SEED
+        Set<String> consumed = rows(parent, 10, false);
+        ObjectMapper json = Json.MAPPER;
+        Ledger saved = json.readValue(json.writeValueAsString(parent.ledgerAfter(10)), Ledger.class);
+        assertThat(saved.entry("d0").orderKey()).isNotNull();
+        StageMixture child = new StageMixture(corpora, only("d1", 0.5), saved, 0, SEED + 1, L, B, 100);
+        Set<String> replayed = rows(child, 100, true);
+        assertThat(replayed).hasSizeGreaterThan(40).isSubsetOf(consumed);
+        // and new data of d0 under another seed continues the parent's order: none of the parent's rows again
+        StageMixture more = new StageMixture(corpora, only("d0", 0), saved, 0, SEED + 1, L, B, 10);
+        assertThat(rows(more, 10, false)).doesNotContainAnyElementsOf(consumed);
+        // the ledger the child leaves keeps the parent's order for the next run
+        assertThat(child.ledgerAfter(100).entry("d0").orderKey()).isEqualTo(saved.entry("d0").orderKey());
     }
 
     @Test

@@ -71,14 +71,14 @@ class EvalTest {
     }
 
     @Test
-    void multipleChoicePicksTheMostLikelyAndNormalisesByBytes() throws Exception {
+    void multipleChoicePicksTheMostLikelyAndNormalisesByCharacters() throws Exception {
         Path data = dir.resolve("mc.jsonl");
         Files.writeString(data, """
                 {"context": "one two three", "choices": [" four", " elephant parade"], "answer": 0}
                 {"context": "alpha beta", "choices": [" gamma", " delta", " x"], "answer": 2}
                 """);
         TaskSpec.Task task = new TaskSpec.Task("mc", TaskFormat.MULTIPLE_CHOICE, data,
-                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "");
+                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "", null);
         TaskResult result = TaskRunner.run(task, new Scorer(model, BYTES), 0);
         double expectedAcc = 0;
         double expectedNorm = 0;
@@ -107,7 +107,7 @@ class EvalTest {
         Path data = dir.resolve("cloze.jsonl");
         Files.writeString(data, "{\"text\": \"the quick brown fox\"}\n{\"text\": \"a b c d\"}\n");
         TaskSpec.Task task = new TaskSpec.Task("cloze", TaskFormat.CLOZE, data,
-                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "");
+                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "", null);
         TaskResult result = TaskRunner.run(task, new Scorer(model, BYTES), 0);
         double meanLl = (byHand("the quick brown", " fox") + byHand("a b c", " d")) / 2;
         assertThat(result.metrics().get("perplexity")).isCloseTo(Math.exp(-meanLl), within(1e-3 * Math.exp(-meanLl)));
@@ -124,15 +124,15 @@ class EvalTest {
         }
         Files.writeString(data, rows);
         TaskSpec.Task task = new TaskSpec.Task("shots", TaskFormat.MULTIPLE_CHOICE, data,
-                new TaskSpec.Fields("context", "choices", "answer", "text"), 3, 7, "\n\n", "");
+                new TaskSpec.Fields("context", "choices", "answer", "text"), 3, 7, "\n\n", "", null);
         List<Example> pool = TaskRunner.examples(task, 0);
-        String first = TaskRunner.withShots(task, pool, 4, "q4");
-        assertThat(TaskRunner.withShots(task, pool, 4, "q4")).isEqualTo(first);
+        String first = TaskRunner.withShots(task, pool, true, 4, "q4");
+        assertThat(TaskRunner.withShots(task, pool, true, 4, "q4")).isEqualTo(first);
         assertThat(first).endsWith("\n\nq4").doesNotContain("q4 a4");
         assertThat(first.split("\n\n")).hasSize(4);
         TaskSpec.Task otherSeed = new TaskSpec.Task("shots", TaskFormat.MULTIPLE_CHOICE, data, task.fields(), 3, 8,
-                "\n\n", "");
-        assertThat(TaskRunner.withShots(otherSeed, pool, 4, "q4")).isNotEqualTo(first);
+                "\n\n", "", null);
+        assertThat(TaskRunner.withShots(otherSeed, pool, true, 4, "q4")).isNotEqualTo(first);
     }
 
     @Test
@@ -159,17 +159,17 @@ class EvalTest {
             examples.put(r.getKey(), TaskRunner.examples(TaskSpec.resolve(r.getKey().id() + "=" + file, dir), 0).getFirst());
         }
         assertThat(examples.get(TaskFormat.ARC).context()).isEqualTo("Question: Why?\nAnswer:");
-        assertThat(examples.get(TaskFormat.ARC).choices()).containsExactly(" a", " b");
+        assertThat(examples.get(TaskFormat.ARC).choices()).containsExactly("a", "b");
         assertThat(examples.get(TaskFormat.ARC).answer()).isEqualTo(1);
         assertThat(examples.get(TaskFormat.PIQA).context()).isEqualTo("Question: Open a jar\nAnswer:");
         assertThat(examples.get(TaskFormat.BOOLQ).context()).isEqualTo("Sky is blue.\nQuestion: is the sky blue?\nAnswer:");
         assertThat(examples.get(TaskFormat.BOOLQ).answer()).isEqualTo(1);
         assertThat(examples.get(TaskFormat.HELLASWAG).context()).isEqualTo("Cooking: He cuts. Then he");
-        assertThat(examples.get(TaskFormat.HELLASWAG).choices()).containsExactly(" eats. it.", " runs");
+        assertThat(examples.get(TaskFormat.HELLASWAG).choices()).containsExactly("eats. it.", "runs");
         Example wino = examples.get(TaskFormat.WINOGRANDE);
         assertThat(wino.contextOf(0)).isEqualTo("Tom gave Bob a book because Tom");
         assertThat(wino.contextOf(1)).isEqualTo("Tom gave Bob a book because Bob");
-        assertThat(wino.choices()).containsExactly(" was kind.", " was kind.");
+        assertThat(wino.choices()).containsExactly("was kind.", "was kind.");
         assertThat(examples.get(TaskFormat.LAMBADA).context()).isEqualTo("She opened the");
         assertThat(examples.get(TaskFormat.LAMBADA).choices()).containsExactly(" door");
     }
@@ -178,7 +178,7 @@ class EvalTest {
     void refusesBadTaskFilesNamingFileAndLine() throws Exception {
         Path data = dir.resolve("bad.jsonl");
         TaskSpec.Task task = new TaskSpec.Task("bad", TaskFormat.MULTIPLE_CHOICE, data,
-                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "");
+                new TaskSpec.Fields("context", "choices", "answer", "text"), 0, 1, "\n\n", "", null);
         Files.writeString(data, "{\"context\": \"x\", \"choices\": [\" a\"], \"answer\": 0}\n{\"choices\": [\" a\"], \"answer\": 0}\n");
         assertThatThrownBy(() -> TaskRunner.examples(task, 0)).isInstanceOf(TaskException.class)
                 .hasMessage(data + " line 2: no \"context\" field");

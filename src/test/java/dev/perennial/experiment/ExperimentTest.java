@@ -41,13 +41,13 @@ class ExperimentTest {
                 false, false, PrepareOptions.DEFAULT_SHARD_TOKENS, 2), new ByteTokenizer(), false).run();
     }
 
-    @Test
-    void runsTheProtocolWritesTheReportAndSkipsFinishedRuns() throws Exception {
+    /** Two tiny byte corpora and a spec NAME.yaml over them: a 1-layer model, 960 tokens per stage, and {@code rest}. */
+    Path spec(String name, String rest) throws Exception {
         corpus("en", "abcdefgh");
         corpus("de", "stuvwxyz");
-        Path spec = dir.resolve("experiment.yaml");
+        Path spec = dir.resolve(name + ".yaml");
         Files.writeString(spec, """
-                name: tiny
+                name: NAME
                 corpora: {d0: en, d1: de}
                 tokenizer: byte
                 model: {model_type: gpt_neox, vocab_size: 257, hidden_size: 32, num_hidden_layers: 1,
@@ -56,8 +56,15 @@ class ExperimentTest {
                 global_batch: 4
                 tokens_per_stage: 960
                 lr: {max: 3.0e-3, warmup: 0.1}
+                """.replace("NAME", name) + rest);
+        return spec;
+    }
+
+    @Test
+    void runsTheProtocolWritesTheReportAndSkipsFinishedRuns() throws Exception {
+        Path spec = spec("tiny", """
                 replay: [0.0, 0.25]
-                eval: {interval: 5, sequences: 4, last: 2}
+                eval: {interval: 5, sequences: 4}
                 tasks: [mc.yaml]
                 task_limit: 3
                 out: exp
@@ -100,12 +107,65 @@ class ExperimentTest {
     }
 
     @Test
+    void makesTheSelectedRunsWithD1sOwnBudgetAndChecksTheRegimeBeforeTheVerdict() throws Exception {
+        Path spec = spec("selected", """
+                d1_tokens: 448
+                replay: [0.0, 0.25]
+                eta_max_sweep: [1.0e-3]
+                runs: [rewarm-redecay-replay-25]
+                eval: {interval: 5, sequences: 8, final_fraction: 0.2, final_evals: 2}
+                out: selected
+                """);
+        Experiment.Outcome outcome = Experiment.run(spec, new PrintStream(new ByteArrayOutputStream(), true), false);
+        List<Report.Row> rows = outcome.summary().rows();
+        // d0-only (the checkpoint) and union (the comparison) are always made
+        assertThat(rows).extracting(Report.Row::run).containsExactly("d0-only", "union", "rewarm-redecay-replay-25");
+        assertThat(rows.get(0).tokens()).isEqualTo(960);
+        assertThat(rows.get(1).tokens()).isEqualTo(960 + 448);
+        assertThat(rows.get(2).tokens()).isEqualTo(448);
+        assertThat(rows.get(2).computeVsUnion()).isEqualTo(448.0 / (960 + 448));
+        // union reads each corpus in proportion to its budget: 15 and 7 of its 22 batches' worth
+        List<String> unionLines = Files.readAllLines(dir.resolve("selected/runs/union/metrics.jsonl"));
+        JsonNode lastStep = new ObjectMapper().readTree(unionLines.stream().filter(l -> l.contains("\"step\""))
+                .filter(l -> l.contains("consumed_tokens")).reduce((a, b) -> b).orElseThrow());
+        assertThat(lastStep.path("consumed_tokens").path("d0").asLong()).isCloseTo(960,
+                org.assertj.core.api.Assertions.within(32L));
+        assertThat(lastStep.path("consumed_tokens").path("d1").asLong()).isCloseTo(448,
+                org.assertj.core.api.Assertions.within(32L));
+        Regime regime = outcome.summary().regime();
+        assertThat(regime.interference()).isEqualTo(rows.get(1).d0() - rows.get(0).d0());
+        assertThat(regime.transfer()).isNull();
+        assertThat(regime.findings()).contains("transfer").contains("not measured (needs the runs d1-scratch and "
+                + "rewarm-redecay-replay-0)");
+        assertThat(rows).allSatisfy(r -> assertThat(r.noise()).isPositive());
+        String report = Files.readString(dir.resolve("selected/report.md"));
+        assertThat(report.indexOf("**Regime check.**")).isPositive().isLessThan(report.indexOf("**Verdict.**"));
+        assertThat(report).contains("± s.e.").contains("tokens for D0 and 448 for D1");
+        // the last 20% of the 22-step union: evaluations from step 17 on, every 2nd step back from its end
+        JsonNode evals = new ObjectMapper().readTree("[" + String.join(",", Files.readAllLines(
+                dir.resolve("selected/runs/union/metrics.jsonl")).stream().filter(l -> l.contains("\"eval\"")).toList())
+                + "]");
+        assertThat(evals).extracting(e -> e.path("stage_step").asLong()).contains(18L, 20L, 22L)
+                .doesNotContain(17L, 19L, 21L);
+        assertThat(evals.get(1).path("val_loss_stderr").path("d0").asDouble()).isPositive();
+
+        ExperimentSpec loaded = ExperimentSpec.load(spec);
+        RunDefinition sweep = new ExperimentRuns(loaded, dir, dir.resolve("runs")).all().stream()
+                .filter(r -> r.name().equals("rewarm-redecay-eta-0.001")).findFirst().orElseThrow();
+        // η_min follows η_max: 0.1 · 1e-3 (the spec's min is 0.1 · 3e-3 by default)
+        assertThat(sweep.config().stages().getFirst().schedule().minLr()).isCloseTo(1.0e-4,
+                org.assertj.core.api.Assertions.within(1e-15));
+    }
+
+    @Test
     void refusesAnIncompleteSpec() throws Exception {
         Path spec = dir.resolve("bad.yaml");
-        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\n");
+        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\nruns: [everything]\neval: {last: 2}\n");
         assertThatThrownBy(() -> Experiment.run(spec, new PrintStream(new ByteArrayOutputStream()), false))
                 .isInstanceOf(UserError.class)
                 .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p).contains("corpora: needs d0 and d1"))
+                        .anySatisfy(p -> assertThat(p).contains("runs[0]: 'everything' is not a run of this spec"))
+                        .anySatisfy(p -> assertThat(p).contains("eval.last: no longer used"))
                         .anySatisfy(p -> assertThat(p).contains("replay[0]: 1.5 is not in [0, 0.99]"))
                         .anySatisfy(p -> assertThat(p).contains("tokens_per_stage")));
     }

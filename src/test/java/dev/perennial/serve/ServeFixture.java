@@ -96,7 +96,7 @@ final class ServeFixture {
                 tokens_per_stage: 960
                 lr: {max: 3.0e-3, warmup: 0.1}
                 replay: [0.0, 0.25]
-                eval: {interval: 5, sequences: 4, last: 2}
+                eval: {interval: 5, sequences: 4}
                 out: runs/tiny-experiment
                 """);
         code = Main.run(new String[] {"experiment", spec.toString()}, new PrintWriter(new StringWriter()),

@@ -204,7 +204,7 @@ class TrainerTest {
         List<String> lines = Files.readAllLines(run.metricsFile());
         ObjectMapper json = new ObjectMapper();
         assertThat(fieldNames(json.readTree(lines.getFirst()))).containsExactly("type", "step", "stage", "stage_step",
-                "val_loss", "delta_since_stage_start");
+                "val_loss", "delta_since_stage_start", "val_loss_stderr");
         assertThat(fieldNames(json.readTree(lines.get(1)))).containsExactly("type", "step", "stage", "stage_step",
                 "tokens", "lr", "loss", "grad_norm", "skipped", "tokens_per_s", "consumed_tokens", "replayed_tokens");
         for (int i = 0; i < lines.size(); i++) {
