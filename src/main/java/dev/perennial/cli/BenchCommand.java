@@ -5,6 +5,7 @@ import dev.perennial.UserError;
 import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DataBenchmark;
+import dev.perennial.bench.ForwardBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.GradioBenchmark;
@@ -263,20 +264,36 @@ public final class BenchCommand implements Runnable {
                     + "JPEG and its share of the time per image. automatic-speech-recognition times Whisper on a model "
                     + "folder (--model; for distil-small.en's shape with random weights write one with "
                     + "tools/reference/whisper.py --write-real-shape DIR): 60 s of audio as two 30 s windows, greedy, "
-                    + "features, encoder and decoder apart, and the real-time factor.", ""})
+                    + "features, encoder and decoder apart, and the real-time factor. text-to-speech times a VITS "
+                    + "folder's synthesis of --text (tools/reference/vits.py --random-checkpoint vits-ljs DIR) and "
+                    + "object-detection a DETR folder's forward on random pixels of --size (tools/reference/detr.py "
+                    + "--real DIR), each round's wall and process CPU time.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
         CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "TASK",
-                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction or "
-                        + "automatic-speech-recognition.")
+                description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
+                        + "automatic-speech-recognition, text-to-speech or object-detection.")
         String task;
 
-        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition: the Whisper "
-                + "model folder to time.")
+        @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, "
+                + "text-to-speech, object-detection: the Whisper, VITS or DETR model folder to time.")
         Path model;
+
+        @Option(names = "--text", defaultValue = SPEECH_TEXT, paramLabel = "T",
+                description = "text-to-speech: the text (default: \"${DEFAULT-VALUE}\").")
+        String text;
+
+        @Option(names = "--size", defaultValue = "800x1066", paramLabel = "HxW", description = "object-detection: "
+                + "the pixels' height and width (default: ${DEFAULT-VALUE}, what DetrImageProcessor makes of a 640×480 "
+                + "image).")
+        String size;
+
+        @Option(names = "--threads", paramLabel = "N", description = "libtorch's threads (default: libtorch's, "
+                + "one per core).")
+        Integer threads;
 
         @Option(names = "--tokens", defaultValue = "32", paramLabel = "N", description = "automatic-speech-"
                 + "recognition: tokens generated per window (default: ${DEFAULT-VALUE}).")
@@ -335,11 +352,61 @@ public final class BenchCommand implements Runnable {
             }
         }
 
+        /** text-to-speech or object-detection: --warmup untimed and --iterations timed rounds, each printed. */
+        private void forward() {
+            boolean speech = task.equals(dev.perennial.pipeline.Task.TEXT_TO_SPEECH.name());
+            if (model == null) {
+                throw new UserError("bench pipeline " + task + " needs --model DIR, a " + (speech
+                        ? "VITS model folder (tools/reference/vits.py --random-checkpoint vits-ljs DIR"
+                        : "DETR model folder (tools/reference/detr.py --real DIR") + " writes one at the real "
+                        + "checkpoint's shape with random weights)");
+            }
+            String[] hw = size.split("x");
+            if (!speech && (hw.length != 2 || !hw[0].matches("[1-9][0-9]{0,4}") || !hw[1].matches("[1-9][0-9]{0,4}"))) {
+                throw new UserError("--size " + size + " is not HEIGHTxWIDTH in pixels; write e.g. 800x1066");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "%s, %s, %d threads: %s%n", task, model,
+                        ForwardBenchmark.libtorchThreads(null), speech ? "\"" + text + "\"" : size + " pixels");
+            }
+            java.util.function.Consumer<ForwardBenchmark.Round> report = round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  %s %d: wall %.0f ms, CPU %.0f ms%s%n", round.warmup() ? "warm-up"
+                                    : "round", round.round(), round.wallMs(), round.cpuMs(),
+                            round.audioSeconds() == null ? "" : String.format(Locale.ROOT,
+                                    ", %.2f s of audio, real-time factor %.2f", round.audioSeconds(),
+                                    round.realTimeFactor()));
+                }
+                out.flush();
+            };
+            if (speech) {
+                ForwardBenchmark.speech(model, text, warmup, iterations, report);
+            } else {
+                ForwardBenchmark.detection(model, Integer.parseInt(hw[0]), Integer.parseInt(hw[1]), warmup,
+                        iterations, report);
+            }
+        }
+
         @Override
         public void run() {
             warnIfBusy(spec);
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new UserError("--threads " + threads + " must be at least 1");
+                }
+                ForwardBenchmark.libtorchThreads(threads);
+            }
             if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
                 speech();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.TEXT_TO_SPEECH.name())
+                    || task.equals(dev.perennial.pipeline.Task.OBJECT_DETECTION.name())) {
+                forward();
                 return;
             }
             if (modelShape == null) {
@@ -369,6 +436,9 @@ public final class BenchCommand implements Runnable {
             }
         }
     }
+
+    /** bench pipeline text-to-speech's default text: two sentences, about 3 s of audio at vits-ljs's shape. */
+    static final String SPEECH_TEXT = "The quick brown fox jumps over the lazy dog. It was a bright cold day in April.";
 
     /** One timed round of Whisper at a batch size, as {@code --format json} prints it. */
     record SpeechRound(int batch, @com.fasterxml.jackson.annotation.JsonUnwrapped WhisperBenchmark.Round round) {
