@@ -570,7 +570,7 @@ def time_reference(folder, text, repeats, threads):
         vocab = json.load(f)
     P = safetensors_io.load(os.path.join(folder, "model.safetensors"))
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if tokenize(s, vocab, ["k"]) != [0]]
-    for _ in range(repeats):
+    for repeat in range(repeats):
         g = torch.Generator().manual_seed(555)
         start, cpu, samples = time.perf_counter(), time.process_time(), 0
         with torch.no_grad():
@@ -581,7 +581,7 @@ def time_reference(folder, text, repeats, threads):
                 samples += forward(P, ids, c, noise, torch.randn(*shape, generator=g))[2].shape[1]
         seconds = time.perf_counter() - start
         audio = samples / c["sampling_rate"]
-        print(json.dumps(dict(synthesis_seconds=seconds, cpu_seconds=time.process_time() - cpu, audio_seconds=audio,
+        print(json.dumps(dict(repeat=repeat, synthesis_seconds=seconds, cpu_seconds=time.process_time() - cpu, audio_seconds=audio,
                               real_time_factor=audio / seconds)))
 
 
