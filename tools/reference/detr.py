@@ -21,8 +21,10 @@ Sources (huggingface/transformers, main as stored in 2026):
 
 Usage: /usr/bin/python3 tools/reference/detr.py src/test/resources/reference/detr
 writes a tiny random DETR folder (config.json, model.safetensors, preprocessor_config.json), the two images it draws
-(image-0.png, image-1.png) and expected.safetensors. With --bench H W it instead times a float32 forward at the real
-facebook/detr-resnet-50 shapes with random weights; --real DIR writes such a folder (for timing Perennial).
+(image-0.png, image-1.png) and expected.safetensors. With --bench H W [THREADS] it instead times float32 forwards at
+the real facebook/detr-resnet-50 shapes with random weights (wall and process CPU time; THREADS for
+torch.set_num_threads, else PyTorch's default); --real DIR writes such a folder (for timing Perennial:
+`perennial bench pipeline object-detection --model DIR --size HxW`).
 """
 import json
 import math
@@ -443,22 +445,26 @@ def write_real(out):
     print("wrote", out)
 
 
-def bench(height, width):
-    """A forward at facebook/detr-resnet-50's shapes with random float32 weights."""
+def bench(height, width, threads=None):
+    """Forwards at facebook/detr-resnet-50's shapes with random float32 weights."""
+    if threads is not None:
+        torch.set_num_threads(threads)
     cfg = real_config()
     w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
     pixels = torch.randn(1, 3, height, width)
     mask = torch.ones(1, height, width, dtype=torch.int64)
     with torch.no_grad():
         for i in range(3):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             logits, boxes = forward(w, cfg, pixels, mask)
-            print("forward %d: %.3f s" % (i, time.perf_counter() - start), tuple(logits.shape), tuple(boxes.shape))
+            print("forward %d: %.3f s, CPU %.3f s, %d threads" % (i, time.perf_counter() - start,
+                                                                  time.process_time() - cpu, torch.get_num_threads()),
+                  tuple(logits.shape), tuple(boxes.shape))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "--bench":
-        bench(int(sys.argv[2]), int(sys.argv[3]))
+        bench(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "--real":
         write_real(sys.argv[2])
     else:

@@ -558,7 +558,9 @@ def random_checkpoint(out, shape):
 
 
 def time_reference(folder, text, repeats, threads):
-    """Real-time factor of this reference in float32 (PyTorch eager), sentence by sentence as Perennial reads it."""
+    """Real-time factor of this reference in float32 (PyTorch eager), sentence by sentence as Perennial reads it, every
+    repeat from seed 555 as `perennial bench pipeline text-to-speech` (so every repeat makes the same audio); the CPU
+    time of the process beside the wall time."""
     import re
     import time
     torch.set_num_threads(threads)
@@ -568,9 +570,9 @@ def time_reference(folder, text, repeats, threads):
         vocab = json.load(f)
     P = safetensors_io.load(os.path.join(folder, "model.safetensors"))
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if tokenize(s, vocab, ["k"]) != [0]]
-    g = torch.Generator().manual_seed(555)
-    for _ in range(repeats):
-        start, samples = time.perf_counter(), 0
+    for repeat in range(repeats):
+        g = torch.Generator().manual_seed(555)
+        start, cpu, samples = time.perf_counter(), time.process_time(), 0
         with torch.no_grad():
             for sentence in sentences:
                 ids = torch.tensor([tokenize(sentence, vocab, ["k"])])
@@ -579,7 +581,8 @@ def time_reference(folder, text, repeats, threads):
                 samples += forward(P, ids, c, noise, torch.randn(*shape, generator=g))[2].shape[1]
         seconds = time.perf_counter() - start
         audio = samples / c["sampling_rate"]
-        print(json.dumps(dict(synthesis_seconds=seconds, audio_seconds=audio, real_time_factor=audio / seconds)))
+        print(json.dumps(dict(repeat=repeat, synthesis_seconds=seconds, cpu_seconds=time.process_time() - cpu, audio_seconds=audio,
+                              real_time_factor=audio / seconds)))
 
 
 def main(out):

@@ -7,6 +7,7 @@ import dev.perennial.bench.AllReduceBenchmark;
 import dev.perennial.bench.CheckpointBenchmark;
 import dev.perennial.bench.DepthBenchmark;
 import dev.perennial.bench.DataBenchmark;
+import dev.perennial.bench.ForwardBenchmark;
 import dev.perennial.bench.GenerateBenchmark;
 import dev.perennial.bench.MachineLoad;
 import dev.perennial.bench.MaskBenchmark;
@@ -278,7 +279,10 @@ public final class BenchCommand implements Runnable {
                     + "--write-real-shape DIR): one input of --seq random ids, exactly --tokens new tokens per "
                     + "--beams setting (1: greedy), tokens/s. image-to-text and "
                     + "visual-question-answering time BLIP at Salesforce's base shapes with random weights: captions/s "
-                    + "or answers/s of greedy decoding to max_length 20, --batch images at a time.", ""})
+                    + "or answers/s of greedy decoding to max_length 20, --batch images at a time. text-to-speech "
+                    + "times a VITS folder's synthesis of --text (tools/reference/vits.py --random-checkpoint vits-ljs "
+                    + "DIR) and object-detection a DETR folder's forward on random pixels of --size "
+                    + "(tools/reference/detr.py --real DIR), each round's wall and process CPU time.", ""})
     public static final class Pipeline implements Runnable {
 
         @Spec
@@ -287,13 +291,26 @@ public final class BenchCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "TASK",
                 description = "feature-extraction, zero-shot-image-classification, image-feature-extraction, "
                         + "automatic-speech-recognition, mask-generation, depth-estimation, summarization, "
-                        + "translation, image-to-text or visual-question-answering.")
+                        + "translation, image-to-text, visual-question-answering, text-to-speech or object-detection.")
         String task;
 
         @Option(names = "--model", paramLabel = "DIR", description = "automatic-speech-recognition, mask-generation, "
-                + "depth-estimation, summarization, translation: the Whisper, SAM, DPT, BART or NLLB model folder to "
-                + "time.")
+                + "depth-estimation, summarization, translation, text-to-speech, object-detection: the Whisper, SAM, "
+                + "DPT, BART, NLLB, VITS or DETR model folder to time.")
         Path model;
+
+        @Option(names = "--text", defaultValue = SPEECH_TEXT, paramLabel = "T",
+                description = "text-to-speech: the text (default: \"${DEFAULT-VALUE}\").")
+        String text;
+
+        @Option(names = "--size", defaultValue = "800x1066", paramLabel = "HxW", description = "object-detection: "
+                + "the pixels' height and width (default: ${DEFAULT-VALUE}, what DetrImageProcessor makes of a 640×480 "
+                + "image).")
+        String size;
+
+        @Option(names = "--threads", paramLabel = "N", description = "libtorch's threads (default: libtorch's, "
+                + "one per core).")
+        Integer threads;
 
         @Option(names = "--prompts", defaultValue = "10", paramLabel = "N", description = "mask-generation: point "
                 + "prompts (clicks) per image (default: ${DEFAULT-VALUE}).")
@@ -385,6 +402,45 @@ public final class BenchCommand implements Runnable {
             }
         }
 
+        /** text-to-speech or object-detection: --warmup untimed and --iterations timed rounds, each printed. */
+        private void forward() {
+            boolean speech = task.equals(dev.perennial.pipeline.Task.TEXT_TO_SPEECH.name());
+            if (model == null) {
+                throw new UserError("bench pipeline " + task + " needs --model DIR, a " + (speech
+                        ? "VITS model folder (tools/reference/vits.py --random-checkpoint vits-ljs DIR"
+                        : "DETR model folder (tools/reference/detr.py --real DIR") + " writes one at the real "
+                        + "checkpoint's shape with random weights)");
+            }
+            String[] hw = size.split("x");
+            if (!speech && (hw.length != 2 || !hw[0].matches("[1-9][0-9]{0,4}") || !hw[1].matches("[1-9][0-9]{0,4}"))) {
+                throw new UserError("--size " + size + " is not HEIGHTxWIDTH in pixels; write e.g. 800x1066");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            boolean json = format == ScheduleCommand.Format.json;
+            if (!json) {
+                out.printf(Locale.ROOT, "%s, %s, %d threads: %s%n", task, model,
+                        ForwardBenchmark.libtorchThreads(null), speech ? "\"" + text + "\"" : size + " pixels");
+            }
+            java.util.function.Consumer<ForwardBenchmark.Round> report = round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  %s %d: wall %.0f ms, CPU %.0f ms%s%n", round.warmup() ? "warm-up"
+                                    : "round", round.round(), round.wallMs(), round.cpuMs(),
+                            round.audioSeconds() == null ? "" : String.format(Locale.ROOT,
+                                    ", %.2f s of audio, real-time factor %.2f", round.audioSeconds(),
+                                    round.realTimeFactor()));
+                }
+                out.flush();
+            };
+            if (speech) {
+                ForwardBenchmark.speech(model, text, warmup, iterations, report);
+            } else {
+                ForwardBenchmark.detection(model, Integer.parseInt(hw[0]), Integer.parseInt(hw[1]), warmup,
+                        iterations, report);
+            }
+        }
+
         /** SAM: the model's embedding and prompt times, and the pipeline's first and next clicks, per round. */
         private void masks() {
             if (model == null) {
@@ -467,8 +523,19 @@ public final class BenchCommand implements Runnable {
         @Override
         public void run() {
             warnIfBusy(spec);
+            if (threads != null) {
+                if (threads < 1) {
+                    throw new UserError("--threads " + threads + " must be at least 1");
+                }
+                ForwardBenchmark.libtorchThreads(threads);
+            }
             if (task.equals(dev.perennial.pipeline.Task.AUTOMATIC_SPEECH_RECOGNITION.name())) {
                 speech();
+                return;
+            }
+            if (task.equals(dev.perennial.pipeline.Task.TEXT_TO_SPEECH.name())
+                    || task.equals(dev.perennial.pipeline.Task.OBJECT_DETECTION.name())) {
+                forward();
                 return;
             }
             if (task.equals(dev.perennial.pipeline.Task.MASK_GENERATION.name())) {
@@ -515,6 +582,9 @@ public final class BenchCommand implements Runnable {
             }
         }
     }
+
+    /** bench pipeline text-to-speech's default text: two sentences, about 3 s of audio at vits-ljs's shape. */
+    static final String SPEECH_TEXT = "The quick brown fox jumps over the lazy dog. It was a bright cold day in April.";
 
     /** One timed round of Whisper at a batch size, as {@code --format json} prints it. */
     record SpeechRound(int batch, @com.fasterxml.jackson.annotation.JsonUnwrapped WhisperBenchmark.Round round) {

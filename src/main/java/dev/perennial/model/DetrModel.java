@@ -127,17 +127,42 @@ public final class DetrModel implements AutoCloseable {
     public record Output(Tensor logits, Tensor predBoxes) {
     }
 
-    /** A frozen batch norm folded into x·scale + shift, [1, C, 1, 1] each (DetrFrozenBatchNorm2d.forward). */
-    private record Affine(Tensor scale, Tensor shift) {
+    /**
+     * A bias-free convolution followed by a frozen batch norm, folded into one convolution: the norm is x·scale +
+     * shift (DetrFrozenBatchNorm2d.forward: scale = weight · rsqrt(running_var + 1e-5), shift = bias − running_mean ·
+     * scale), so the weight's output channels are multiplied by scale and shift is the bias. The weight is a
+     * {@link ChannelsLast} copy, made once at load.
+     */
+    private record FoldedConv(Tensor weight, Tensor bias, int stride, int padding) {
 
-        static Affine of(BatchNorm bn) {
+        static FoldedConv of(Tensor conv, BatchNorm bn, int stride, int padding) {
             Tensor scale = bn.weight().mul(bn.runningVar().add(new Scalar(1e-5)).rsqrt());
             Tensor shift = bn.bias().sub(bn.runningMean().mul(scale));
-            return new Affine(scale.view(1, -1, 1, 1), shift.view(1, -1, 1, 1));
+            Tensor weight = ChannelsLast.weight(conv.mul(scale.view(-1, 1, 1, 1)));
+            return new FoldedConv(weight, shift, stride, padding);
         }
 
         Tensor apply(Tensor x) {
-            return x.mul(scale).add(shift);
+            return ChannelsLast.conv2d(x, weight, bias, stride, padding);
+        }
+
+        void close() {
+            weight.close();
+            bias.close();
+        }
+    }
+
+    /** A Bottleneck's convolutions with their batch norms folded; the downsample's null where there is none. */
+    private record FoldedBlock(FoldedConv conv1, FoldedConv conv2, FoldedConv conv3, FoldedConv downsample) {
+
+        static FoldedBlock of(Bottleneck b) {
+            return new FoldedBlock(FoldedConv.of(b.conv1(), b.bn1(), 1, 0), FoldedConv.of(b.conv2(), b.bn2(), b.stride(), 1),
+                    FoldedConv.of(b.conv3(), b.bn3(), 1, 0),
+                    b.downsample() == null ? null : FoldedConv.of(b.downsample(), b.downsampleBn(), b.stride(), 0));
+        }
+
+        List<FoldedConv> convs() {
+            return downsample == null ? List.of(conv1, conv2, conv3) : List.of(conv1, conv2, conv3, downsample);
         }
     }
 
@@ -150,23 +175,17 @@ public final class DetrModel implements AutoCloseable {
     private final torch.ScalarType dtype;
     private final PretrainedWeights pretrained;
     private final Weights w;
-    private final Map<BatchNorm, Affine> affines;
+    /** The backbone's stem and blocks with their batch norms folded, made at load (owned: closed with the model). */
+    private final FoldedConv stem;
+    private final List<FoldedBlock> blocks;
 
     private DetrModel(DetrConfig config, torch.ScalarType dtype, PretrainedWeights pretrained, Weights w) {
         this.config = config;
         this.dtype = dtype;
         this.pretrained = pretrained;
         this.w = w;
-        java.util.IdentityHashMap<BatchNorm, Affine> folded = new java.util.IdentityHashMap<>();
-        folded.put(w.backbone().bn1(), Affine.of(w.backbone().bn1()));
-        for (Bottleneck b : w.backbone().blocks()) {
-            for (BatchNorm bn : new BatchNorm[] {b.bn1(), b.bn2(), b.bn3(), b.downsampleBn()}) {
-                if (bn != null) {
-                    folded.put(bn, Affine.of(bn));
-                }
-            }
-        }
-        this.affines = folded;
+        this.stem = FoldedConv.of(w.backbone().conv1(), w.backbone().bn1(), 2, 3);
+        this.blocks = w.backbone().blocks().stream().map(FoldedBlock::of).toList();
     }
 
     /** Loads a DetrForObjectDetection folder (config.json, model.safetensors) as {@code dtype}. */
@@ -244,25 +263,20 @@ public final class DetrModel implements AutoCloseable {
         }
     }
 
-    /** The ResNet stem and its bottleneck blocks; the last feature map. */
-    private Tensor backbone(Tensor x) {
-        Backbone bb = w.backbone();
-        x = torch.relu(affines.get(bb.bn1()).apply(conv(x, bb.conv1(), 2, 3)));
+    /**
+     * The ResNet stem and its bottleneck blocks; the last feature map, in the default layout. The activations run in
+     * channels-last layout; the in-place ReLUs and sums act only on tensors this method has just made.
+     */
+    private Tensor backbone(Tensor pixels) {
+        Tensor x = torch.relu_(stem.apply(ChannelsLast.image(pixels)));
         x = torch.max_pool2d(x, new long[] {3, 3}, new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, false);
-        for (Bottleneck blk : bb.blocks()) {
-            Tensor h = torch.relu(affines.get(blk.bn1()).apply(conv(x, blk.conv1(), 1, 0)));
-            h = torch.relu(affines.get(blk.bn2()).apply(conv(h, blk.conv2(), blk.stride(), 1)));
-            h = affines.get(blk.bn3()).apply(conv(h, blk.conv3(), 1, 0));
-            Tensor shortcut = blk.downsample() == null ? x
-                    : affines.get(blk.downsampleBn()).apply(conv(x, blk.downsample(), blk.stride(), 0));
-            x = torch.relu(h.add(shortcut));
+        for (FoldedBlock blk : blocks) {
+            Tensor h = torch.relu_(blk.conv1().apply(x));
+            h = torch.relu_(blk.conv2().apply(h));
+            h = blk.conv3().apply(h);
+            x = torch.relu_(h.add_(blk.downsample() == null ? x : blk.downsample().apply(x)));
         }
-        return x;
-    }
-
-    private static Tensor conv(Tensor x, Tensor weight, int stride, int padding) {
-        return torch.conv2d(x, weight, new TensorOptional(), new long[] {stride, stride},
-                new long[] {padding, padding}, new long[] {1, 1}, 1);
+        return x.contiguous();
     }
 
     /**
@@ -342,10 +356,8 @@ public final class DetrModel implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Affine a : affines.values()) {
-            a.scale().close();
-            a.shift().close();
-        }
+        stem.close();
+        blocks.forEach(b -> b.convs().forEach(FoldedConv::close));
         pretrained.tensors().values().forEach(Tensor::close);
         pretrained.close();
     }

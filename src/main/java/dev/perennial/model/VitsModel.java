@@ -55,6 +55,11 @@ public final class VitsModel implements AutoCloseable {
         Tensor apply(Tensor x) {
             return apply(x, 0, 1, 1);
         }
+
+        /** The same convolution with its weight as a {@link ChannelsLast#weight} copy (the bias shared). */
+        Conv channelsLast() {
+            return new Conv(ChannelsLast.weight(weight), bias);
+        }
     }
 
     /** VitsEncoderLayer: attention with relative positions, layer_norm, the convolutional feed-forward, final_layer_norm. */
@@ -182,6 +187,17 @@ public final class VitsModel implements AutoCloseable {
                             kernel, true)),
                     kernel, dilations);
         }
+
+        ResBlock channelsLast() {
+            return new ResBlock(convs1.stream().map(Conv::channelsLast).toList(),
+                    convs2.stream().map(Conv::channelsLast).toList(), kernel, dilations);
+        }
+
+        List<Conv> convs() {
+            List<Conv> all = new ArrayList<>(convs1);
+            all.addAll(convs2);
+            return all;
+        }
     }
 
     /** VitsHifiGan. */
@@ -200,6 +216,19 @@ public final class VitsModel implements AutoCloseable {
                     c.resblockDilationSizes().get(n % kernels)));
             Conv post = Conv.declare(p, "decoder.conv_post", 1, ch0 >> up.size(), 7, false);
             return new Decoder(pre, up, blocks, post);
+        }
+
+        /** The decoder with every weight copied into {@link ChannelsLast} layout, made once at load. */
+        Decoder channelsLast() {
+            return new Decoder(pre.channelsLast(), upsampler.stream().map(Conv::channelsLast).toList(),
+                    resblocks.stream().map(ResBlock::channelsLast).toList(), post.channelsLast());
+        }
+
+        List<Conv> convs() {
+            List<Conv> all = new ArrayList<>(List.of(pre, post));
+            all.addAll(upsampler);
+            resblocks.forEach(b -> all.addAll(b.convs()));
+            return all;
         }
     }
 
@@ -238,12 +267,15 @@ public final class VitsModel implements AutoCloseable {
     private final torch.ScalarType dtype;
     private final PretrainedWeights pretrained;
     private final Weights w;
+    /** HiFi-GAN in channels-last layout, where most of a synthesis's time goes (owned: closed with the model). */
+    private final Decoder decoder;
 
     private VitsModel(VitsConfig config, torch.ScalarType dtype, PretrainedWeights pretrained, Weights w) {
         this.config = config;
         this.dtype = dtype;
         this.pretrained = pretrained;
         this.w = w;
+        this.decoder = w.decoder().channelsLast();
     }
 
     /** Loads a VitsModel folder (config.json and model.safetensors) as {@code dtype}. */
@@ -486,41 +518,51 @@ public final class VitsModel implements AutoCloseable {
         return out;
     }
 
-    /** VitsHifiGan: the waveform [1, 1, frames · hop] in (−1, 1). */
+    /**
+     * VitsHifiGan: the waveform [1, 1, frames · hop] in (−1, 1). The signal runs as [1, C, 1, L] in channels-last
+     * layout; the in-place steps act only on tensors this method has just made.
+     */
     private Tensor decode(Tensor spectrogram) {
-        Decoder d = w.decoder();
+        Decoder d = decoder;
         Scalar slope = new Scalar(config.leakyReluSlope());
-        Tensor x = d.pre().apply(spectrogram, 3, 1, 1);
+        Tensor x = ChannelsLast.conv1d(ChannelsLast.signal(spectrogram), d.pre().weight(), d.pre().bias(), 3, 1);
         int kernels = config.resblockKernelSizes().size();
         for (int i = 0; i < d.upsampler().size(); i++) {
             long rate = config.upsampleRates().get(i);
             long k = config.upsampleKernelSizes().get(i);
             Conv up = d.upsampler().get(i);
-            x = torch.conv_transpose1d(torch.leaky_relu(x, slope), up.weight(), new TensorOptional(up.bias()),
-                    new long[] {rate}, new long[] {(k - rate) / 2}, new long[] {0}, 1, 1);
+            x = ChannelsLast.convTranspose1d(torch.leaky_relu_(x, slope), up.weight(), up.bias(), rate,
+                    (k - rate) / 2);
             Tensor sum = null;
             for (int j = 0; j < kernels; j++) {
                 Tensor r = resBlock(d.resblocks().get(i * kernels + j), x, slope);
-                sum = sum == null ? r : sum.add(r);
+                sum = sum == null ? r : sum.add_(r);
             }
-            x = sum.div(new Scalar(kernels));
+            x = sum.div_(new Scalar(kernels));
         }
         // the last activation uses leaky_relu's default slope, 0.01, not the config's (VitsHifiGan.forward)
-        return d.post().apply(torch.leaky_relu(x), 3, 1, 1).tanh();
+        Tensor out = ChannelsLast.conv1d(torch.leaky_relu_(x, new Scalar(0.01)), d.post().weight(), d.post().bias(),
+                3, 1).tanh_();
+        return ChannelsLast.unsignal(out);
     }
 
+    /** HifiGanResidualBlock over x, which it leaves as it is; the sum it returns is a new tensor. */
     private static Tensor resBlock(ResBlock block, Tensor x, Scalar slope) {
         int k = block.kernel();
         for (int i = 0; i < block.dilations().size(); i++) {
             long dil = block.dilations().get(i);
-            Tensor y = block.convs1().get(i).apply(torch.leaky_relu(x, slope), (k * dil - dil) / 2, dil, 1);
-            x = x.add(block.convs2().get(i).apply(torch.leaky_relu(y, slope), (k - 1) / 2, 1, 1));
+            Conv c1 = block.convs1().get(i);
+            Conv c2 = block.convs2().get(i);
+            Tensor y = ChannelsLast.conv1d(torch.leaky_relu(x, slope), c1.weight(), c1.bias(), (k * dil - dil) / 2,
+                    dil);
+            x = ChannelsLast.conv1d(torch.leaky_relu_(y, slope), c2.weight(), c2.bias(), (k - 1) / 2, 1).add_(x);
         }
         return x;
     }
 
     @Override
     public void close() {
+        decoder.convs().forEach(c -> c.weight().close());
         pretrained.close();
     }
 }

@@ -69,4 +69,40 @@ class BenchPipelineCliTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("needs --model DIR");
     }
+
+    @Test
+    void textToSpeechTimesAVitsFolderAfterItsWarmUp() throws Exception {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "text-to-speech", "--model",
+                "src/test/resources/reference/vits", "--text", "Hello, world.", "--warmup", "1", "--iterations", "2",
+                "--threads", "1", "--format", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        var rounds = r.out().lines().map(line -> {
+            try {
+                return Json.MAPPER.readTree(line);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+        assertThat(rounds).extracting(j -> j.get("warmup").asBoolean()).containsExactly(true, false, false);
+        // the same text and seed make the same audio every round
+        assertThat(rounds).extracting(j -> j.get("audio_seconds").asDouble()).allSatisfy(s -> assertThat(s)
+                .isPositive().isEqualTo(rounds.getFirst().get("audio_seconds").asDouble()));
+        assertThat(rounds.get(1).get("wall_ms").asDouble()).isPositive();
+        assertThat(rounds.get(1).get("real_time_factor").asDouble()).isPositive();
+    }
+
+    @Test
+    void objectDetectionTimesADetrFolderAndRefusesABadSizeInOneLine() {
+        CliTest.Result r = CliTest.run("bench", "pipeline", "object-detection", "--model",
+                "src/test/resources/reference/detr", "--size", "64x90", "--warmup", "0", "--iterations", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("64x90 pixels").contains("round 0: wall");
+        CliTest.Result bad = CliTest.run("bench", "pipeline", "object-detection", "--model",
+                "src/test/resources/reference/detr", "--size", "64by90");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--size 64by90").doesNotContain("Exception");
+        CliTest.Result missing = CliTest.run("bench", "pipeline", "text-to-speech");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("needs --model DIR").contains("vits.py --random-checkpoint");
+    }
 }
