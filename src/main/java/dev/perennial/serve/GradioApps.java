@@ -17,6 +17,7 @@ import dev.perennial.gradio.GradioApp;
 import dev.perennial.gradio.GradioError;
 import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chatbot;
 import dev.perennial.pipeline.Encoder;
@@ -134,10 +135,25 @@ final class GradioApps {
                     Component.number("Threshold", Inputs.DetectionImage.DEFAULT_THRESHOLD)),
                     List.of(Component.image("Detections"), Component.json("Objects")), false,
                     guarded(call -> detections(model, call)));
+            case "image-to-text" -> new GradioApp(spec.name(), title, "A caption of the image, continuing the "
+                    + "prompt when one is given", "predict", List.of(Component.image("Image"), Component.textbox(
+                    "Prompt", "", "a picture of")), List.of(Component.textbox("Caption", null, null)), false,
+                    guarded(call -> List.of(text(onImage(model, Task.IMAGE_TO_TEXT, call, optional("prompt",
+                            call.inputs().get(1))).generatedText()))));
+            case "visual-question-answering" -> new GradioApp(spec.name(), title, "The answer to a question about "
+                    + "the image", "predict", List.of(Component.image("Image"), Component.textbox("Question", null,
+                    "what colour is the ball?")), List.of(Component.textbox("Answer", null, null)), false,
+                    guarded(call -> List.of(text(onImage(model, Task.VISUAL_QUESTION_ANSWERING, call,
+                            object("question", call.inputs().get(1))).answer()))));
+            case "image-text-matching" -> new GradioApp(spec.name(), title, "Whether the text describes the image: "
+                    + "the matching head's probability and the cosine similarity", "predict", List.of(
+                    Component.image("Image"), Component.textbox("Text", null, "a red ball on green grass")),
+                    List.of(Component.label("Match"), Component.json("Scores")), false, guarded(call -> match(
+                    onImage(model, Task.IMAGE_TEXT_MATCHING, call, object("text", call.inputs().get(1))))));
             case "summarization" -> new GradioApp(spec.name(), title, "A summary of the text (long texts are cut "
                     + "to the model's length)", "predict", List.of(Component.textbox("Text", null, SUMMARY_EXAMPLE)),
                     List.of(Component.textbox("Summary", null, null)), false, guarded(call -> List.of(
-                    Json.MAPPER.getNodeFactory().textNode(run(model, Task.SUMMARIZATION, Requests.parse(
+                    text(run(model, Task.SUMMARIZATION, Requests.parse(
                     Task.SUMMARIZATION, object("text", call.inputs().get(0)), Requests.INLINE)).summaryText()))));
             default -> throw new UserError("--app " + spec.task() + "=" + spec.model() + ": there is no Gradio app "
                     + "for " + spec.task() + " yet; its HTTP endpoint is POST /api/pipeline/" + spec.task());
@@ -171,6 +187,14 @@ final class GradioApps {
                     row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), null),
                     row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), 0.9));
             case "summarization" -> List.of(row(SUMMARY_EXAMPLE));
+            case "image-to-text" -> List.of(row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), ""),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "a drawing of"));
+            case "visual-question-answering" -> List.of(
+                    row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), "what colour is the circle?"),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "what shape is this?"));
+            case "image-text-matching" -> List.of(
+                    row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), "a red circle"),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "a red circle"));
             default -> List.of();
         };
     }
@@ -227,12 +251,9 @@ final class GradioApps {
      * store, as the course's app renders them) and the pipeline's JSON list of {score, label, box}.
      */
     private List<JsonNode> detections(Catalog.Entry model, GradioApp.Call call) {
-        ObjectNode input = Json.MAPPER.createObjectNode().put("image", "upload");
-        if (!call.inputs().get(1).isNull()) {
-            input.set("threshold", call.inputs().get(1));
-        }
-        Inputs.DetectionImage parsed = Requests.parse(Task.OBJECT_DETECTION, input,
-                value -> ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image")));
+        ObjectNode input = optional("threshold", call.inputs().get(1));
+        input.put("image", "upload");
+        Inputs.DetectionImage parsed = Requests.parse(Task.OBJECT_DETECTION, input, value -> uploadedImage(call));
         Outputs.Detections found = run(model, Task.OBJECT_DETECTION, parsed);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
@@ -260,6 +281,36 @@ final class GradioApps {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code task}'s result for the image uploaded as input 0 and the other fields of {@code input}. */
+    private <I, O> O onImage(Catalog.Entry model, Task<I, O> task, GradioApp.Call call, ObjectNode input) {
+        input.put("image", "upload");
+        return run(model, task, Requests.parse(task, input, value -> uploadedImage(call)));
+    }
+
+    private static RgbImage uploadedImage(GradioApp.Call call) {
+        return ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image"));
+    }
+
+    /** A request object with {@code field} set to {@code value}, or without it when the input is empty or null. */
+    private static ObjectNode optional(String field, JsonNode value) {
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        if (!value.isNull() && !(value.isTextual() && value.asText().isBlank())) {
+            input.set(field, value);
+        }
+        return input;
+    }
+
+    private static JsonNode text(String value) {
+        return Json.MAPPER.getNodeFactory().textNode(value);
+    }
+
+    /** Image-text matching as Gradio's label (match / no match with the head's probability) and the pipeline's JSON. */
+    private static List<JsonNode> match(Outputs.Match match) {
+        return List.of(label(List.of(new Outputs.LabelScore("match", match.probability()),
+                new Outputs.LabelScore("no match", 1 - match.probability())).stream()
+                .sorted((a, b) -> Double.compare(b.score(), a.score())).toList()), Json.MAPPER.valueToTree(match));
     }
 
     /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
