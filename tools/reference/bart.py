@@ -185,6 +185,29 @@ def processors(gen):
     return process
 
 
+def encoder_ngrams(process, input_rows, n):
+    """EncoderNoRepeatNGramLogitsProcessor (generation/logits_process.py) before the generation config's processors,
+    as generation/utils.py _get_logits_processor orders it: _get_ngrams over each input's ids (padding included, as
+    generate passes inputs_tensor), and hypothesis h bans the tokens that followed its last n-1 ids in input
+    h // (hypotheses per input) (_get_generated_ngrams)."""
+    banned = []
+    for row in input_rows:
+        grams = {}
+        for i in range(len(row) - n + 1):
+            grams.setdefault(tuple(row[i:i + n - 1]), []).append(row[i + n - 1])
+        banned.append(grams)
+
+    def processed(ids, scores):
+        scores = scores.clone()
+        per_input = ids.shape[0] // len(banned)
+        if ids.shape[1] >= n - 1:
+            for r in range(ids.shape[0]):
+                for token in banned[r // per_input].get(tuple(ids[r, ids.shape[1] - n + 1:].tolist()), []):
+                    scores[r, token] = NEG
+        return process(ids, scores)
+    return processed
+
+
 def strip(seq, eos):
     return seq[:seq.index(eos)] if eos in seq else seq
 

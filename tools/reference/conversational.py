@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from bart import Bart, beam_search, greedy, padded, processors, decode  # noqa: E402
+from bart import Bart, beam_search, greedy, padded, processors, decode, encoder_ngrams  # noqa: E402
 from clap import bpe, words, EOS  # noqa: E402
 
 CONVERSATIONS = [
@@ -51,22 +51,6 @@ def conversation_ids(messages, vocab, ranks, max_length):
     full = "  ".join(texts)
     ids = [vocab[s] for w in words(full) for s in bpe(w, ranks)] + [vocab[EOS]]
     return ids[-max_length:], len(ids) > max_length
-
-
-def encoder_ngrams(process, input_ids, n):
-    """EncoderNoRepeatNGramLogitsProcessor over one input, then the generation config's processors."""
-    banned = {}
-    for i in range(len(input_ids) - n + 1):
-        banned.setdefault(tuple(input_ids[i:i + n - 1]), []).append(input_ids[i + n - 1])
-
-    def processed(ids, scores):
-        scores = scores.clone()
-        if ids.shape[1] >= n - 1:
-            for r in range(ids.shape[0]):
-                for token in banned.get(tuple(ids[r, ids.shape[1] - n + 1:].tolist()), []):
-                    scores[r, token] = float("-inf")
-        return process(ids, scores)
-    return processed
 
 
 def main(folder, out):
@@ -96,9 +80,9 @@ def main(folder, out):
             greedies.append(greedy(model, enc, mask, one_beam, processors(one_beam))[0])
             beams.append(beam)
             replies.append(decode(beam, vocab))
-            ngram_beams.append(beam_search(model, enc, mask, gen, encoder_ngrams(processors(gen), ids, 3))[0])
+            ngram_beams.append(beam_search(model, enc, mask, gen, encoder_ngrams(processors(gen), [ids], 3))[0])
             ngram_greedies.append(greedy(model, enc, mask, one_beam,
-                                         encoder_ngrams(processors(one_beam), ids, 2))[0])
+                                         encoder_ngrams(processors(one_beam), [ids], 2))[0])
     print("prompt lengths", [len(p) for p in prompts], "truncated", truncated)
     print("replies", replies)
     assert truncated == [False, False, True, False], "the third conversation must be cut, the others not"
