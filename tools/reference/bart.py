@@ -334,6 +334,13 @@ def randomize(model, generator, eos_boost, unreadable):
         model.final_logits_bias[0, unreadable] -= 8.0
 
 
+def unreadable_tokens(vocab):
+    """The ids of the byte-level pieces holding control or non-ASCII bytes (alone they decode to U+FFFD)."""
+    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
+    return [i for t, i in vocab.items() if t not in (BOS, PAD, EOS, UNK, MASK)
+            and any(not 32 <= byte_of[c] < 127 for c in t)]
+
+
 def tiny(out):
     os.makedirs(out, exist_ok=True)
     merges = clip.train_merges(CORPUS, 60, words, end_of_word="")
@@ -356,10 +363,7 @@ def tiny(out):
 
     generator = torch.Generator().manual_seed(20)
     model = Bart(config).double().eval()
-    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
-    unreadable = [i for t, i in vocab.items() if t not in (BOS, PAD, EOS, UNK, MASK)
-                  and any(not 32 <= byte_of[c] < 127 for c in t)]
-    randomize(model, generator, 4.0, unreadable)
+    randomize(model, generator, 4.0, unreadable_tokens(vocab))
     safetensors_io.save(os.path.join(out, "model.safetensors"),
                         {k: v.float() for k, v in model.checkpoint().items()}, {"format": "pt"})
     model.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})

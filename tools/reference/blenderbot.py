@@ -32,7 +32,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 import clip  # noqa: E402
-from bart import greedy, beam_search, processors, padded, encoder_ngrams  # noqa: E402
+from bart import greedy, beam_search, processors, padded, encoder_ngrams, unreadable_tokens  # noqa: E402
 from clap import roberta_vocab, tokenizer_json, words, bpe, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
 from clip import BYTE_ENCODER, write_json  # noqa: E402
 from m2m100 import PreLnSeq2Seq, randomize, float32_error, time_folder  # noqa: E402
@@ -55,7 +55,8 @@ def blenderbot(config):
 
 CORPUS = ("hello , how are you today ? i am good , thank you . do you like dogs ? i love dogs and cats . what do "
           "you do for fun ? i like to read books and play music . ") * 3
-TEXTS = ["Hello, how are you today?", "I like to read books. Do you like dogs and cats?"]
+# "Bobobo": pieces the tiny model likes to generate, so that encoder_no_repeat_ngram_size bans some
+TEXTS = ["Hello, how are you today? Bobobo", "I like to read books. Do you like dogs and cats?"]
 
 
 def encode(text, vocab, ranks):
@@ -136,6 +137,7 @@ def tiny(out):
     randomize(model, generator)
     with torch.no_grad():
         model.final_logits_bias[0, 2] += 2.0  # end of text probable enough that the beams finish before max_length
+        model.final_logits_bias[0, unreadable_tokens(vocab)] -= 8.0  # replies of readable text, as bart.py's
     safetensors_io.save(os.path.join(out, "model.safetensors"),
                         {k: v.float() for k, v in model.checkpoint().items()}, {"format": "pt"})
     model.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})
@@ -158,6 +160,7 @@ def tiny(out):
     print("greedy", greedy_ids, "beam", beam_ids,
           "float32 logits error %.2e" % float32_error(model, ids, mask, decoder_ids))
     print("without encoder_no_repeat_ngram_size: greedy", unbanned[0], "beam", unbanned[1])
+    assert unbanned != (greedy_ids, beam_ids), "the encoder n-grams change nothing; pick other texts"
     safetensors_io.save(os.path.join(out, "expected.safetensors"), {
         "input_ids": ids, "attention_mask": mask, "encoder_hidden_state": enc, "decoder_input_ids": decoder_ids,
         "logits": logits, "greedy_ids": padded(greedy_ids), "beam_ids": padded(beam_ids)}, {
