@@ -185,6 +185,29 @@ def processors(gen):
     return process
 
 
+def encoder_ngrams(process, input_rows, n):
+    """EncoderNoRepeatNGramLogitsProcessor (generation/logits_process.py) before the generation config's processors,
+    as generation/utils.py _get_logits_processor orders it: _get_ngrams over each input's ids (padding included, as
+    generate passes inputs_tensor), and hypothesis h bans the tokens that followed its last n-1 ids in input
+    h // (hypotheses per input) (_get_generated_ngrams)."""
+    banned = []
+    for row in input_rows:
+        grams = {}
+        for i in range(len(row) - n + 1):
+            grams.setdefault(tuple(row[i:i + n - 1]), []).append(row[i + n - 1])
+        banned.append(grams)
+
+    def processed(ids, scores):
+        scores = scores.clone()
+        per_input = ids.shape[0] // len(banned)
+        if ids.shape[1] >= n - 1:
+            for r in range(ids.shape[0]):
+                for token in banned[r // per_input].get(tuple(ids[r, ids.shape[1] - n + 1:].tolist()), []):
+                    scores[r, token] = NEG
+        return process(ids, scores)
+    return processed
+
+
 def strip(seq, eos):
     return seq[:seq.index(eos)] if eos in seq else seq
 
@@ -311,6 +334,13 @@ def randomize(model, generator, eos_boost, unreadable):
         model.final_logits_bias[0, unreadable] -= 8.0
 
 
+def unreadable_tokens(vocab):
+    """The ids of the byte-level pieces holding control or non-ASCII bytes (alone they decode to U+FFFD)."""
+    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
+    return [i for t, i in vocab.items() if t not in (BOS, PAD, EOS, UNK, MASK)
+            and any(not 32 <= byte_of[c] < 127 for c in t)]
+
+
 def tiny(out):
     os.makedirs(out, exist_ok=True)
     merges = clip.train_merges(CORPUS, 60, words, end_of_word="")
@@ -333,10 +363,7 @@ def tiny(out):
 
     generator = torch.Generator().manual_seed(20)
     model = Bart(config).double().eval()
-    byte_of = {c: b for b, c in BYTE_ENCODER.items()}
-    unreadable = [i for t, i in vocab.items() if t not in (BOS, PAD, EOS, UNK, MASK)
-                  and any(not 32 <= byte_of[c] < 127 for c in t)]
-    randomize(model, generator, 4.0, unreadable)
+    randomize(model, generator, 4.0, unreadable_tokens(vocab))
     safetensors_io.save(os.path.join(out, "model.safetensors"),
                         {k: v.float() for k, v in model.checkpoint().items()}, {"format": "pt"})
     model.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})

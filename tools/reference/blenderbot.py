@@ -13,8 +13,8 @@ Sources (huggingface/transformers, src/transformers/):
   BlenderbotForConditionalGeneration (lm_head tied to model.shared, + final_logits_bias).
 - convert_slow_tokenizer.py BlenderbotConverter: byte-level BPE with add_prefix_space, the post-processor
   "$A </s>" (BlenderbotTokenizer.build_inputs_with_special_tokens: no <s>).
-The searches and logits processors are bart.py's; generation_config.json's encoder_no_repeat_ngram_size is left out
-of the expected ids, as Perennial's generation does not apply it yet.
+The searches and logits processors are bart.py's, with generation_config.json's encoder_no_repeat_ngram_size over the
+padded input ids (bart.py's encoder_ngrams).
 
 The tiny folder: config.json as BlenderbotConfig writes blenderbot-400M-distill's, generation_config.json as that
 checkpoint has it (10 beams, min_length 20, max_length 60, length_penalty 0.65, no_repeat_ngram_size 3; min_length 8
@@ -32,7 +32,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 import clip  # noqa: E402
-from bart import greedy, beam_search, processors, padded  # noqa: E402
+from bart import greedy, beam_search, processors, padded, encoder_ngrams, unreadable_tokens  # noqa: E402
 from clap import roberta_vocab, tokenizer_json, words, bpe, special, BOS, PAD, EOS, UNK, MASK  # noqa: E402
 from clip import BYTE_ENCODER, write_json  # noqa: E402
 from m2m100 import PreLnSeq2Seq, randomize, float32_error, time_folder  # noqa: E402
@@ -55,7 +55,8 @@ def blenderbot(config):
 
 CORPUS = ("hello , how are you today ? i am good , thank you . do you like dogs ? i love dogs and cats . what do "
           "you do for fun ? i like to read books and play music . ") * 3
-TEXTS = ["Hello, how are you today?", "I like to read books. Do you like dogs and cats?"]
+# "Bobobo": pieces the tiny model likes to generate, so that encoder_no_repeat_ngram_size bans some
+TEXTS = ["Hello, how are you today? Bobobo", "I like to read books. Do you like dogs and cats?"]
 
 
 def encode(text, vocab, ranks):
@@ -136,6 +137,7 @@ def tiny(out):
     randomize(model, generator)
     with torch.no_grad():
         model.final_logits_bias[0, 2] += 2.0  # end of text probable enough that the beams finish before max_length
+        model.final_logits_bias[0, unreadable_tokens(vocab)] -= 8.0  # replies of readable text, as bart.py's
     safetensors_io.save(os.path.join(out, "model.safetensors"),
                         {k: v.float() for k, v in model.checkpoint().items()}, {"format": "pt"})
     model.load_state_dict({k: v.float().double() for k, v in model.state_dict().items()})
@@ -149,16 +151,23 @@ def tiny(out):
         enc = model.encode(ids, mask)
         decoder_ids = torch.tensor([[1, 40, 41, 42, 43, 44], [1, 50, 50, 51, 9, 2]], dtype=torch.int64)
         logits = model.full_logits(enc, mask, decoder_ids)
-        greedy_ids = greedy(model, enc, mask, full, processors(full))
-        beam_ids = beam_search(model, enc, mask, full, processors(full))
+        one_beam = dict(full, num_beams=1)
+        rows, n = ids.tolist(), full["encoder_no_repeat_ngram_size"]
+        greedy_ids = greedy(model, enc, mask, one_beam, encoder_ngrams(processors(one_beam), rows, n))
+        beam_ids = beam_search(model, enc, mask, full, encoder_ngrams(processors(full), rows, n))
+        unbanned = (greedy(model, enc, mask, one_beam, processors(one_beam)),
+                    beam_search(model, enc, mask, full, processors(full)))
     print("greedy", greedy_ids, "beam", beam_ids,
           "float32 logits error %.2e" % float32_error(model, ids, mask, decoder_ids))
+    print("without encoder_no_repeat_ngram_size: greedy", unbanned[0], "beam", unbanned[1])
+    assert unbanned != (greedy_ids, beam_ids), "the encoder n-grams change nothing; pick other texts"
     safetensors_io.save(os.path.join(out, "expected.safetensors"), {
         "input_ids": ids, "attention_mask": mask, "encoder_hidden_state": enc, "decoder_input_ids": decoder_ids,
         "logits": logits, "greedy_ids": padded(greedy_ids), "beam_ids": padded(beam_ids)}, {
         "texts": json.dumps(TEXTS),
         "note": "input_ids: ' ' + text + </s> per row, padded with <pad> 0; beam_ids: generation_config.json's "
-                "settings (10 beams) without encoder_no_repeat_ngram_size; greedy_ids: the same with 1 beam; rows "
+                "settings (10 beams, encoder_no_repeat_ngram_size 3 over input_ids); greedy_ids: the same with 1 "
+                "beam; rows "
                 "padded with -1"})
 
 

@@ -22,8 +22,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     static final List<String> WHISPER = List.of("whisper");
     static final List<String> DETR = List.of("detr");
     static final List<String> BART = List.of("bart");
-    /** The encoder-decoder chat models: BART's family until it loads Blenderbot's checkpoints too. */
-    static final List<String> CHAT = List.of("bart");
+    /** The encoder-decoder chat models (BartModel with Blenderbot's Seq2SeqFamily); BART is a summarizer. */
+    static final List<String> CHAT = List.of("blenderbot");
     static final List<String> SAM = List.of("sam");
     static final List<String> DPT = List.of("dpt");
     /** NLLB's checkpoints say model_type m2m_100 (M2M100ForConditionalGeneration). */

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code perennial pipeline conversational} on the tiny BART, against tools/reference/conversational.py's replies. */
+/** {@code perennial pipeline conversational} on the tiny Blenderbot, against tools/reference/conversational.py's replies. */
 class ConversationalCliTest {
 
     static final String MODEL = ConversationalTest.MODEL.toString();
