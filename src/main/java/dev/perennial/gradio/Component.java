@@ -64,6 +64,17 @@ public record Component(String type, String label, JsonNode value, JsonNode exam
     }
 
     /**
+     * An image input whose preview, clicked, adds the clicked point (in the image's pixels, "x,y") to the textbox
+     * labelled {@code pointsLabel}: Perennial's prop {@code points_to}, which only this page reads (Gradio's own
+     * page would need a .select event for it).
+     */
+    public static Component pointedImage(String label, String pointsLabel) {
+        ObjectNode props = noProps();
+        props.put("points_to", pointsLabel);
+        return new Component("image", label, null, null, FILE, props);
+    }
+
+    /**
      * Gradio's Audio with {@code type="filepath"}: as an input, a file uploaded or recorded with the browser's
      * microphone (sources "upload" and "microphone"); as an output, a player of the file the app returns.
      */

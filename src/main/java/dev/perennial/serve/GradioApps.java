@@ -17,6 +17,7 @@ import dev.perennial.gradio.GradioApp;
 import dev.perennial.gradio.GradioError;
 import dev.perennial.image.BoxPicture;
 import dev.perennial.image.ImageFiles;
+import dev.perennial.image.MaskPicture;
 import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
 import dev.perennial.pipeline.Chatbot;
@@ -48,6 +49,10 @@ final class GradioApps {
             + "81-storey building, and the tallest structure in Paris. Its base is square, measuring 125 metres on "
             + "each side. During its construction, the Eiffel Tower surpassed the Washington Monument to become the "
             + "tallest man-made structure in the world.";
+
+    private static final String TRANSLATION_EXAMPLE = "The weather is lovely today.";
+    private static final String SOURCE_LANGUAGE = "eng_Latn";
+    private static final String TARGET_LANGUAGE = "fra_Latn";
 
     private final Catalog catalog;
     private final ModelPool pool;
@@ -155,6 +160,22 @@ final class GradioApps {
                     List.of(Component.textbox("Summary", null, null)), false, guarded(call -> List.of(
                     text(run(model, Task.SUMMARIZATION, Requests.parse(
                     Task.SUMMARIZATION, object("text", call.inputs().get(0)), Requests.INLINE)).summaryText()))));
+            case "translation" -> new GradioApp(spec.name(), title, "The text translated from the source language "
+                    + "into the target language (FLORES-200 codes such as eng_Latn, fra_Latn, deu_Latn)", "predict",
+                    List.of(Component.textbox("Text", null, TRANSLATION_EXAMPLE), Component.textbox(
+                    "Source language", SOURCE_LANGUAGE, SOURCE_LANGUAGE), Component.textbox("Target language",
+                    TARGET_LANGUAGE, TARGET_LANGUAGE)), List.of(Component.textbox("Translation", null, null)), false,
+                    guarded(call -> List.of(translation(model, call))));
+            case "depth-estimation" -> new GradioApp(spec.name(), title, "The image's depth as an 8-bit picture "
+                    + "(near is bright), with the predicted depth's range", "predict", List.of(Component.image(
+                    "Image")), List.of(Component.image("Depth"), Component.json("Range")), false,
+                    guarded(call -> depth(model, call)));
+            case "mask-generation" -> new GradioApp(spec.name(), title, "The masks of the object at the points "
+                    + "(\"x,y[,label]; ...\" in the image's pixels, label 1 on the object, 0 off it; click the image "
+                    + "to add one) or in the box (\"x0,y0,x1,y1\")", "predict", List.of(Component.pointedImage("Image",
+                    "Points"), Component.textbox("Points", null, "30,20"),
+                    Component.textbox("Box", "", "")), List.of(Component.image("Masks"), Component.json("Scores")),
+                    false, guarded(call -> masks(model, call)));
             default -> throw new UserError("--app " + spec.task() + "=" + spec.model() + ": there is no Gradio app "
                     + "for " + spec.task() + " yet; its HTTP endpoint is POST /api/pipeline/" + spec.task());
         };
@@ -195,6 +216,13 @@ final class GradioApps {
             case "image-text-matching" -> List.of(
                     row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), "a red circle"),
                     row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "a red circle"));
+            case "translation" -> List.of(row(TRANSLATION_EXAMPLE, SOURCE_LANGUAGE, TARGET_LANGUAGE),
+                    row("Where is the train station?", SOURCE_LANGUAGE, "deu_Latn"));
+            case "depth-estimation" -> List.of(row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED)),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE)));
+            case "mask-generation" -> List.of(
+                    row(picture("red-circle.png", ExampleImages.Shape.CIRCLE, Color.RED), "48,36", ""),
+                    row(picture("blue-square.png", ExampleImages.Shape.SQUARE, Color.BLUE), "48,36; 5,5,0", ""));
             default -> List.of();
         };
     }
@@ -262,6 +290,43 @@ final class GradioApps {
             throw new IllegalStateException(e);
         }
         return List.of(call.outputFile("detections.png", png.toByteArray()), Json.MAPPER.valueToTree(found));
+    }
+
+    /** The translation of the text between the two languages (an unknown code is refused with its nearest). */
+    private JsonNode translation(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = object("text", call.inputs().get(0));
+        input.set("src_lang", call.inputs().get(1));
+        input.set("tgt_lang", call.inputs().get(2));
+        return Json.MAPPER.getNodeFactory().textNode(run(model, Task.TRANSLATION, Requests.parse(Task.TRANSLATION,
+                input, Requests.INLINE)).translationText());
+    }
+
+    /** The image's depth: the 8-bit picture the CLI's --out writes, as a PNG of the app's store, and its JSON. */
+    private List<JsonNode> depth(Catalog.Entry model, GradioApp.Call call) {
+        Inputs.Image parsed = Requests.parse(Task.DEPTH_ESTIMATION, Json.MAPPER.createObjectNode().put("image",
+                "upload"), value -> ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image")));
+        Outputs.Depth depth = run(model, Task.DEPTH_ESTIMATION, parsed);
+        return List.of(call.outputFile("depth.png", depth.picture().png()), Json.MAPPER.valueToTree(depth));
+    }
+
+    /** The masks of the prompt: drawn over the image as the CLI's --out draws them, and the pipeline's JSON. */
+    private List<JsonNode> masks(Catalog.Entry model, GradioApp.Call call) {
+        ObjectNode input = Json.MAPPER.createObjectNode().put("image", "upload");
+        input.set("points", MaskPromptText.points(call.inputs().get(1).asText("")));
+        String box = call.inputs().get(2).asText("");
+        if (!box.isBlank()) {
+            input.set("box", MaskPromptText.box(box));
+        }
+        Inputs.MaskPrompt parsed = Requests.parse(Task.MASK_GENERATION, input,
+                value -> ImageFiles.read(upload(call, 0, "Image"), uploadName(call, 0, "Image")));
+        Outputs.Masks masks = run(model, Task.MASK_GENERATION, parsed);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            MaskPicture.writePng(parsed.image(), masks.masks().stream().map(Outputs.Mask::pixels).toList(), png);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return List.of(call.outputFile("masks.png", png.toByteArray()), Json.MAPPER.valueToTree(masks));
     }
 
     /**
