@@ -123,7 +123,20 @@
       const zone = el("label", { class: "gr-drop" }, hint, preview, file);
       const frame = block(c, el("div", { class: "gr-image" }, zone, remove));
       const input = fileInput(zone, file, remove, preview, zone, "has-image");
-      return { node: frame, value: input.value, set: input.set, clear: input.clear };
+      const ui = { node: frame, value: input.value, set: input.set, clear: input.clear, pointed: null };
+      // Perennial's points_to: a click on the previewed image is a point in the original image's pixels, handed to
+      // `pointed` (draw adds it to the textbox so labelled) instead of opening the file chooser
+      if (c.props.points_to) {
+        preview.classList.add("gr-pointable");
+        preview.addEventListener("click", e => {
+          if (!preview.getAttribute("src") || !preview.naturalWidth) return;
+          e.preventDefault();
+          const r = preview.getBoundingClientRect();
+          const at = (offset, shown, natural) => Math.min(natural - 1, Math.max(0, Math.floor(offset * natural / shown)));
+          if (ui.pointed) ui.pointed(at(e.clientX - r.left, r.width, preview.naturalWidth), at(e.clientY - r.top, r.height, preview.naturalHeight));
+        });
+      }
+      return ui;
     },
     // The conversation so far: the chatbot output shows it, and the call's result becomes the next call's history.
     chatbot(c) {
@@ -279,6 +292,13 @@
     const button = byId.get(dependency.targets[0][0]);
     const ins = dependency.inputs.map(id => byId.get(id)).map(c => ({ c, ui: (inputs[c.type] || unsupported)(c) }));
     const outs = dependency.outputs.map(id => byId.get(id)).map(c => ({ c, ui: (outputs[c.type] || unsupported)(c) }));
+    ins.filter(i => i.c.props.points_to).forEach(i => {
+      const target = ins.find(t => t.ui.field && t.c.props.label === i.c.props.points_to);
+      if (target) i.ui.pointed = (x, y) => {
+        const text = target.ui.field.value.trim();
+        target.ui.field.value = (text ? text + "; " : "") + x + "," + y;
+      };
+    });
     const chat = outs.some(o => o.c.type === "chatbot") && ins.some(i => i.ui.history);
     const status = el("div", { class: "gr-status", "data-state": "idle" });
     page.errorBox = el("div", { class: "gr-error", role: "alert" });
