@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The translation, depth-estimation and mask-generation apps of {@code perennial serve --app ...} driven by the
- * official @gradio/client (npm) on the tiny NLLB, DPT and SAM: what they answer is compared with the pipelines run
- * in-process.
+ * official @gradio/client (npm), and once by Python's gradio_client, on the tiny NLLB, DPT and SAM: what they answer
+ * is compared with the pipelines run in-process.
  */
 class GradioTaskAppsApiTest {
 
@@ -83,6 +83,23 @@ class GradioTaskAppsApiTest {
         assertThat(parameters.get(2).path("parameter_default").asText()).isEqualTo("fra_Latn");
         assertThat(out.path("translation").get(0).asText()).isEqualTo(want);
         assertThat(out.path("unknown").asText()).contains("'fr'").contains("did you mean 'fra_Latn'?");
+    }
+
+    @Test
+    void thePythonClientTranslatesWithTheDefaultLanguages(@TempDir Path downloads) throws Exception {
+        String text = "a cat sits on the mat";
+        String want;
+        try (var pipeline = Pipeline.forTask(Task.TRANSLATION, models.resolve("nllb").toString())) {
+            want = pipeline.run(new Inputs.Translation(text, "eng_Latn", "fra_Latn")).translationText();
+        }
+        JsonNode out = PythonClient.run("""
+                import json, os
+                from gradio_client import Client
+                app = Client(os.environ["BASE_URL"] + "apps/translation/")
+                print(json.dumps({"translation": app.predict(os.environ["TEXT"], api_name="/predict")}))
+                """, server.url(), downloads, "TEXT", text);
+
+        assertThat(out.path("translation").asText()).isEqualTo(want);
     }
 
     @Test
@@ -147,6 +164,29 @@ class GradioTaskAppsApiTest {
         assertThat(drawn.height()).isEqualTo(original.height());
         assertThat(changedPixels(original, drawn)).as("the masks are overlaid").isPositive();
         assertThat(out.path("badPoints").asText()).contains("Points").contains("'30'");
+    }
+
+    @Test
+    void eachAppOffersExamplesThatFitItsInputs() throws Exception {
+        for (String app : List.of("translation", "depth-estimation", "mask-generation")) {
+            JsonNode config = ServeApiTest.json(ServeApiTest.get(server, "/apps/" + app + "/config"));
+            JsonNode samples = null;
+            for (JsonNode c : config.path("components")) {
+                samples = c.path("type").asText().equals("dataset") ? c.path("props").path("samples") : samples;
+            }
+            int inputs = config.path("dependencies").get(0).path("inputs").size();
+            assertThat(samples).as(app).isNotNull().hasSize(2);
+            samples.forEach(sample -> assertThat(sample).as(app).hasSize(inputs));
+            if (app.equals("mask-generation")) {
+                for (JsonNode sample : samples) {
+                    RgbImage picture = fetched(app, sample.get(0), "example.png");
+                    for (JsonNode point : MaskPromptText.points(sample.get(1).asText())) {
+                        assertThat(point.get(0).asDouble()).isBetween(0.0, picture.width() - 1.0);
+                        assertThat(point.get(1).asDouble()).isBetween(0.0, picture.height() - 1.0);
+                    }
+                }
+            }
+        }
     }
 
     /** A pipeline's result as its JSON text reads back (floats as the wire carries them). */
