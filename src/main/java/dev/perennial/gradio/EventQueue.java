@@ -94,6 +94,13 @@ public final class EventQueue implements AutoCloseable {
         }
 
         @Override
+        public synchronized void progress(int index, int length, String unit) {
+            if (!session.cancelled && !cancelled) {
+                session.messages.add(Messages.progress(id, index, length, unit));
+            }
+        }
+
+        @Override
         public synchronized boolean partial(List<JsonNode> outputs) {
             if (session.cancelled || cancelled) {
                 return false;

@@ -44,6 +44,9 @@ public record GradioApp(String name, String title, String description, String ap
         /** An output file the app made in memory ({@code content}, a WAV), stored as {@code name}; its FileData. */
         JsonNode outputFile(String name, byte[] content);
 
+        /** Tells the caller that {@code index} of {@code length} {@code unit} are done, as gr.Progress does. */
+        void progress(int index, int length, String unit);
+
         /** Sends outputs so far (streaming apps); false once the call is cancelled or its session is gone. */
         boolean partial(List<JsonNode> outputs);
     }

@@ -25,6 +25,17 @@ final class Messages {
         return message("process_starts", eventId).putNull("eta");
     }
 
+    /**
+     * How far a running call is: step {@code index} of {@code length} {@code unit} (gradio/server_messages.py
+     * ProgressMessage with one ProgressUnit, as gr.Progress sends it).
+     */
+    static ObjectNode progress(String eventId, int index, int length, String unit) {
+        ObjectNode out = message("progress", eventId);
+        out.putArray("progress_data").addObject().put("index", index).put("length", length).put("unit", unit)
+                .putNull("progress").putNull("desc");
+        return out;
+    }
+
     /** Partial outputs: whole values, or (after the first of a call, sse_v3) one list of edits per output. */
     static ObjectNode generating(String eventId, List<JsonNode> data) {
         ObjectNode out = message(GENERATING, eventId).put("success", true);

@@ -151,6 +151,18 @@ public final class Pipeline<I, O> implements AutoCloseable {
         return run(List.of(input)).getFirst();
     }
 
+    /**
+     * The result of {@code input}, telling {@code steps} as the task works through it: text-to-speech reports its
+     * sentences; the other tasks run as {@link #run(Object)} and report nothing.
+     */
+    @SuppressWarnings("unchecked")
+    public O run(I input, StepListener steps) {
+        if (encoder instanceof SpeechSynthesizer s && task == Task.TEXT_TO_SPEECH) {
+            return (O) s.speak((Inputs.Speech) input, steps);
+        }
+        return run(input);
+    }
+
     @Override
     public void close() {
         if (ownsEncoder) {

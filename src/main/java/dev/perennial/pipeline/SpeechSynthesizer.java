@@ -59,6 +59,11 @@ final class SpeechSynthesizer implements Encoder {
     }
 
     Outputs.Speech speak(Inputs.Speech input) {
+        return speak(input, StepListener.NONE);
+    }
+
+    /** {@link #speak(Inputs.Speech)}, telling {@code steps} as each sentence is synthesized. */
+    Outputs.Speech speak(Inputs.Speech input, StepListener steps) {
         List<String> sentences = sentences(input.text());
         if (sentences.isEmpty()) {
             throw new PipelineInputError("text holds no character the model reads (its vocab.json); write words in "
@@ -78,6 +83,7 @@ final class SpeechSynthesizer implements Encoder {
                     parts.add(samples);
                     total += samples.length;
                 }
+                steps.stepDone(parts.size(), sentences.size());
             }
         }
         float[] joined = new float[total];

@@ -378,10 +378,15 @@ final class GradioApps {
                 .sorted((a, b) -> Double.compare(b.score(), a.score())).toList()), Json.MAPPER.valueToTree(match));
     }
 
-    /** The speech of the text as a WAV file of the app's store (16-bit, the model's rate). */
+    /**
+     * The speech of the text as a WAV file of the app's store (16-bit, the model's rate), with a progress message as
+     * each sentence is done.
+     */
     private JsonNode speech(Catalog.Entry model, GradioApp.Call call) {
-        Outputs.Speech speech = run(model, Task.TEXT_TO_SPEECH, Requests.parse(Task.TEXT_TO_SPEECH,
-                object("text", call.inputs().get(0)), Requests.INLINE));
+        Inputs.Speech input = Requests.parse(Task.TEXT_TO_SPEECH, object("text", call.inputs().get(0)),
+                Requests.INLINE);
+        Outputs.Speech speech = pipelines.run(model, Task.TEXT_TO_SPEECH, pipeline -> List.of(pipeline.run(input,
+                (done, total) -> call.progress(done, total, "sentences")))).getFirst();
         return call.outputFile("speech.wav", WavWriter.wav(new Waveform(speech.waveform(), speech.samplingRate())));
     }
 

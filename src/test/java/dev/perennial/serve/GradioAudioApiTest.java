@@ -166,6 +166,38 @@ class GradioAudioApiTest {
         assertSpeech(wav, speech(models.resolve("vits"), text));
     }
 
+    @Test
+    void theOfficialClientSeesTheSpeechProgressSentenceBySentence() throws Exception {
+        Path dir = NodeClient.GRADIO.installed();
+        Files.writeString(dir.resolve("progress.mjs"), """
+                import { Client } from "@gradio/client";
+                const out = { progress: [] };
+                const tts = await Client.connect(process.env.BASE_URL + "apps/text-to-speech/",
+                    { events: ["data", "status"] });
+                const job = tts.submit("/predict", { text: process.env.TEXT });
+                for await (const message of job) {
+                    if (message.type === "status" && message.progress_data) {
+                        out.progress.push(message.progress_data);
+                    }
+                    if (message.type === "data") {
+                        out.file = message.data[0];
+                        break;
+                    }
+                }
+                console.log(JSON.stringify(out));
+                """);
+        String text = "Hello there. How are you? Fine.";
+        JsonNode out = JSON.readTree(NodeClient.run(dir, "progress.mjs", server.url(), "TEXT", text));
+
+        List<String> steps = new java.util.ArrayList<>();
+        for (JsonNode units : out.path("progress")) {
+            JsonNode unit = units.get(0);
+            steps.add(unit.path("index").asInt() + "/" + unit.path("length").asInt() + " " + unit.path("unit").asText());
+        }
+        assertThat(steps).containsExactly("1/3 sentences", "2/3 sentences", "3/3 sentences");
+        assertThat(out.path("file").path("meta").path("_type").asText()).isEqualTo("gradio.FileData");
+    }
+
     /** A WAV file of the app's holding the pipeline's speech: its rate, 16-bit, and each sample to the step. */
     static void assertSpeech(byte[] wav, Outputs.Speech expected) {
         assertThat(WavReader.header(wav, "speech").rate()).isEqualTo(expected.samplingRate());
