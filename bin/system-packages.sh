@@ -1,6 +1,8 @@
 #!/bin/sh
 # The system packages Perennial uses, and their installation through Debian's apt-get where one is missing.
 # Usage: bin/system-packages.sh --for tests|run
+#        bin/system-packages.sh --list tests|run   (every package it may install, in the order its error line names
+#                                                   them when all are missing; for .ci/run's check of that line)
 #   tests: Chromium (required: the web app's browser tests), Node.js with npm (required: the official openai and
 #          @gradio/client npm clients the API tests run), ffmpeg (required: the audio decoding tests), Debian's
 #          python3 (required: the independent TensorBoard event-file reader, tools/reference/tfevents.py) with the
@@ -16,8 +18,9 @@ set -eu
 bin=$(cd "$(dirname "$0")" && pwd)
 . "$bin/speed-env.sh"
 
-usage="usage: bin/system-packages.sh --for tests|run"
-[ $# -eq 2 ] && [ "$1" = --for ] || { echo "$usage" >&2; exit 2; }
+usage="usage: bin/system-packages.sh --for|--list tests|run"
+[ $# -eq 2 ] && { [ "$1" = --for ] || [ "$1" = --list ]; } || { echo "$usage" >&2; exit 2; }
+action=$1
 purpose=$2
 case $purpose in tests | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
 
@@ -94,6 +97,17 @@ apt_install() {
   why_not="apt-get failed; its output is in $log"
   return 1
 }
+
+if [ "$action" = --list ]; then
+  python_packages=""
+  for pair in $python_modules; do python_packages="$python_packages ${pair#*:}"; done
+  if [ "$purpose" = tests ]; then
+    echo "chromium nodejs npm python3$python_packages ffmpeg libopenblas0-openmp libtcmalloc-minimal4"
+  else
+    echo "libopenblas0-openmp libtcmalloc-minimal4 ffmpeg"
+  fi
+  exit 0
+fi
 
 find_missing
 [ -z "$required$optional$audio" ] && exit 0
