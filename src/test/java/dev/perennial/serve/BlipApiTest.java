@@ -6,17 +6,13 @@ import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.Task;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,25 +21,9 @@ class BlipApiTest {
 
     static final Path REF = Path.of("src/test/resources/reference/blip");
 
-    @TempDir
-    static Path models;
-
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        PipelineApiTest.copy(REF.resolve("caption"), models.resolve("blip-caption"));
-        PipelineApiTest.copy(REF.resolve("vqa"), models.resolve("blip-vqa"));
-        server = WebServer.start(new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedFolders SERVED = ServedFolders.of("blip-caption", REF.resolve("caption"))
+            .and("blip-vqa", REF.resolve("vqa"));
 
     @Test
     void captionsFromJsonAndUploadsAreThePipelines() throws Exception {
@@ -53,13 +33,13 @@ class BlipApiTest {
             want = Json.MAPPER.valueToTree(pipeline.run(new Inputs.CaptionImage(ImageFiles.read(png, "png"),
                     "a picture of")));
         }
-        HttpResponse<String> response = ServeApiTest.post(server, "/api/pipeline/image-to-text",
+        HttpResponse<String> response = ServeApiTest.post(SERVED.server(), "/api/pipeline/image-to-text",
                 "{\"model\": \"blip-caption\", \"inputs\": {\"image\": \"" + Base64.getEncoder().encodeToString(png)
                         + "\", \"prompt\": \"a picture of\"}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(response).path("results").get(0)).isEqualTo(want);
 
-        HttpResponse<String> uploaded = PipelineApiTest.multipart(server, "/api/pipeline/image-to-text",
+        HttpResponse<String> uploaded = PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/image-to-text",
                 PipelineApiTest.fields("model", "blip-caption", "prompt", "a picture of"), png);
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(uploaded).path("results").get(0)).isEqualTo(want);
@@ -68,11 +48,12 @@ class BlipApiTest {
     @Test
     void aQuestionUploadIsAnsweredAndAMissingQuestionNamed() throws Exception {
         byte[] png = Files.readAllBytes(REF.resolve("vqa/image.png"));
-        HttpResponse<String> uploaded = PipelineApiTest.multipart(server, "/api/pipeline/visual-question-answering",
+        HttpResponse<String> uploaded = PipelineApiTest.multipart(SERVED.server(),
+                "/api/pipeline/visual-question-answering",
                 PipelineApiTest.fields("model", "blip-vqa", "question", "what color is the cat?"), png);
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(uploaded).path("results").get(0).path("answer").asText()).isNotEmpty();
-        PipelineApiTest.refused(PipelineApiTest.multipart(server, "/api/pipeline/visual-question-answering",
+        PipelineApiTest.refused(PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/visual-question-answering",
                 PipelineApiTest.fields("model", "blip-vqa"), png), 400, "inputs", "question is missing");
     }
 }

@@ -8,17 +8,13 @@ import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
 import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.Task;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,24 +23,8 @@ class DepthEstimationApiTest {
 
     static final Path DPT = Path.of("src/test/resources/reference/dpt");
 
-    @TempDir
-    static Path models;
-
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        PipelineApiTest.copy(DPT, models.resolve("dpt"));
-        server = WebServer.start(new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedFolders SERVED = ServedFolders.of("dpt", DPT);
 
     @Test
     void jsonAndUploadsAnswerThePipelinesDepthWithItsPicture() throws Exception {
@@ -55,7 +35,7 @@ class DepthEstimationApiTest {
         }
         ObjectNode want = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(depth));
         want.put("depth", "data:image/png;base64," + Base64.getEncoder().encodeToString(depth.picture().png()));
-        HttpResponse<String> response = ServeApiTest.post(server, "/api/pipeline/depth-estimation",
+        HttpResponse<String> response = ServeApiTest.post(SERVED.server(), "/api/pipeline/depth-estimation",
                 "{\"model\": \"dpt\", \"inputs\": {\"image\": \"" + Base64.getEncoder().encodeToString(png) + "\"}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode result = ServeApiTest.json(response).path("results").get(0);
@@ -66,14 +46,14 @@ class DepthEstimationApiTest {
         assertThat(picture.getWidth()).isEqualTo(40);
         assertThat(picture.getRaster().getSample(5, 7, 0)).isEqualTo(depth.picture().get(5, 7));
 
-        HttpResponse<String> uploaded = PipelineApiTest.multipart(server, "/api/pipeline/depth-estimation",
+        HttpResponse<String> uploaded = PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/depth-estimation",
                 PipelineApiTest.fields("model", "dpt"), png);
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(uploaded).path("results").get(0)).isEqualTo(want);
 
-        PipelineApiTest.refused(PipelineApiTest.multipart(server, "/api/pipeline/depth-estimation",
+        PipelineApiTest.refused(PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/depth-estimation",
                 PipelineApiTest.fields("model", "dpt"), null), 400, "inputs", "image is missing");
-        PipelineApiTest.refused(ServeApiTest.post(server, "/api/pipeline/depth-estimation",
+        PipelineApiTest.refused(ServeApiTest.post(SERVED.server(), "/api/pipeline/depth-estimation",
                 "{\"model\": \"dpt\", \"inputs\": {\"image\": \"not base64!\"}}"), 400, "inputs", "image");
     }
 }

@@ -6,12 +6,9 @@ import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.Task;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,24 +22,8 @@ class MaskGenerationApiTest {
 
     static final Path SAM = Path.of("src/test/resources/reference/sam");
 
-    @TempDir
-    static Path models;
-
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        PipelineApiTest.copy(SAM, models.resolve("sam"));
-        server = WebServer.start(new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedFolders SERVED = ServedFolders.of("sam", SAM);
 
     @Test
     void pointsAndBoxesAnswerWhatThePipelineFinds() throws Exception {
@@ -54,14 +35,14 @@ class MaskGenerationApiTest {
                     new Inputs.PromptBox(10, 5, 60, 50), true))));
         }
         String image = Base64.getEncoder().encodeToString(png);
-        HttpResponse<String> response = ServeApiTest.post(server, "/api/pipeline/mask-generation",
+        HttpResponse<String> response = ServeApiTest.post(SERVED.server(), "/api/pipeline/mask-generation",
                 "{\"model\": \"sam\", \"inputs\": {\"image\": \"" + image + "\", \"points\": [[30, 20]], "
                         + "\"box\": [10, 5, 60, 50]}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(response).path("results").get(0)).isEqualTo(want);
         assertThat(want.path("masks")).hasSize(3);
 
-        PipelineApiTest.refused(ServeApiTest.post(server, "/api/pipeline/mask-generation",
+        PipelineApiTest.refused(ServeApiTest.post(SERVED.server(), "/api/pipeline/mask-generation",
                 "{\"model\": \"sam\", \"inputs\": {\"image\": \"" + image + "\", \"points\": [[30]]}}"), 400,
                 "inputs", "points[0] is [30]");
     }

@@ -6,17 +6,13 @@ import dev.perennial.io.Json;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Pipeline;
 import dev.perennial.pipeline.Task;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,24 +21,8 @@ class ObjectDetectionApiTest {
 
     static final Path DETR = Path.of("src/test/resources/reference/detr");
 
-    @TempDir
-    static Path models;
-
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        PipelineApiTest.copy(DETR, models.resolve("detr"));
-        server = WebServer.start(new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null,
-                ServeOptions.Limits.defaults()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedFolders SERVED = ServedFolders.of("detr", DETR);
 
     @Test
     void jsonAndUploadsAnswerWhatThePipelineFinds() throws Exception {
@@ -52,21 +32,21 @@ class ObjectDetectionApiTest {
             want = Json.MAPPER.valueToTree(pipeline.run(new Inputs.DetectionImage(ImageFiles.read(png, "png"), 0.98)));
         }
         assertThat(want).isNotEmpty();
-        HttpResponse<String> response = ServeApiTest.post(server, "/api/pipeline/object-detection",
+        HttpResponse<String> response = ServeApiTest.post(SERVED.server(), "/api/pipeline/object-detection",
                 "{\"model\": \"detr\", \"inputs\": {\"image\": \"" + Base64.getEncoder().encodeToString(png)
                         + "\", \"threshold\": 0.98}}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(response).path("results").get(0)).isEqualTo(want);
 
-        HttpResponse<String> uploaded = PipelineApiTest.multipart(server, "/api/pipeline/object-detection",
+        HttpResponse<String> uploaded = PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/object-detection",
                 PipelineApiTest.fields("model", "detr", "threshold", "0.98"), png);
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(uploaded).path("results").get(0)).isEqualTo(want);
 
-        PipelineApiTest.refused(ServeApiTest.post(server, "/api/pipeline/object-detection",
+        PipelineApiTest.refused(ServeApiTest.post(SERVED.server(), "/api/pipeline/object-detection",
                 "{\"model\": \"detr\", \"inputs\": {\"image\": \"" + Base64.getEncoder().encodeToString(png)
                         + "\", \"threshold\": \"high\"}}"), 400, "inputs", "threshold is");
-        PipelineApiTest.refused(PipelineApiTest.multipart(server, "/api/pipeline/object-detection",
+        PipelineApiTest.refused(PipelineApiTest.multipart(SERVED.server(), "/api/pipeline/object-detection",
                 PipelineApiTest.fields("model", "detr"), null), 400, "inputs", "image is missing");
     }
 }

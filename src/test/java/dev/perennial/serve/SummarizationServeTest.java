@@ -2,13 +2,10 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.pipeline.SummarizationTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 
 import static dev.perennial.serve.ServeApiTest.JSON;
@@ -19,30 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** POST /api/pipeline/summarization on the tiny BART of tools/reference/bart.py. */
 class SummarizationServeTest {
 
-    @TempDir
-    static Path models;
-
-    static WebServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        PipelineApiTest.copy(SummarizationTest.MODEL, models.resolve("bart"));
-        ServeOptions.Limits limits = new ServeOptions.Limits(4 << 20, 1024, 4, 32, 2);
-        server = WebServer.start(new ServeOptions(List.of(), List.of(models), "127.0.0.1", 0, null, limits));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServedFolders SERVED = ServedFolders.of("bart", SummarizationTest.MODEL).limitedTo(
+            new ServeOptions.Limits(4 << 20, 1024, 4, 32, 2));
 
     @Test
     void textsGetTheReferenceSummariesInOrder() throws Exception {
         List<String[]> cases = SummarizationTest.cases();
         String inputs = JSON.writeValueAsString(cases.stream().map(c -> java.util.Map.of("text", c[0])).toList());
-        HttpResponse<String> response = post(server, "/api/pipeline/summarization",
+        HttpResponse<String> response = post(SERVED.server(), "/api/pipeline/summarization",
                 "{\"model\": \"bart\", \"inputs\": " + inputs + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode results = json(response).path("results");
@@ -55,7 +37,7 @@ class SummarizationServeTest {
 
     @Test
     void aRequestWithoutTextNamesTheField() throws Exception {
-        HttpResponse<String> response = post(server, "/api/pipeline/summarization",
+        HttpResponse<String> response = post(SERVED.server(), "/api/pipeline/summarization",
                 "{\"model\": \"bart\", \"inputs\": {\"txt\": \"a storm\"}}");
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("txt");
