@@ -5,7 +5,7 @@ import dev.perennial.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A task run by a model, the way transformers' {@code pipeline(task, model)} is used: typed inputs in, typed
@@ -28,7 +28,7 @@ public final class Pipeline<I, O> implements AutoCloseable {
     private final Task<I, O> task;
     private final Encoder encoder;
     private final boolean ownsEncoder;
-    private final Function<List<I>, List<O>> runner;
+    private final BiFunction<List<I>, StepListener, List<O>> runner;
     private final List<String> notes;
 
     private Pipeline(Task<I, O> task, Encoder encoder, boolean ownsEncoder, Runner<I, O> runner) {
@@ -40,7 +40,7 @@ public final class Pipeline<I, O> implements AutoCloseable {
     }
 
     /** How a task runs on an encoder, and what preparing it had to say (an image index's refresh). */
-    private record Runner<I, O>(Function<List<I>, List<O>> run, List<String> notes) {
+    private record Runner<I, O>(BiFunction<List<I>, StepListener, List<O>> run, List<String> notes) {
     }
 
     /** {@code task} with {@code model}: a folder, or ORG/NAME[@REVISION] through the Hub cache. */
@@ -72,54 +72,54 @@ public final class Pipeline<I, O> implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private static <I, O> Runner<I, O> runner(Task<I, O> task, Encoder encoder, PipelineOptions options) {
         List<String> notes = new ArrayList<>();
-        Function<? extends List<?>, ? extends List<?>> run = switch (encoder) {
+        BiFunction<? extends List<?>, StepListener, ? extends List<?>> run = switch (encoder) {
             case SentenceEncoder s when task == Task.FEATURE_EXTRACTION ->
-                    (List<Inputs.Text> in) -> s.embed(in.stream().map(Inputs.Text::text).toList());
+                    (List<Inputs.Text> in, StepListener steps) -> s.embed(in.stream().map(Inputs.Text::text).toList());
             case SentenceEncoder s when task == Task.SENTENCE_SIMILARITY ->
-                    (List<Inputs.Sentences> in) -> in.stream().map(s::similarity).toList();
+                    (List<Inputs.Sentences> in, StepListener steps) -> in.stream().map(s::similarity).toList();
             case ClipEncoder c when task == Task.ZERO_SHOT_IMAGE_CLASSIFICATION ->
-                    (List<Inputs.LabelledImage> in) -> in.stream().map(c::classify).toList();
+                    (List<Inputs.LabelledImage> in, StepListener steps) -> in.stream().map(c::classify).toList();
             case ClapEncoder c when task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION ->
-                    (List<Inputs.LabelledAudio> in) -> in.stream().map(c::classify).toList();
+                    (List<Inputs.LabelledAudio> in, StepListener steps) -> in.stream().map(c::classify).toList();
             case ClipEncoder c when task == Task.IMAGE_SEARCH -> {
                 if (options.images() == null) {
                     throw new UserError("image-search needs a folder of images to search (--images DIR)");
                 }
                 ImageSearch search = ImageSearch.open(c, options.images());
                 notes.addAll(search.notes());
-                yield (List<Inputs.Query> in) -> in.stream().map(search::search).toList();
+                yield (List<Inputs.Query> in, StepListener steps) -> in.stream().map(search::search).toList();
             }
             case SpeechSynthesizer s when task == Task.TEXT_TO_SPEECH ->
-                    (List<Inputs.Speech> in) -> in.stream().map(s::speak).toList();
+                    (List<Inputs.Speech> in, StepListener steps) -> in.stream().map(i -> s.speak(i, steps)).toList();
             case SpeechRecognizer r when task == Task.AUTOMATIC_SPEECH_RECOGNITION ->
-                    (List<Inputs.Recording> in) -> in.stream().map(r::transcribe).toList();
+                    (List<Inputs.Recording> in, StepListener steps) -> in.stream().map(r::transcribe).toList();
             case ObjectDetector d when task == Task.OBJECT_DETECTION ->
-                    (List<Inputs.DetectionImage> in) -> in.stream().map(d::detect).toList();
+                    (List<Inputs.DetectionImage> in, StepListener steps) -> in.stream().map(d::detect).toList();
             case MaskGenerator m when task == Task.MASK_GENERATION ->
-                    (List<Inputs.MaskPrompt> in) -> in.stream().map(m::segment).toList();
+                    (List<Inputs.MaskPrompt> in, StepListener steps) -> in.stream().map(m::segment).toList();
             case DepthEstimator d when task == Task.DEPTH_ESTIMATION ->
-                    (List<Inputs.Image> in) -> in.stream().map(d::estimate).toList();
+                    (List<Inputs.Image> in, StepListener steps) -> in.stream().map(d::estimate).toList();
             case Summarizer s when task == Task.SUMMARIZATION ->
-                    (List<Inputs.Text> in) -> in.stream().map(s::summarize).toList();
+                    (List<Inputs.Text> in, StepListener steps) -> in.stream().map(s::summarize).toList();
             case Chatbot c when task == Task.CONVERSATIONAL ->
-                    (List<Inputs.Conversation> in) -> in.stream().map(c::reply).toList();
+                    (List<Inputs.Conversation> in, StepListener steps) -> in.stream().map(c::reply).toList();
             case Translator t when task == Task.TRANSLATION ->
-                    (List<Inputs.Translation> in) -> in.stream().map(t::translate).toList();
+                    (List<Inputs.Translation> in, StepListener steps) -> in.stream().map(t::translate).toList();
             case BlipEncoder b when task == Task.IMAGE_TO_TEXT -> {
                 b.requireHead(task);
-                yield (List<Inputs.CaptionImage> in) -> b.caption(in);
+                yield (List<Inputs.CaptionImage> in, StepListener steps) -> b.caption(in);
             }
             case BlipEncoder b when task == Task.VISUAL_QUESTION_ANSWERING -> {
                 b.requireHead(task);
-                yield (List<Inputs.ImageQuestion> in) -> in.stream().map(b::answer).toList();
+                yield (List<Inputs.ImageQuestion> in, StepListener steps) -> in.stream().map(b::answer).toList();
             }
             case BlipEncoder b when task == Task.IMAGE_TEXT_MATCHING -> {
                 b.requireHead(task);
-                yield (List<Inputs.ImageText> in) -> in.stream().map(b::match).toList();
+                yield (List<Inputs.ImageText> in, StepListener steps) -> in.stream().map(b::match).toList();
             }
             default -> throw new UserError(encoder.dir() + ": " + encoder.modelType() + " cannot run " + task.name());
         };
-        return new Runner<>((Function<List<I>, List<O>>) run, List.copyOf(notes));
+        return new Runner<>((BiFunction<List<I>, StepListener, List<O>>) run, List.copyOf(notes));
     }
 
     public Task<I, O> task() {
@@ -144,7 +144,7 @@ public final class Pipeline<I, O> implements AutoCloseable {
         if (inputs.isEmpty()) {
             return List.of();
         }
-        return runner.apply(List.copyOf(inputs));
+        return runner.apply(List.copyOf(inputs), StepListener.NONE);
     }
 
     public O run(I input) {
@@ -152,15 +152,11 @@ public final class Pipeline<I, O> implements AutoCloseable {
     }
 
     /**
-     * The result of {@code input}, telling {@code steps} as the task works through it: text-to-speech reports its
-     * sentences; the other tasks run as {@link #run(Object)} and report nothing.
+     * The result of {@code input}, telling {@code steps} as the task works through it (text-to-speech reports its
+     * sentences; the other tasks report nothing yet).
      */
-    @SuppressWarnings("unchecked")
     public O run(I input, StepListener steps) {
-        if (encoder instanceof SpeechSynthesizer s && task == Task.TEXT_TO_SPEECH) {
-            return (O) s.speak((Inputs.Speech) input, steps);
-        }
-        return run(input);
+        return runner.apply(List.of(input), steps).getFirst();
     }
 
     @Override
