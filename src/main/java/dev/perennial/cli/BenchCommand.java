@@ -58,7 +58,7 @@ public final class BenchCommand implements Runnable {
     /** {@code perennial bench data}: prepare and batch throughput against their yardsticks. */
     @Command(name = "data", mixinStandardHelpOptions = true,
             description = {"Prepare throughput against the tokenizer's own encode throughput (same text, same threads), "
-                    + "and batch assembly (25% replay) against a small model's training step.", ""})
+                    + "and batch assembly (25%% replay) against a small model's training step.", ""})
     public static final class Data implements Runnable {
 
         @Spec

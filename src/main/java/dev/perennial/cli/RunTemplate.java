@@ -106,7 +106,7 @@ final class RunTemplate {
 
     RunConfig config() {
         return new RunConfig(seed, seqLen, globalBatch, corpora, List.of(stage), model, tokenizer, microBatch, null,
-                null, eval, checkpoint, out, null);
+                null, eval, checkpoint, out, null, null, null, null, null);
     }
 
     String yaml() {

@@ -36,4 +36,12 @@ public final class TrainSettings {
     /** {@code checkpoint:} every {@code interval} steps, keeping the newest {@code keep}. */
     public record CheckpointSpec(Long interval, Long keep) {
     }
+
+    /**
+     * {@code distributed:} how data-parallel ranks share the work: {@code shard_optimizer} keeps 1/W of AdamW's state
+     * on each rank (ZeRO-1), {@code overlap} all-reduces gradient buckets of {@code bucket_mb} megabytes while the
+     * backward pass still runs (25 MB as PyTorch's DDP).
+     */
+    public record DistributedSpec(Boolean shardOptimizer, Boolean overlap, Double bucketMb) {
+    }
 }

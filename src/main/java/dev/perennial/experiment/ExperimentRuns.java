@@ -153,7 +153,7 @@ final class ExperimentRuns {
         long microBatch = spec.microBatch() == null ? spec.globalBatch() : spec.microBatch();
         return new RunConfig(seed, spec.seqLen(), spec.globalBatch(), corpora, stages, model,
                 Tokenizers.located(spec.tokenizer(), base), microBatch, null, null, eval,
-                new TrainSettings.CheckpointSpec(1_000_000L, 1L), ".", null);
+                new TrainSettings.CheckpointSpec(1_000_000L, 1L), ".", null, null, null, null, null);
     }
 
     /**

@@ -49,7 +49,21 @@ public record TrainPlan(
         Evaluation eval,
         Checkpoints checkpoints,
         Path out,
-        int maxNonfinite) {
+        int maxNonfinite,
+        Compute compute) {
+
+    /**
+     * How the steps compute: {@code precision}, the {@code device} ("cpu", "cuda" or "cuda:N"), per-layer
+     * activation checkpointing, and data parallelism's optimizer sharding (ZeRO-1) and overlapped all-reduce in
+     * buckets of {@code bucketBytes}.
+     */
+    public record Compute(Precision precision, String device, boolean activationCheckpointing, boolean shardOptimizer,
+                          boolean overlap, long bucketBytes) {
+
+        /** fp32 on the CPU, nothing sharded, checkpointed or overlapped: what a config that says nothing gets. */
+        public static final Compute DEFAULT = new Compute(Precision.FP32, "cpu", false, false, false,
+                DEFAULT_BUCKET_MB << 20);
+    }
 
     /**
      * When and what to evaluate: every {@code interval} steps, and every {@code finalInterval} steps in the last
@@ -103,6 +117,8 @@ public record TrainPlan(
     public static final long DEFAULT_CHECKPOINT_INTERVAL = 100;
     public static final int DEFAULT_KEEP = 2;
     public static final int DEFAULT_MAX_NONFINITE = 5;
+    /** PyTorch DDP's bucket_cap_mb. */
+    public static final long DEFAULT_BUCKET_MB = 25;
 
     public static TrainPlan from(ConfigLoader.Loaded loaded) {
         RunConfig c = loaded.config();
@@ -158,6 +174,7 @@ public record TrainPlan(
         Checkpoints checkpoints = checkpoints(c, p, at);
         int maxNonfinite = whole(p, at.key("max_nonfinite"), c.maxNonfinite(), (long) DEFAULT_MAX_NONFINITE,
                 "non-finite steps in a row before training stops");
+        Compute compute = compute(c, p, at);
         if (c.out() == null) {
             p.add(at.key("out"), "missing; name the run folder, e.g. 'out: runs/demo'");
         }
@@ -169,7 +186,7 @@ public record TrainPlan(
         }
         p.throwIfAny(source);
         return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures, reset, init,
-                fresh, tokenizer, optimizer, eval, checkpoints, base.resolve(c.out()), maxNonfinite);
+                fresh, tokenizer, optimizer, eval, checkpoints, base.resolve(c.out()), maxNonfinite, compute);
     }
 
     /** AdamW's settings and the clipping norm, with the paper's values where the config is silent. */
@@ -226,6 +243,26 @@ public record TrainPlan(
                 finalFraction, finalInterval, Boolean.TRUE.equals(eval.spread()));
     }
 
+    /** precision:, device:, activation_checkpointing: and distributed:, with {@link Compute#DEFAULT} where silent. */
+    private static Compute compute(RunConfig c, Problems p, KeyPath at) {
+        Compute d = Compute.DEFAULT;
+        Precision precision = c.precision() == null ? d.precision()
+                : p.choice(Precision.class, c.precision(), d.precision(), at.key("precision")).orElse(d.precision());
+        String device = c.device() == null ? d.device() : c.device();
+        if (!device.matches("cpu|cuda(:[0-9]+)?")) {
+            p.add(at.key("device"), "'" + device + "' is not a device; give cpu, cuda or cuda:N");
+        }
+        TrainSettings.DistributedSpec dist = c.distributed() == null
+                ? new TrainSettings.DistributedSpec(null, null, null) : c.distributed();
+        double bucketMb = dist.bucketMb() == null ? DEFAULT_BUCKET_MB : dist.bucketMb();
+        p.positive(at.key("distributed").key("bucket_mb"), bucketMb, "megabytes of gradients per all-reduce bucket");
+        return new Compute(precision, device,
+                c.activationCheckpointing() == null ? d.activationCheckpointing() : c.activationCheckpointing(),
+                dist.shardOptimizer() == null ? d.shardOptimizer() : dist.shardOptimizer(),
+                dist.overlap() == null ? d.overlap() : dist.overlap(),
+                Math.max(1, (long) (bucketMb * (1 << 20))));
+    }
+
     private static Checkpoints checkpoints(RunConfig c, Problems p, KeyPath at) {
         TrainSettings.CheckpointSpec ckpt = c.checkpoint() == null
                 ? new TrainSettings.CheckpointSpec(null, null) : c.checkpoint();
@@ -262,6 +299,7 @@ public record TrainPlan(
         Path folder = HubModels.resolve(written, Path.of(loaded.source()).toAbsolutePath().getParent(), hub,
                 showProgress);
         return new TrainPlan(loaded, seed, seqLen, globalBatch, microBatch, corpora, schedule, mixtures,
-                resetOptimizer, folder, freshModel, tokenizer, optimizer, eval, checkpoints, out, maxNonfinite);
+                resetOptimizer, folder, freshModel, tokenizer, optimizer, eval, checkpoints, out, maxNonfinite,
+                compute);
     }
 }

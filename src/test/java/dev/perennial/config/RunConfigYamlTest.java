@@ -25,7 +25,8 @@ class RunConfigYamlTest {
                         null, null, false)),
                 new TrainSettings.ModelSpec(null, architecture), "byte", 8L, null, null,
                 new TrainSettings.EvalSpec(25L, 32L, null, List.of("d0", "d1"), List.of("/tasks/a.yaml"), 10L),
-                new TrainSettings.CheckpointSpec(1_000_000L, 1L), ".", null);
+                new TrainSettings.CheckpointSpec(1_000_000L, 1L), ".", null, "bf16-mixed", "cpu", true,
+                new TrainSettings.DistributedSpec(true, true, 25.0));
 
         String yaml = ConfigLoader.yaml(config);
 
@@ -44,7 +45,7 @@ class RunConfigYamlTest {
                 List.of(new StageConfig("d0", null, 1e7, cosine, List.of(new StageConfig.DataEntry("d0", null),
                         new StageConfig.DataEntry("yes", 0.5)), null, null, null, null)),
                 new TrainSettings.ModelSpec(null, architecture), "yes", null, null, null, null, null, "3runs",
-                null);
+                null, null, null, null, null);
         String yaml = ConfigLoader.commentedYaml(config, List.of("A header line."), Map.of(
                 "stages[0].schedule.max_lr", "The peak, a long explanation that goes on and on and on and on and on "
                         + "and on and on and on, past the width of a line, so that it wraps.",

@@ -414,6 +414,12 @@ class TrainerTest {
                 "model: give exactly one of init:");
         assertThatThrownBy(() -> train(config, "optimizer.beta2=1.5")).hasMessageContaining("optimizer.beta2: 1.5 is not in");
         assertThatThrownBy(() -> train(config, "stages[5].replay=0.1")).hasMessageContaining("--set stages[5].replay=0.1");
+        assertThatThrownBy(() -> train(config, "precision=bf16")).hasMessageContaining(
+                "precision: 'bf16' is not one of fp32, bf16-mixed");
+        assertThatThrownBy(() -> train(config, "device=gpu")).hasMessageContaining(
+                "device: 'gpu' is not a device; give cpu, cuda or cuda:N");
+        assertThatThrownBy(() -> train(config, "distributed.bucket_mb=0")).hasMessageContaining(
+                "distributed.bucket_mb: 0");
     }
 
     @Test
