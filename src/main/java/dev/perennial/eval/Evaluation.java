@@ -92,6 +92,28 @@ public final class Evaluation {
         return new LossSums(total, means, squares, batches);
     }
 
+    /**
+     * Each validation sequence's mean token loss, in the set's order: what a paired comparison of two models on the
+     * same sequences needs (their difference per sequence cancels how hard each sequence is).
+     */
+    public static double[] sequenceLosses(Model model, ValidationSet set, int batch) {
+        double[] losses = new double[set.sequences()];
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (int b = 0; b < set.batches(batch); b++) {
+                try (PointerScope scope = new PointerScope()) {
+                    var vb = set.batch(b, batch);
+                    requireIdsInVocabulary(model, vb.tokens());
+                    float[] rows = Tensors.toFloats(model.sequenceLosses(
+                            Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())));
+                    for (int r = 0; r < rows.length; r++) {
+                        losses[b * batch + r] = rows[r];
+                    }
+                }
+            }
+        }
+        return losses;
+    }
+
     /** The corpus metadata may undercount its ids (a damaged or hand-made corpus): check the ids themselves too. */
     private static void requireIdsInVocabulary(Model model, int[] tokens) {
         int vocab = model.config().vocabSize();

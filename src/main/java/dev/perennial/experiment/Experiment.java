@@ -9,13 +9,16 @@ import dev.perennial.model.ModelConfigs;
 import dev.perennial.run.RunFolder;
 import dev.perennial.train.TrainPlan;
 import dev.perennial.train.Trainer;
+import dev.perennial.train.ValidationSequenceLosses;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code perennial experiment SPEC}: trains every run of the spec that is not finished yet (continual runs after
@@ -73,7 +76,28 @@ public final class Experiment {
             results.add(RunResult.read(run.name(), runs.resolve(run.name()), spec.finalFraction(), offset,
                     tokensPerStep));
         }
-        Report.Summary summary = Report.write(out, spec, definitions, results, flopsPerToken, parameters);
+        Report.Summary summary = Report.write(out, spec, definitions, results,
+                sequenceLosses(spec, base, runs, definitions), flopsPerToken, parameters);
         return new Outcome(true, summary, out.resolve("report.html"), "report: " + out.resolve("report.html"));
+    }
+
+    /**
+     * Per-sequence validation losses of the final models of union and every continual run, on the sequences their
+     * evaluations used, for the verdict's paired noise ({@link PairedNoise}).
+     */
+    private static Map<String, Map<String, double[]>> sequenceLosses(ExperimentSpec spec, Path base, Path runs,
+                                                                     List<RunDefinition> definitions) {
+        Map<String, Path> corpora = new LinkedHashMap<>();
+        spec.corpora().forEach((name, dir) -> corpora.put(name, base.resolve(dir)));
+        int batch = Math.toIntExact(spec.microBatch() == null ? spec.globalBatch() : spec.microBatch());
+        Map<String, Map<String, double[]>> losses = new LinkedHashMap<>();
+        for (RunDefinition run : definitions) {
+            if (run.kind() == RunDefinition.Kind.UNION || run.kind() == RunDefinition.Kind.CONTINUAL) {
+                losses.put(run.name(), ValidationSequenceLosses.of(new RunFolder(runs.resolve(run.name())).finalDir(),
+                        corpora, Math.toIntExact(spec.seqLen()), Math.toIntExact(spec.evalSequences()),
+                        spec.spreadValidation(), batch));
+            }
+        }
+        return losses;
     }
 }

@@ -37,7 +37,7 @@ public record ExperimentSpec(
         Eval eval,
         List<String> tasks,
         Long taskLimit,
-        Double tolerance,
+        String tolerance,
         List<String> runs,
         String out) {
 
@@ -116,8 +116,9 @@ public record ExperimentSpec(
         for (int i = 0; replay != null && i < replay.size(); i++) {
             p.inRange(at.key("replay").index(i), replay.get(i), 0, 0.99, "a replay fraction");
         }
-        if (tolerance != null) {
-            p.positive(at.key("tolerance"), tolerance, "how close the average loss must be to union re-training");
+        if (tolerance != null && !(parseTolerance(tolerance) > 0)) {
+            p.add(at.key("tolerance"), "'" + tolerance + "' is not a tolerance; give nats of average loss above 0 "
+                    + "(e.g. 0.05) or a percentage of union's average loss (e.g. 1%)");
         }
         p.throwIfAny(source);
     }
@@ -172,7 +173,26 @@ public record ExperimentSpec(
         return eval == null || eval.spread() == null || eval.spread();
     }
 
-    double toleranceOrDefault() {
-        return tolerance != null ? tolerance : 0.05;
+    /**
+     * How far above union's average loss {@code unionAverage} the best continual run may end and still match: the
+     * {@code tolerance:} in nats, or that percentage of union's average; 0.05 nats when the spec is silent.
+     */
+    double tolerance(double unionAverage) {
+        if (tolerance == null) {
+            return 0.05;
+        }
+        double value = parseTolerance(tolerance);
+        return tolerance.strip().endsWith("%") ? value / 100 * unionAverage : value;
+    }
+
+    /** The number of a tolerance ("0.05" or "1%"), NaN when it is neither. */
+    private static double parseTolerance(String text) {
+        String number = text.strip();
+        number = number.endsWith("%") ? number.substring(0, number.length() - 1).strip() : number;
+        try {
+            return Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

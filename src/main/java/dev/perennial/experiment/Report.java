@@ -33,14 +33,20 @@ public final class Report {
      * regime check that says whether the comparison is informative?
      */
     public record Summary(List<Row> rows, String bestContinual, double bestAverage, double unionAverage, double tolerance,
-                   boolean matches, double computeRatio, Regime regime, String verdict, String table) {
+                   boolean matches, double computeRatio, Regime regime, PairedNoise pairedNoise, String verdict,
+                   String table) {
     }
 
     private Report() {
     }
 
+    /**
+     * {@code sequenceLosses} holds, per run name, its final model's loss on each validation sequence per corpus (see
+     * {@link PairedNoise}); where it lacks the best continual run or union, the verdict falls back to the
+     * validation-batch standard errors.
+     */
     static Summary write(Path out, ExperimentSpec spec, List<RunDefinition> runs, List<RunResult> results,
-                         double flopsPerToken, long parameters) {
+                         Map<String, Map<String, double[]>> sequenceLosses, double flopsPerToken, long parameters) {
         RunResult d0 = results.getFirst();
         double d0AtCheckpoint = d0.finalLoss().getOrDefault("d0", Double.NaN);
         long unionTokens = 0;
@@ -70,31 +76,40 @@ public final class Report {
         Row union = rows.stream().filter(r -> r.kind().equals("union")).findFirst().orElseThrow();
         Row best = rows.stream().filter(r -> r.kind().equals("continual"))
                 .min((a, b) -> Double.compare(a.average(), b.average())).orElseThrow();
-        double tolerance = spec.toleranceOrDefault();
+        double tolerance = spec.tolerance(union.average());
         boolean matches = best.average() <= union.average() + tolerance;
         double ratio = best.computeVsUnion() == null ? Double.NaN : best.computeVsUnion();
         Regime regime = Regime.of(rows);
-        String verdict = verdict(best, union, tolerance, matches, ratio, regime);
+        PairedNoise paired = sequenceLosses.containsKey(best.run()) && sequenceLosses.containsKey(union.run())
+                ? PairedNoise.of(sequenceLosses.get(best.run()), sequenceLosses.get(union.run())) : null;
+        String verdict = verdict(best, union, tolerance, matches, ratio, regime, paired);
         String table = markdownTable(rows);
         Summary summary = new Summary(rows, best.run(), best.average(), union.average(), tolerance, matches, ratio,
-                regime, verdict, table);
+                regime, paired, verdict, table);
         plots(out, runs, results, rows);
         writeFiles(out, spec, summary, parameters);
         return summary;
     }
 
     /**
-     * The comparison with union re-training: the difference in nats and in percent of union's average loss, the
-     * noise of both, the compute share; a failed match in a regime the check found uninformative says so.
+     * The comparison with union re-training: the difference in nats and in percent of union's average loss, its
+     * noise (paired over the validation sequences when {@code paired} is given, else both rows' standard errors as
+     * if independent, which overstates it), the compute share; a failed match in a regime the check found
+     * uninformative says so.
      */
-    static String verdict(Row best, Row union, double tolerance, boolean matches, double ratio, Regime regime) {
+    static String verdict(Row best, Row union, double tolerance, boolean matches, double ratio, Regime regime,
+                          PairedNoise paired) {
         double difference = best.average() - union.average();
-        double noise = Math.sqrt(best.noise() * best.noise() + union.noise() * union.noise());
+        double noise = paired != null ? paired.stderr()
+                : Math.sqrt(best.noise() * best.noise() + union.noise() * union.noise());
+        String noiseSource = paired != null ? String.format(Locale.ROOT, "paired standard error over the %d "
+                + "validation sequences both final models scored", paired.sequences())
+                : "standard errors over validation batches";
         String outcome = matches ? "MATCHES" : regime.uninformative() ? "does not match, but the regime makes the "
                 + "comparison uninformative (see the regime check: the paper's result needs a model near its capacity; "
                 + "train more tokens per stage)" : "does NOT match";
         String noiseText = Double.isNaN(noise) ? "" : String.format(Locale.ROOT, "; validation noise of the "
-                + "difference ±%.4f (standard errors over validation batches)%s", noise,
+                + "difference ±%.4f (%s)%s", noise, noiseSource,
                 Math.abs(difference - tolerance) < 2 * noise ? ", within two of which the outcome could flip" : "");
         return String.format(Locale.ROOT, "The best continual run, %s, reaches an average final loss of %.4f against "
                         + "%.4f for union re-training (difference %+.4f, %+.2f%% of union's; tolerance %.3f%s): it %s "

@@ -4,7 +4,9 @@ import dev.perennial.UserError;
 import dev.perennial.tensor.DType;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
@@ -137,6 +139,20 @@ public final class Model implements AutoCloseable {
         Tensor targets = batch.narrow(1, 1, t);
         Tensor logits = logits(inputs);
         return torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
+    }
+
+    /**
+     * Each row's mean token-level cross-entropy of next-token prediction over a batch [B, T + 1]: a tensor [B] whose
+     * mean is {@link #loss}'s value, every row having T targets.
+     */
+    public Tensor sequenceLosses(Tensor batch) {
+        long t = batch.size(1) - 1;
+        Tensor logits = logits(batch.narrow(1, 0, t));
+        Tensor targets = batch.narrow(1, 1, t);
+        // reduction None (at::Reduction::None = 0), ignore_index -100 and no label smoothing: torch's defaults
+        Tensor tokenLosses = torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1),
+                new TensorOptional(), 0, -100, 0.0);
+        return tokenLosses.reshape(batch.size(0), t).mean(new long[] {1}, false, new ScalarTypeOptional());
     }
 
     /** A cache for {@code batch} sequences of up to {@code capacity} positions; create it outside step scopes. */

@@ -7,6 +7,7 @@ import dev.perennial.data.Prepare;
 import dev.perennial.data.PrepareOptions;
 import dev.perennial.data.TextUnit;
 import dev.perennial.tokenizer.ByteTokenizer;
+import dev.perennial.train.ValidationSequenceLosses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -114,6 +117,7 @@ class ExperimentTest {
                 eta_max_sweep: [1.0e-3]
                 runs: [rewarm-redecay-replay-25]
                 eval: {interval: 5, sequences: 8, final_fraction: 0.2, final_evals: 2}
+                tolerance: 1%
                 out: selected
                 """);
         Experiment.Outcome outcome = Experiment.run(spec, new PrintStream(new ByteArrayOutputStream(), true), false);
@@ -149,6 +153,20 @@ class ExperimentTest {
                 .doesNotContain(17L, 19L, 21L);
         assertThat(evals.get(1).path("val_loss_stderr").path("d0").asDouble()).isPositive();
 
+        // 1% of union's average; the noise is paired over the 8 sequences of each corpus that both models scored
+        assertThat(outcome.summary().tolerance()).isCloseTo(0.01 * rows.get(1).average(),
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(outcome.summary().pairedNoise().sequences()).isEqualTo(16);
+        assertThat(outcome.summary().verdict()).contains("paired standard error over the 16 validation sequences");
+        // the final model scores the sequences the run's evaluations used: their mean is its last evaluation's loss
+        Map<String, double[]> unionLosses = ValidationSequenceLosses.of(dir.resolve("selected/runs/union/final"),
+                Map.of("d0", dir.resolve("en"), "d1", dir.resolve("de")), 16, 8, true, 4);
+        JsonNode lastEval = evals.get(evals.size() - 1).path("val_loss");
+        for (String corpus : List.of("d0", "d1")) {
+            assertThat(Arrays.stream(unionLosses.get(corpus)).average().orElseThrow()).as(corpus)
+                    .isCloseTo(lastEval.path(corpus).asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+        }
+
         ExperimentSpec loaded = ExperimentSpec.load(spec);
         RunDefinition sweep = new ExperimentRuns(loaded, dir, dir.resolve("runs")).all().stream()
                 .filter(r -> r.name().equals("rewarm-redecay-eta-0.001")).findFirst().orElseThrow();
@@ -160,13 +178,15 @@ class ExperimentTest {
     @Test
     void refusesAnIncompleteSpec() throws Exception {
         Path spec = dir.resolve("bad.yaml");
-        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\nruns: [everything]\neval: {last: 2}\n");
+        Files.writeString(spec, "corpora: {d0: en}\nreplay: [1.5]\nruns: [everything]\neval: {last: 2}\n"
+                + "tolerance: 1 percent\n");
         assertThatThrownBy(() -> Experiment.run(spec, new PrintStream(new ByteArrayOutputStream()), false))
                 .isInstanceOf(UserError.class)
                 .satisfies(e -> assertThat(((UserError) e).problems()).anySatisfy(p -> assertThat(p).contains("corpora: needs d0 and d1"))
                         .anySatisfy(p -> assertThat(p).contains("runs[0]: 'everything' is not a run of this spec"))
                         .anySatisfy(p -> assertThat(p).contains("eval.last: no longer used"))
                         .anySatisfy(p -> assertThat(p).contains("replay[0]: 1.5 is not in [0, 0.99]"))
+                        .anySatisfy(p -> assertThat(p).contains("tolerance: '1 percent' is not a tolerance"))
                         .anySatisfy(p -> assertThat(p).contains("tokens_per_stage")));
     }
 }
