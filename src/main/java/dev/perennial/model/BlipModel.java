@@ -125,15 +125,30 @@ public final class BlipModel implements AutoCloseable {
 
     /**
      * The cosine similarity [B] of each image and its text (BlipForImageTextRetrieval with use_itm_head=False, the
-     * pairs of the diagonal): normalize(vision_proj(image_embeds[:, 0])) · normalize(text_proj(the text encoder's
-     * [CLS] state without the image)).
+     * pairs of the diagonal): {@link #imageFeatures} · {@link #textFeatures}.
      */
     public Tensor cosineSimilarity(Tensor ids, Tensor mask, Tensor imageEmbeds) {
+        Tensor text = textFeatures(ids, mask);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return imageFeatures(imageEmbeds).mul(text).sum(new long[] {-1}, false, new ScalarTypeOptional());
+        }
+    }
+
+    /** The image side of the similarity [B, image_text_hidden_size]: normalize(vision_proj(image_embeds[:, 0])). */
+    public Tensor imageFeatures(Tensor imageEmbeds) {
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return normalized(Layers.linear(firstToken(imageEmbeds), w.visionProj(), w.visionProjBias()));
+        }
+    }
+
+    /**
+     * The text side of the similarity [B, image_text_hidden_size]: normalize(text_proj(the text encoder's [CLS]
+     * state without the image)), for ids [B, T] and their mask (null: none padded).
+     */
+    public Tensor textFeatures(Tensor ids, Tensor mask) {
         Tensor text = firstToken(encoder().encode(ids, mask, null));
         try (NoGradGuard guard = new NoGradGuard()) {
-            Tensor image = normalized(Layers.linear(firstToken(imageEmbeds), w.visionProj(), w.visionProjBias()));
-            return image.mul(normalized(Layers.linear(text, w.textProj(), w.textProjBias())))
-                    .sum(new long[] {-1}, false, new ScalarTypeOptional());
+            return normalized(Layers.linear(text, w.textProj(), w.textProjBias()));
         }
     }
 

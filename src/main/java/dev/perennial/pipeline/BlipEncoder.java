@@ -12,6 +12,7 @@ import dev.perennial.tokenizer.EncoderTokenizer;
 import dev.perennial.tokenizer.HfTokenizer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * BLIP with its processors (BlipProcessor: BlipImageProcessor and the BERT tokenizer), as transformers' pipelines run
@@ -29,13 +31,14 @@ import java.util.Objects;
  * text_config's generation settings ({@link BlipConfig#generationSettings}). Captions of images with the same prompt
  * are generated {@code batchSize} at a time; questions and matches one at a time.
  */
-final class BlipEncoder implements Encoder {
+final class BlipEncoder implements Encoder, ImageTextEmbedder {
 
     /** The head each task needs. */
     private static final Map<Task<?, ?>, BlipConfig.Head> HEADS = Map.of(
             Task.IMAGE_TO_TEXT, BlipConfig.Head.CONDITIONAL_GENERATION,
             Task.VISUAL_QUESTION_ANSWERING, BlipConfig.Head.QUESTION_ANSWERING,
-            Task.IMAGE_TEXT_MATCHING, BlipConfig.Head.IMAGE_TEXT_RETRIEVAL);
+            Task.IMAGE_TEXT_MATCHING, BlipConfig.Head.IMAGE_TEXT_RETRIEVAL,
+            Task.IMAGE_SEARCH, BlipConfig.Head.IMAGE_TEXT_RETRIEVAL);
 
     private final Path dir;
     private final BlipModel model;
@@ -79,7 +82,7 @@ final class BlipEncoder implements Encoder {
         BlipConfig.Head head = model.config().head();
         if (HEADS.get(task) != head) {
             String runs = HEADS.entrySet().stream().filter(e -> e.getValue() == head).map(e -> e.getKey().name())
-                    .findFirst().orElseThrow();
+                    .sorted().collect(Collectors.joining(" and "));
             throw new UserError(dir + ": this BLIP checkpoint is a " + head.className() + ", which runs " + runs
                     + ", not " + task.name() + " (that needs a " + HEADS.get(task).className() + ", e.g. "
                     + example(task) + ")");
@@ -90,6 +93,45 @@ final class BlipEncoder implements Encoder {
     static String example(Task<?, ?> task) {
         return task == Task.IMAGE_TO_TEXT ? "Salesforce/blip-image-captioning-base"
                 : task == Task.VISUAL_QUESTION_ANSWERING ? "Salesforce/blip-vqa-base" : "Salesforce/blip-itm-base-coco";
+    }
+
+    /** The width of the retrieval head's shared space (image_text_hidden_size). */
+    @Override
+    public int dimension() {
+        return model.config().imageTextHiddenSize();
+    }
+
+    /**
+     * Normalised text features [texts.size()][dimension()], {@code batchSize} texts at a time (the text side of
+     * BlipForImageTextRetrieval's cosine similarity).
+     */
+    @Override
+    public float[][] textEmbeddings(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            EncoderTokenizer.Batch batch = tokenizer.encode(texts.subList(from, Math.min(texts.size(),
+                    from + batchSize)));
+            try (PointerScope scope = new PointerScope()) {
+                Tensor ids = Tensors.fromLongs(batch.ids(), batch.size(), batch.length());
+                Tensor mask = Tensors.fromLongs(batch.mask(), batch.size(), batch.length());
+                Vectors.copyRows(model.textFeatures(ids, mask).to(torch.ScalarType.Float), out, from);
+            }
+        }
+        return out;
+    }
+
+    /** Normalised image features [images.size()][dimension()], {@code batchSize} images at a time. */
+    @Override
+    public float[][] imageEmbeddings(List<RgbImage> pictures) {
+        float[][] out = new float[pictures.size()][];
+        for (int from = 0; from < pictures.size(); from += batchSize) {
+            try (PointerScope scope = new PointerScope()) {
+                Tensor embeds = model.imageEmbeds(pixels(pictures.subList(from, Math.min(pictures.size(),
+                        from + batchSize))));
+                Vectors.copyRows(model.imageFeatures(embeds).to(torch.ScalarType.Float), out, from);
+            }
+        }
+        return out;
     }
 
     /** Captions in order: consecutive inputs with the same prompt are generated together, batchSize at a time. */

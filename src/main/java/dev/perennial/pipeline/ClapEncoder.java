@@ -120,7 +120,7 @@ final class ClapEncoder implements Encoder {
                 int dim = audio.length;
                 for (int i = 0; i < chunk.size(); i++) {
                     float[] row = Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
-                    logits[from + i] = model.logitScaleAudio() * ClipEncoder.dot(audio, row);
+                    logits[from + i] = model.logitScaleAudio() * Vectors.dot(audio, row);
                 }
             }
         }

@@ -16,7 +16,7 @@ import java.util.List;
  * CLIP with its processors: the BPE tokenizer truncating to the text tower's positions, and the image processor
  * of preprocessor_config.json. Embeddings come out L2-normalised, as CLIPModel normalises them before the logits.
  */
-final class ClipEncoder implements Encoder {
+final class ClipEncoder implements Encoder, ImageTextEmbedder {
 
     private final Path dir;
     private final ClipModel model;
@@ -52,12 +52,14 @@ final class ClipEncoder implements Encoder {
         return "clip";
     }
 
-    int dimension() {
+    @Override
+    public int dimension() {
         return model.config().projectionDim();
     }
 
     /** Normalised text embeddings [texts.size()][dimension], {@code batchSize} texts at a time. */
-    float[][] textEmbeddings(List<String> texts) {
+    @Override
+    public float[][] textEmbeddings(List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += batchSize) {
             List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batchSize));
@@ -65,14 +67,15 @@ final class ClipEncoder implements Encoder {
             try (PointerScope scope = new PointerScope()) {
                 Tensor ids = Tensors.fromLongs(batch.ids(), batch.size(), batch.length());
                 Tensor mask = Tensors.fromLongs(batch.mask(), batch.size(), batch.length());
-                rows(Vectors.normalize(model.textEmbeds(ids, mask).to(torch.ScalarType.Float)), out, from);
+                Vectors.copyRows(Vectors.normalize(model.textEmbeds(ids, mask).to(torch.ScalarType.Float)), out, from);
             }
         }
         return out;
     }
 
     /** Normalised image embeddings [images.size()][dimension], {@code batchSize} images at a time. */
-    float[][] imageEmbeddings(List<RgbImage> pictures) {
+    @Override
+    public float[][] imageEmbeddings(List<RgbImage> pictures) {
         float[][] out = new float[pictures.size()][];
         int h = images.height();
         int w = images.width();
@@ -84,20 +87,11 @@ final class ClipEncoder implements Encoder {
             }
             try (PointerScope scope = new PointerScope()) {
                 Tensor batch = Tensors.fromFloats(pixels, chunk.size(), 3, h, w);
-                rows(Vectors.normalize(model.imageEmbeds(batch.to(dtype)).to(torch.ScalarType.Float)), out,
+                Vectors.copyRows(Vectors.normalize(model.imageEmbeds(batch.to(dtype)).to(torch.ScalarType.Float)), out,
                         from);
             }
         }
         return out;
-    }
-
-    private void rows(Tensor embeddings, float[][] out, int from) {
-        int dim = dimension();
-        float[] values = Tensors.toFloats(embeddings);
-        for (int i = 0; i < values.length / dim; i++) {
-            out[from + i] = new float[dim];
-            System.arraycopy(values, i * dim, out[from + i], 0, dim);
-        }
     }
 
     /**
@@ -110,17 +104,9 @@ final class ClipEncoder implements Encoder {
         double scale = model.logitScale();
         double[] logits = new double[texts.length];
         for (int i = 0; i < texts.length; i++) {
-            logits[i] = scale * dot(image, texts[i]);
+            logits[i] = scale * Vectors.dot(image, texts[i]);
         }
         return Outputs.Labels.ranked(input.candidateLabels(), logits);
-    }
-
-    static double dot(float[] a, float[] b) {
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-        }
-        return dot;
     }
 
     @Override

@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A folder of images, embedded by CLIP into a cached {@link ImageIndex}, ranked for text queries. */
+/**
+ * A folder of images, embedded by CLIP or BLIP retrieval into a cached {@link ImageIndex}, ranked for text queries
+ * by cosine similarity.
+ */
 final class ImageSearch {
 
-    private final ClipEncoder clip;
+    private final ImageTextEmbedder embedder;
     private final ImageIndex index;
     private final List<String> notes;
 
-    private ImageSearch(ClipEncoder clip, ImageIndex index, List<String> notes) {
-        this.clip = clip;
+    private ImageSearch(ImageTextEmbedder embedder, ImageIndex index, List<String> notes) {
+        this.embedder = embedder;
         this.index = index;
         this.notes = notes;
     }
@@ -30,9 +33,9 @@ final class ImageSearch {
      * The index of {@code folder} brought up to date: images whose bytes are unchanged keep their embeddings, the
      * others are embedded, removed ones dropped; an image that cannot be decoded is skipped and reported.
      */
-    static ImageSearch open(ClipEncoder clip, Path folder) {
-        String model = ModelFolders.fingerprint(clip.dir());
-        ImageIndex cached = ImageIndex.read(folder, model, clip.dimension());
+    static ImageSearch open(ImageTextEmbedder embedder, Path folder) {
+        String model = ModelFolders.fingerprint(embedder.dir());
+        ImageIndex cached = ImageIndex.read(folder, model, embedder.dimension());
         Map<String, ImageIndex.Entry> byFile = new HashMap<>();
         cached.entries().forEach(e -> byFile.put(e.file(), e));
         List<ImageIndex.Entry> entries = new ArrayList<>();
@@ -57,12 +60,12 @@ final class ImageSearch {
                 skipped.add(e.getMessage());
             }
         }
-        float[][] vectors = newImages.isEmpty() ? new float[0][] : clip.imageEmbeddings(newImages);
+        float[][] vectors = newImages.isEmpty() ? new float[0][] : embedder.imageEmbeddings(newImages);
         for (int i = 0; i < vectors.length; i++) {
             entries.add(new ImageIndex.Entry(newFiles.get(i), newHashes.get(i), vectors[i]));
         }
         entries.sort(Comparator.comparing(ImageIndex.Entry::file));
-        ImageIndex index = new ImageIndex(model, clip.dimension(), List.copyOf(entries));
+        ImageIndex index = new ImageIndex(model, embedder.dimension(), List.copyOf(entries));
         if (!entries.equals(cached.entries())) { // an image embedded now, or one gone
             index.write(folder);
         }
@@ -70,7 +73,7 @@ final class ImageSearch {
         notes.add(String.format(Locale.ROOT, "%s: %d images indexed (%d embedded now, %d from %s)", folder,
                 entries.size(), vectors.length, entries.size() - vectors.length, ImageIndex.location(folder, model)));
         skipped.forEach(problem -> notes.add("skipped " + problem));
-        return new ImageSearch(clip, index, List.copyOf(notes));
+        return new ImageSearch(embedder, index, List.copyOf(notes));
     }
 
     /** How the index was refreshed, and a line for each image that could not be decoded. */
@@ -80,10 +83,10 @@ final class ImageSearch {
 
     /** The {@code top} images most similar (cosine) to the query, best first. */
     Outputs.SearchHits search(Inputs.Query query) {
-        float[] text = clip.textEmbeddings(List.of(query.query()))[0];
+        float[] text = embedder.textEmbeddings(List.of(query.query()))[0];
         List<Outputs.SearchHit> hits = new ArrayList<>();
         for (ImageIndex.Entry e : index.entries()) {
-            hits.add(new Outputs.SearchHit(e.file(), ClipEncoder.dot(text, e.embedding())));
+            hits.add(new Outputs.SearchHit(e.file(), Vectors.dot(text, e.embedding())));
         }
         hits.sort(Comparator.comparingDouble(Outputs.SearchHit::score).reversed()
                 .thenComparing(Outputs.SearchHit::file));

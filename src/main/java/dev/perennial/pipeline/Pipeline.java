@@ -81,11 +81,14 @@ public final class Pipeline<I, O> implements AutoCloseable {
                     (List<Inputs.LabelledImage> in, StepListener steps) -> in.stream().map(c::classify).toList();
             case ClapEncoder c when task == Task.ZERO_SHOT_AUDIO_CLASSIFICATION ->
                     (List<Inputs.LabelledAudio> in, StepListener steps) -> in.stream().map(c::classify).toList();
-            case ClipEncoder c when task == Task.IMAGE_SEARCH -> {
+            case ImageTextEmbedder e when task == Task.IMAGE_SEARCH -> {
+                if (e instanceof BlipEncoder b) {
+                    b.requireHead(task);
+                }
                 if (options.images() == null) {
                     throw new UserError("image-search needs a folder of images to search (--images DIR)");
                 }
-                ImageSearch search = ImageSearch.open(c, options.images());
+                ImageSearch search = ImageSearch.open(e, options.images());
                 notes.addAll(search.notes());
                 yield (List<Inputs.Query> in, StepListener steps) -> in.stream().map(search::search).toList();
             }

@@ -29,6 +29,8 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
     /** NLLB's checkpoints say model_type m2m_100 (M2M100ForConditionalGeneration). */
     static final List<String> NLLB = List.of("m2m_100");
     static final List<String> BLIP = List.of("blip");
+    /** The models that embed texts and images into one space (CLIP; BLIP's retrieval checkpoints). */
+    static final List<String> IMAGE_TEXT_EMBEDDERS = List.of("clip", "blip");
 
     /** One vector per text: sentence-transformers' modules (pooling, normalisation) over a text encoder. */
     public static final Task<Inputs.Text, Outputs.Embedding> FEATURE_EXTRACTION = new Task<>("feature-extraction",
@@ -56,7 +58,7 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
      */
     public static final Task<Inputs.Query, Outputs.SearchHits> IMAGE_SEARCH = new Task<>("image-search",
             "a folder of images ranked for a text query (the images are embedded once, into a cached index)",
-            Inputs.Query.class, Outputs.SearchHits.class, CLIP);
+            Inputs.Query.class, Outputs.SearchHits.class, IMAGE_TEXT_EMBEDDERS);
 
     /** A text read aloud by a VITS model (sentence by sentence, joined). */
     public static final Task<Inputs.Speech, Outputs.Speech> TEXT_TO_SPEECH = new Task<>("text-to-speech",

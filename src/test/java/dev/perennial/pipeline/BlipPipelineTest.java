@@ -6,7 +6,12 @@ import dev.perennial.image.RgbImage;
 import dev.perennial.io.Json;
 import dev.perennial.model.ExpectedFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -69,7 +74,50 @@ class BlipPipelineTest {
     void aCheckpointOfAnotherHeadNamesTheTaskItRuns() {
         assertThatThrownBy(() -> Pipeline.forTask(Task.IMAGE_TO_TEXT, REF.resolve("itm").toString()))
                 .isInstanceOf(UserError.class)
-                .hasMessageContaining("BlipForImageTextRetrieval, which runs image-text-matching, not image-to-text");
+                .hasMessageContaining("BlipForImageTextRetrieval, which runs image-search and image-text-matching, "
+                        + "not image-to-text");
+        assertThatThrownBy(() -> Pipeline.forTask(Task.IMAGE_SEARCH, REF.resolve("vqa").toString(),
+                PipelineOptions.defaults().withImages(REF.resolve("vqa"))))
+                .isInstanceOf(UserError.class).hasMessageContaining("not image-search")
+                .hasMessageContaining("Salesforce/blip-itm-base-coco");
+    }
+
+    @Test
+    void imageSearchWithARetrievalCheckpointRanksByItsCosineSimilarity(@TempDir Path images) throws Exception {
+        Path dir = REF.resolve("itm");
+        Path expected = dir.resolve("expected.safetensors");
+        String text = ExpectedFiles.metadataText(expected, "text");
+        Files.copy(dir.resolve("image.png"), images.resolve("original.png"));
+        BufferedImage original = ImageIO.read(dir.resolve("image.png").toFile());
+        BufferedImage mirrored = new BufferedImage(original.getWidth(), original.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage grey = new BufferedImage(original.getWidth(), original.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < original.getHeight(); y++) {
+            for (int x = 0; x < original.getWidth(); x++) {
+                mirrored.setRGB(original.getWidth() - 1 - x, y, original.getRGB(x, y));
+                grey.setRGB(x, y, 0x808080);
+            }
+        }
+        ImageIO.write(mirrored, "png", images.resolve("mirrored.png").toFile());
+        ImageIO.write(grey, "png", images.resolve("grey.png").toFile());
+
+        List<Outputs.SearchHit> hits;
+        try (var search = Pipeline.forTask(Task.IMAGE_SEARCH, dir.toString(),
+                PipelineOptions.defaults().withImages(images))) {
+            hits = search.run(new Inputs.Query(text, 3)).hits();
+        }
+        // the original image's score is the float64 reference's cosine similarity for it and the text
+        Outputs.SearchHit first = hits.stream().filter(h -> h.file().equals("original.png")).findFirst().orElseThrow();
+        assertThat(first.score()).isCloseTo(Double.parseDouble(ExpectedFiles.metadataText(expected, "similarity")),
+                within(1e-5));
+        // every image scores what image-text-matching reports as its cosine, and they come best first
+        try (var match = Pipeline.forTask(Task.IMAGE_TEXT_MATCHING, dir.toString())) {
+            for (Outputs.SearchHit hit : hits) {
+                assertThat(hit.score()).as(hit.file()).isCloseTo(match.run(new Inputs.ImageText(
+                        ImageFiles.read(images.resolve(hit.file())), text)).cosineSimilarity(), within(1e-5));
+            }
+        }
+        assertThat(hits).hasSize(3).extracting(Outputs.SearchHit::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        assertThat(images.resolve(".perennial-index")).isDirectory();
     }
 
     @Test
