@@ -48,7 +48,7 @@ sealed interface Architecture permits GptNeoX, Llama {
         /** Hidden states [B, T, D] of ids [B, T]. */
         Tensor embed(Tensor ids);
 
-        /** Decoder layer {@code i} over hidden states x [B, T, D]; with a cache, it appends the layer's keys and values. */
+        /** Decoder layer {@code i} over hidden states x [B, T, D]; with a cache, it appends its keys and values. */
         Tensor layer(int i, Tensor x, Positions positions, KvCache cache);
 
         /** Logits [B, T, V] of the last layer's hidden states: the final norm, then the output projection. */
@@ -59,7 +59,7 @@ sealed interface Architecture permits GptNeoX, Llama {
             return Positions.of(config().rope(), cache, t, dtype);
         }
 
-        /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, and it is extended. */
+        /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, which grows. */
         default Tensor logits(Tensor ids, KvCache cache) {
             long t = ids.size(1);
             Tensor x = embed(ids);

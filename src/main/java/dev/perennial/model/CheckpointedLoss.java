@@ -68,7 +68,10 @@ public final class CheckpointedLoss {
         return hidden;
     }
 
-    /** Recomputes layer i with autograd from its saved input, back-propagates its output's gradient, and returns its input's. */
+    /**
+     * Recomputes layer i with autograd from its saved input, back-propagates its output's gradient through it, and
+     * returns its input's gradient.
+     */
     private static Tensor layerBackward(Architecture.Forward forward, int i, Tensor saved, Positions positions,
                                         Tensor outputGrad) {
         Tensor input = leaf(saved);

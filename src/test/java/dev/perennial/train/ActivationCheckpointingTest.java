@@ -36,7 +36,8 @@ class ActivationCheckpointingTest {
         Path plain = dir.resolve("plain.yaml");
         Files.writeString(plain, TrainerTest.config(dir, "plain", 6, 4, ""));
         Path checkpointed = dir.resolve("checkpointed.yaml");
-        Files.writeString(checkpointed, TrainerTest.config(dir, "checkpointed", 6, 4, "activation_checkpointing: true\n"));
+        Files.writeString(checkpointed, TrainerTest.config(dir, "checkpointed", 6, 4,
+                "activation_checkpointing: true\n"));
 
         assertThat(TrainerTest.train(plain).completed()).isTrue();
         assertThat(TrainerTest.train(checkpointed).completed()).isTrue();
