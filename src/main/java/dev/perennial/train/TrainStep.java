@@ -125,7 +125,7 @@ public final class TrainStep implements AutoCloseable {
         return new Result(loss, norm, true);
     }
 
-    /** A micro-batch's loss, its gradients divided by {@code parts} accumulated into the parameters'. */
+    /** Accumulates a micro-batch's gradients, divided by {@code parts}, into the parameters'; returns its loss. */
     private double lossAndBackward(Tensor micro, int parts) {
         if (checkpointActivations) {
             return CheckpointedLoss.lossAndBackward(model, micro, parts);
