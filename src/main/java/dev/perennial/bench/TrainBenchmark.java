@@ -31,9 +31,13 @@ public final class TrainBenchmark {
     public record Shape(ModelFamily arch, int vocab, int hidden, int layers, int heads, int seq, int batch) {
     }
 
-    /** Tokens/s and GFLOP/s at the median step; {@code ms} is the spread of ms per step (JSON: ms_median, ...). */
+    /**
+     * Tokens/s and GFLOP/s at the median step; {@code ms} is the spread of ms per step (JSON: ms_median, ...). GFLOP/s
+     * counts the step's useful FLOPs only: a checkpointed step's recomputed forward is not counted.
+     */
     public record Result(Shape shape, long parameters, double tokensPerSecond, @JsonUnwrapped(prefix = "ms_") Spread ms,
-                         double gflops, double matmulGflops, long peakRssMb, int threads, String blas, String malloc) {
+                         double gflops, double matmulGflops, long peakRssMb, int threads, String blas, String malloc,
+                         boolean activationCheckpointing) {
     }
 
     private TrainBenchmark() {
@@ -57,11 +61,13 @@ public final class TrainBenchmark {
         return ModelConfigs.parse(json, "bench");
     }
 
-    public static Result run(Shape shape, int steps, int warmup) throws IOException {
+    /** Times {@code steps} steps after {@code warmup}, recomputing each layer in the backward pass if asked. */
+    public static Result run(Shape shape, int steps, int warmup, boolean activationCheckpointing) throws IOException {
         double matmul = matmulGflops();
         ModelConfig config = config(shape);
         try (Model model = Model.initialise(config, 0, torch.ScalarType.Float);
              TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
+            step.checkpointActivations(activationCheckpointing);
             SplittableRandom random = new SplittableRandom(0);
             double[] ms = new double[steps];
             BenchProgress progress = BenchProgress.console("train", "steps", warmup + steps);
@@ -81,7 +87,8 @@ public final class TrainBenchmark {
             double tokensPerSecond = shape.batch() * (double) shape.seq() / (spread.median() / 1000);
             return new Result(shape, model.parameterCount(), tokensPerSecond, spread,
                     config.trainingFlopsPerToken(shape.seq()) * tokensPerSecond / 1e9,
-                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse());
+                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse(),
+                    activationCheckpointing);
         }
     }
 

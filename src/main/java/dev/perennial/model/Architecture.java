@@ -1,6 +1,7 @@
 package dev.perennial.model;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.util.Map;
 
@@ -35,10 +36,42 @@ sealed interface Architecture permits GptNeoX, Llama {
     /** The forward pass over {@code params} (every name of {@link #shapes()}), bound once into typed weights. */
     Forward bind(Map<String, Tensor> params);
 
-    /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, and it is extended. */
-    @FunctionalInterface
+    /**
+     * The forward pass in the pieces a family defines: the embedding, one decoder layer, and the final norm with
+     * the head. {@link #logits} composes them, and training with activation checkpointing ({@link CheckpointedLoss})
+     * runs them one at a time, so the two paths share every line of layer math.
+     */
     interface Forward {
-        Tensor logits(Tensor ids, KvCache cache);
+
+        ModelConfig config();
+
+        /** Hidden states [B, T, D] of ids [B, T]. */
+        Tensor embed(Tensor ids);
+
+        /** Decoder layer {@code i} over hidden states x [B, T, D]; with a cache, it appends its keys and values. */
+        Tensor layer(int i, Tensor x, Positions positions, KvCache cache);
+
+        /** Logits [B, T, V] of the last layer's hidden states: the final norm, then the output projection. */
+        Tensor head(Tensor x);
+
+        /** Where the T new tokens sit: after what the cache holds, or from 0 without one. */
+        default Positions positions(KvCache cache, long t, torch.ScalarType dtype) {
+            return Positions.of(config().rope(), cache, t, dtype);
+        }
+
+        /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, which grows. */
+        default Tensor logits(Tensor ids, KvCache cache) {
+            long t = ids.size(1);
+            Tensor x = embed(ids);
+            Positions positions = positions(cache, t, x.scalar_type());
+            for (int i = 0; i < config().layers(); i++) {
+                x = layer(i, x, positions, cache);
+            }
+            if (cache != null) {
+                cache.advance((int) t);
+            }
+            return head(x);
+        }
     }
 
     static Architecture of(ModelConfig config) {

@@ -92,31 +92,39 @@ final class GptNeoX implements Architecture {
     @Override
     public Forward bind(Map<String, Tensor> params) {
         Weights w = Weights.declare(Parameters.boundTo(params), c);
-        return (ids, cache) -> forward(w, ids, cache);
+        return new Forward() {
+            @Override
+            public ModelConfig config() {
+                return c;
+            }
+
+            @Override
+            public Tensor embed(Tensor ids) {
+                return torch.embedding(w.embed(), ids);
+            }
+
+            @Override
+            public Tensor layer(int i, Tensor x, Positions positions, KvCache cache) {
+                return GptNeoX.this.layer(w.layers().get(i), i, x, positions, cache);
+            }
+
+            @Override
+            public Tensor head(Tensor x) {
+                Tensor normed = Layers.layerNorm(x, w.finalNormWeight(), w.finalNormBias(), c.layerNormEps());
+                return Layers.linear(normed, w.head(), null);
+            }
+        };
     }
 
-    private Tensor forward(Weights w, Tensor ids, KvCache cache) {
-        long batch = ids.size(0);
-        long t = ids.size(1);
-        Tensor x = torch.embedding(w.embed(), ids);
-        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
-        for (int i = 0; i < c.layers(); i++) {
-            Layer l = w.layers().get(i);
-            Tensor attention = attention(l, Layers.layerNorm(x, l.inputNormWeight(), l.inputNormBias(),
-                    c.layerNormEps()), positions, cache, i, batch, t);
-            if (c.parallelResidual()) {
-                Tensor mlp = mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps()));
-                x = x.add(attention).add(mlp);
-            } else {
-                x = x.add(attention);
-                x = x.add(mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps())));
-            }
+    private Tensor layer(Layer l, int i, Tensor x, Positions positions, KvCache cache) {
+        Tensor attention = attention(l, Layers.layerNorm(x, l.inputNormWeight(), l.inputNormBias(),
+                c.layerNormEps()), positions, cache, i, x.size(0), x.size(1));
+        if (c.parallelResidual()) {
+            Tensor mlp = mlp(l, Layers.layerNorm(x, l.postNormWeight(), l.postNormBias(), c.layerNormEps()));
+            return x.add(attention).add(mlp);
         }
-        if (cache != null) {
-            cache.advance((int) t);
-        }
-        x = Layers.layerNorm(x, w.finalNormWeight(), w.finalNormBias(), c.layerNormEps());
-        return Layers.linear(x, w.head(), null);
+        Tensor mid = x.add(attention);
+        return mid.add(mlp(l, Layers.layerNorm(mid, l.postNormWeight(), l.postNormBias(), c.layerNormEps())));
     }
 
     private Tensor attention(Layer l, Tensor h, Positions positions, KvCache cache, int layer, long batch,

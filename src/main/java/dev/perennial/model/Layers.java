@@ -1,5 +1,6 @@
 package dev.perennial.model;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -8,6 +9,8 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+
+import java.util.function.Supplier;
 
 /** The building blocks both architectures share, written to Hugging Face's numerics. */
 final class Layers {
@@ -33,6 +36,22 @@ final class Layers {
         }
         shape[shape.length - 1] = weight.size(0);
         return out.view(shape);
+    }
+
+    /**
+     * {@code body} inside its own PointerScope, its result handed to the caller's scope: the temporaries of a layer
+     * (a global SAM layer's attention bias is heads x 4096² floats at the real shape) are freed when it ends.
+     */
+    static Tensor scoped(Supplier<Tensor> body) {
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer == null) {
+            return body.get();
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Tensor out = body.get();
+            outer.attach(out);
+            return out;
+        }
     }
 
     static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {

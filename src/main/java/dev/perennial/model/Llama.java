@@ -91,26 +91,33 @@ final class Llama implements Architecture {
     @Override
     public Forward bind(Map<String, Tensor> params) {
         Weights w = Weights.declare(Parameters.boundTo(params), c);
-        return (ids, cache) -> forward(w, ids, cache);
+        return new Forward() {
+            @Override
+            public ModelConfig config() {
+                return c;
+            }
+
+            @Override
+            public Tensor embed(Tensor ids) {
+                return torch.embedding(w.embed(), ids);
+            }
+
+            @Override
+            public Tensor layer(int i, Tensor x, Positions positions, KvCache cache) {
+                return Llama.this.layer(w.layers().get(i), i, x, positions, cache);
+            }
+
+            @Override
+            public Tensor head(Tensor x) {
+                return Layers.linear(Layers.rmsNorm(x, w.norm(), c.rmsNormEps()), w.lmHead(), null);
+            }
+        };
     }
 
-    private Tensor forward(Weights w, Tensor ids, KvCache cache) {
-        long batch = ids.size(0);
-        long t = ids.size(1);
-        Tensor x = torch.embedding(w.embed(), ids);
-        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
-        for (int i = 0; i < c.layers(); i++) {
-            Layer l = w.layers().get(i);
-            Tensor h = Layers.rmsNorm(x, l.inputNorm(), c.rmsNormEps());
-            x = x.add(attention(l, h, positions, cache, i, batch, t));
-            h = Layers.rmsNorm(x, l.postNorm(), c.rmsNormEps());
-            x = x.add(mlp(l, h));
-        }
-        if (cache != null) {
-            cache.advance((int) t);
-        }
-        x = Layers.rmsNorm(x, w.norm(), c.rmsNormEps());
-        return Layers.linear(x, w.lmHead(), null);
+    private Tensor layer(Layer l, int i, Tensor x, Positions positions, KvCache cache) {
+        Tensor h = Layers.rmsNorm(x, l.inputNorm(), c.rmsNormEps());
+        Tensor mid = x.add(attention(l, h, positions, cache, i, x.size(0), x.size(1)));
+        return mid.add(mlp(l, Layers.rmsNorm(mid, l.postNorm(), c.rmsNormEps())));
     }
 
     private Tensor attention(Layer l, Tensor h, Positions positions, KvCache cache, int layer, long batch,

@@ -134,10 +134,21 @@ public final class Model implements AutoCloseable {
      * tokens of each row, targets the last T.
      */
     public Tensor loss(Tensor batch) {
-        long t = batch.size(1) - 1;
-        Tensor inputs = batch.narrow(1, 0, t);
-        Tensor targets = batch.narrow(1, 1, t);
-        Tensor logits = logits(inputs);
+        return nextTokenLoss(logits(inputs(batch)), targets(batch));
+    }
+
+    /** The inputs of a batch [B, T + 1]: each row's first T tokens. */
+    static Tensor inputs(Tensor batch) {
+        return batch.narrow(1, 0, batch.size(1) - 1);
+    }
+
+    /** The targets of a batch [B, T + 1]: each row's last T tokens. */
+    static Tensor targets(Tensor batch) {
+        return batch.narrow(1, 1, batch.size(1) - 1);
+    }
+
+    /** Mean cross-entropy of logits [B, T, V] against targets [B, T]. */
+    static Tensor nextTokenLoss(Tensor logits, Tensor targets) {
         return torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
     }
 
@@ -146,13 +157,18 @@ public final class Model implements AutoCloseable {
      * mean is {@link #loss}'s value, every row having T targets.
      */
     public Tensor sequenceLosses(Tensor batch) {
-        long t = batch.size(1) - 1;
-        Tensor logits = logits(batch.narrow(1, 0, t));
-        Tensor targets = batch.narrow(1, 1, t);
+        Tensor logits = logits(inputs(batch));
+        Tensor targets = targets(batch);
         // reduction None (at::Reduction::None = 0), ignore_index -100 and no label smoothing: torch's defaults
         Tensor tokenLosses = torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1),
                 new TensorOptional(), 0, -100, 0.0);
-        return tokenLosses.reshape(batch.size(0), t).mean(new long[] {1}, false, new ScalarTypeOptional());
+        return tokenLosses.reshape(targets.size(0), targets.size(1)).mean(new long[] {1}, false,
+                new ScalarTypeOptional());
+    }
+
+    /** The forward pass over this model's parameters, in its pieces (embedding, layers, head). */
+    Architecture.Forward forward() {
+        return forward;
     }
 
     /** A cache for {@code batch} sequences of up to {@code capacity} positions; create it outside step scopes. */

@@ -295,25 +295,9 @@ public final class SamModel implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code body} inside its own PointerScope, its result handed to the caller's scope: the temporaries of a layer
-     * (a global layer's attention bias is heads x 4096² floats at the real shape) are freed when it ends.
-     */
-    private static Tensor scoped(java.util.function.Supplier<Tensor> body) {
-        PointerScope outer = PointerScope.getInnerScope();
-        if (outer == null) {
-            return body.get();
-        }
-        try (PointerScope scope = new PointerScope()) {
-            Tensor out = body.get();
-            outer.attach(out);
-            return out;
-        }
-    }
-
     /** SamVisionLayer.forward over x [B, g, g, D]. */
     private Tensor layer(Tensor x, VisionLayer l, Tensor[] tables) {
-        return scoped(() -> {
+        return Layers.scoped(() -> {
             double eps = config.vision().layerNormEps();
             Tensor h = l.norm1().apply(x, eps);
             h = l.window() > 0 ? windowed(h, l, tables) : attention(h, l, tables);
@@ -368,7 +352,7 @@ public final class SamModel implements AutoCloseable {
             Tensor q = qkv.select(0, 0).narrow(1, from, count);
             Tensor k = qkv.select(0, 1).narrow(1, from, count);
             Tensor v = qkv.select(0, 2).narrow(1, from, count);
-            parts.add(scoped(() -> attendWithPositions(q, k, v, tables, h, wd)));
+            parts.add(Layers.scoped(() -> attendWithPositions(q, k, v, tables, h, wd)));
         }
         Tensor out = parts.size() == 1 ? parts.getFirst() : torch.cat(new TensorVector(parts.toArray(new Tensor[0])), 1);
         out = out.reshape(n, heads, h, wd, hd).permute(0, 2, 3, 1, 4).reshape(n, h, wd, d);

@@ -2,6 +2,7 @@ package dev.perennial.train;
 
 import dev.perennial.UserError;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.CheckpointedLoss;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.DType;
 import org.bytedeco.javacpp.Pointer;
@@ -56,6 +57,7 @@ public final class TrainStep implements AutoCloseable {
     private final TensorVector all;
     private final double clip;
     private Distributed distributed = Distributed.single();
+    private boolean checkpointActivations;
 
     public TrainStep(Model model, double lr, double weightDecay, double clip) {
         this(model, lr, new Settings(BETA1, BETA2, EPS, weightDecay, clip));
@@ -89,6 +91,11 @@ public final class TrainStep implements AutoCloseable {
         this.distributed = group;
     }
 
+    /** Recomputes each layer in the backward pass instead of keeping its activations ({@link CheckpointedLoss}). */
+    public void checkpointActivations(boolean on) {
+        this.checkpointActivations = on;
+    }
+
     /** Sets the learning rate of every parameter group, per step (docs/architecture.md, "Things that bite"). */
     public void setLearningRate(double lr) {
         for (long i = 0; i < optimizer.param_groups().size(); i++) {
@@ -106,9 +113,7 @@ public final class TrainStep implements AutoCloseable {
         optimizer.zero_grad(true);
         double loss = 0;
         for (Tensor micro : microBatches) {
-            Tensor l = model.loss(micro);
-            l.div(new Scalar((double) microBatches.size())).backward();
-            loss += l.item_double() / microBatches.size();
+            loss += lossAndBackward(micro, microBatches.size()) / microBatches.size();
         }
         loss = distributed.averageGradients(model.parameters().values(), loss);
         double norm = torch.clip_grad_norm_(all, clip);
@@ -118,6 +123,16 @@ public final class TrainStep implements AutoCloseable {
         }
         optimizer.step();
         return new Result(loss, norm, true);
+    }
+
+    /** Accumulates a micro-batch's gradients, divided by {@code parts}, into the parameters'; returns its loss. */
+    private double lossAndBackward(Tensor micro, int parts) {
+        if (checkpointActivations) {
+            return CheckpointedLoss.lossAndBackward(model, micro, parts);
+        }
+        Tensor l = model.loss(micro);
+        l.div(new Scalar((double) parts)).backward();
+        return l.item_double();
     }
 
     /**

@@ -234,6 +234,7 @@ public final class Trainer {
                 }
                 step = new TrainStep(model, 0, plan.optimizer());
                 step.distribute(dist);
+                step.checkpointActivations(plan.compute().activationCheckpointing());
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
                     step.load(resumed.get().optimizer()); // verified when the run started
