@@ -99,7 +99,7 @@ final class GptNeoX implements Architecture {
         long batch = ids.size(0);
         long t = ids.size(1);
         Tensor x = torch.embedding(w.embed(), ids);
-        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
+        Positions positions = Positions.of(c.rope(), cache, t, x);
         for (int i = 0; i < c.layers(); i++) {
             Layer l = w.layers().get(i);
             Tensor attention = attention(l, Layers.layerNorm(x, l.inputNormWeight(), l.inputNormBias(),

@@ -98,7 +98,7 @@ final class Llama implements Architecture {
         long batch = ids.size(0);
         long t = ids.size(1);
         Tensor x = torch.embedding(w.embed(), ids);
-        Positions positions = Positions.of(c.rope(), cache, t, x.scalar_type());
+        Positions positions = Positions.of(c.rope(), cache, t, x);
         for (int i = 0; i < c.layers(); i++) {
             Layer l = w.layers().get(i);
             Tensor h = Layers.rmsNorm(x, l.inputNorm(), c.rmsNormEps());

@@ -2,6 +2,7 @@ package dev.perennial.model;
 
 import dev.perennial.UserError;
 import dev.perennial.tensor.DType;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -95,6 +96,33 @@ public final class Model implements AutoCloseable {
         return new Model(architecture, ordered, dtype, storage);
     }
 
+    /**
+     * This model with its parameters on {@code device}, trainable there; this model is closed. A model initialised
+     * on the CPU and moved has the CPU's weights, so a seed gives the same start on every device.
+     */
+    public Model to(Device device) {
+        if (device.equals(this.device())) {
+            return this;
+        }
+        Map<String, Tensor> moved = new LinkedHashMap<>();
+        try (NoGradGuard guard = new NoGradGuard()) {
+            parameters.forEach((name, t) -> moved.put(name, t.to(device, dtype).requires_grad_(true)));
+        }
+        close();
+        return new Model(architecture, moved, dtype, null);
+    }
+
+    /** The device the parameters live on. */
+    public Device device() {
+        return parameters.values().iterator().next().device();
+    }
+
+    /** {@code ids} on this model's device (a copy when they are elsewhere, as a CPU batch is for a GPU model). */
+    private Tensor onDevice(Tensor ids) {
+        Device device = device();
+        return ids.device().equals(device) ? ids : ids.to(device, ids.scalar_type());
+    }
+
     public ModelConfig config() {
         return architecture.config();
     }
@@ -114,7 +142,7 @@ public final class Model implements AutoCloseable {
 
     /** Logits [B, T, V] of ids [B, T] (int64). */
     public Tensor logits(Tensor ids) {
-        return forward.logits(ids, null);
+        return forward.logits(onDevice(ids), null);
     }
 
     /** Logits of ids that continue what {@code cache} holds, extending the cache. */
@@ -124,7 +152,7 @@ public final class Model implements AutoCloseable {
             throw new UserError("the sequence would reach " + reach + " positions; the model "
                     + "supports " + config().maxPositions() + " (max_position_embeddings)");
         }
-        return forward.logits(ids, cache);
+        return forward.logits(onDevice(ids), cache);
     }
 
     /**
@@ -133,6 +161,7 @@ public final class Model implements AutoCloseable {
      */
     public Tensor loss(Tensor batch) {
         long t = batch.size(1) - 1;
+        batch = onDevice(batch);
         Tensor inputs = batch.narrow(1, 0, t);
         Tensor targets = batch.narrow(1, 1, t);
         Tensor logits = logits(inputs);
