@@ -56,7 +56,8 @@ public final class PlanCommand implements Runnable {
     int gpus;
 
     @Option(names = "--gpu-memory", required = true, paramLabel = "GB",
-            description = "Memory of one GPU in GiB (nvidia-smi's MiB / 1024: 80 for an 80 GB A100 or H100).")
+            description = "Memory of one GPU in GiB (nvidia-smi's MiB / 1024: 80 for an A100 80GB, 79.6 for an "
+                    + "H100 80GB).")
     double gpuMemory;
 
     @Option(names = "--seq", paramLabel = "S", description = "Tokens per sequence.")
