@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                         + "learning-rate schedules (Ibrahim et al., TMLR 2024), on libtorch.",
                 ""},
         subcommands = {InitCommand.class, ScheduleCommand.class, PrepareCommand.class, TokenizerCommand.class, MixtureCommand.class, TrainCommand.class, ExperimentCommand.class,
-                QuickstartCommand.class, ReproduceCommand.class, EvalCommand.class, GenerateCommand.class, PipelineCommand.class, ModelCommand.class, ServeCommand.class, SpaceCommand.class, HubCommand.class, LaunchCommand.class,
+                QuickstartCommand.class, ReproduceCommand.class, EvalCommand.class, GenerateCommand.class, PipelineCommand.class, ModelCommand.class, ServeCommand.class, SpaceCommand.class, HubCommand.class, LaunchCommand.class, PlanCommand.class,
                 BenchCommand.class,
                 HelpCommand.class},
         footer = {"", "Run 'perennial COMMAND --help' for a command's options. Documentation: README.md."})

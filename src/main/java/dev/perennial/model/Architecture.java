@@ -1,5 +1,6 @@
 package dev.perennial.model;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -54,16 +55,16 @@ sealed interface Architecture permits GptNeoX, Llama {
         /** Logits [B, T, V] of the last layer's hidden states: the final norm, then the output projection. */
         Tensor head(Tensor x);
 
-        /** Where the T new tokens sit: after what the cache holds, or from 0 without one. */
-        default Positions positions(KvCache cache, long t, torch.ScalarType dtype) {
-            return Positions.of(config().rope(), cache, t, dtype);
+        /** Where the T new tokens sit (after what the cache holds, or from 0 without one), on {@code device}. */
+        default Positions positions(KvCache cache, long t, torch.ScalarType dtype, Device device) {
+            return Positions.of(config().rope(), cache, t, dtype, device);
         }
 
         /** Logits [B, T, V] for ids [B, T]; with a cache, positions continue after what it holds, which grows. */
         default Tensor logits(Tensor ids, KvCache cache) {
             long t = ids.size(1);
             Tensor x = embed(ids);
-            Positions positions = positions(cache, t, x.scalar_type());
+            Positions positions = positions(cache, t, x.scalar_type(), x.device());
             for (int i = 0; i < config().layers(); i++) {
                 x = layer(i, x, positions, cache);
             }

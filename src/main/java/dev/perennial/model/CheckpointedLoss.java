@@ -33,12 +33,13 @@ public final class CheckpointedLoss {
      */
     public static double lossAndBackward(Model model, Tensor batch, double divisor) {
         Architecture.Forward forward = model.forward();
-        Tensor inputs = Model.inputs(batch);
-        Positions positions = forward.positions(null, inputs.size(1), model.dtype());
+        Tensor onDevice = model.onDevice(batch);
+        Tensor inputs = Model.inputs(onDevice);
+        Positions positions = forward.positions(null, inputs.size(1), model.dtype(), model.device());
         List<Tensor> hidden = hiddenStates(forward, inputs, positions);
         Tensor last = leaf(hidden.getLast());
         double loss = Layers.scoped(() -> {
-            Tensor l = Model.nextTokenLoss(forward.head(last), Model.targets(batch));
+            Tensor l = Model.nextTokenLoss(forward.head(last), Model.targets(onDevice));
             l.div(new Scalar(divisor)).backward();
             return l.detach();
         }).item_double();

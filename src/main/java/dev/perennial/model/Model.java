@@ -2,6 +2,7 @@ package dev.perennial.model;
 
 import dev.perennial.UserError;
 import dev.perennial.tensor.DType;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -97,6 +98,33 @@ public final class Model implements AutoCloseable {
         return new Model(architecture, ordered, dtype, storage);
     }
 
+    /**
+     * This model with its parameters on {@code device}, trainable there; this model is closed. A model initialised
+     * on the CPU and moved has the CPU's weights, so a seed gives the same start on every device.
+     */
+    public Model to(Device device) {
+        if (device.equals(this.device())) {
+            return this;
+        }
+        Map<String, Tensor> moved = new LinkedHashMap<>();
+        try (NoGradGuard guard = new NoGradGuard()) {
+            parameters.forEach((name, t) -> moved.put(name, t.to(device, dtype).requires_grad_(true)));
+        }
+        close();
+        return new Model(architecture, moved, dtype, null);
+    }
+
+    /** The device the parameters live on. */
+    public Device device() {
+        return parameters.values().iterator().next().device();
+    }
+
+    /** {@code ids} on this model's device (a copy when they are elsewhere, as a CPU batch is for a GPU model). */
+    Tensor onDevice(Tensor ids) {
+        Device device = device();
+        return ids.device().equals(device) ? ids : ids.to(device, ids.scalar_type());
+    }
+
     public ModelConfig config() {
         return architecture.config();
     }
@@ -116,7 +144,7 @@ public final class Model implements AutoCloseable {
 
     /** Logits [B, T, V] of ids [B, T] (int64). */
     public Tensor logits(Tensor ids) {
-        return forward.logits(ids, null);
+        return forward.logits(onDevice(ids), null);
     }
 
     /** Logits of ids that continue what {@code cache} holds, extending the cache. */
@@ -126,7 +154,7 @@ public final class Model implements AutoCloseable {
             throw new UserError("the sequence would reach " + reach + " positions; the model "
                     + "supports " + config().maxPositions() + " (max_position_embeddings)");
         }
-        return forward.logits(ids, cache);
+        return forward.logits(onDevice(ids), cache);
     }
 
     /**
@@ -134,6 +162,7 @@ public final class Model implements AutoCloseable {
      * tokens of each row, targets the last T.
      */
     public Tensor loss(Tensor batch) {
+        batch = onDevice(batch);
         return nextTokenLoss(logits(inputs(batch)), targets(batch));
     }
 
@@ -157,6 +186,7 @@ public final class Model implements AutoCloseable {
      * mean is {@link #loss}'s value, every row having T targets.
      */
     public Tensor sequenceLosses(Tensor batch) {
+        batch = onDevice(batch);
         Tensor logits = logits(inputs(batch));
         Tensor targets = targets(batch);
         // reduction None (at::Reduction::None = 0), ignore_index -100 and no label smoothing: torch's defaults

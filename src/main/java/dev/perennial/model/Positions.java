@@ -1,6 +1,7 @@
 package dev.perennial.model;
 
 import dev.perennial.tensor.Tensors;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -14,6 +15,22 @@ import org.bytedeco.pytorch.global.torch;
  * @param mask null (causal attention only) or a boolean [B, 1, T, S] mask, true where a query may attend
  */
 record Positions(Tensor cos, Tensor sin, Tensor mask) {
+
+    /** As {@link #of(Rope, KvCache, long, torch.ScalarType)}, in the dtype of {@code like} and on its device. */
+    static Positions of(Rope rope, KvCache cache, long t, Tensor like) {
+        return of(rope, cache, t, like.scalar_type(), like.device());
+    }
+
+    /** As {@link #of(Rope, KvCache, long, torch.ScalarType)}, on {@code device}. */
+    static Positions of(Rope rope, KvCache cache, long t, torch.ScalarType dtype, Device device) {
+        Positions host = of(rope, cache, t, dtype);
+        if (device.is_cpu()) {
+            return host;
+        }
+        return new Positions(host.cos().to(device, host.cos().scalar_type()),
+                host.sin().to(device, host.sin().scalar_type()),
+                host.mask() == null ? null : host.mask().to(device, host.mask().scalar_type()));
+    }
 
     static Positions of(Rope rope, KvCache cache, long t, torch.ScalarType dtype) {
         if (cache == null || !cache.padded()) {

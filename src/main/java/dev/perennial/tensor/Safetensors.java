@@ -274,14 +274,17 @@ public final class Safetensors {
         };
     }
 
-    /** Writes {@code tensors} (CPU) to {@code file} atomically, with {@code format: pt} metadata. */
+    /**
+     * Writes {@code tensors} to {@code file} atomically, with {@code format: pt} metadata; tensors on a GPU are copied
+     * to the host first, so a model trained there saves the same file.
+     */
     public static void write(Path file, Map<String, Tensor> tensors) {
         Map<String, Tensor> contiguous = new LinkedHashMap<>();
         ObjectNode header = Json.MAPPER.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
-            Tensor dense = t.getValue().detach().contiguous();
+            Tensor dense = t.getValue().detach().cpu().contiguous();
             contiguous.put(t.getKey(), dense);
             ObjectNode node = header.putObject(t.getKey());
             node.put("dtype", DType.of(dense.scalar_type()).name());

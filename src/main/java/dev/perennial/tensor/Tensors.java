@@ -53,10 +53,10 @@ public final class Tensors {
         }
     }
 
-    /** The values of {@code tensor} as fp32, row-major. */
+    /** The values of {@code tensor} (on any device) as fp32, row-major. */
     public static float[] toFloats(Tensor tensor) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor dense = tensor.detach().to(torch.ScalarType.Float).contiguous();
+            Tensor dense = tensor.detach().cpu().to(torch.ScalarType.Float).contiguous();
             float[] values = new float[Math.toIntExact(dense.numel())];
             new FloatPointer(dense.data_ptr()).get(values);
             return values;
@@ -66,7 +66,7 @@ public final class Tensors {
     /** The values of {@code tensor} (booleans or small integers) as bytes, row-major. */
     public static byte[] toBytes(Tensor tensor) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor dense = tensor.detach().to(torch.ScalarType.Byte).contiguous();
+            Tensor dense = tensor.detach().cpu().to(torch.ScalarType.Byte).contiguous();
             byte[] values = new byte[Math.toIntExact(dense.numel())];
             new BytePointer(dense.data_ptr()).get(values);
             return values;

@@ -1,5 +1,6 @@
 package dev.perennial.train;
 
+import dev.perennial.UserError;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.Collection;
@@ -18,7 +19,21 @@ public sealed interface Distributed extends AutoCloseable permits Distributed.Si
 
     /** The process group described by torchrun's variables, or {@link #single()} when WORLD_SIZE is absent or 1. */
     static Distributed fromEnvironment(Map<String, String> env, long timeoutMs) {
+        return fromEnvironment(env, timeoutMs, false);
+    }
+
+    /**
+     * As {@link #fromEnvironment(Map, long)} for workers whose tensors are on a GPU when {@code cuda}: those need
+     * NCCL (bytedeco has org.bytedeco.pytorch.nccl.ProcessGroupNCCL in its -gpu build), which is not wired yet, so
+     * several CUDA workers are refused rather than run over Gloo untested.
+     */
+    static Distributed fromEnvironment(Map<String, String> env, long timeoutMs, boolean cuda) {
         int world = Integer.parseInt(env.getOrDefault("WORLD_SIZE", "1"));
+        if (world > 1 && cuda) {
+            throw new UserError("device: cuda with " + world + " workers needs the NCCL process group, which "
+                    + "Perennial does not wire yet (it was never run on a GPU); train on one GPU (one worker), or "
+                    + "with CPU workers (device: cpu)");
+        }
         return world <= 1 ? single() : GlooGroup.fromEnvironment(world, env, timeoutMs);
     }
 

@@ -6,6 +6,7 @@ import dev.perennial.model.CheckpointedLoss;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.DType;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.ArchiveWriter;
@@ -113,7 +114,10 @@ public final class TrainStep implements AutoCloseable {
         optimizer.zero_grad(true);
         double loss = 0;
         for (Tensor micro : microBatches) {
-            loss += lossAndBackward(micro, microBatches.size()) / microBatches.size();
+            // a scope per micro-batch: the step's scope alone kept every micro-batch's activations to the step's end
+            try (PointerScope scope = new PointerScope()) {
+                loss += lossAndBackward(micro, microBatches.size()) / microBatches.size();
+            }
         }
         loss = distributed.averageGradients(model.parameters().values(), loss);
         double norm = torch.clip_grad_norm_(all, clip);

@@ -15,8 +15,10 @@ import dev.perennial.run.MetricsRecord;
 import dev.perennial.run.RunFolder;
 import dev.perennial.schedule.RunSchedule;
 import dev.perennial.tensor.DType;
+import dev.perennial.tensor.Devices;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -52,6 +54,8 @@ public final class Trainer {
     private final StopSignal stop;
     private final PrintStream log;
     private final boolean showProgress;
+    /** Where the model trains: the config's device, checked before anything is read or written. */
+    private final Device device;
 
     private Trainer(TrainPlan plan, StopSignal stop, PrintStream log, boolean showProgress) {
         this.plan = plan;
@@ -60,6 +64,12 @@ public final class Trainer {
         this.stop = stop;
         this.log = log;
         this.showProgress = showProgress;
+        this.device = Devices.open(plan.compute().device(), localRank(System.getenv()), "device");
+    }
+
+    /** torchrun's LOCAL_RANK: which of a node's GPUs a worker takes (0 for a single process). */
+    static int localRank(Map<String, String> env) {
+        return Integer.parseInt(env.getOrDefault("LOCAL_RANK", "0"));
     }
 
     public static Outcome run(TrainPlan plan, boolean handleSignals, PrintStream log, boolean showProgress) {
@@ -83,7 +93,8 @@ public final class Trainer {
     }
 
     private Outcome run() {
-        try (Distributed dist = Distributed.fromEnvironment(System.getenv(), distributedTimeoutMs())) {
+        try (Distributed dist = Distributed.fromEnvironment(System.getenv(), distributedTimeoutMs(),
+                device.is_cuda())) {
             return run(dist);
         }
     }
@@ -144,9 +155,9 @@ public final class Trainer {
         if (folder != null) {
             ModelFolder.Loaded loaded = ModelFolder.load(folder, DType.F32);
             loaded.tokenizer().close();
-            return loaded.model();
+            return loaded.model().to(device);
         }
-        return Model.initialise(plan.freshModel(), plan.seed(), torch.ScalarType.Float);
+        return Model.initialise(plan.freshModel(), plan.seed(), torch.ScalarType.Float).to(device);
     }
 
     /** The training loop proper, over the stages from where the run stands. */
@@ -266,7 +277,7 @@ public final class Trainer {
             int rows = Math.min(plan.microBatch(), batch.rows());
             for (int first = 0; first < batch.rows(); first += rows) {
                 long[] part = Arrays.copyOfRange(all, first * batch.columns(), (first + rows) * batch.columns());
-                micro.add(Tensors.fromLongs(part, rows, batch.columns()));
+                micro.add(Devices.transfer(Tensors.fromLongs(part, rows, batch.columns()), device));
             }
             return micro;
         }
