@@ -95,6 +95,18 @@ public final class Model implements AutoCloseable {
         return new Model(architecture, ordered, dtype, storage);
     }
 
+    /**
+     * A trainable copy of this model in {@code dtype} (the bf16 working copy of mixed-precision training), its
+     * parameters its own tensors; create and close it outside step scopes.
+     */
+    public Model copyAs(torch.ScalarType dtype) {
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        try (NoGradGuard guard = new NoGradGuard()) {
+            parameters.forEach((name, t) -> copies.put(name, t.to(dtype, false, true, new MemoryFormatOptional())));
+        }
+        return fromTensors(config(), copies, dtype, "a copy of the model in " + DType.of(dtype));
+    }
+
     public ModelConfig config() {
         return architecture.config();
     }
@@ -136,6 +148,9 @@ public final class Model implements AutoCloseable {
         Tensor inputs = batch.narrow(1, 0, t);
         Tensor targets = batch.narrow(1, 1, t);
         Tensor logits = logits(inputs);
+        if (logits.scalar_type().value != torch.ScalarType.Double.value) {
+            logits = logits.to(torch.ScalarType.Float); // the loss over fp32 logits, whatever the forward pass ran in
+        }
         return torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
     }
 
