@@ -232,7 +232,7 @@ public final class Trainer {
                 if (step != null) {
                     step.close();
                 }
-                step = new TrainStep(model, 0, plan.optimizer());
+                step = new TrainStep(model, 0, plan.optimizer(), plan.compute().precision());
                 step.distribute(dist);
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
