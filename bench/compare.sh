@@ -5,18 +5,22 @@
 # Needs Debian's python3-torch and libopenblas0-openmp (apt-get install python3-torch libopenblas0-openmp).
 # PyTorch runs as a user would start it; --same-malloc preloads into it the malloc that ./perennial preloads
 # (tcmalloc, when installed), to show what is left when both have it.
-# Usage: bench/compare.sh [--arch gpt-neox|llama] [--steps N] [--same-malloc] [--no-generate] [SHAPE ...]
-#        (SHAPE like 4096/128/4/4/128/32)
+# --precision bf16-mixed trains both sides in mixed precision (Perennial's bf16 working copy, PyTorch's CPU autocast;
+# fp32 master weights and AdamW state on both); generation stays fp32.
+# Usage: bench/compare.sh [--arch gpt-neox|llama] [--precision fp32|bf16-mixed] [--steps N] [--same-malloc]
+#        [--no-generate] [SHAPE ...]   (SHAPE like 4096/128/4/4/128/32)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/speed-env.sh" # where ./perennial finds the libraries it preloads
 arch=gpt-neox
+precision=fp32
 steps=8
 generate=yes
 py_preload=${LD_PRELOAD:-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch=$2; shift 2 ;;
+    --precision) precision=$2; shift 2 ;;
     --steps) steps=$2; shift 2 ;;
     --same-malloc) py_preload="$perennial_tcmalloc${py_preload:+:$py_preload}"; shift ;;
     --no-generate) generate=no; shift ;;
@@ -38,9 +42,10 @@ reference() {
   OMP_NUM_THREADS=$threads LD_PRELOAD="$py_preload" "$python" "$root/bench/pytorch_reference.py" "$@"
 }
 
-printf '%-24s %12s %12s %7s %14s %14s\n' "train shape" perennial pytorch ratio "matmul GF/s J" "matmul GF/s Py"
+printf '%-24s %12s %12s %7s %14s %14s\n' "train shape ($precision)" perennial pytorch ratio "matmul GF/s J" \
+  "matmul GF/s Py"
 for shape in $shapes; do
-  args="$(shape_args "$shape") --steps $steps"
+  args="$(shape_args "$shape") --steps $steps --precision $precision"
   java=$("$root/perennial" bench train $args --format json)
   py=$(reference $args)
   "$python" - "$shape" "$java" "$py" <<'EOF3'

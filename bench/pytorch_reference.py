@@ -5,6 +5,9 @@ GPT-NeoX (fused interleaved qkv, 25% rotary, parallel residual, LayerNorm, GELU,
 SwiGLU with 8/3*d rounded to 64, rotary on all head dims) with the same shapes as Perennial's bench, trained on
 random tokens with AdamW(0.9, 0.95, eps 1e-8, weight decay 0.1 on >= 2-D tensors) and gradient clipping to 1.0.
 Prints one JSON line: tokens_per_second, ms per step (median/min/max), and the raw 512^3 fp32 matmul GFLOP/s.
+With --precision bf16-mixed the forward pass and the loss run under torch.autocast("cpu", dtype=torch.bfloat16)
+(PyTorch's own mixed precision: fp32 master parameters and AdamW state, matmuls in bf16, cross-entropy in fp32),
+and the backward pass outside it, as PyTorch's AMP recipe says.
 With --generate it times greedy generation instead, as 'perennial bench generate' does: batch 1, a random prompt of
 --prompt-tokens, then --new-tokens tokens with a KV cache that grows by concatenation (as transformers'
 DynamicCache does), under torch.no_grad(); tokens_per_second is new tokens over the whole time, prompt included.
@@ -126,8 +129,9 @@ def train(model, a):
         batch = torch.randint(0, a.vocab, (a.batch, a.seq + 1))
         start = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        logits = model(batch[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[:, 1:].reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16-mixed"):
+            logits = model(batch[:, :-1])
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), batch[:, 1:].reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -163,12 +167,14 @@ def main():
                           ("steps", 10), ("warmup", 3), ("prompt-tokens", 16), ("new-tokens", 64)):
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--arch", default="gpt-neox")
+    p.add_argument("--precision", default="fp32", choices=("fp32", "bf16-mixed"),
+                   help="training only: bf16-mixed runs the forward pass and the loss under CPU autocast (bfloat16)")
     p.add_argument("--generate", action="store_true", help="time KV-cached greedy generation instead of training")
     a = p.parse_args()
     torch.manual_seed(0)
     model = Model(a.arch, a.vocab, a.hidden, a.layers, a.heads)
     result = generate(model.eval(), a) if a.generate else train(model, a)
-    print(json.dumps({**result, "matmul_gflops": matmul_gflops(), "threads": torch.get_num_threads(),
+    print(json.dumps({**result, "precision": a.precision, "matmul_gflops": matmul_gflops(), "threads": torch.get_num_threads(),
                       "torch": torch.__version__, "parameters": sum(q.numel() for q in model.parameters())}))
 
 

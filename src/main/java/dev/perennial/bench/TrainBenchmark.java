@@ -8,6 +8,7 @@ import dev.perennial.model.ModelConfig;
 import dev.perennial.model.ModelConfigs;
 import dev.perennial.model.ModelFamily;
 import dev.perennial.tensor.Tensors;
+import dev.perennial.train.Precision;
 import dev.perennial.train.TrainStep;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -32,12 +33,13 @@ public final class TrainBenchmark {
     }
 
     /**
-     * Tokens/s and GFLOP/s at the median step; {@code ms} is the spread of ms per step (JSON: ms_median, ...). GFLOP/s
-     * counts the step's useful FLOPs only: a checkpointed step's recomputed forward is not counted.
+     * Tokens/s and GFLOP/s at the median step at {@code precision} (fp32, bf16-mixed); {@code ms} is the spread of ms
+     * per step (JSON: ms_median, ...). GFLOP/s counts the step's useful FLOPs only: a checkpointed step's recomputed
+     * forward is not counted.
      */
     public record Result(Shape shape, long parameters, double tokensPerSecond, @JsonUnwrapped(prefix = "ms_") Spread ms,
                          double gflops, double matmulGflops, long peakRssMb, int threads, String blas, String malloc,
-                         boolean activationCheckpointing) {
+                         String precision, boolean activationCheckpointing) {
     }
 
     private TrainBenchmark() {
@@ -61,12 +63,21 @@ public final class TrainBenchmark {
         return ModelConfigs.parse(json, "bench");
     }
 
-    /** Times {@code steps} steps after {@code warmup}, recomputing each layer in the backward pass if asked. */
-    public static Result run(Shape shape, int steps, int warmup, boolean activationCheckpointing) throws IOException {
+    public static Result run(Shape shape, int steps, int warmup) throws IOException {
+        return run(shape, Precision.FP32, false, steps, warmup);
+    }
+
+    /**
+     * Times {@code steps} steps after {@code warmup} at {@code precision}, recomputing each layer in the backward
+     * pass if asked.
+     */
+    public static Result run(Shape shape, Precision precision, boolean activationCheckpointing, int steps, int warmup)
+            throws IOException {
         double matmul = matmulGflops();
         ModelConfig config = config(shape);
         try (Model model = Model.initialise(config, 0, torch.ScalarType.Float);
-             TrainStep step = new TrainStep(model, 1e-4, 0.1, 1.0)) {
+             TrainStep step = new TrainStep(model, 1e-4, new TrainStep.Settings(TrainStep.BETA1, TrainStep.BETA2,
+                     TrainStep.EPS, 0.1, 1.0), precision)) {
             step.checkpointActivations(activationCheckpointing);
             SplittableRandom random = new SplittableRandom(0);
             double[] ms = new double[steps];
@@ -87,7 +98,7 @@ public final class TrainBenchmark {
             double tokensPerSecond = shape.batch() * (double) shape.seq() / (spread.median() / 1000);
             return new Result(shape, model.parameterCount(), tokensPerSecond, spread,
                     config.trainingFlopsPerToken(shape.seq()) * tokensPerSecond / 1e9,
-                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse(),
+                    matmul, peakRssMb(), torch.get_num_threads(), blasInUse(), mallocInUse(), precision.id(),
                     activationCheckpointing);
         }
     }

@@ -20,6 +20,7 @@ import dev.perennial.io.Json;
 import dev.perennial.model.ModelFamily;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
+import dev.perennial.train.Precision;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -151,6 +152,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "Untimed steps (default 3).")
         int warmup;
 
+        @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+                description = "fp32 (default) or bf16-mixed, as the run config's precision: key.")
+        String precision;
+
         @Option(names = "--activation-checkpointing", description = "Recompute each layer in the backward pass "
                 + "(activation_checkpointing: true): compare peak RSS and speed with a run without it.")
         boolean activationCheckpointing;
@@ -162,18 +167,19 @@ public final class BenchCommand implements Runnable {
         public void run() {
             warnIfBusy(spec);
             try {
-                TrainBenchmark.Result r = TrainBenchmark.run(shape.options.shape(), steps, warmup,
-                        activationCheckpointing);
+                TrainBenchmark.Result r = TrainBenchmark.run(shape.options.shape(),
+                        Choices.parse(Precision.class, precision, "--precision"), activationCheckpointing, steps,
+                        warmup);
                 PrintWriter out = spec.commandLine().getOut();
                 if (format == ScheduleCommand.Format.json) {
                     printJson(out, r);
                     return;
                 }
                 TrainBenchmark.Shape s = r.shape();
-                out.printf("%s %d/%d/%d/%d seq %d batch %d%s: %,d parameters, %d threads, BLAS %s, malloc %s%n",
+                out.printf("%s %d/%d/%d/%d seq %d batch %d, %s%s: %,d parameters, %d threads, BLAS %s, malloc %s%n",
                         s.arch().commandName(), s.vocab(), s.hidden(), s.layers(), s.heads(), s.seq(), s.batch(),
-                        r.activationCheckpointing() ? ", activation checkpointing" : "", r.parameters(), r.threads(),
-                        r.blas(), r.malloc());
+                        r.precision(), r.activationCheckpointing() ? ", activation checkpointing" : "",
+                        r.parameters(), r.threads(), r.blas(), r.malloc());
                 out.printf("  %,.0f tokens/s; ms/step %s%n", r.tokensPerSecond(), r.ms().text());
                 out.printf("  %.1f GFLOP/s achieved, %.1f GFLOP/s raw matmul (%.0f%%); peak RSS %,d MB%n", r.gflops(),
                         r.matmulGflops(), 100 * r.gflops() / r.matmulGflops(), r.peakRssMb());

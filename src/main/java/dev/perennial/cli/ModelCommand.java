@@ -5,6 +5,7 @@ import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.hub.HubModels;
 import dev.perennial.hub.HubSettings;
 import dev.perennial.serve.ChatTemplate;
+import dev.perennial.tensor.DType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,10 +17,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 
 /** {@code perennial model}: changes to a model folder that are not training. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = {"Change a model folder.", ""},
-        subcommands = {ModelCommand.SetChatTemplate.class})
+        subcommands = {ModelCommand.SetChatTemplate.class, ModelCommand.Convert.class})
 public final class ModelCommand implements Runnable {
 
     @Spec
@@ -102,6 +105,47 @@ public final class ModelCommand implements Runnable {
                 throw new UserError(other + ": has no chat_template in tokenizer_config.json to copy");
             }
             return found;
+        }
+    }
+
+    /** {@code perennial model convert}: a model folder's weights in another dtype, e.g. a bf16 export of a run. */
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = {"Write a copy of a model folder with its weights in another dtype (config.json's "
+                    + "torch_dtype says which): a bf16 export of a model trained in fp32 or bf16-mixed is half the "
+                    + "size. Tokenizer files come along; the source is not changed.", ""},
+            footer = {"", "Example:", "  perennial model convert runs/demo/final --dtype bf16 --out runs/demo/final-bf16"})
+    public static final class Convert implements Runnable {
+        /** The dtypes a model folder may be written in, by their flag names. */
+        private static final Map<String, DType> DTYPES = Map.of("fp32", DType.F32, "bf16", DType.BF16,
+                "fp16", DType.F16);
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "The model folder to convert.")
+        Path dir;
+
+        @Option(names = "--dtype", required = true, paramLabel = "DTYPE", description = "bf16, fp16 or fp32.")
+        String dtype;
+
+        @Option(names = "--out", required = true, paramLabel = "OUT", description = "The new model folder.")
+        Path out;
+
+        @Override
+        public void run() {
+            DType target = DTYPES.get(dtype.toLowerCase(Locale.ROOT));
+            if (target == null) {
+                throw new UserError("--dtype: '" + dtype + "' is not one of bf16, fp16, fp32");
+            }
+            if (out.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+                throw new UserError("--out " + out + " is the model folder itself; give a new folder");
+            }
+            try (ModelFolder.Loaded loaded = ModelFolder.load(dir, target)) {
+                ModelFolder.save(loaded.model(), dir.toString(), out, ModelFolder.DEFAULT_SHARD_BYTES,
+                        "The model of " + dir + " with its weights in " + dtype.toLowerCase(Locale.ROOT) + ".");
+            }
+            spec.commandLine().getOut().println("wrote " + out + " (" + dtype.toLowerCase(Locale.ROOT) + ")");
+            spec.commandLine().getOut().flush();
         }
     }
 }

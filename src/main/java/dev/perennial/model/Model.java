@@ -125,6 +125,18 @@ public final class Model implements AutoCloseable {
         return ids.device().equals(device) ? ids : ids.to(device, ids.scalar_type());
     }
 
+    /**
+     * A trainable copy of this model in {@code dtype} (the bf16 working copy of mixed-precision training), its
+     * parameters its own tensors; create and close it outside step scopes.
+     */
+    public Model copyAs(torch.ScalarType dtype) {
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        try (NoGradGuard guard = new NoGradGuard()) {
+            parameters.forEach((name, t) -> copies.put(name, t.to(dtype, false, true, new MemoryFormatOptional())));
+        }
+        return fromTensors(config(), copies, dtype, "a copy of the model in " + DType.of(dtype));
+    }
+
     public ModelConfig config() {
         return architecture.config();
     }
@@ -178,6 +190,9 @@ public final class Model implements AutoCloseable {
 
     /** Mean cross-entropy of logits [B, T, V] against targets [B, T]. */
     static Tensor nextTokenLoss(Tensor logits, Tensor targets) {
+        if (logits.scalar_type().value != torch.ScalarType.Double.value) {
+            logits = logits.to(torch.ScalarType.Float); // the loss over fp32 logits, whatever the forward pass ran in
+        }
         return torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
     }
 

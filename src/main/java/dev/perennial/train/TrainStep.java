@@ -6,15 +6,12 @@ import dev.perennial.model.CheckpointedLoss;
 import dev.perennial.model.Model;
 import dev.perennial.tensor.DType;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OutputArchive;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -32,7 +29,7 @@ import java.util.Locale;
 
 /**
  * One optimizer step as the paper takes it: forward and backward over the micro-batches of a global batch
- * (gradients accumulated), clipping to a global norm, and AdamW (default β = (0.9, 0.95), ε = 1e-8, decoupled
+ * (gradients accumulated, at the run's precision: {@link MixedPrecision}), clipping to a global norm, and AdamW (default β = (0.9, 0.95), ε = 1e-8, decoupled
  * weight decay 0.1 on matrices and embeddings, none on norms and biases). A step whose loss or gradient is not
  * finite changes nothing. The optimizer and its state live as long as this object; call {@link #step} inside the
  * caller's PointerScope.
@@ -57,6 +54,7 @@ public final class TrainStep implements AutoCloseable {
     private final AdamW optimizer;
     private final TensorVector all;
     private final double clip;
+    private final MixedPrecision passes;
     private Distributed distributed = Distributed.single();
     private boolean checkpointActivations;
 
@@ -65,7 +63,13 @@ public final class TrainStep implements AutoCloseable {
     }
 
     public TrainStep(Model model, double lr, Settings settings) {
+        this(model, lr, settings, Precision.FP32);
+    }
+
+    /** With the forward and backward passes at {@code precision}; AdamW and its state stay at the model's (fp32). */
+    public TrainStep(Model model, double lr, Settings settings, Precision precision) {
         this.model = model;
+        this.passes = MixedPrecision.of(precision, model);
         this.clip = settings.clip();
         List<Tensor> decay = new ArrayList<>();
         List<Tensor> noDecay = new ArrayList<>();
@@ -112,13 +116,7 @@ public final class TrainStep implements AutoCloseable {
     /** One step over micro-batches [b, T + 1] of one global batch; the loss is their mean. */
     public Result step(List<Tensor> microBatches) {
         optimizer.zero_grad(true);
-        double loss = 0;
-        for (Tensor micro : microBatches) {
-            // a scope per micro-batch: the step's scope alone kept every micro-batch's activations to the step's end
-            try (PointerScope scope = new PointerScope()) {
-                loss += lossAndBackward(micro, microBatches.size()) / microBatches.size();
-            }
-        }
+        double loss = passes.accumulateGradients(microBatches, checkpointActivations);
         loss = distributed.averageGradients(model.parameters().values(), loss);
         double norm = torch.clip_grad_norm_(all, clip);
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
@@ -127,16 +125,6 @@ public final class TrainStep implements AutoCloseable {
         }
         optimizer.step();
         return new Result(loss, norm, true);
-    }
-
-    /** Accumulates a micro-batch's gradients, divided by {@code parts}, into the parameters'; returns its loss. */
-    private double lossAndBackward(Tensor micro, int parts) {
-        if (checkpointActivations) {
-            return CheckpointedLoss.lossAndBackward(model, micro, parts);
-        }
-        Tensor l = model.loss(micro);
-        l.div(new Scalar((double) parts)).backward();
-        return l.item_double();
     }
 
     /**
@@ -241,5 +229,6 @@ public final class TrainStep implements AutoCloseable {
     @Override
     public void close() {
         optimizer.close();
+        passes.close();
     }
 }

@@ -243,7 +243,7 @@ public final class Trainer {
                 if (step != null) {
                     step.close();
                 }
-                step = new TrainStep(model, 0, plan.optimizer());
+                step = new TrainStep(model, 0, plan.optimizer(), plan.compute().precision());
                 step.distribute(dist);
                 step.checkpointActivations(plan.compute().activationCheckpointing());
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));

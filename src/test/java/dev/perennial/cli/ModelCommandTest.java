@@ -1,7 +1,15 @@
 package dev.perennial.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.io.Json;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelFixtures;
+import dev.perennial.tensor.DType;
+import dev.perennial.tensor.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +18,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code perennial model set-chat-template} on a copy of a tiny model folder's tokenizer files. */
+/** {@code perennial model set-chat-template} on a copy of a tiny model folder's tokenizer files, and {@code convert}. */
 class ModelCommandTest {
 
     static final String TEMPLATE = "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{{ eos_token }}\n{% endfor %}"
@@ -82,5 +90,34 @@ class ModelCommandTest {
         assertThat(broken.code()).isEqualTo(2);
         assertThat(broken.err()).contains("does not render");
         assertThat(dir.resolve("tok2/tokenizer.json")).doesNotExist(); // refused before training
+    }
+
+    @Test
+    void convertWritesTheWeightsInBf16AndRefusesAnUnknownDtype() throws Exception {
+        Path source = dir.resolve("fp32");
+        float[] weights;
+        float[] roundedToBf16;
+        try (Model model = ModelFixtures.byteNeoX(3); PointerScope scope = new PointerScope()) {
+            ModelFolder.save(model, "byte", source, ModelFolder.DEFAULT_SHARD_BYTES, "a tiny model");
+            Tensor head = model.parameters().get("embed_out.weight");
+            weights = Tensors.toFloats(head);
+            roundedToBf16 = Tensors.toFloats(head.to(torch.ScalarType.BFloat16).to(torch.ScalarType.Float));
+        }
+        Path out = dir.resolve("bf16");
+        CliTest.Result r = CliTest.run("model", "convert", source.toString(), "--dtype", "bf16", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Json.MAPPER.readTree(out.resolve("config.json").toFile()).path("torch_dtype").asText())
+                .isEqualTo("bfloat16");
+        long fp32Bytes = Files.size(source.resolve("model.safetensors"));
+        assertThat(Files.size(out.resolve("model.safetensors"))).isLessThan(fp32Bytes * 6 / 10);
+        try (ModelFolder.Loaded loaded = ModelFolder.load(out, DType.F32); PointerScope scope = new PointerScope()) {
+            float[] converted = Tensors.toFloats(loaded.model().parameters().get("embed_out.weight"));
+            assertThat(converted).isEqualTo(roundedToBf16).isNotEqualTo(weights);
+        }
+
+        CliTest.Result bad = CliTest.run("model", "convert", source.toString(), "--dtype", "int4", "--out",
+                dir.resolve("x").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--dtype: 'int4' is not one of bf16, fp16, fp32");
     }
 }
