@@ -8,7 +8,8 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,13 +32,20 @@ class ActivationCheckpointingTest {
         TrainerTest.prepareCorpora();
     }
 
-    @Test
-    void aCheckpointedRunEndsWithTheSameWeightsAndLosses() throws Exception {
+    /**
+     * In bf16-mixed the checkpointed path's no-grad forward takes libtorch's fused attention kernel, the recompute
+     * and the plain path the explicit one (Layers.attention), so the two round differently within bf16's 3 digits:
+     * measured 3e-5 on the first step's loss and 1.7e-4 on a final weight; the tolerances leave about 10× room.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"fp32, 1e-6, 1e-5", "bf16-mixed, 2e-3, 2e-3"})
+    void aCheckpointedRunEndsWithTheSameWeightsAndLosses(String precision, double lossTolerance,
+                                                         double weightTolerance) throws Exception {
         Path plain = dir.resolve("plain.yaml");
-        Files.writeString(plain, TrainerTest.config(dir, "plain", 6, 4, ""));
+        Files.writeString(plain, TrainerTest.config(dir, "plain", 6, 4, "precision: " + precision + "\n"));
         Path checkpointed = dir.resolve("checkpointed.yaml");
         Files.writeString(checkpointed, TrainerTest.config(dir, "checkpointed", 6, 4,
-                "activation_checkpointing: true\n"));
+                "precision: " + precision + "\nactivation_checkpointing: true\n"));
 
         assertThat(TrainerTest.train(plain).completed()).isTrue();
         assertThat(TrainerTest.train(checkpointed).completed()).isTrue();
@@ -46,7 +54,7 @@ class ActivationCheckpointingTest {
         List<Double> losses = losses("checkpointed");
         assertThat(losses).hasSize(10);
         for (int i = 0; i < losses.size(); i++) {
-            assertThat(losses.get(i)).as("loss of step %d", i + 1).isCloseTo(expectedLosses.get(i), within(1e-6));
+            assertThat(losses.get(i)).as("loss of step %d", i + 1).isCloseTo(expectedLosses.get(i), within(lossTolerance));
         }
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> expected = finalWeights("plain");
@@ -55,7 +63,7 @@ class ActivationCheckpointingTest {
             // float32 noise: bit-identical on the machine this was written on; kernels that round differently
             // could move the gradients by ~1e-6 (CheckpointedLossTest), and 10 AdamW steps at lr ≤ 3e-3 that little
             expected.forEach((name, weight) -> assertThat(actual.get(name).sub(weight).abs().max().item_double())
-                    .as(name).isCloseTo(0, within(1e-5)));
+                    .as(name).isCloseTo(0, within(weightTolerance)));
         }
     }
 
