@@ -43,7 +43,7 @@ public final class RunFolder {
     private static final String CHECKPOINTS = "checkpoints";
     private static final String STATE = "state.json";
     private static final String MANIFEST = "manifest.json";
-    private static final String OPTIMIZER = "optimizer.pt";
+    private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String LINEAGE = "lineage.json";
     private static final String LOCK = ".lock";
     /**

@@ -256,11 +256,16 @@ public record TrainPlan(
                 ? new TrainSettings.DistributedSpec(null, null, null) : c.distributed();
         double bucketMb = dist.bucketMb() == null ? DEFAULT_BUCKET_MB : dist.bucketMb();
         p.positive(at.key("distributed").key("bucket_mb"), bucketMb, "megabytes of gradients per all-reduce bucket");
+        boolean shard = dist.shardOptimizer() == null ? d.shardOptimizer() : dist.shardOptimizer();
+        boolean overlap = dist.overlap() == null ? d.overlap() : dist.overlap();
+        if (shard && overlap) {
+            p.add(at.key("distributed").key("overlap"), "true cannot be combined with shard_optimizer: true (the "
+                    + "sharded optimizer reduce-scatters the gradients after the backward pass, not during it); "
+                    + "set one of them to false");
+        }
         return new Compute(precision, device,
                 c.activationCheckpointing() == null ? d.activationCheckpointing() : c.activationCheckpointing(),
-                dist.shardOptimizer() == null ? d.shardOptimizer() : dist.shardOptimizer(),
-                dist.overlap() == null ? d.overlap() : dist.overlap(),
-                Math.max(1, (long) (bucketMb * (1 << 20))));
+                shard, overlap, Math.max(1, (long) (bucketMb * (1 << 20))));
     }
 
     private static Checkpoints checkpoints(RunConfig c, Problems p, KeyPath at) {
