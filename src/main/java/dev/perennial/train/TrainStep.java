@@ -1,6 +1,7 @@
 package dev.perennial.train;
 
 import dev.perennial.model.Model;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -88,12 +89,16 @@ public final class TrainStep implements AutoCloseable {
      * failed write leaves no half file and the previous checkpoint as it was. Every rank must call it.
      */
     public void save(Path file) {
-        update.state().write(file);
+        try (PointerScope scope = new PointerScope()) {
+            update.state().write(file);
+        }
     }
 
     /** {@link #save(Path)} with {@code usableBytes} free where {@code file} goes: refused before writing if short. */
     void save(Path file, long usableBytes) {
-        update.state().write(file, usableBytes);
+        try (PointerScope scope = new PointerScope()) {
+            update.state().write(file, usableBytes);
+        }
     }
 
     /** The whole optimizer state; every rank must call it (a sharded optimizer gathers its shards). */
@@ -103,7 +108,9 @@ public final class TrainStep implements AutoCloseable {
 
     /** Reads AdamW's state written by any worker count, sharded or not, and keeps this rank's part. */
     public void load(Path file) {
-        update.restore(OptimizerState.read(file, update.layout()));
+        try (PointerScope scope = new PointerScope()) { // the whole state read is freed once this rank took its part
+            update.restore(OptimizerState.read(file, update.layout()));
+        }
     }
 
     /** How many elements of each AdamW moment this rank keeps (1/W of the parameters when sharded). */
