@@ -3,7 +3,6 @@ package dev.perennial.train;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.List;
@@ -42,9 +41,8 @@ final class FlatAdamW implements AutoCloseable {
         this.settings = settings;
         this.segments = layout.segments(from, to);
         this.lr = lr;
-        TensorOptions fp32 = new TensorOptions(torch.ScalarType.Float);
-        this.expAvg = torch.zeros(new long[] {to - from}, fp32);
-        this.expAvgSq = torch.zeros(new long[] {to - from}, fp32);
+        this.expAvg = torch.zeros(new long[] {to - from}, layout.fp32());
+        this.expAvgSq = torch.zeros(new long[] {to - from}, layout.fp32());
     }
 
     void setLearningRate(double lr) {

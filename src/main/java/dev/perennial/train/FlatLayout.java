@@ -1,6 +1,9 @@
 package dev.perennial.train;
 
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +62,16 @@ record FlatLayout(List<String> names, List<Tensor> parameters, long[] offsets, l
     /** Whether AdamW decays this segment's parameter: matrices and embeddings, not norms and biases. */
     boolean decays(Segment segment) {
         return parameters.get(segment.parameter()).dim() >= 2;
+    }
+
+    /** Float32 on the parameters' device: how the flat vectors and AdamW's moments are made. */
+    TensorOptions fp32() {
+        return fp32Like(parameters.getFirst());
+    }
+
+    /** Float32 on {@code parameter}'s device. */
+    static TensorOptions fp32Like(Tensor parameter) {
+        return new TensorOptions(torch.ScalarType.Float).device(new DeviceOptional(parameter.device()));
     }
 
     /** The segment's elements of its parameter, as a view: writing it writes the parameter. */

@@ -6,7 +6,6 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorBase;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.VoidTensorHook;
 import org.bytedeco.pytorch.global.torch;
 
@@ -79,7 +78,7 @@ final class GradientBuckets implements AutoCloseable {
             for (int i : b.members) {
                 elements += parameters.get(i).numel();
             }
-            b.flat = torch.zeros(new long[] {elements}, new TensorOptions(torch.ScalarType.Float));
+            b.flat = torch.zeros(new long[] {elements}, FlatLayout.fp32Like(parameters.getFirst()));
         }
         for (int i = 0; i < parameters.size(); i++) {
             int index = i;

@@ -4,7 +4,6 @@ import dev.perennial.UserError;
 import dev.perennial.tensor.Safetensors;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
@@ -59,10 +58,10 @@ record OptimizerState(FlatLayout layout, long step, Tensor expAvg, Tensor expAvg
         }
     }
 
-    /** Parameter {@code i}'s part of a flat moment, in its shape. */
+    /** Parameter {@code i}'s part of a flat moment, in its shape, in main memory (what a file is written from). */
     private Tensor perParameter(Tensor flat, int i) {
         Tensor p = layout.parameters().get(i);
-        return flat.narrow(0, layout.offsets()[i], p.numel()).view(p.sizes().vec().get());
+        return flat.narrow(0, layout.offsets()[i], p.numel()).view(p.sizes().vec().get()).cpu();
     }
 
     /** The file's size: two float32 moments per parameter, the header and the step (an allowance of 1 MB). */
@@ -85,8 +84,8 @@ record OptimizerState(FlatLayout layout, long step, Tensor expAvg, Tensor expAvg
             problems.add(STEP + " (missing)");
         }
         long step = problems.isEmpty() ? saved.item_long() : 0;
-        Tensor expAvg = torch.zeros(new long[] {layout.padded()}, new TensorOptions(torch.ScalarType.Float));
-        Tensor expAvgSq = torch.zeros(new long[] {layout.padded()}, new TensorOptions(torch.ScalarType.Float));
+        Tensor expAvg = torch.zeros(new long[] {layout.padded()}, layout.fp32());
+        Tensor expAvgSq = torch.zeros(new long[] {layout.padded()}, layout.fp32());
         for (int i = 0; i < layout.parameters().size(); i++) {
             copyInto(tensors, EXP_AVG + layout.names().get(i), expAvg, layout, i, problems);
             copyInto(tensors, EXP_AVG_SQ + layout.names().get(i), expAvgSq, layout, i, problems);

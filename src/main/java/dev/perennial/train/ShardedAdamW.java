@@ -119,8 +119,8 @@ final class ShardedAdamW implements ParameterUpdate {
         return adam.elements();
     }
 
-    private static TensorOptions fp32() {
-        return new TensorOptions(torch.ScalarType.Float);
+    private TensorOptions fp32() {
+        return layout.fp32();
     }
 
     @Override
