@@ -44,7 +44,7 @@ public final class CheckpointBenchmark {
                 ModelFolder.save(model, "byte", dir, ModelFolder.DEFAULT_SHARD_BYTES, "");
                 save[r] = seconds(start);
                 start = System.nanoTime();
-                step.save(dir.resolve("optimizer.pt"));
+                step.save(dir.resolve("optimizer.safetensors"));
                 optimizerSave[r] = seconds(start);
                 start = System.nanoTime();
                 Model loaded = Model.fromTensors(model.config(),
@@ -53,7 +53,7 @@ public final class CheckpointBenchmark {
                 load[r] = seconds(start);
                 start = System.nanoTime();
                 try (TrainStep restored = new TrainStep(loaded, 1e-4, 0.1, 1.0)) {
-                    restored.load(dir.resolve("optimizer.pt"));
+                    restored.load(dir.resolve("optimizer.safetensors"));
                 }
                 optimizerLoad[r] = seconds(start);
                 loaded.close();

@@ -9,6 +9,8 @@ import dev.perennial.model.ModelConfigs;
 import dev.perennial.model.ModelFamily;
 import dev.perennial.tensor.Tensors;
 import dev.perennial.train.Precision;
+import dev.perennial.train.Distributed;
+import dev.perennial.train.TrainPlan;
 import dev.perennial.train.TrainStep;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -77,8 +79,8 @@ public final class TrainBenchmark {
         ModelConfig config = config(shape);
         try (Model model = Model.initialise(config, 0, torch.ScalarType.Float);
              TrainStep step = new TrainStep(model, 1e-4, new TrainStep.Settings(TrainStep.BETA1, TrainStep.BETA2,
-                     TrainStep.EPS, 0.1, 1.0), precision)) {
-            step.checkpointActivations(activationCheckpointing);
+                     TrainStep.EPS, 0.1, 1.0), Distributed.single(),
+                     TrainPlan.Compute.single(precision, activationCheckpointing))) {
             SplittableRandom random = new SplittableRandom(0);
             double[] ms = new double[steps];
             BenchProgress progress = BenchProgress.console("train", "steps", warmup + steps);

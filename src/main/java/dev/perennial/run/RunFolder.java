@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * A run's folder, and the one place that knows its layout: config.yaml, metrics.jsonl (see {@link MetricsFile}),
  * TensorBoard's events.out.tfevents.SECONDS.HOST (see {@link EventFile}),
- * checkpoints/step-NNNNNNNN/ (each a Hugging Face model folder plus optimizer.pt, ledger.json, state.json and
+ * checkpoints/step-NNNNNNNN/ (each a Hugging Face model folder plus optimizer.safetensors, ledger.json, state.json and
  * manifest.json with every file's SHA-256), and final/ (the model with lineage.json and ledger.json).
  * Checkpoints and final/ are built in a hidden partial folder and renamed into place, so a folder that exists is
  * complete; a checkpoint's checksums catch later damage. A run is finished when final/ holds its lineage.
@@ -43,7 +43,7 @@ public final class RunFolder {
     private static final String CHECKPOINTS = "checkpoints";
     private static final String STATE = "state.json";
     private static final String MANIFEST = "manifest.json";
-    private static final String OPTIMIZER = "optimizer.pt";
+    private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String LINEAGE = "lineage.json";
     private static final String LOCK = ".lock";
     /**

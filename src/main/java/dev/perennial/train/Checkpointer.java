@@ -10,6 +10,7 @@ import dev.perennial.run.CheckpointState;
 import dev.perennial.run.Lineage;
 import dev.perennial.run.RunFolder;
 import dev.perennial.schedule.RunSchedule;
+import org.bytedeco.javacpp.PointerScope;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,17 @@ final class Checkpointer {
     /** After {@code stageStep} steps of the stage: saves a checkpoint when one is due. */
     void maybeSave(RunSchedule.Placed placed, long stageStep, boolean stopping, TrainStep optimizer) {
         boolean due = stageStep % plan.checkpoints().interval() == 0 || stageStep == placed.stage().steps() || stopping;
-        if (due && writes) {
-            save(placed, stageStep, optimizer);
+        if (due) {
+            try (PointerScope scope = new PointerScope()) {
+                OptimizerState state = optimizer.state(); // on every rank: a sharded optimizer gathers its shards
+                if (writes) {
+                    save(placed, stageStep, state);
+                }
+            }
         }
     }
 
-    private void save(RunSchedule.Placed placed, long stageStep, TrainStep optimizer) {
+    private void save(RunSchedule.Placed placed, long stageStep, OptimizerState optimizer) {
         long global = (long) placed.offset() + stageStep;
         Ledger ledger = data.stages().get(placed.index()).ledgerAfter(stageStep);
         CheckpointState state = new CheckpointState(global, placed.index(), stageStep, recorder.bytes(),
@@ -63,7 +69,7 @@ final class Checkpointer {
         run.writeCheckpoint(global, state, dir -> ModelFolder.save(model, tokenizerSpec(), dir,
                 ModelFolder.DEFAULT_SHARD_BYTES, "Checkpoint at step " + global + " (stage " + placed.stage().name()
                         + ", step " + stageStep + ") of the Perennial run in " + run.dir() + "."),
-                optimizer::save, plan.checkpoints().keep());
+                optimizer::write, plan.checkpoints().keep());
     }
 
     /** Writes final/ (on rank 0) and returns it. */

@@ -58,6 +58,25 @@ public sealed interface Distributed extends AutoCloseable permits Distributed.Si
     /** Averages the gradients of {@code parameters} over all ranks in place; returns the loss averaged likewise. */
     double averageGradients(Collection<Tensor> parameters, double loss);
 
+    /**
+     * Sums {@code flat} (W equal parts) over all ranks and leaves part {@code rank} of the sum in {@code shard}
+     * (c10d's reduce-scatter): what a rank owning 1/W of the parameters needs of the gradients.
+     */
+    void reduceScatterSum(Tensor flat, Tensor shard);
+
+    /** Every rank's {@code shard}, in rank order, into {@code flat} (c10d's all-gather). */
+    void allGather(Tensor shard, Tensor flat);
+
+    /** Starts summing {@code tensor} over all ranks in place; the sum is there once the returned handle waited. */
+    Pending allReduceSumAsync(Tensor tensor);
+
+    /** A collective under way. */
+    @FunctionalInterface
+    interface Pending {
+        /** Waits until the collective is complete (or fails: a UserError naming the rank, as every collective). */
+        void await();
+    }
+
     /** Replaces {@code tensor} by rank 0's in place. */
     void broadcast(Tensor tensor);
 
@@ -96,6 +115,21 @@ public sealed interface Distributed extends AutoCloseable permits Distributed.Si
         @Override
         public double averageGradients(Collection<Tensor> parameters, double loss) {
             return loss;
+        }
+
+        @Override
+        public void reduceScatterSum(Tensor flat, Tensor shard) {
+            shard.copy_(flat);
+        }
+
+        @Override
+        public void allGather(Tensor shard, Tensor flat) {
+            flat.copy_(shard);
+        }
+
+        @Override
+        public Pending allReduceSumAsync(Tensor tensor) {
+            return () -> { };
         }
 
         @Override

@@ -128,6 +128,23 @@ final class GlooGroup implements Distributed {
         return bucket.select(0, offset).item_double();
     }
 
+    /** Gloo in this libtorch has c10d's {@code _reduce_scatter_base}: each rank receives only its part. */
+    @Override
+    public void reduceScatterSum(Tensor flat, Tensor shard) {
+        await(group._reduce_scatter_base(shard, flat), "reduce-scatter");
+    }
+
+    @Override
+    public void allGather(Tensor shard, Tensor flat) {
+        await(group._allgather_base(flat, shard), "all-gather");
+    }
+
+    @Override
+    public Pending allReduceSumAsync(Tensor tensor) {
+        Work work = group.allreduce(new TensorVector(tensor));
+        return () -> await(work, "all-reduce");
+    }
+
     @Override
     public void broadcast(Tensor tensor) {
         await(group.broadcast(new TensorVector(tensor)), "broadcast");

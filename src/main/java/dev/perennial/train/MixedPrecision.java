@@ -26,18 +26,25 @@ sealed interface MixedPrecision extends AutoCloseable permits MixedPrecision.Fp3
 
     /**
      * Forward and backward over {@code microBatches} ([b, T + 1] token ids each), each layer recomputed in the
-     * backward pass when {@code checkpointActivations} ({@link CheckpointedLoss}); returns their mean loss.
+     * backward pass when {@code checkpointActivations} ({@link CheckpointedLoss}), {@code beforeLastBackward} run just
+     * before the last micro-batch's passes (so that gradients may travel during its backward pass); returns their mean
+     * loss.
      */
-    double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations);
+    double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations, Runnable beforeLastBackward);
 
     @Override
     void close();
 
     /** Each micro-batch's loss, divided by their number, back-propagated into {@code model}'s gradients. */
-    private static double meanLossBackward(Model model, List<Tensor> microBatches, boolean checkpointActivations) {
+    private static double meanLossBackward(Model model, List<Tensor> microBatches, boolean checkpointActivations,
+                                           Runnable beforeLastBackward) {
         double loss = 0;
         int parts = microBatches.size();
-        for (Tensor micro : microBatches) {
+        for (int i = 0; i < parts; i++) {
+            Tensor micro = microBatches.get(i);
+            if (i == parts - 1) {
+                beforeLastBackward.run();
+            }
             // a scope per micro-batch: the step's scope alone kept every micro-batch's activations to the step's end
             try (PointerScope scope = new PointerScope()) {
                 if (checkpointActivations) {
@@ -55,8 +62,9 @@ sealed interface MixedPrecision extends AutoCloseable permits MixedPrecision.Fp3
     /** Everything in the model's own precision. */
     record Fp32(Model model) implements MixedPrecision {
         @Override
-        public double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations) {
-            return meanLossBackward(model, microBatches, checkpointActivations);
+        public double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations,
+                                          Runnable beforeLastBackward) {
+            return meanLossBackward(model, microBatches, checkpointActivations, beforeLastBackward);
         }
 
         @Override
@@ -87,9 +95,10 @@ sealed interface MixedPrecision extends AutoCloseable permits MixedPrecision.Fp3
         }
 
         @Override
-        public double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations) {
+        public double accumulateGradients(List<Tensor> microBatches, boolean checkpointActivations,
+                                          Runnable beforeLastBackward) {
             refreshWorkingCopy();
-            double loss = meanLossBackward(working, microBatches, checkpointActivations);
+            double loss = meanLossBackward(working, microBatches, checkpointActivations, beforeLastBackward);
             castGradientsToMasters();
             return loss;
         }

@@ -63,6 +63,12 @@ public record TrainPlan(
         /** fp32 on the CPU, nothing sharded, checkpointed or overlapped: what a config that says nothing gets. */
         public static final Compute DEFAULT = new Compute(Precision.FP32, "cpu", false, false, false,
                 DEFAULT_BUCKET_MB << 20);
+
+        /** One process computing at {@code precision}, checkpointing activations or not (benchmarks, tests). */
+        public static Compute single(Precision precision, boolean activationCheckpointing) {
+            return new Compute(precision, DEFAULT.device(), activationCheckpointing, false, false,
+                    DEFAULT.bucketBytes());
+        }
     }
 
     /**
@@ -256,11 +262,26 @@ public record TrainPlan(
                 ? new TrainSettings.DistributedSpec(null, null, null) : c.distributed();
         double bucketMb = dist.bucketMb() == null ? DEFAULT_BUCKET_MB : dist.bucketMb();
         p.positive(at.key("distributed").key("bucket_mb"), bucketMb, "megabytes of gradients per all-reduce bucket");
-        return new Compute(precision, device,
-                c.activationCheckpointing() == null ? d.activationCheckpointing() : c.activationCheckpointing(),
-                dist.shardOptimizer() == null ? d.shardOptimizer() : dist.shardOptimizer(),
-                dist.overlap() == null ? d.overlap() : dist.overlap(),
-                Math.max(1, (long) (bucketMb * (1 << 20))));
+        boolean shard = dist.shardOptimizer() == null ? d.shardOptimizer() : dist.shardOptimizer();
+        boolean overlap = dist.overlap() == null ? d.overlap() : dist.overlap();
+        if (shard && overlap) {
+            p.add(at.key("distributed").key("overlap"), "true cannot be combined with shard_optimizer: true (the "
+                    + "sharded optimizer reduce-scatters the gradients after the backward pass, not during it); "
+                    + "set one of them to false");
+        }
+        boolean checkpointing = c.activationCheckpointing() == null ? d.activationCheckpointing()
+                : c.activationCheckpointing();
+        // the buckets hook the fp32 parameters' gradients as one backward pass delivers them: a bf16 working copy
+        // gets them instead, and checkpointing delivers tied embeddings' gradient in two backward calls
+        if (overlap && precision == Precision.BF16_MIXED) {
+            p.add(at.key("distributed").key("overlap"), "true cannot be combined with precision: bf16-mixed (the "
+                    + "gradients reach the fp32 weights only after the backward pass); set one of them otherwise");
+        }
+        if (overlap && checkpointing) {
+            p.add(at.key("distributed").key("overlap"), "true cannot be combined with activation_checkpointing: true "
+                    + "(the backward pass runs layer by layer in separate calls); set one of them to false");
+        }
+        return new Compute(precision, device, checkpointing, shard, overlap, Math.max(1, (long) (bucketMb * (1 << 20))));
     }
 
     private static Checkpoints checkpoints(RunConfig c, Problems p, KeyPath at) {

@@ -243,9 +243,7 @@ public final class Trainer {
                 if (step != null) {
                     step.close();
                 }
-                step = new TrainStep(model, 0, plan.optimizer(), plan.compute().precision());
-                step.distribute(dist);
-                step.checkpointActivations(plan.compute().activationCheckpointing());
+                step = new TrainStep(model, 0, plan.optimizer(), dist, plan.compute());
                 boolean continuing = resumed.isPresent() && (stageStep > 0 || !plan.resetOptimizer().get(stage));
                 if (continuing) {
                     step.load(resumed.get().optimizer()); // verified when the run started

@@ -28,12 +28,17 @@ class DistributedTest {
     Path dir;
 
     Path config(String name, int steps) throws Exception {
+        return config(name, steps, 8, "");
+    }
+
+    /** A run of {@code steps} steps of {@code globalBatch} sequences, with {@code extra} YAML lines. */
+    Path config(String name, int steps, int globalBatch, String extra) throws Exception {
         TrainerTest.prepareCorpora(); // shared tiny corpora (idempotent per JVM through the static @TempDir)
         Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, """
+        Files.writeString(file, extra + """
                 seed: 5
                 seq_len: 32
-                global_batch: 8
+                global_batch: %d
                 micro_batch: 2
                 tokenizer: byte
                 corpora: {d0: %s}
@@ -45,7 +50,7 @@ class DistributedTest {
                 out: %s
                 stages:
                   - {name: d0, steps: %d, data: [{corpus: d0}], schedule: {family: cosine, max_lr: 3e-3, warmup: 0.1}}
-                """.formatted(TrainerTest.corpora.resolve("en"), dir.resolve(name), steps));
+                """.formatted(globalBatch, TrainerTest.corpora.resolve("en"), dir.resolve(name), steps));
         return file;
     }
 
@@ -121,5 +126,58 @@ class DistributedTest {
                 TrainerTest.QUIET, false);
         assertThat(resumed.completed()).isTrue();
         assertThat(steps(dir.resolve("killed"))).hasSize(60);
+    }
+
+    private static final String SHARDED = "distributed: {shard_optimizer: true}\n";
+
+    @Test
+    void twoAndThreeShardedWorkersTrainLikeOneUnsharded() throws Exception {
+        Trainer.run(TrainPlan.from(ConfigLoader.load(config("one", 30, 12, ""), List.of())), false,
+                TrainerTest.QUIET, false);
+        List<JsonNode> one = steps(dir.resolve("one"));
+        for (int workers : new int[] {2, 3}) {
+            String name = "sharded" + workers;
+            Process run = launch(config(name, 30, 12, SHARDED), workers, 29680 + workers);
+            assertThat(run.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(run.exitValue()).as(Files.readString(dir.resolve(name + ".yaml.out"))).isZero();
+            List<JsonNode> sharded = steps(dir.resolve(name));
+            assertThat(sharded).hasSize(30);
+            for (int i = 0; i < 30; i++) {
+                double expected = one.get(i).path("loss").asDouble();
+                assertThat(sharded.get(i).path("loss").asDouble()).as("%d workers, step %d", workers, i + 1)
+                        .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-5 * Math.abs(expected)));
+            }
+        }
+    }
+
+    @Test
+    void aKilledShardedRunResumesWithOneUnshardedWorker() throws Exception {
+        Path config = config("killedSharded", 40, 12, SHARDED);
+        Process launcher = launch(config, 3, 29691);
+        Path metrics = dir.resolve("killedSharded/metrics.jsonl");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline && (!Files.exists(metrics) || Files.readAllLines(metrics).stream()
+                .filter(l -> l.contains("\"type\":\"step\"")).count() < 12)) {
+            Thread.sleep(20);
+        }
+        ProcessHandle worker = launcher.toHandle().children().filter(ProcessHandle::isAlive).reduce((x, y) -> y)
+                .orElseThrow();
+        worker.destroyForcibly(); // SIGKILL one worker
+        assertThat(launcher.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(launcher.exitValue()).as(Files.readString(dir.resolve("killedSharded.yaml.out"))).isEqualTo(2);
+        assertThat(dir.resolve("killedSharded/checkpoints")).isNotEmptyDirectory();
+        // one worker, AdamW's state whole again: the checkpoint's per-parameter state does not care
+        Trainer.Outcome resumed = Trainer.run(TrainPlan.from(ConfigLoader.load(config,
+                List.of("distributed.shard_optimizer=false"))), false, TrainerTest.QUIET, false);
+        assertThat(resumed.completed()).isTrue();
+        assertThat(steps(dir.resolve("killedSharded"))).hasSize(40);
+    }
+
+    @Test
+    void shardingWithOverlapIsRefusedBeforeAnythingRuns() throws Exception {
+        Path config = config("both", 2, 8, "distributed: {shard_optimizer: true, overlap: true}\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainPlan.from(ConfigLoader.load(config, List.of())))
+                .isInstanceOf(dev.perennial.UserError.class)
+                .hasMessageContaining("distributed.overlap: true cannot be combined with shard_optimizer: true");
     }
 }

@@ -44,7 +44,7 @@ class MixedPrecisionTest {
         torch.set_num_threads(1);
         double[] losses = new double[steps];
         try (Model model = ModelFixtures.byteLlama(11); TrainStep step = new TrainStep(model, 3e-3, SETTINGS,
-                precision)) {
+                Distributed.single(), TrainPlan.Compute.single(precision, false))) {
             for (int s = 0; s < steps; s++) {
                 try (PointerScope scope = new PointerScope()) {
                     Tensor batch = Tensors.fromLongs(TrainStepTest.batch(s, 4, 17), 4, 17);
@@ -95,7 +95,7 @@ class MixedPrecisionTest {
         long[] stateBytes = new long[2];
         for (Precision precision : List.of(Precision.FP32, Precision.BF16_MIXED)) {
             try (Model model = ModelFixtures.byteNeoX(5); TrainStep step = new TrainStep(model, 1e-6, SETTINGS,
-                    precision)) {
+                    Distributed.single(), TrainPlan.Compute.single(precision, false))) {
                 float[] before;
                 try (PointerScope scope = new PointerScope()) {
                     before = Tensors.toFloats(model.parameters().get("embed_out.weight"));

@@ -24,14 +24,23 @@ class OptimizerSaveTest {
     @Test
     void tooLittleFreeSpaceIsRefusedBeforeWriting() throws Exception {
         try (Model model = ModelFixtures.byteLlama(1); TrainStep step = trained(model)) {
-            Path file = dir.resolve("optimizer.pt");
+            Path file = dir.resolve("optimizer.safetensors");
             Files.writeString(file, "previous");
             assertThatThrownBy(() -> step.save(file, 1000)).isInstanceOf(UserError.class)
                     .hasMessageContaining("the optimizer state needs about").hasMessageContaining("free some space");
             assertThat(Files.readString(file)).isEqualTo("previous");
             step.save(file);
             assertThat(Files.size(file)).isGreaterThan(2 * model.parameterCount() * 4);
-            step.load(file); // the streamed archive reads back
+            step.load(file); // the written state reads back
+        }
+    }
+
+    @Test
+    void aCheckpointWithLibtorchsOldArchiveIsRefusedWithAWayOut() throws Exception {
+        Files.writeString(dir.resolve("optimizer.pt"), "libtorch archive");
+        try (Model model = ModelFixtures.byteLlama(1); TrainStep step = new TrainStep(model, 1e-3, 0.1, 1.0)) {
+            assertThatThrownBy(() -> step.load(dir.resolve("optimizer.safetensors"))).isInstanceOf(UserError.class)
+                    .hasMessageContaining("optimizer.pt").hasMessageContaining("model.init: " + dir);
         }
     }
 
@@ -42,7 +51,7 @@ class OptimizerSaveTest {
         assumeTrue(command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", tiny.toString()),
                 "cannot mount a tmpfs here");
         try (Model model = ModelFixtures.byteLlama(1); TrainStep step = trained(model)) {
-            Path file = tiny.resolve("optimizer.pt");
+            Path file = tiny.resolve("optimizer.safetensors");
             Files.writeString(file, "previous");
             assertThatThrownBy(() -> step.save(file)).isInstanceOf(UserError.class)
                     .hasMessageContaining("free some space");

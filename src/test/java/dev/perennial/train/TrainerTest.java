@@ -420,6 +420,10 @@ class TrainerTest {
                 "device: 'gpu' is not a device; give cpu, cuda or cuda:N");
         assertThatThrownBy(() -> train(config, "distributed.bucket_mb=0")).hasMessageContaining(
                 "distributed.bucket_mb: 0");
+        assertThatThrownBy(() -> train(config, "precision=bf16-mixed", "distributed.overlap=true"))
+                .hasMessageContaining("distributed.overlap: true cannot be combined with precision: bf16-mixed");
+        assertThatThrownBy(() -> train(config, "activation_checkpointing=true", "distributed.overlap=true"))
+                .hasMessageContaining("distributed.overlap: true cannot be combined with activation_checkpointing");
     }
 
     @Test
