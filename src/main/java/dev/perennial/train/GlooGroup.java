@@ -141,8 +141,16 @@ final class GlooGroup implements Distributed {
 
     @Override
     public Pending allReduceSumAsync(Tensor tensor) {
-        Work work = group.allreduce(new TensorVector(tensor));
-        return () -> await(work, "all-reduce");
+        // launched inside a micro-batch's PointerScope (a gradient hook), waited for after it closed: the Work is
+        // kept alive past that scope and released once waited for
+        Work work = group.allreduce(new TensorVector(tensor)).retainReference();
+        return () -> {
+            try {
+                await(work, "all-reduce");
+            } finally {
+                work.releaseReference();
+            }
+        };
     }
 
     @Override
