@@ -105,17 +105,17 @@ public final class Report {
         String noiseSource = paired != null ? String.format(Locale.ROOT, "paired standard error over the %d "
                 + "validation sequences both final models scored", paired.sequences())
                 : "standard errors over validation batches";
-        String outcome = matches ? "MATCHES" : regime.uninformative() ? "does not match, but the regime makes the "
-                + "comparison uninformative (see the regime check: the paper's result needs a model near its capacity; "
-                + "train more tokens per stage)" : "does NOT match";
+        String outcome = matches ? "MATCHES" : regime.uninformative() ? "does not match" : "does NOT match";
+        String caveat = !matches && regime.uninformative() ? " The regime makes this comparison uninformative (see the "
+                + "regime check: the paper's result needs a model near its capacity; train more tokens per stage)." : "";
         String noiseText = Double.isNaN(noise) ? "" : String.format(Locale.ROOT, "; validation noise of the "
                 + "difference ±%.4f (%s)%s", noise, noiseSource,
                 Math.abs(difference - tolerance) < 2 * noise ? ", within two of which the outcome could flip" : "");
         return String.format(Locale.ROOT, "The best continual run, %s, reaches an average final loss of %.4f against "
                         + "%.4f for union re-training (difference %+.4f, %+.2f%% of union's; tolerance %.3f%s): it %s "
-                        + "union re-training, using %.0f%% of its compute for the update (%.0f%% saved).", best.run(),
+                        + "union re-training, using %.0f%% of its compute for the update (%.0f%% saved).%s", best.run(),
                 best.average(), union.average(), difference, 100 * difference / union.average(), tolerance, noiseText,
-                outcome, 100 * ratio, 100 * (1 - ratio));
+                outcome, 100 * ratio, 100 * (1 - ratio), caveat);
     }
 
     static String markdownTable(List<Row> rows) {
