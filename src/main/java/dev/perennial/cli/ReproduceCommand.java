@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
         description = {"Run the paper's experiment on the embedded demo corpora at a scale where its conditions can "
                 + "hold: the quickstart's 1.1M-parameter model with 4,000,000 tokens per stage (about 3.6 tokens per "
                 + "parameter per stage; the weak shift's D1 gets half), making d0-only, union and re-warm + re-decay "
-                + "with two replay fractions (25%% and 50%% for the strong shift, 5%% and 25%% for the weak one). About "
-                + "an hour on 2 idle cores; "
+                + "with two replay fractions (25%% and 50%% for the strong shift, 5%% and 25%% for the weak one). 40 "
+                + "minutes (strong) and 45 (weak) on 2 cores shared with other work; "
                 + "resumable: run it again after an interruption. Prints the table, the regime check and the verdict.",
                 ""})
 public final class ReproduceCommand implements Runnable {
