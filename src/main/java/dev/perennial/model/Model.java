@@ -51,9 +51,13 @@ public final class Model implements AutoCloseable {
         TensorOptions options = new TensorOptions(dtype);
         architecture.shapes().forEach((name, shape) -> params.put(name, torch.empty(shape, options,
                 new MemoryFormatOptional())));
-        torch.manual_seed(seed);
-        try (NoGradGuard guard = new NoGradGuard()) {
-            architecture.initialise(params);
+        // libtorch's default generator is one per process: models initialised on several threads at once (data-parallel
+        // ranks in one JVM) would interleave its draws and differ from run to run
+        synchronized (Model.class) {
+            torch.manual_seed(seed);
+            try (NoGradGuard guard = new NoGradGuard()) {
+                architecture.initialise(params);
+            }
         }
         params.values().forEach(t -> t.requires_grad_(true));
         return new Model(architecture, params, dtype, null);

@@ -2,14 +2,20 @@ package dev.perennial.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.checkpoint.ModelFolder;
 import dev.perennial.generate.Generator;
 import dev.perennial.generate.Sampling;
 import dev.perennial.io.AtomicFiles;
+import dev.perennial.model.Model;
+import dev.perennial.model.ModelConfig;
+import dev.perennial.model.ModelConfigs;
 import dev.perennial.tensor.DType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.bytedeco.pytorch.global.torch;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -414,17 +420,29 @@ class ServeApiTest {
     }
 
     @Test
-    void excessGenerationsGet429AndADisconnectedClientStopsItsGeneration() throws Exception {
+    void excessGenerationsGet429AndADisconnectedClientStopsItsGeneration(@TempDir Path models) throws Exception {
+        // a random 34M-parameter Llama, greedy: 250 tokens take long enough (about 1 ms each) for the second request
+        // and the disconnect to land while it still generates, which the tiny demo model did not guarantee on an idle
+        // machine; greedy decoding of these fixed weights gives the same 250 tokens every time
+        ModelConfig config = ModelConfigs.parse((ObjectNode) new ObjectMapper().readTree("""
+                {"model_type": "llama", "vocab_size": 257, "hidden_size": 512, "num_hidden_layers": 8,
+                 "num_attention_heads": 8, "num_key_value_heads": 8, "intermediate_size": 2048,
+                 "max_position_embeddings": 256}
+                """), "slow");
+        try (Model slow = Model.initialise(config, 5, torch.ScalarType.Float)) {
+            ModelFolder.save(slow, "byte", models.resolve("slow"), Long.MAX_VALUE, "A random model for a test.");
+        }
         ServeOptions.Limits one = new ServeOptions.Limits(1 << 20, 1024, 1, 0, 2);
-        try (WebServer small = WebServer.start(ServeFixture.options(null, one))) {
+        try (WebServer small = WebServer.start(new ServeOptions(List.of(ServeFixture.runs()), List.of(models),
+                "127.0.0.1", 0, null, one))) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(small.url() + "v1/completions"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\": \"" + MODEL + "\", \"prompt\": \"the\", \"max_tokens\": 250, "
-                                    + "\"temperature\": 1, \"seed\": 1, \"stream\": true}")).build();
+                            "{\"model\": \"slow\", \"prompt\": \"the\", \"max_tokens\": 250, \"temperature\": 0, "
+                                    + "\"stream\": true}")).build();
             HttpResponse<InputStream> streaming = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
             BufferedReader reader = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8));
             assertThat(reader.readLine()).startsWith("data: "); // generating now, holding the only slot
-            HttpResponse<String> refused = post(small, "/v1/completions", "{\"model\": \"" + MODEL + "\", "
+            HttpResponse<String> refused = post(small, "/v1/completions", "{\"model\": \"slow\", "
                     + "\"prompt\": \"x\", \"max_tokens\": 2}");
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(json(refused).path("error").path("type").asText()).isEqualTo("rate_limit_error");
@@ -439,7 +457,7 @@ class ServeApiTest {
             }
             assertThat(health.path("generations").path("running").asInt()).isZero();
             assertThat(health.path("generations").path("cancelled").asInt()).isEqualTo(1);
-            assertThat(post(small, "/v1/completions", "{\"model\": \"" + MODEL + "\", \"prompt\": \"x\", "
+            assertThat(post(small, "/v1/completions", "{\"model\": \"slow\", \"prompt\": \"x\", "
                     + "\"max_tokens\": 2}").statusCode()).isEqualTo(200);
         }
     }
