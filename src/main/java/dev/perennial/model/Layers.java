@@ -1,6 +1,7 @@
 package dev.perennial.model;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
@@ -95,7 +96,7 @@ final class Layers {
         long s = k.size(2);
         double scale = 1.0 / Math.sqrt(q.size(-1));
         if (mask == null && s == t && t > 1 && q.scalar_type().value == torch.ScalarType.BFloat16.value
-                && GradMode.is_enabled()) {
+                && GradMode.is_enabled() && q.is_cpu()) {
             return causalMath(q, k, v, scale);
         }
         if (mask != null) {
@@ -107,8 +108,7 @@ final class Layers {
                     new DoubleOptional(scale), false);
         }
         // queries at positions s - t ... s - 1 see every key up to their own position
-        Tensor causal = torch.ones(new long[] {t, s},
-                new TensorOptions(torch.ScalarType.Bool)).tril(s - t);
+        Tensor causal = torch.ones(new long[] {t, s}, boolsLike(q)).tril(s - t);
         return torch.scaled_dot_product_attention(q, k, v, new TensorOptional(causal), 0.0, false,
                 new DoubleOptional(scale), false);
     }
@@ -119,14 +119,19 @@ final class Layers {
      * 4096/128/4/4/128/32 shape), which made bf16 training steps slower than fp32; this path's backward is four
      * batched matmuls (measured on 8192/384/6/6/256/8, one thread: forward and backward 2,110 ms with flash
      * attention, 690 ms with this, 1,690 ms in fp32). It holds the [T, T] scores of every head, as
-     * PyTorch's math backend does.
+     * PyTorch's math backend does. CPU only: the slow backward is libtorch's CPU kernel.
      */
     private static Tensor causalMath(Tensor q, Tensor k, Tensor v, double scale) {
         long t = q.size(2);
         Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(scale));
-        Tensor future = torch.ones(new long[] {t, t}, new TensorOptions(torch.ScalarType.Bool)).triu(1);
+        Tensor future = torch.ones(new long[] {t, t}, boolsLike(q)).triu(1);
         scores = scores.masked_fill(future, new Scalar(Double.NEGATIVE_INFINITY));
         return torch.softmax(scores, -1).matmul(v);
+    }
+
+    /** Booleans on {@code x}'s device: how attention masks are made, so they meet the scores where those are. */
+    private static TensorOptions boolsLike(Tensor x) {
+        return new TensorOptions(torch.ScalarType.Bool).device(new DeviceOptional(x.device()));
     }
 
     /** [B, T, parts·D] to {@code parts} tensors [B, H, T, hd]. */
