@@ -65,10 +65,6 @@ public final class TrainBenchmark {
         return ModelConfigs.parse(json, "bench");
     }
 
-    public static Result run(Shape shape, int steps, int warmup) throws IOException {
-        return run(shape, Precision.FP32, false, steps, warmup);
-    }
-
     /**
      * Times {@code steps} steps after {@code warmup} at {@code precision}, recomputing each layer in the backward
      * pass if asked.

@@ -1,6 +1,7 @@
 package dev.perennial.eval;
 
 import dev.perennial.UserError;
+import dev.perennial.data.Batch;
 import dev.perennial.data.Corpus;
 import dev.perennial.data.ValidationSet;
 import dev.perennial.model.Model;
@@ -9,6 +10,7 @@ import dev.perennial.tensor.Tensors;
 import dev.perennial.tokenizer.Tokenizer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,9 +80,7 @@ public final class Evaluation {
             for (int b = first; b < set.batches(batch); b += stride) {
                 try (PointerScope scope = new PointerScope()) {
                     var vb = set.batch(b, batch);
-                    requireIdsInVocabulary(model, vb.tokens());
-                    double mean = model.loss(Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns()))
-                            .item_double();
+                    double mean = model.loss(tokens(model, vb)).item_double();
                     total += mean * vb.rows();
                     means += mean;
                     squares += mean * mean;
@@ -101,10 +101,7 @@ public final class Evaluation {
         try (NoGradGuard guard = new NoGradGuard()) {
             for (int b = 0; b < set.batches(batch); b++) {
                 try (PointerScope scope = new PointerScope()) {
-                    var vb = set.batch(b, batch);
-                    requireIdsInVocabulary(model, vb.tokens());
-                    float[] rows = Tensors.toFloats(model.sequenceLosses(
-                            Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns())));
+                    float[] rows = Tensors.toFloats(model.sequenceLosses(tokens(model, set.batch(b, batch))));
                     for (int r = 0; r < rows.length; r++) {
                         losses[b * batch + r] = rows[r];
                     }
@@ -112,6 +109,12 @@ public final class Evaluation {
             }
         }
         return losses;
+    }
+
+    /** A validation batch's token ids [rows, T + 1], once they are checked against the model's vocabulary. */
+    private static Tensor tokens(Model model, Batch vb) {
+        requireIdsInVocabulary(model, vb.tokens());
+        return Tensors.fromLongs(vb.tokensAsLongs(), vb.rows(), vb.columns());
     }
 
     /** The corpus metadata may undercount its ids (a damaged or hand-made corpus): check the ids themselves too. */

@@ -179,7 +179,7 @@ public final class Model implements AutoCloseable {
      */
     public Tensor loss(Tensor batch) {
         batch = onDevice(batch);
-        return nextTokenLoss(logits(inputs(batch)), targets(batch));
+        return nextTokenLoss(forward.logits(inputs(batch), null), targets(batch));
     }
 
     /** The inputs of a batch [B, T + 1]: each row's first T tokens. */
@@ -206,7 +206,7 @@ public final class Model implements AutoCloseable {
      */
     public Tensor sequenceLosses(Tensor batch) {
         batch = onDevice(batch);
-        Tensor logits = logits(inputs(batch));
+        Tensor logits = forward.logits(inputs(batch), null);
         Tensor targets = targets(batch);
         // reduction None (at::Reduction::None = 0), ignore_index -100 and no label smoothing: torch's defaults
         Tensor tokenLosses = torch.cross_entropy_loss(logits.reshape(-1, logits.size(-1)), targets.reshape(-1),

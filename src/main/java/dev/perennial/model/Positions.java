@@ -16,11 +16,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 record Positions(Tensor cos, Tensor sin, Tensor mask) {
 
-    /** As {@link #of(Rope, KvCache, long, torch.ScalarType)}, in the dtype of {@code like} and on its device. */
-    static Positions of(Rope rope, KvCache cache, long t, Tensor like) {
-        return of(rope, cache, t, like.scalar_type(), like.device());
-    }
-
     /** As {@link #of(Rope, KvCache, long, torch.ScalarType)}, on {@code device}. */
     static Positions of(Rope rope, KvCache cache, long t, torch.ScalarType dtype, Device device) {
         Positions host = of(rope, cache, t, dtype);

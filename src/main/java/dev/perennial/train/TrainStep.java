@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * One optimizer step as the paper takes it: forward and backward over the micro-batches of a global batch
- * (gradients accumulated, at the run's precision: {@link MixedPrecision}), clipping to a global norm, and AdamW (default β = (0.9, 0.95), ε = 1e-8, decoupled
- * weight decay 0.1 on matrices and embeddings, none on norms and biases). A step whose loss or gradient is not
+ * (gradients accumulated, at the run's precision: {@link MixedPrecision}), clipping to a global norm, and AdamW
+ * (default β = (0.9, 0.95), ε = 1e-8, decoupled weight decay 0.1 on matrices and embeddings, none on norms and
+ * biases). A step whose loss or gradient is not
  * finite changes nothing. The update ({@link ParameterUpdate}: AdamW's state whole or sharded over the ranks) and
  * its state live as long as this object; call {@link #step} inside the caller's PointerScope.
  */
