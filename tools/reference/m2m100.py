@@ -323,7 +323,10 @@ def tiny(out):
     tokens = {i: t for t, i in ids_of.items()}
     vocab_size = len(ids_of) + 2  # the real config's vocab_size also exceeds the tokenizer's (256206 > 256204)
     max_length = 20
-    config = config_json(vocab_size, max_length=max_length)
+    # positions as the real checkpoint's (1024 = the tokenizer's model_max_length): sinusoids hold no weights, and
+    # transformers encodes any length (make_weights grows the table), so a smaller number would cut inputs that
+    # transformers reads whole
+    config = config_json(vocab_size, positions=1024, max_length=max_length)
     write_json(os.path.join(out, "config.json"), config)
     write_json(os.path.join(out, "generation_config.json"), generation_config_json(max_length))
 

@@ -101,7 +101,8 @@ public final class Chatbot implements Encoder {
         return model.maxDecoderPositions() - 1;
     }
 
-    private ConversationPrompt prompt(Inputs.Conversation conversation) {
+    /** The encoder's input for a conversation: its last {@code maxInputTokens} ids. */
+    ConversationPrompt prompt(Inputs.Conversation conversation) {
         return ConversationPrompt.of(conversation.messages(), tokenizer, config.eosTokenId(), maxInputTokens);
     }
 

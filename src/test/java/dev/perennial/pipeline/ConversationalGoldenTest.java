@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.GoldenFiles;
 import dev.perennial.generate.Generator;
 import dev.perennial.io.Json;
-import dev.perennial.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -49,10 +48,9 @@ class ConversationalGoldenTest {
             messages.add(new Inputs.Message(m.path("role").asText(), m.path("content").asText()));
         }
         Inputs.Conversation conversation = new Inputs.Conversation(messages);
-        try (var chat = Pipeline.forTask(Task.CONVERSATIONAL, dir.toString());
-             HfTokenizer tokenizer = HfTokenizer.load(dir)) {
+        try (var chat = Pipeline.forTask(Task.CONVERSATIONAL, dir.toString())) {
             Chatbot bot = (Chatbot) chat.encoder();
-            int[] ids = ConversationPrompt.of(messages, tokenizer, bot.generationConfig().eosTokenId(), 1 << 20).ids();
+            int[] ids = bot.prompt(conversation).ids();
             int[] expectedIds = Json.MAPPER.treeToValue(entry.path("input_ids"), int[].class);
             assertThat(ids).as(run + " input ids").containsExactly(expectedIds);
             assertThat(chat.run(conversation).generatedText()).as(run + " reply")

@@ -14,6 +14,7 @@ import dev.perennial.model.VitsNoise;
 import dev.perennial.tokenizer.VitsTokenizer;
 import dev.perennial.tensor.Tensors;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
@@ -99,18 +100,20 @@ class PipelineGoldenTest {
         JsonNode g = golden("tiny_clip");
         try (ClipModel clip = ClipModel.load(GOLDEN.resolve(g.path("dir").asText()), torch.ScalarType.Float);
              PointerScope scope = new PointerScope()) {
-            float[] text = Tensors.toFloats(clip.textEmbeds(tensor(longs(g.path("input_ids"))),
-                    tensor(longs(g.path("attention_mask")))));
-            assertClose(text, flatten(g.path("text_embeds")), 1e-4, "text_embeds");
+            Tensor text = clip.textEmbeds(tensor(longs(g.path("input_ids"))), tensor(longs(g.path("attention_mask"))));
             double[] pixels = flatten(g.path("pixel_values"));
             float[] values = new float[pixels.length];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) pixels[i];
             }
             int size = g.path("pixel_values").get(0).get(0).size();
-            float[] image = Tensors.toFloats(clip.imageEmbeds(Tensors.fromFloats(values,
-                    g.path("pixel_values").size(), 3, size, size)));
-            assertClose(image, flatten(g.path("image_embeds")), 1e-4, "image_embeds");
+            Tensor image = clip.imageEmbeds(Tensors.fromFloats(values, g.path("pixel_values").size(), 3, size, size));
+            // CLIPModel.forward returns the projections divided by their norms (modeling_clip.py, CLIPOutput)
+            assertClose(Tensors.toFloats(Vectors.normalize(text)), flatten(g.path("text_embeds")), 1e-4, "text_embeds");
+            assertClose(Tensors.toFloats(Vectors.normalize(image)), flatten(g.path("image_embeds")), 1e-4,
+                    "image_embeds");
+            assertClose(Tensors.toFloats(clip.logitsPerImage(image, text)), flatten(g.path("logits_per_image")), 1e-4,
+                    "logits_per_image");
         }
     }
 

@@ -3,9 +3,11 @@ package dev.perennial.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.GoldenFiles;
 import dev.perennial.io.Json;
+import dev.perennial.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,10 +41,15 @@ class TranslationGoldenTest {
         String dir = model.startsWith("reference/") ? Path.of("src/test/resources").resolve(model).toString()
                 : GoldenFiles.cached(model).toString();
         JsonNode golden = Json.MAPPER.readTree(GOLDEN.toFile());
-        try (var translate = Pipeline.forTask(Task.TRANSLATION, dir)) {
+        try (var translate = Pipeline.forTask(Task.TRANSLATION, dir);
+             HfTokenizer tokenizer = HfTokenizer.load(Path.of(dir))) {
             for (int i = 0; i < golden.path("texts").size(); i++) {
                 Inputs.Translation input = new Inputs.Translation(golden.path("texts").get(i).asText(),
                         golden.path("src_lang").asText(), golden.path("tgt_lang").asText());
+                int[] ids = Json.MAPPER.treeToValue(entry.path("input_ids").get(i), int[].class);
+                // NllbTokenizer: [src_lang] text </s>
+                assertThat(tokenizer.encode(input.text())).as(run + " text ids " + i)
+                        .containsExactly(Arrays.copyOfRange(ids, 1, ids.length - 1));
                 assertThat(translate.run(input).translationText()).as(run + " text " + i)
                         .isEqualTo(entry.path("translation_texts").get(i).asText());
             }
