@@ -24,7 +24,8 @@ Sources (huggingface/transformers, src/transformers/models/blip/):
   word_embeddings, + bias).
 - image_processing_blip.py: BlipImageProcessor (convert_rgb, resize to size (384, 384) with PIL bicubic, rescale
   1/255, normalize with OPENAI_CLIP_MEAN / STD; no crop): clip_image_processing.clip_pixel_values without the crop.
-- generation: whisper.py's greedy and beam_search (a prompt of any length; generated_len counted after it).
+- generation: whisper.py's greedy and beam_search (a prompt of any length; generated_len counted after it), up to
+  max_length(): 20 new tokens after the prompt when text_config's max_length is the default 20 (transformers 5).
 
 The tiny folders blip-caption, blip-vqa and blip-itm hold config.json as BlipConfig writes Salesforce/blip-*-base's
 (text_config, vision_config), model.safetensors (float32, the checkpoints' names; the tied lm head absent),
@@ -49,6 +50,7 @@ import whisper  # noqa: E402
 from clip_image_processing import clip_pixel_values  # noqa: E402
 
 NEG_MASK = -10000.0  # get_extended_attention_mask
+DEFAULT_MAX_LENGTH = 20  # GenerationConfig's max_length when nothing sets it
 
 
 def gelu(x):
@@ -381,9 +383,18 @@ def min_gap(model, enc, rows, prompt_len):
     return min(gaps)
 
 
+def max_length(gen, prompt_len):
+    """transformers 5: text_config's max_length 20 is GenerationConfig's default, which the text decoder's generation
+    config does not keep, so generate allows 20 tokens after the prompt within max_position_embeddings
+    (generation/utils.py _prepare_generated_length); any other max_length counts the prompt."""
+    if gen["max_length"] != DEFAULT_MAX_LENGTH:
+        return gen["max_length"]
+    return min(DEFAULT_MAX_LENGTH + prompt_len, gen["max_position_embeddings"])
+
+
 def generate(model, enc, init, eos, gen, beams=1):
     process = lambda ids, scores: scores  # noqa: E731  (the checkpoints turn no logits processor on)
-    max_new = gen["max_length"] - len(init)
+    max_new = max_length(gen, len(init)) - len(init)
     if beams == 1:
         return whisper.greedy(model.text_decoder, enc, init, process, eos, max_new)
     return whisper.beam_search(model.text_decoder, enc, init, process, eos, max_new, beams,

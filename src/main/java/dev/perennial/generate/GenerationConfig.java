@@ -154,7 +154,15 @@ public record GenerationConfig(int decoderStartTokenId, int eosTokenId, int padT
         if (tokens < 1) {
             throw new UserError("max new tokens is " + tokens + "; generate at least 1");
         }
-        return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, tokens + 1, minLength, numBeams,
+        return withMaxLength(tokens + 1);
+    }
+
+    /** These settings with decoder sequences of at most {@code length} tokens, the start token or prompt included. */
+    public GenerationConfig withMaxLength(int length) {
+        if (length < 2) {
+            throw new IllegalArgumentException("max_length " + length + " leaves no room for a generated token");
+        }
+        return new GenerationConfig(decoderStartTokenId, eosTokenId, padTokenId, length, minLength, numBeams,
                 lengthPenalty, earlyStopping, noRepeatNgramSize, encoderNoRepeatNgramSize, forcedBosTokenId,
                 forcedEosTokenId, doSample, temperature, topK, topP);
     }

@@ -17,12 +17,16 @@ import java.util.List;
  * @param head                the model class ({@link Head})
  * @param imageTextHiddenSize the width of BlipForImageTextRetrieval's vision_proj and text_proj (default 256)
  * @param textConfig          text_config as written: its generation keys (max_length, num_beams, …) are how the
- *                            text decoder generates (GenerationConfig.from_model_config)
+ *                            text decoder generates (GenerationConfig.from_model_config; max_length as
+ *                            {@link #maxLength} reads it)
  */
 public record BlipConfig(Head head, Text text, ClipConfig.Vision vision, int imageTextHiddenSize,
                          ObjectNode textConfig) {
 
     public static final String MODEL_TYPE = "blip";
+
+    /** GenerationConfig's max_length when nothing sets it (generation/configuration_utils.py). */
+    static final int DEFAULT_MAX_LENGTH = 20;
 
     /** The checkpoint's class: which parts it holds besides the vision model. */
     public enum Head {
@@ -79,6 +83,21 @@ public record BlipConfig(Head head, Text text, ClipConfig.Vision vision, int ima
         settings.put("eos_token_id", text.sepTokenId());
         settings.put("pad_token_id", text.padTokenId());
         return settings;
+    }
+
+    /**
+     * The most tokens a decoded sequence holds after a prompt of {@code promptLength} tokens ([DEC] included), as
+     * transformers 5 generates: text_config's max_length 20 (or none) is GenerationConfig's default, which the text
+     * decoder's generation config does not keep, so GenerationMixin._prepare_generated_length (generation/utils.py,
+     * "by default let's always generate 20 new tokens") allows 20 tokens after the prompt, within
+     * max_position_embeddings; any other max_length counts the prompt's tokens.
+     */
+    public int maxLength(int promptLength) {
+        JsonNode set = textConfig.get("max_length");
+        if (set != null && set.isIntegralNumber() && set.asInt() != DEFAULT_MAX_LENGTH) {
+            return set.asInt();
+        }
+        return Math.min(DEFAULT_MAX_LENGTH + promptLength, text.maxPositions());
     }
 
     /** Reads {@code file} (a config.json, or a folder holding one). */

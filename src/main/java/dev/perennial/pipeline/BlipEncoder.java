@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * BlipForConditionalGeneration.generate puts [DEC] first and drops the [SEP]; the output, prompt included, decoded
  * with the special tokens left out), visual-question-answering (VisualQuestionAnsweringPipeline: the answer decoded
  * and stripped) and image-text-matching (BlipForImageTextRetrieval with and without its itm head). Decoding follows
- * text_config's generation settings ({@link BlipConfig#generationSettings}). Captions of images with the same prompt
+ * text_config's generation settings ({@link BlipConfig#generationSettings}; max_length as {@link
+ * BlipConfig#maxLength} reads it, 20 tokens after the prompt by default, as transformers 5). Captions of images with the same prompt
  * are generated {@code batchSize} at a time; questions and matches one at a time.
  */
 final class BlipEncoder implements Encoder, ImageTextEmbedder {
@@ -148,7 +149,7 @@ final class BlipEncoder implements Encoder, ImageTextEmbedder {
             List<RgbImage> batch = inputs.subList(from, to).stream().map(Inputs.CaptionImage::image).toList();
             List<int[]> generated;
             try (PointerScope scope = new PointerScope()) {
-                generated = new Seq2SeqGeneration(model.textDecoder(), generation)
+                generated = new Seq2SeqGeneration(model.textDecoder(), settings(start.length))
                         .generate(model.imageEmbeds(pixels(batch)), null, start);
             }
             for (int[] tokens : generated) {
@@ -167,7 +168,7 @@ final class BlipEncoder implements Encoder, ImageTextEmbedder {
         try (PointerScope scope = new PointerScope()) {
             Tensor question = model.questionEmbeds(ids(input.question()), null,
                     model.imageEmbeds(pixels(List.of(input.image()))));
-            tokens = new Seq2SeqGeneration(model.textDecoder(), generation).generate(question, null,
+            tokens = new Seq2SeqGeneration(model.textDecoder(), settings(1)).generate(question, null,
                     new int[] {model.config().text().bosTokenId()}).getFirst();
         }
         return new Outputs.Answer(decoder.decode(tokens, true).strip());
@@ -195,11 +196,18 @@ final class BlipEncoder implements Encoder, ImageTextEmbedder {
             ids[i] = (int) batch.ids()[i];
         }
         ids[0] = bos;
-        if (ids.length >= generation.maxLength()) {
+        int maxLength = model.config().maxLength(ids.length);
+        if (ids.length >= maxLength) {
             throw new PipelineInputError("the prompt has " + (ids.length - 1) + " tokens; the model's captions hold "
-                    + generation.maxLength() + " tokens (text_config.max_length) with the prompt: shorten it");
+                    + maxLength + " tokens with the prompt (text_config's max_length, within max_position_embeddings)"
+                    + ": shorten it");
         }
         return ids;
+    }
+
+    /** The generation settings after a decoder prompt of {@code promptLength} tokens ({@link BlipConfig#maxLength}). */
+    private GenerationConfig settings(int promptLength) {
+        return generation.withMaxLength(model.config().maxLength(promptLength));
     }
 
     /** One text as [CLS] … [SEP] ids [1, T]. */

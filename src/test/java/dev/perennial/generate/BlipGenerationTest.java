@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * BLIP's captions and answers through the shared generation against tools/reference/blip.py, whose float64 greedy and
  * beam searches (a prompt of any length) recompute every step without a cache: captions from [DEC] alone and after a
- * prompt, answers from [DEC] into the question's states; text_config's max_length 20, [SEP] ends a sequence.
+ * prompt, answers from [DEC] into the question's states; text_config's max_length 20 (the default: 20 tokens after
+ * the prompt, BlipConfig.maxLength), [SEP] ends a sequence.
  */
 class BlipGenerationTest {
 
@@ -36,12 +37,16 @@ class BlipGenerationTest {
             int[] bos = {model.config().text().bosTokenId()};
             int[] prompt = Arrays.stream(ExpectedFiles.longs(expected.get("prompt_ids").get(0))).mapToInt(t -> (int) t)
                     .toArray();
-            Seq2SeqGeneration greedy = new Seq2SeqGeneration(model.textDecoder(), config);
-            Seq2SeqGeneration beam = new Seq2SeqGeneration(model.textDecoder(), config.withNumBeams(3));
-            assertRows("greedy", greedy.generate(image, null, bos), expected.get("greedy_ids"));
-            assertRows("beam", beam.generate(image, null, bos), expected.get("beam_ids"));
-            assertRows("prompted", greedy.generate(image, null, prompt), expected.get("prompted_ids"));
-            assertRows("prompted beam", beam.generate(image, null, prompt), expected.get("prompted_beam_ids"));
+            GenerationConfig afterBos = config.withMaxLength(model.config().maxLength(1));
+            GenerationConfig afterPrompt = config.withMaxLength(model.config().maxLength(prompt.length));
+            assertRows("greedy", new Seq2SeqGeneration(model.textDecoder(), afterBos).generate(image, null, bos),
+                    expected.get("greedy_ids"));
+            assertRows("beam", new Seq2SeqGeneration(model.textDecoder(), afterBos.withNumBeams(3))
+                    .generate(image, null, bos), expected.get("beam_ids"));
+            assertRows("prompted", new Seq2SeqGeneration(model.textDecoder(), afterPrompt)
+                    .generate(image, null, prompt), expected.get("prompted_ids"));
+            assertRows("prompted beam", new Seq2SeqGeneration(model.textDecoder(), afterPrompt.withNumBeams(3))
+                    .generate(image, null, prompt), expected.get("prompted_beam_ids"));
         }
     }
 
@@ -49,7 +54,7 @@ class BlipGenerationTest {
     void answersGreedyAndBeamEqualTheReference() {
         Map<String, Tensor> expected = Safetensors.read(VQA.resolve("expected.safetensors"), torch.ScalarType.Double);
         try (BlipModel model = BlipModel.load(VQA, torch.ScalarType.Float); PointerScope scope = new PointerScope()) {
-            GenerationConfig config = settings(model);
+            GenerationConfig config = settings(model).withMaxLength(model.config().maxLength(1));
             Tensor image = model.imageEmbeds(expected.get("pixel_values"));
             Tensor question = model.questionEmbeds(expected.get("question_ids").to(torch.ScalarType.Long), null, image);
             int[] bos = {model.config().text().bosTokenId()};

@@ -93,6 +93,17 @@ class BlipModelTest {
     }
 
     @Test
+    void theDefaultMaxLengthAllowsTwentyTokensAfterThePromptWithinThePositions() throws IOException {
+        BlipConfig config = BlipConfig.read(CAPTION);
+        assertThat(config.maxLength(1)).isEqualTo(21);
+        assertThat(config.maxLength(4)).isEqualTo(24);
+        assertThat(config.maxLength(50)).isEqualTo(64);
+        Files.writeString(tmp.resolve("config.json"), Files.readString(CAPTION.resolve("config.json"))
+                .replace("\"max_length\": 20", "\"max_length\": 30"));
+        assertThat(BlipConfig.read(tmp).maxLength(4)).isEqualTo(30);
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedNamingTheKey() throws IOException {
         String config = Files.readString(CAPTION.resolve("config.json")).replace("BlipForConditionalGeneration",
                 "BlipModel");
