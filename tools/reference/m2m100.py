@@ -16,15 +16,19 @@ Sources (huggingface/transformers, src/transformers/):
   (lm_head tied to model.shared, no logits bias). M2M100Attention is BartAttention (bart.py's Attention).
 - models/nllb/tokenization_nllb_fast.py: NllbTokenizerFast (legacy_behaviour False: prefix [src_lang_code], suffix
   [eos]; _build_translation_inputs sets forced_bos_token_id to the target language's id), and
-  convert_slow_tokenizer.py NllbConverter (Unigram vocab <s> <pad> </s> <unk> then the pieces; the language codes and
-  <mask> are added tokens after them; Metaspace pre-tokenizer and decoder).
+  convert_slow_tokenizer.py NllbConverter (SpmConverter of NLLB's sentencepiece.bpe.model, a BPE model: vocab <s>
+  <pad> </s> <unk> then the pieces, merges from generate_merges, unk_token <unk>, fuse_unk; the language codes and
+  <mask> are added tokens after them; Metaspace pre-tokenizer and decoder). transformers 5's NllbTokenizer (a
+  TokenizersBackend whose __init__ builds a BPE model) keeps only the vocab and merges of tokenizer.json's model
+  (tokenization_utils_tokenizers.py convert_to_native_format), so a Unigram tokenizer.json reaches it as a BPE
+  vocabulary without merges: single characters.
 - pipelines/text2text_generation.py: TranslationPipeline (src_lang / tgt_lang to _build_translation_inputs; the
   generated ids decoded with skip_special_tokens, no clean-up of spaces).
 The searches and logits processors are bart.py's.
 
 The tiny folder: config.json as M2M100Config writes nllb-200-distilled-600M's (model_type m2m_100, relu,
 scale_embedding), generation_config.json as that checkpoint has it (greedy, max_length 200; 20 here), model.safetensors
-(float32, the checkpoint's names), a SentencePiece-Unigram tokenizer.json with five FLORES-200 language codes,
+(float32, the checkpoint's names), a SentencePiece-BPE tokenizer.json with five FLORES-200 language codes,
 tokenizer_config.json, special_tokens_map.json and expected.safetensors.
 """
 import json
@@ -177,7 +181,7 @@ def float32_error(model, ids, mask, decoder_ids):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# NLLB's tokenizer: SentencePiece Unigram as the Rust tokenizers run it
+# NLLB's tokenizer: SentencePiece BPE as the Rust tokenizers run it
 
 
 LANGUAGES = ["deu_Latn", "eng_Latn", "fra_Latn", "spa_Latn", "zho_Hans"]  # FLORES-200 codes, in NLLB's order
@@ -188,8 +192,9 @@ TEXTS = ["The cat sleeps in the house.", "Le chien est sur le tapis aujourd'hui,
 
 
 def pieces(corpus, generator):
-    """A tiny Unigram vocabulary: every character (with and without the word-start mark) and the substrings of up
-    to 5 characters that occur at least twice, scored by frequency with a little noise (no ties in Viterbi)."""
+    """A tiny BPE vocabulary: every character (with and without the word-start mark) and the substrings of up to 5
+    characters that occur at least twice (so every split of a piece is in the vocabulary too), scored by frequency
+    with a little noise (the merges' order, no ties)."""
     counts = {}
     for word in corpus.split():
         marked = SPACE + word
@@ -204,26 +209,40 @@ def pieces(corpus, generator):
     return [(p, math.log((counts.get(p, 0) + 0.5) / total) - 0.1 * float(noise[i])) for i, p in enumerate(chosen)]
 
 
-def unigram(word, scores):
-    """The Viterbi segmentation of one pre-tokenized word: the pieces whose scores sum highest (every character
-    here has a piece of its own, so no unknown)."""
-    best = [(0.0, None)] + [(-math.inf, None)] * len(word)
-    for end in range(1, len(word) + 1):
-        for start in range(end):
-            piece = word[start:end]
-            if piece in scores and best[start][0] + scores[piece] > best[end][0]:
-                best[end] = (best[start][0] + scores[piece], start)
-    out, end = [], len(word)
-    while end > 0:
-        start = best[end][1]
-        out.append(word[start:end])
-        end = start
-    return out[::-1]
+def merges_of(vocab, scores):
+    """convert_slow_tokenizer.py generate_merges(vocab, vocab_scores): every split of a piece into two pieces of the
+    vocabulary, the merged piece's score highest first (then the longer left, the longer right), within a piece by
+    the halves' ids."""
+    merges = []
+    for piece, score in scores.items():
+        local = [(piece[:i], piece[i:], score) for i in range(1, len(piece))
+                 if piece[:i] in vocab and piece[i:] in vocab]
+        merges.extend(sorted(local, key=lambda m: (vocab[m[0]], vocab[m[1]])))
+    merges = sorted(merges, key=lambda m: (m[2], len(m[0]), len(m[1])), reverse=True)
+    return [(left, right) for left, right, _ in merges]
 
 
-def tokenize(text, vocab, scores):
+def bpe(word, vocab, ranks):
+    """tokenizers' BPE on one pre-tokenized word (models/bpe/word.rs merge_all): characters (a character outside the
+    vocabulary is <unk>, runs of them fused), then the adjacent pair of lowest merge rank merged, leftmost first,
+    until no pair has a merge."""
+    symbols = []
+    for c in word:
+        if c in vocab:
+            symbols.append(c)
+        elif not symbols or symbols[-1] != UNK:
+            symbols.append(UNK)
+    while True:
+        found = [(ranks[pair], i) for i, pair in enumerate(zip(symbols, symbols[1:])) if pair in ranks]
+        if not found:
+            return symbols
+        _, i = min(found)
+        symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
+
+
+def tokenize(text, vocab, ranks):
     """Normalizer (runs of spaces to one), Metaspace (spaces to the mark, one before the text, split before each
-    mark), Unigram: the ids of the text without special tokens."""
+    mark), BPE: the ids of the text without special tokens."""
     text = re.sub(" {2,}", " ", text)
     marked = SPACE + text.replace(" ", SPACE)
     words, current = [], ""
@@ -233,7 +252,7 @@ def tokenize(text, vocab, scores):
             current = ""
         current += c
     words.append(current)
-    return [vocab[p] for w in words for p in unigram(w, scores)]
+    return [vocab[p] for w in words for p in bpe(w, vocab, ranks)]
 
 
 def detokenize(ids, tokens, specials):
@@ -245,9 +264,10 @@ def detokenize(ids, tokens, specials):
 def tokenizer_files(out, vocab_pieces):
     """tokenizer.json as NllbConverter writes it, tokenizer_config.json and special_tokens_map.json as the
     checkpoint has them (the language codes as additional special tokens)."""
-    unigram_vocab = [[BOS, 0.0], [PAD, 0.0], [EOS, 0.0], [UNK, 0.0]] + [[p, s] for p, s in vocab_pieces]
+    vocab = {t: i for i, t in enumerate([BOS, PAD, EOS, UNK] + [p for p, _ in vocab_pieces])}
+    merges = merges_of(vocab, dict(vocab_pieces))
     added = [BOS, PAD, EOS, UNK] + LANGUAGES + [MASK]
-    ids = {t: i for i, (t, _) in enumerate(unigram_vocab)}
+    ids = dict(vocab)
     for t in LANGUAGES + [MASK]:
         ids[t] = len(ids)
 
@@ -272,7 +292,9 @@ def tokenizer_files(out, vocab_pieces):
                                "eng_Latn": {"id": "eng_Latn", "ids": [ids["eng_Latn"]], "tokens": ["eng_Latn"]},
                                EOS: {"id": EOS, "ids": [ids[EOS]], "tokens": [EOS]}}},
         "decoder": {"type": "Metaspace", "replacement": SPACE, "prepend_scheme": "always", "split": True},
-        "model": {"type": "Unigram", "unk_id": 3, "vocab": unigram_vocab, "byte_fallback": False},
+        "model": {"type": "BPE", "dropout": None, "unk_token": UNK, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": True, "byte_fallback": False, "vocab": vocab,
+                  "merges": [left + " " + right for left, right in merges]},
     })
     write_json(os.path.join(out, "tokenizer_config.json"), {
         "additional_special_tokens": LANGUAGES, "bos_token": BOS, "clean_up_tokenization_spaces": True,
@@ -282,7 +304,7 @@ def tokenizer_files(out, vocab_pieces):
     write_json(os.path.join(out, "special_tokens_map.json"), {
         "additional_special_tokens": LANGUAGES, "bos_token": BOS, "cls_token": BOS, "eos_token": EOS,
         "mask_token": MASK, "pad_token": PAD, "sep_token": EOS, "unk_token": UNK})
-    return ids
+    return ids, {pair: rank for rank, pair in enumerate(merges)}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -318,8 +340,7 @@ def tiny(out):
     os.makedirs(out, exist_ok=True)
     generator = torch.Generator().manual_seed(200)
     vocab_pieces = pieces(CORPUS, generator)
-    ids_of = tokenizer_files(out, vocab_pieces)
-    scores = dict(vocab_pieces)
+    ids_of, ranks = tokenizer_files(out, vocab_pieces)
     tokens = {i: t for t, i in ids_of.items()}
     vocab_size = len(ids_of) + 2  # the real config's vocab_size also exceeds the tokenizer's (256206 > 256204)
     max_length = 20
@@ -338,7 +359,7 @@ def tiny(out):
 
     # NllbTokenizerFast(src_lang=...): [src_lang_code] + text + [eos]; the second text is French
     sources = ["eng_Latn", "fra_Latn"]
-    rows = [[ids_of[lang]] + tokenize(t, ids_of, scores) + [ids_of[EOS]] for lang, t in zip(sources, TEXTS)]
+    rows = [[ids_of[lang]] + tokenize(t, ids_of, ranks) + [ids_of[EOS]] for lang, t in zip(sources, TEXTS)]
     width = max(len(r) for r in rows)
     ids = torch.tensor([r + [ids_of[PAD]] * (width - len(r)) for r in rows], dtype=torch.int64)
     mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=torch.int64)

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The translation task on the tiny random NLLB of tools/reference/m2m100.py: its Unigram tokenizer.json with five
- * FLORES-200 codes, the source encoded as {@code [src_lang] text </s>}, greedy generation (the checkpoint's settings)
- * with the target language forced first.
+ * The translation task on the tiny random NLLB of tools/reference/m2m100.py: its SentencePiece-BPE tokenizer.json
+ * with five FLORES-200 codes, the source encoded as {@code [src_lang] text </s>}, greedy generation (the checkpoint's
+ * settings) with the target language forced first.
  */
 public class TranslationTest {
 
@@ -43,7 +43,7 @@ public class TranslationTest {
     }
 
     @Test
-    void theUnigramTokenizerGivesTheReferenceIdsBetweenTheLanguageCodeAndEos() throws Exception {
+    void theBpeTokenizerGivesTheReferenceIdsBetweenTheLanguageCodeAndEos() throws Exception {
         Path file = MODEL.resolve("expected.safetensors");
         Map<String, Tensor> expected = Safetensors.read(file, torch.ScalarType.Double);
         List<String> texts = ExpectedFiles.metadataList(file, "texts");
