@@ -262,7 +262,8 @@ def beam_search(model, enc, mask, gen, process):
                     k += 1
                 if k == beams:
                     break
-            done[g] = hyps[g].is_done(float(top[g].max()), cur_len, 1)
+            # transformers 5 _check_early_stop_heuristic: the best beam still running, not the best candidate
+            done[g] = hyps[g].is_done(float(next_scores[g, 0]), cur_len, 1)
         beam_scores = next_scores.view(-1)
         ids = torch.cat([ids[next_rows.view(-1)], next_tokens.view(-1, 1)], 1)
         if all(done) or ids.shape[1] >= max_length:

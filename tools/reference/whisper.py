@@ -12,13 +12,15 @@ Sources (huggingface/transformers, src/transformers/):
   layers, layer_norm; features must have 2 * max_source_positions frames), WhisperPositionalEmbedding (weight[past :
   past + len]), WhisperDecoder.forward (embed_tokens, no embedding scale, positions at the cache offset, layers,
   layer_norm), WhisperForConditionalGeneration (proj_out tied to embed_tokens).
-- models/whisper/generation_whisper.py: _retrieve_init_tokens (<|startoftranscript|>, <|lang|>, <|task|> for
-  multilingual checkpoints, <|notimestamps|> unless timestamps), _retrieve_logit_processors (begin-suppress,
+- models/whisper/generation_whisper.py: _retrieve_init_tokens (<|startoftranscript|>, <|lang|> given or detected
+  whenever lang_to_id exists, even for an English-only checkpoint, <|task|> only when given or after a given
+  language, <|notimestamps|> unless timestamps), _retrieve_logit_processors (begin-suppress,
   suppress, then the timestamp processor, each with begin_index = the prompt's length).
 - generation/logits_process.py: SuppressTokensLogitsProcessor, SuppressTokensAtBeginLogitsProcessor,
   WhisperTimeStampLogitsProcessor (pairs, monotonic, max_initial_timestamp_index, the log-sum-exp rule).
 - generation/beam_search.py (BeamSearchScorer.process / finalize, BeamHypotheses.add / is_done) and
-  generation/utils.py (_beam_search: log_softmax, processors on log-probabilities, + beam scores, top 2 * num_beams).
+  generation/utils.py (_beam_search: log_softmax, processors on log-probabilities, + beam scores, top 2 * num_beams;
+  transformers 5's _check_early_stop_heuristic judges the best beam still running, not the best candidate).
 
 The tiny folder: config.json, model.safetensors (float32, the real checkpoint's names; proj_out tied so absent),
 generation_config.json and preprocessor_config.json shaped as distil-whisper/distil-small.en's (80 mels; a 2 s chunk so
@@ -243,9 +245,27 @@ def processors(gen, timestamps, begin_index):
     return apply
 
 
-def prompt(gen, timestamps):
-    """_retrieve_init_tokens for an English-only checkpoint: <|startoftranscript|>, <|notimestamps|> unless timestamps."""
-    return [gen["decoder_start_token_id"]] + ([] if timestamps else [gen["no_timestamps_token_id"]])
+def detect_languages(model, enc, gen):
+    """detect_language: per row, the argmax of the first step's logits (after <|startoftranscript|>) over lang_to_id's
+    tokens."""
+    first = model.full_logits(enc, torch.tensor([[gen["decoder_start_token_id"]]] * enc.shape[0]))[:, -1]
+    langs = sorted(gen["lang_to_id"].values())
+    return [langs[int(first[k, langs].argmax())] for k in range(enc.shape[0])]
+
+
+def prompt(gen, timestamps, language=None, task=None):
+    """_retrieve_init_tokens without forced_decoder_ids: <|startoftranscript|>, the language (detected whenever
+    lang_to_id exists, is_multilingual or not), the task (the one given; transcribe only after a language that was
+    given, never after a detected one), <|notimestamps|> unless timestamps."""
+    tokens = [gen["decoder_start_token_id"]] + ([language] if language is not None else [])
+    if task is not None:
+        tokens.append(gen["task_to_id"][task])
+    return tokens + ([] if timestamps else [gen["no_timestamps_token_id"]])
+
+
+def per_row(enc, languages, decode):
+    """decode(enc_row, language) for each row alone: the rows' prompts may differ by their detected language."""
+    return [decode(enc[k:k + 1], languages[k])[0] for k in range(enc.shape[0])]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -337,7 +357,8 @@ def beam_search(model, enc, init, process, eos, max_new, num_beams, length_penal
                     k += 1
                 if k == num_beams:
                     break
-            done[g] = done[g] or hyps[g].is_done(float(top[g].max()), cur_len, p)
+            # _check_early_stop_heuristic: the best beam still running after this step, not the best candidate
+            done[g] = done[g] or hyps[g].is_done(float(next_scores[g, 0]), cur_len, p)
         beam_scores = next_scores.view(-1)
         ids = torch.cat([ids[next_rows.view(-1)], next_tokens.view(-1, 1)], 1)
         if all(done) or ids.shape[1] >= max_length:
@@ -543,17 +564,21 @@ def tiny(out):
         expected["decoder_ids"] = dec_ids
         expected["logits"] = model.full_logits(enc, dec_ids)
         max_new = 24
+        languages = detect_languages(model, enc, gen)
         for timestamps in (False, True):
-            init = prompt(gen, timestamps)
-            process = processors(gen, timestamps, len(init))
             tag = "timestamps" if timestamps else "plain"
-            put_rows(expected, "greedy." + tag, greedy(model, enc, init, process, eos, max_new))
-            put_rows(expected, "beam3." + tag, beam_search(model, enc, init, process, eos, max_new, 3))
-        init = prompt(gen, True)
-        put_rows(expected, "beam3.early.timestamps",
-                 beam_search(model, enc, init, processors(gen, True, 1), eos, max_new, 3, 0.5, True))
-        put_rows(expected, "beam2.never.plain",
-                 beam_search(model, enc, prompt(gen, False), processors(gen, False, 2), eos, max_new, 2, 1.5, "never"))
+
+            def run(search, *args):
+                def one(e, language):
+                    init = prompt(gen, timestamps, language)
+                    return search(model, e, init, processors(gen, timestamps, len(init)), eos, max_new, *args)
+                return per_row(enc, languages, one)
+            put_rows(expected, "greedy." + tag, run(greedy))
+            put_rows(expected, "beam3." + tag, run(beam_search, 3))
+            if timestamps:
+                put_rows(expected, "beam3.early.timestamps", run(beam_search, 3, 0.5, True))
+            else:
+                put_rows(expected, "beam2.never.plain", run(beam_search, 2, 1.5, "never"))
         processor_cases(expected, gen, vocab)
         multilingual(out, expected, model, enc, gen, eos, max_new)
     words = "hello world , is the ."
@@ -570,22 +595,19 @@ def tiny(out):
 def multilingual(out, expected, model, enc, gen, eos, max_new):
     """The same weights with a multilingual generation config (generation_config.multilingual.json): the language
     detected per row as generation_whisper.py's detect_language does (the argmax of the first step's logits over
-    lang_to_id's tokens), then greedy from <|startoftranscript|> <|lang|> <|transcribe|> <|notimestamps|>; and with
+    lang_to_id's tokens), then greedy from <|startoftranscript|> <|lang|> <|notimestamps|> (no task after a detected
+    language); and with
     <|de|> <|translate|> given."""
     gen = dict(gen, is_multilingual=True)
     write_json(os.path.join(out, "generation_config.multilingual.json"), gen)
-    sot, no_ts = gen["decoder_start_token_id"], gen["no_timestamps_token_id"]
-    first = model.full_logits(enc, torch.tensor([[sot]] * enc.shape[0]))[:, -1]
-    langs = sorted(gen["lang_to_id"].values())
-    process = processors(gen, False, 4)
-    for k in range(enc.shape[0]):
-        language = langs[int(first[k, langs].argmax())]
+    process = processors(gen, False, 3)
+    for k, language in enumerate(detect_languages(model, enc, gen)):
         expected["multilingual.language.%d" % k] = torch.tensor([language])
-        init = [sot, language, gen["task_to_id"]["transcribe"], no_ts]
         expected["multilingual.greedy.%d" % k] = torch.tensor(
-            greedy(model, enc[k:k + 1], init, process, eos, max_new)[0], dtype=torch.int64)
-    init = [sot, gen["lang_to_id"]["<|de|>"], gen["task_to_id"]["translate"], no_ts]
-    put_rows(expected, "multilingual.de.translate", greedy(model, enc, init, process, eos, max_new))
+            greedy(model, enc[k:k + 1], prompt(gen, False, language), process, eos, max_new)[0], dtype=torch.int64)
+    init = prompt(gen, False, gen["lang_to_id"]["<|de|>"], "translate")
+    put_rows(expected, "multilingual.de.translate", greedy(model, enc, init, processors(gen, False, len(init)), eos,
+                                                           max_new))
 
 
 def put_rows(expected, name, rows):

@@ -196,7 +196,8 @@ public final class PipelineCommand implements Runnable {
     double chunkLength;
 
     @Option(names = "--num-beams", defaultValue = "0", paramLabel = "N", description = "automatic-speech-"
-            + "recognition: 1 for greedy decoding, more for beam search (default: generation_config.json's).")
+            + "recognition: 1 for greedy decoding, more for beam search (default: generation_config.json's if not 1, "
+            + "else 5 as transformers' pipeline).")
     int numBeams;
 
     @Option(names = "--speed", defaultValue = "1", paramLabel = "X", description = "text-to-speech: pace, from 0.25 "

@@ -10,7 +10,8 @@ import java.util.List;
  * per input (adjacent), the first beam starting at 0 and the others at -1e9; each step adds the rows' scores to their
  * processed log-probabilities, keeps the top 2·numBeams of each input, files an end-of-sequence among the first
  * numBeams as a finished hypothesis (scored with the length penalty over the generated length, eos included) and
- * continues the first numBeams others. An input is done when its hypotheses say so; the search stops when every input
+ * continues the first numBeams others. An input is done when its hypotheses say so of the best beam still running
+ * (transformers 5's _check_early_stop_heuristic); the search stops when every input
  * is done or after {@code maxNewTokens} tokens, when the running beams join the hypotheses. Encoder-decoder models
  * (Whisper, and BART-style translation and summarisation) share it; what the model and its logits processors do stays
  * in the {@link Step}.
@@ -101,7 +102,8 @@ public final class BeamSearch {
                     throw new IllegalStateException("beam search found " + kept + " continuations for "
                             + beams + " beams: the logits processors leave too few tokens");
                 }
-                done[g] = hypotheses[g].isDone(top.score(0), length + 1);
+                // transformers 5 _check_early_stop_heuristic: the best beam still running, not the best candidate
+                done[g] = hypotheses[g].isDone(nextScores[g * beams], length + 1);
             }
             parents = nextParents;
             generated = nextGenerated;

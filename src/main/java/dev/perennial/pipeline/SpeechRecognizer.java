@@ -18,6 +18,14 @@ final class SpeechRecognizer implements Encoder {
     /** Whisper's feature extractors' rate, at which files for it are best read (no second resampling). */
     static final int RATE = Requests.SPEECH_RATE;
 
+    /**
+     * The pipeline's own _default_generation_config (pipelines/automatic_speech_recognition.py): max_new_tokens 256
+     * (generation_whisper.py _set_max_new_tokens_and_length cuts it to the decoder's room) and num_beams 5, which a
+     * checkpoint's generation_config.json overrides only with a value other than GenerationConfig's default 1.
+     */
+    static final int DEFAULT_MAX_NEW_TOKENS = 256;
+    static final int DEFAULT_BEAMS = 5;
+
     private final Path dir;
     private final WhisperRecognizer recognizer;
     private final LongFormTranscriber transcriber;
@@ -51,11 +59,19 @@ final class SpeechRecognizer implements Encoder {
 
     Transcription transcribe(Inputs.Recording input) {
         Waveform audio = SincResampler.resample(input.audio(), transcriber.samplingRate());
-        int beams = input.numBeams() > 0 ? input.numBeams() : recognizer.generation().numBeams();
         DecodingOptions options = DecodingOptions.greedy().withLanguage(input.language(), input.task())
-                .withTimestamps(input.timestamps()).withBeams(beams).withBatchSize(batchSize);
+                .withTimestamps(input.timestamps()).withBeams(beams(input)).withBatchSize(batchSize);
+        options = options.withMaxNewTokens(Math.min(DEFAULT_MAX_NEW_TOKENS, transcriber.room(options)));
         double chunk = input.chunkLength() > 0 ? input.chunkLength() : transcriber.windowSeconds();
         return transcriber.transcribe(audio.samples(), chunk, options);
+    }
+
+    private int beams(Inputs.Recording input) {
+        if (input.numBeams() > 0) {
+            return input.numBeams();
+        }
+        int model = recognizer.generation().numBeams();
+        return model != 1 ? model : DEFAULT_BEAMS;
     }
 
     @Override

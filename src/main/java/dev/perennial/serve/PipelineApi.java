@@ -171,7 +171,7 @@ final class PipelineApi {
         Catalog.Entry model = catalog.requireModel(request.model(), new Catalog.PipelineTask(task,
                 "transcriptions (/v1/audio/transcriptions)"));
         ObjectNode input = Json.MAPPER.createObjectNode().put("audio", Base64.getEncoder().encodeToString(
-                request.file())).put("return_timestamps", request.timestamps());
+                request.file())).put("return_timestamps", request.timestamps()).put("num_beams", 1);  // temperature 0
         if (request.language() != null) {
             input.put("language", request.language());
         }

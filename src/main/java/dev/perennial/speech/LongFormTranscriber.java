@@ -42,23 +42,20 @@ public final class LongFormTranscriber {
                     + windowSeconds() + " s (chunk_length in preprocessor_config.json), past which the feature "
                     + "extractor cuts the audio off; use at most " + windowSeconds());
         }
-        DecodingOptions decoding = options.language() == null ? options
-                : options.withLanguage(englishOnlyEnglish(options.language()) ? null
-                : WhisperLanguages.code(options.language()), options.task());
+        DecodingOptions decoding = decodingOf(options);
         int rate = samplingRate();
         List<Window> windows = Chunking.of(chunkSeconds, rate).windows(samples.length);
         List<float[]> cuts = windows.stream().map(w -> w.cut(samples)).toList();
-        List<int[]> generated = recognizer.decode(cuts, decoding);
-        int[] prompt = WhisperPrompt.tokens(recognizer.generation(), decoding);
+        List<WhisperRecognizer.Decoded> decoded = recognizer.decodeWithPrompts(cuts, decoding);
         List<WindowTokens> tokens = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
+            // the prompt stays in, as short-form generate() returns it: a detected language token that changes
+            // between windows ends a chunk in _decode_asr
             List<Integer> ids = new ArrayList<>();
-            for (int id : prompt) {
-                if (id != WhisperPrompt.LANGUAGE_TO_DETECT) {
-                    ids.add(id);
-                }
+            for (int id : decoded.get(i).prompt()) {
+                ids.add(id);
             }
-            for (int id : generated.get(i)) {
+            for (int id : decoded.get(i).ids()) {
                 ids.add(id);
             }
             tokens.add(new WindowTokens(ids, windows.get(i).stride(rate)));
@@ -66,6 +63,16 @@ public final class LongFormTranscriber {
         Transcript transcript = merger.merge(tokens, decoding.timestamps());
         return new Transcription(transcript, decoding.timestamps(), decoding.task() == null ? "transcribe"
                 : decoding.task(), language(decoding), samples.length / (double) rate);
+    }
+
+    /** The most new tokens the decoder has room for per window after the prompt of {@code options}. */
+    public int room(DecodingOptions options) {
+        return recognizer.room(decodingOf(options));
+    }
+
+    private DecodingOptions decodingOf(DecodingOptions options) {
+        return options.language() == null ? options : options.withLanguage(englishOnlyEnglish(options.language())
+                ? null : WhisperLanguages.code(options.language()), options.task());
     }
 
     /**

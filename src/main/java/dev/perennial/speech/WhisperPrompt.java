@@ -8,10 +8,10 @@ import java.util.TreeSet;
 
 /**
  * The tokens Whisper's decoder starts from, as generation_whisper.py's _retrieve_init_tokens builds them:
- * {@code <|startoftranscript|>}, then older checkpoints' forced_decoder_ids, then for a multilingual checkpoint the
- * language token (given, or detected: {@link #LANGUAGE_TO_DETECT} marks its place) and the task token (transcribe
- * unless told), and {@code <|notimestamps|>} unless timestamps are asked for. An English-only checkpoint refuses a
- * language or task, as transformers does.
+ * {@code <|startoftranscript|>}, then older checkpoints' forced_decoder_ids, then the language token (given, or
+ * detected where lang_to_id exists and forced_decoder_ids name none: {@link #LANGUAGE_TO_DETECT} marks its place), the
+ * task token (the one given; transcribe after a given language without one), and {@code <|notimestamps|>} unless
+ * timestamps are asked for. An English-only checkpoint refuses a language or task, as transformers does.
  */
 public final class WhisperPrompt {
 
@@ -21,7 +21,7 @@ public final class WhisperPrompt {
     private WhisperPrompt() {
     }
 
-    /** The prompt for {@code options}; a multilingual prompt without a language holds {@link #LANGUAGE_TO_DETECT}. */
+    /** The prompt for {@code options}; a prompt whose language is to be detected holds {@link #LANGUAGE_TO_DETECT}. */
     public static int[] tokens(WhisperGenerationConfig gen, DecodingOptions options) {
         List<Integer> tokens = new ArrayList<>();
         tokens.add(gen.decoderStartTokenId());
@@ -33,21 +33,26 @@ public final class WhisperPrompt {
                     + options.task()) + ": this Whisper checkpoint is English-only (is_multilingual false in "
                     + WhisperGenerationConfig.FILE + "); leave --language and --task out");
         }
-        if (gen.isMultilingual()) {
-            int language = options.language() != null ? languageId(gen, options.language()) : LANGUAGE_TO_DETECT;
+        boolean languageAsked = options.language() != null;
+        boolean languageOpen = tokens.size() <= 1 || tokens.get(1) == LANGUAGE_TO_DETECT;
+        // generation_whisper.py _retrieve_init_tokens: detection whenever lang_to_id is there and the prompt has no
+        // language, is_multilingual or not (it only refuses a language or task asked of an English-only checkpoint)
+        if (languageAsked || (languageOpen && !gen.langToId().isEmpty())) {
+            int language = languageAsked ? languageId(gen, options.language()) : LANGUAGE_TO_DETECT;
             boolean hasLanguage = tokens.size() > 1 && (tokens.get(1) == LANGUAGE_TO_DETECT
                     || gen.langToId().containsValue(tokens.get(1)));
-            if (hasLanguage && (options.language() != null || tokens.get(1) == LANGUAGE_TO_DETECT)) {
+            if (hasLanguage) {
                 tokens.set(1, language);
-            } else if (!hasLanguage) {
+            } else {
                 tokens.add(1, language);
             }
-            tokens.removeIf(t -> gen.taskToId().containsValue(t) && options.task() != null);
-            if (options.task() != null) {
-                tokens.add(2, taskId(gen, options.task()));
-            } else if (tokens.stream().noneMatch(gen.taskToId()::containsValue)) {
-                tokens.add(2, taskId(gen, "transcribe"));
-            }
+        }
+        if (options.task() != null) {
+            tokens.removeIf(gen.taskToId()::containsValue);
+            tokens.add(Math.min(2, tokens.size()), taskId(gen, options.task()));
+        } else if (languageAsked && tokens.stream().noneMatch(gen.taskToId()::containsValue)) {
+            // transcribe is added only to a language that was asked for, not to a detected one
+            tokens.add(Math.min(2, tokens.size()), taskId(gen, "transcribe"));
         }
         tokens.removeIf(t -> t == gen.noTimestampsTokenId());
         if (options.timestamps() && !gen.hasTimestamps()) {

@@ -130,20 +130,34 @@ public final class WhisperRecognizer implements AutoCloseable {
         return new Timings(featureNanos, encoderNanos, decoderNanos, windows, tokens);
     }
 
+    /** One window's decoding: its prompt (the detected language in place) and the ids generated after it. */
+    public record Decoded(int[] prompt, int[] ids) {
+    }
+
     /**
      * Per window (16 kHz samples, padded or cut to the window), the generated ids after the prompt and before
      * {@code <|endoftext|>}, timestamp tokens included when {@code options} ask for them.
      */
     public List<int[]> decode(List<float[]> windows16k, DecodingOptions options) {
+        return decodeWithPrompts(windows16k, options).stream().map(Decoded::ids).toList();
+    }
+
+    /** {@link #decode}, with each window's prompt as the decoder saw it. */
+    public List<Decoded> decodeWithPrompts(List<float[]> windows16k, DecodingOptions options) {
         int[] prompt = WhisperPrompt.tokens(generation, options);
         int maxNew = maxNewTokens(prompt.length, options);
         WhisperLogits logits = new WhisperLogits(generation, options.timestamps());
-        List<int[]> out = new ArrayList<>(windows16k.size());
+        List<Decoded> out = new ArrayList<>(windows16k.size());
         for (int from = 0; from < windows16k.size(); from += options.batchSize()) {
             List<float[]> batch = windows16k.subList(from, Math.min(windows16k.size(), from + options.batchSize()));
             out.addAll(decodeBatch(batch, prompt, maxNew, logits, options));
         }
         return out;
+    }
+
+    /** The most new tokens the decoder has room for after the prompt of {@code options} (max_target_positions). */
+    public int room(DecodingOptions options) {
+        return model.config().maxTargetPositions() - WhisperPrompt.tokens(generation, options).length;
     }
 
     /** Text of ids: special and timestamp tokens left out, as WhisperTokenizer.decode(skip_special_tokens=True). */
@@ -162,8 +176,8 @@ public final class WhisperRecognizer implements AutoCloseable {
         return wanted;
     }
 
-    private List<int[]> decodeBatch(List<float[]> batch, int[] prompt, int maxNew, WhisperLogits logits,
-                                    DecodingOptions options) {
+    private List<Decoded> decodeBatch(List<float[]> batch, int[] prompt, int maxNew, WhisperLogits logits,
+                                      DecodingOptions options) {
         long t0 = System.nanoTime();
         float[] input = featuresOf(batch);
         long t1 = System.nanoTime();
@@ -183,7 +197,11 @@ public final class WhisperRecognizer implements AutoCloseable {
             decoderNanos += t3 - t2;
             windows += batch.size();
             tokens += ids.stream().mapToLong(row -> row.length).sum();
-            return ids;
+            List<Decoded> out = new ArrayList<>(ids.size());
+            for (int r = 0; r < ids.size(); r++) {
+                out.add(new Decoded(prompts[r], ids.get(r)));
+            }
+            return out;
         }
     }
 

@@ -55,20 +55,24 @@ class SpeechRecognitionCliTest {
         assertThat(Json.MAPPER.readTree(dir.resolve("talk.json").toFile())).isEqualTo(printed);
         assertThat(printed.path("chunks").isArray()).isTrue();
         StringBuilder joined = new StringBuilder();
+        double latest = 0;
         for (JsonNode chunk : printed.path("chunks")) {
             joined.append(chunk.path("text").asText());
             assertThat(chunk.path("timestamp")).hasSize(2);
+            for (JsonNode time : chunk.path("timestamp")) {
+                latest = Math.max(latest, time.asDouble());
+            }
         }
         assertThat(printed.path("text").asText()).isEqualTo(joined.toString());
 
         assertThat(asr("--audio", wav.toString(), "--timestamps", "--out", dir.resolve("talk.srt").toString()).code())
                 .isZero();
-        assertCues(Files.readString(dir.resolve("talk.srt")), true);
+        assertCues(Files.readString(dir.resolve("talk.srt")), true, latest);
         assertThat(asr("--audio", wav.toString(), "--timestamps", "--out", dir.resolve("talk.vtt").toString()).code())
                 .isZero();
         String vtt = Files.readString(dir.resolve("talk.vtt"));
         assertThat(vtt).startsWith("WEBVTT");
-        assertCues(vtt, false);
+        assertCues(vtt, false, latest);
 
         CliTest.Result text = asr("--audio", wav.toString(), "--timestamps", "--out", dir.resolve("talk.txt").toString());
         assertThat(text.code()).as(text.err()).isZero();
@@ -79,8 +83,11 @@ class SpeechRecognitionCliTest {
         assertThat(Files.readString(dir.resolve("talk.txt")).strip()).isEqualTo(printed.path("text").asText().strip());
     }
 
-    /** SRT or WebVTT cues: numbered from 1 in SRT, each ending after it starts, in order, inside the audio. */
-    private static void assertCues(String file, boolean numbered) {
+    /**
+     * SRT or WebVTT cues: numbered from 1 in SRT, each ending after it starts, in order, none past the transcript's
+     * latest time (not the audio's end: this random model stamps past it, as it does in transformers' own pipeline).
+     */
+    private static void assertCues(String file, boolean numbered, double latest) {
         Matcher m = SRT_TIME.matcher(file);
         double last = 0;
         int cues = 0;
@@ -88,7 +95,7 @@ class SpeechRecognitionCliTest {
             double start = time(m, 1);
             double end = time(m, 5);
             assertThat(start).isGreaterThanOrEqualTo(last);
-            assertThat(end).isGreaterThanOrEqualTo(start).isLessThanOrEqualTo(SECONDS);
+            assertThat(end).isGreaterThanOrEqualTo(start).isLessThanOrEqualTo(latest);
             last = end;
             cues++;
             if (numbered) {

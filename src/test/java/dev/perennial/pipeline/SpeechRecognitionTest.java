@@ -40,7 +40,9 @@ class SpeechRecognitionTest {
     void seventyFiveSecondsGiveOrderedSegmentsInsideTheAudio() {
         try (var asr = Pipeline.forTask(Task.AUTOMATIC_SPEECH_RECOGNITION, MODEL,
                 new PipelineOptions(null, 16, null))) {
-            Transcription result = asr.run(new Inputs.Recording(recording(75), true));
+            // greedy: the pipeline's default 5 beams put this random model's stamps past the end, as transformers'
+            // own pipeline does (SpeechRecognitionGoldenTest)
+            Transcription result = asr.run(new Inputs.Recording(recording(75), true, null, null, 0, 1));
             // 2 s windows with strides of 1/3 s: 32000 samples, 5333 each side, so windows start 21334 samples
             // apart; the 56th (start 1,173,370) is the first to reach the end of 1,200,000 samples.
             assertThat(((SpeechRecognizer) asr.encoder()).recognizer().timings().windows()).isEqualTo(56);

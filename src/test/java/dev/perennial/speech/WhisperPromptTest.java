@@ -56,6 +56,28 @@ class WhisperPromptTest {
     }
 
     @Test
+    void aLanguageIsDetectedWhereverLangToIdIsAndNoTaskFollowsIt() throws IOException {
+        // _retrieve_init_tokens: detect_language whenever the generation config has lang_to_id, is_multilingual or
+        // not; transcribe is appended only after a language that was given
+        String langs = "\"lang_to_id\": {\"<|en|>\": 50259, \"<|de|>\": 50261}, "
+                + "\"task_to_id\": {\"transcribe\": 50359, \"translate\": 50358}, ";
+        WhisperGenerationConfig english = parse(ENGLISH.replace("{", "{" + langs));
+        assertThat(WhisperPrompt.tokens(english, DecodingOptions.greedy()))
+                .containsExactly(50257, WhisperPrompt.LANGUAGE_TO_DETECT, 50362);
+        assertThat(WhisperPrompt.tokens(english, DecodingOptions.greedy().withTimestamps(true)))
+                .containsExactly(50257, WhisperPrompt.LANGUAGE_TO_DETECT);
+        WhisperGenerationConfig unforced = parse(MULTILINGUAL.replace("\"forced_decoder_ids\": [[1, null], [2, 50359]],",
+                ""));
+        assertThat(WhisperPrompt.tokens(unforced, DecodingOptions.greedy()))
+                .containsExactly(50258, WhisperPrompt.LANGUAGE_TO_DETECT, 50363);
+        assertThat(WhisperPrompt.tokens(unforced, DecodingOptions.greedy().withLanguage("de", null)))
+                .containsExactly(50258, 50261, 50359, 50363);
+        assertThat(WhisperPrompt.tokens(unforced, DecodingOptions.greedy().withLanguage(null, "translate")))
+                .containsExactly(50258, WhisperPrompt.LANGUAGE_TO_DETECT, 50358, 50363);
+        assertThat(WhisperPrompt.tokens(parse(ENGLISH), DecodingOptions.greedy())).containsExactly(50257, 50362);
+    }
+
+    @Test
     void anUnknownLanguageOrTaskIsOneLineListingTheChoices() throws IOException {
         WhisperGenerationConfig gen = parse(MULTILINGUAL);
         assertThatThrownBy(() -> WhisperPrompt.tokens(gen, DecodingOptions.greedy().withLanguage("xx", null)))
