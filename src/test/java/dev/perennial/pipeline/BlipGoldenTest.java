@@ -26,20 +26,32 @@ class BlipGoldenTest {
             + "installed, and commit the output";
 
     @Test
-    void captionsAreTransformers() throws Exception {
+    void tinyCaptionsAreTransformers() throws Exception {
         captions("caption-tiny");
+    }
+
+    @Test
+    void captionsAreTransformers() throws Exception {
         captions("caption");
     }
 
     @Test
-    void answersAreTransformers() throws Exception {
+    void tinyAnswersAreTransformers() throws Exception {
         answer("vqa-tiny");
+    }
+
+    @Test
+    void answersAreTransformers() throws Exception {
         answer("vqa");
     }
 
     @Test
-    void matchesAreTransformers() throws Exception {
+    void tinyMatchesAreTransformers() throws Exception {
         matches("itm-tiny");
+    }
+
+    @Test
+    void matchesAreTransformers() throws Exception {
         matches("itm");
     }
 
