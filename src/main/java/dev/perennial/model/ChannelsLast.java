@@ -43,12 +43,6 @@ final class ChannelsLast {
                 new long[] {1, dilation}, 1);
     }
 
-    /** conv_transpose1d of a signal held as [B, C, 1, L] with a {@link #weight} [I, O, 1, k]. */
-    static Tensor convTranspose1d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
-        return torch.conv_transpose2d(x, weight, optional(bias), new long[] {1, stride}, new long[] {0, padding},
-                new long[] {0, 0}, 1, new long[] {1, 1});
-    }
-
     /** conv2d of a channels-last image with a {@link #weight}, the same stride and padding along both axes. */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long stride, long padding) {
         return torch.conv2d(x, weight, optional(bias), new long[] {stride, stride}, new long[] {padding, padding},
