@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
  * third more multiplications (zero taps) when K / r is 2, about what the transposed one lost in speed. Make it once,
  * at load (outside any PointerScope); the caller closes it.
  *
- * @param weight the convolution's channels-last weight [r·out, in, 1, taps]
+ * @param weight the convolution's {@link ChannelsLast#packedWeight} [r·out, in, 1, taps]
  * @param bias   the bias repeated for each phase [r·out], or null
  */
 record PolyphaseUpsampler(Tensor weight, Tensor bias, long rate, long padding, long kernel, long first) {
@@ -42,7 +42,7 @@ record PolyphaseUpsampler(Tensor weight, Tensor bias, long rate, long padding, l
                 }
             }
         }
-        Tensor packed = ChannelsLast.weight(w);
+        Tensor packed = ChannelsLast.packedWeight(w);
         w.close();
         return new PolyphaseUpsampler(packed, bias == null ? null : bias.repeat(rate), rate, padding, kernel, first);
     }

@@ -56,9 +56,9 @@ public final class VitsModel implements AutoCloseable {
             return apply(x, 0, 1, 1);
         }
 
-        /** The same convolution with its weight as a {@link ChannelsLast#weight} copy (the bias shared). */
+        /** The same convolution with its weight as a {@link ChannelsLast#packedWeight} (the bias shared). */
         Conv channelsLast() {
-            return new Conv(ChannelsLast.weight(weight), bias);
+            return new Conv(ChannelsLast.packedWeight(weight), bias);
         }
     }
 
