@@ -59,6 +59,11 @@ public record VitsConfig(int vocabSize, int hiddenSize, int layers, int heads, i
         List<Integer> rates = positives(r, "upsample_rates", List.of(8, 8, 2, 2));
         List<Integer> kernels = positives(r, "upsample_kernel_sizes", List.of(16, 16, 4, 4));
         r.require(rates.size() == kernels.size(), "upsample_rates and upsample_kernel_sizes differ in length");
+        for (int i = 0; i < rates.size(); i++) {
+            r.require(kernels.get(i) >= rates.get(i), "upsample_kernel_sizes[" + i + "] is " + kernels.get(i)
+                    + ", below upsample_rates[" + i + "] " + rates.get(i) + " (the upsampler's padding, (kernel − "
+                    + "rate) / 2, would be negative); make the kernel at least the rate");
+        }
         int initial = positive(r, "upsample_initial_channel", 512);
         r.require(initial >> rates.size() > 0, "upsample_initial_channel " + initial + " cannot be halved "
                 + rates.size() + " times");

@@ -56,9 +56,9 @@ public final class VitsModel implements AutoCloseable {
             return apply(x, 0, 1, 1);
         }
 
-        /** The same convolution with its weight as a {@link ChannelsLast#weight} copy (the bias shared). */
+        /** The same convolution with its weight as a {@link ChannelsLast#packedWeight} (the bias shared). */
         Conv channelsLast() {
-            return new Conv(ChannelsLast.weight(weight), bias);
+            return new Conv(ChannelsLast.packedWeight(weight), bias);
         }
     }
 
@@ -218,17 +218,30 @@ public final class VitsModel implements AutoCloseable {
             return new Decoder(pre, up, blocks, post);
         }
 
-        /** The decoder with every weight copied into {@link ChannelsLast} layout, made once at load. */
-        Decoder channelsLast() {
-            return new Decoder(pre.channelsLast(), upsampler.stream().map(Conv::channelsLast).toList(),
-                    resblocks.stream().map(ResBlock::channelsLast).toList(), post.channelsLast());
+        /**
+         * The decoder as it runs: every convolution's weight copied into {@link ChannelsLast} layout and each
+         * upsampler as a {@link PolyphaseUpsampler}, made once at load.
+         */
+        Hifigan prepared(VitsConfig c) {
+            List<PolyphaseUpsampler> up = new ArrayList<>();
+            for (int i = 0; i < upsampler.size(); i++) {
+                long rate = c.upsampleRates().get(i);
+                up.add(PolyphaseUpsampler.of(upsampler.get(i).weight(), upsampler.get(i).bias(), rate,
+                        (c.upsampleKernelSizes().get(i) - rate) / 2));
+            }
+            return new Hifigan(pre.channelsLast(), up, resblocks.stream().map(ResBlock::channelsLast).toList(),
+                    post.channelsLast());
         }
+    }
 
-        List<Conv> convs() {
-            List<Conv> all = new ArrayList<>(List.of(pre, post));
-            all.addAll(upsampler);
-            resblocks.forEach(b -> all.addAll(b.convs()));
-            return all;
+    /** {@link Decoder#prepared}: the tensors it made are its own, closed with it. */
+    record Hifigan(Conv pre, List<PolyphaseUpsampler> upsamplers, List<ResBlock> resblocks, Conv post) {
+
+        void close() {
+            List<Conv> convs = new ArrayList<>(List.of(pre, post));
+            resblocks.forEach(b -> convs.addAll(b.convs()));
+            convs.forEach(c -> c.weight().close());
+            upsamplers.forEach(PolyphaseUpsampler::close);
         }
     }
 
@@ -267,15 +280,15 @@ public final class VitsModel implements AutoCloseable {
     private final torch.ScalarType dtype;
     private final PretrainedWeights pretrained;
     private final Weights w;
-    /** HiFi-GAN in channels-last layout, where most of a synthesis's time goes (owned: closed with the model). */
-    private final Decoder decoder;
+    /** HiFi-GAN as it runs, where most of a synthesis's time goes (owned: closed with the model). */
+    private final Hifigan decoder;
 
     private VitsModel(VitsConfig config, torch.ScalarType dtype, PretrainedWeights pretrained, Weights w) {
         this.config = config;
         this.dtype = dtype;
         this.pretrained = pretrained;
         this.w = w;
-        this.decoder = w.decoder().channelsLast();
+        this.decoder = w.decoder().prepared(config);
     }
 
     /** Loads a VitsModel folder (config.json and model.safetensors) as {@code dtype}. */
@@ -520,25 +533,19 @@ public final class VitsModel implements AutoCloseable {
 
     /**
      * VitsHifiGan: the waveform [1, 1, frames · hop] in (−1, 1). The signal runs as [1, C, 1, L] in channels-last
-     * layout; the in-place steps act only on tensors this method has just made.
+     * layout; the in-place steps act only on tensors this method has just made. Each stage, residual block and
+     * residual step frees its temporaries when it ends ({@link Layers#scoped}): held to the end of the synthesis,
+     * they were about 480 MB for a 141-frame sentence, all of it fresh pages the kernel had to fault in on a first
+     * call (123,000 page faults, a quarter of its time).
      */
     private Tensor decode(Tensor spectrogram) {
-        Decoder d = decoder;
+        Hifigan d = decoder;
         Scalar slope = new Scalar(config.leakyReluSlope());
         Tensor x = ChannelsLast.conv1d(ChannelsLast.signal(spectrogram), d.pre().weight(), d.pre().bias(), 3, 1);
-        int kernels = config.resblockKernelSizes().size();
-        for (int i = 0; i < d.upsampler().size(); i++) {
-            long rate = config.upsampleRates().get(i);
-            long k = config.upsampleKernelSizes().get(i);
-            Conv up = d.upsampler().get(i);
-            x = ChannelsLast.convTranspose1d(torch.leaky_relu_(x, slope), up.weight(), up.bias(), rate,
-                    (k - rate) / 2);
-            Tensor sum = null;
-            for (int j = 0; j < kernels; j++) {
-                Tensor r = resBlock(d.resblocks().get(i * kernels + j), x, slope);
-                sum = sum == null ? r : sum.add_(r);
-            }
-            x = sum.div_(new Scalar(kernels));
+        for (int i = 0; i < d.upsamplers().size(); i++) {
+            Tensor input = x;
+            int stage = i;
+            x = Layers.scoped(() -> upsampleStage(stage, input, slope));
         }
         // the last activation uses leaky_relu's default slope, 0.01, not the config's (VitsHifiGan.forward)
         Tensor out = ChannelsLast.conv1d(torch.leaky_relu_(x, new Scalar(0.01)), d.post().weight(), d.post().bias(),
@@ -546,23 +553,43 @@ public final class VitsModel implements AutoCloseable {
         return ChannelsLast.unsignal(out);
     }
 
+    /** Upsampler {@code i} over x (activated in place), then the mean of its multi-receptive-field residual blocks. */
+    private Tensor upsampleStage(int i, Tensor x, Scalar slope) {
+        Hifigan d = decoder;
+        Tensor upsampled = d.upsamplers().get(i).apply(torch.leaky_relu_(x, slope));
+        int kernels = config.resblockKernelSizes().size();
+        Tensor sum = null;
+        for (int j = 0; j < kernels; j++) {
+            ResBlock block = d.resblocks().get(i * kernels + j);
+            Tensor r = Layers.scoped(() -> resBlock(block, upsampled, slope));
+            sum = sum == null ? r : sum.add_(r);
+        }
+        return sum.div_(new Scalar(kernels));
+    }
+
     /** HifiGanResidualBlock over x, which it leaves as it is; the sum it returns is a new tensor. */
     private static Tensor resBlock(ResBlock block, Tensor x, Scalar slope) {
-        int k = block.kernel();
         for (int i = 0; i < block.dilations().size(); i++) {
-            long dil = block.dilations().get(i);
-            Conv c1 = block.convs1().get(i);
-            Conv c2 = block.convs2().get(i);
-            Tensor y = ChannelsLast.conv1d(torch.leaky_relu(x, slope), c1.weight(), c1.bias(), (k * dil - dil) / 2,
-                    dil);
-            x = ChannelsLast.conv1d(torch.leaky_relu_(y, slope), c2.weight(), c2.bias(), (k - 1) / 2, 1).add_(x);
+            Tensor in = x;
+            int step = i;
+            x = Layers.scoped(() -> residualStep(block, step, in, slope));
         }
         return x;
     }
 
+    /** One dilated convolution and one plain one, each after a leaky ReLU, plus x. */
+    private static Tensor residualStep(ResBlock block, int i, Tensor x, Scalar slope) {
+        int k = block.kernel();
+        long dil = block.dilations().get(i);
+        Conv c1 = block.convs1().get(i);
+        Conv c2 = block.convs2().get(i);
+        Tensor y = ChannelsLast.conv1d(torch.leaky_relu(x, slope), c1.weight(), c1.bias(), (k * dil - dil) / 2, dil);
+        return ChannelsLast.conv1d(torch.leaky_relu_(y, slope), c2.weight(), c2.bias(), (k - 1) / 2, 1).add_(x);
+    }
+
     @Override
     public void close() {
-        decoder.convs().forEach(c -> c.weight().close());
+        decoder.close();
         pretrained.close();
     }
 }

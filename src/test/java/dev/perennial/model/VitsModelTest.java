@@ -74,6 +74,16 @@ class VitsModelTest {
     }
 
     @Test
+    void anUpsamplerKernelBelowItsRateIsRefusedNamingTheKey() throws IOException {
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(REF.resolve("config.json")
+                .toFile());
+        json.putArray("upsample_kernel_sizes").add(8).add(1);
+        Files.writeString(tmp.resolve("config.json"), json.toString());
+        assertThatThrownBy(() -> VitsConfig.read(tmp)).isInstanceOf(UserError.class)
+                .hasMessageContaining("upsample_kernel_sizes[1] is 1, below upsample_rates[1] 2");
+    }
+
+    @Test
     void aCheckpointOfAnotherShapeIsRefusedNamingTheTensors() throws IOException {
         var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(REF.resolve("config.json")
                 .toFile());
