@@ -82,7 +82,7 @@ public final class MaskBenchmark {
                             1, 1, 2);
                     Tensor labels = Tensors.fromLongs(new long[] {1}, 1, 1);
                     long t = System.nanoTime();
-                    SamModel.Output out = model.decode(embeddings, points, labels, null, true);
+                    SamModel.Output out = model.decode(embeddings, points, labels, null, null, true);
                     Tensors.toFloats(out.iouScores());
                     ms[i] = (System.nanoTime() - t) / 1e6;
                 }

@@ -99,7 +99,7 @@ final class MaskGenerator implements Encoder {
                 box = Tensors.fromDoubles(processor.moveCoordinates(new double[] {b.x0(), b.y0(), b.x1(), b.y1()},
                         image.original()), torch.ScalarType.Double, 1, 4);
             }
-            SamModel.Output out = model.decode(image.embeddings(), points, labels, box, prompt.multimask());
+            SamModel.Output out = model.decode(image.embeddings(), points, labels, box, null, prompt.multimask());
             Tensor logits = SamPostProcess.logits(out.masks().select(0, 0), processor.padHeight(),
                     processor.padWidth(), image.resized(), image.original());
             byte[] on = Tensors.toBytes(SamPostProcess.binarize(logits));
