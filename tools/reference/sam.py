@@ -24,7 +24,13 @@ Sources (huggingface/transformers, v4.4x as stored in 2026):
 Usage: /usr/bin/python3 tools/reference/sam.py src/test/resources/reference/sam
 writes a tiny random SAM folder (config.json, model.safetensors, preprocessor_config.json), the images it draws and
 expected.safetensors. --time [N] times a float32 image embedding and N point prompts at the real
-Zigeng/SlimSAM-uniform-77 shapes with random weights; --real DIR writes such a folder (for timing Perennial).
+Zigeng/SlimSAM-uniform-77 shapes with random weights; --time-automatic [ROUNDS [PER_SIDE]] times automatic mask
+generation there (a PER_SIDE x PER_SIDE grid, 32 by default); --real DIR writes such a folder (for timing Perennial).
+
+Automatic mask generation (pipelines/mask_generation.py; image_processing_sam.py's _build_point_grid,
+_generate_crop_boxes/_generate_per_layer_crops for crops_n_layers 0, post_process_masks(binarize=False), filter_masks
+with _compute_stability_score, _batched_mask_to_box and _is_box_near_crop_edge, _postprocess_for_amg's
+torchvision batched_nms) keeps binary masks, not their RLE.
 """
 import json
 import math
@@ -558,13 +564,15 @@ AMG_DEFAULTS = {"points_per_batch": 64, "points_per_crop": 32, "pred_iou_thresh"
                 "stability_score_offset": 1.0, "mask_threshold": 0.0, "crops_nms_thresh": 0.7}
 
 
-def automatic_masks(w, cfg, pp, image, params):
+def automatic_masks(w, cfg, pp, image, params, clock=None):
     """MaskGenerationPipeline: preprocess (the grid, the embedding once), _forward per points_per_batch (SamModel with
     multimask output, post_process_masks without binarising, filter_masks), postprocess (batched_nms over all the
-    kept masks' boxes). Returns the steps' tensors."""
+    kept masks' boxes). Returns the steps' tensors; clock, a dict, gets the seconds of the embedding and the rest."""
+    start = time.perf_counter()
     longest = pp["size"]["longest_edge"]
     pixels, reshaped, original = preprocess(image, pp)
-    emb = image_embeddings(w, cfg, pixels)
+    emb = image_embeddings(w, cfg, pixels.to(w["vision_encoder.pos_embed"].dtype))
+    embedded = time.perf_counter()
     points = grid_points(params["points_per_crop"], original, longest)
     crop_box = per_layer_crops(original)[0]
     n = points.shape[0]
@@ -597,6 +605,9 @@ def automatic_masks(w, cfg, pp, image, params):
     kept, kept_boxes, kept_scores = torch.cat(kept), torch.cat(kept_boxes), torch.cat(kept_scores)
     kept_masks = torch.cat(kept_masks)
     order = nms(kept_boxes, kept_scores, params["crops_nms_thresh"])
+    if clock is not None:
+        clock["embedding_s"] = embedded - start
+        clock["grid_s"] = time.perf_counter() - embedded
     return {"embeddings": emb, "points": points, "low_res_masks": torch.cat(low), "iou_scores": torch.cat(ious),
             "stability_scores": torch.cat(stability), "logits": torch.cat(logits_all), "kept": kept,
             "kept_boxes": kept_boxes, "nms_keep": order, "masks": kept_masks[order], "scores": kept_scores[order],
@@ -765,8 +776,29 @@ def time_real(prompts):
                               "masks": list(masks.shape)}), flush=True)
 
 
+def time_automatic(rounds, per_side):
+    """Automatic mask generation (transformers' defaults, a per_side x per_side grid) at Zigeng/SlimSAM-uniform-77's
+    shapes in float32 on a 640 x 480 image: seconds per image, the embedding and the grid apart."""
+    cfg = real_config()
+    w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
+    rng = np.random.default_rng(0)
+    params = dict(AMG_DEFAULTS, points_per_crop=per_side)
+    with torch.no_grad():
+        for i in range(rounds):
+            image = Image.fromarray(rng.integers(0, 256, (480, 640, 3), dtype=np.uint8))
+            clock = {}
+            start = time.perf_counter()
+            out = automatic_masks(w, cfg, real_preprocessor(), image, params, clock)
+            total = time.perf_counter() - start
+            print(json.dumps({"run": i, "image_s": round(total, 3), "embedding_s": round(clock["embedding_s"], 3),
+                              "grid_s": round(clock["grid_s"], 3), "clicks": per_side * per_side,
+                              "masks": int(out["nms_keep"].numel()), "threads": torch.get_num_threads()}), flush=True)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--time":
+    if sys.argv[1] == "--time-automatic":
+        time_automatic(int(sys.argv[2]) if len(sys.argv) > 2 else 2, int(sys.argv[3]) if len(sys.argv) > 3 else 32)
+    elif sys.argv[1] == "--time":
         time_real(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     elif sys.argv[1] == "--real":
         write_real(sys.argv[2])
