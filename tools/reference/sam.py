@@ -568,7 +568,7 @@ def automatic_masks(w, cfg, pp, image, params, clock=None):
     """MaskGenerationPipeline: preprocess (the grid, the embedding once), _forward per points_per_batch (SamModel with
     multimask output, post_process_masks without binarising, filter_masks), postprocess (batched_nms over all the
     kept masks' boxes). Returns the steps' tensors; clock, a dict, gets the seconds of the embedding and the rest."""
-    start = time.perf_counter()
+    began = time.perf_counter()
     longest = pp["size"]["longest_edge"]
     pixels, reshaped, original = preprocess(image, pp)
     emb = image_embeddings(w, cfg, pixels.to(w["vision_encoder.pos_embed"].dtype))
@@ -606,7 +606,7 @@ def automatic_masks(w, cfg, pp, image, params, clock=None):
     kept_masks = torch.cat(kept_masks)
     order = nms(kept_boxes, kept_scores, params["crops_nms_thresh"])
     if clock is not None:
-        clock["embedding_s"] = embedded - start
+        clock["embedding_s"] = embedded - began
         clock["grid_s"] = time.perf_counter() - embedded
     return {"embeddings": emb, "points": points, "low_res_masks": torch.cat(low), "iou_scores": torch.cat(ious),
             "stability_scores": torch.cat(stability), "logits": torch.cat(logits_all), "kept": kept,
