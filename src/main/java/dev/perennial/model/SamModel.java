@@ -515,25 +515,24 @@ public final class SamModel implements AutoCloseable {
         Tensor keyPositions = imagePositions.flatten(2, 3).transpose(1, 2);
         Tensor queries = tokens;
         double eps = c.layerNormEps();
+        // each step in its own scope: with many prompts the keys are [P, g², C] and a step's temporaries several times
+        // that (64 clicks of automatic generation: 268 MB each)
         for (int i = 0; i < d.layers().size(); i++) {
             TwoWayLayer l = d.layers().get(i);
-            if (i == 0) {
-                queries = attend(l.self(), queries, queries, queries);
-            } else {
-                Tensor q = queries.add(tokens);
-                queries = queries.add(attend(l.self(), q, q, queries));
-            }
-            queries = l.norm1().apply(queries, eps);
-            Tensor k = keys.add(keyPositions);
-            queries = l.norm2().apply(queries.add(attend(l.tokenToImage(), queries.add(tokens), k, keys)), eps);
-            queries = l.norm3().apply(queries.add(l.lin2().apply(torch.relu(l.lin1().apply(queries)))), eps);
-            keys = l.norm4().apply(keys.add(attend(l.imageToToken(), k, queries.add(tokens), queries)), eps);
+            boolean first = i == 0;
+            Tensor before = queries;
+            Tensor seen = keys;
+            Tensor q = Layers.scoped(() -> tokenSide(l, first, before, tokens, seen, keyPositions, eps));
+            keys = Layers.scoped(() -> l.norm4().apply(seen.add(attend(l.imageToToken(), seen.add(keyPositions),
+                    q.add(tokens), q)), eps));
+            queries = q;
         }
-        Tensor k = keys.add(keyPositions);
-        queries = d.finalNorm().apply(queries.add(attend(d.finalAttention(), queries.add(tokens), k, keys)),
-                FINAL_NORM_EPS);
+        Tensor last = queries;
+        Tensor seen = keys;
+        queries = Layers.scoped(() -> d.finalNorm().apply(last.add(attend(d.finalAttention(), last.add(tokens),
+                seen.add(keyPositions), seen)), FINAL_NORM_EPS));
         Tensor iouOut = queries.select(1, 0);
-        Tensor upscaled = upscale(keys.transpose(1, 2).reshape(p, ch, gh, gw));
+        Tensor upscaled = Layers.scoped(() -> upscale(seen.transpose(1, 2).reshape(p, ch, gh, gw)));
         int n = c.maskTokens();
         List<Tensor> hyper = new ArrayList<>();
         for (int t = 0; t < n; t++) {
@@ -548,6 +547,24 @@ public final class SamModel implements AutoCloseable {
         long from = multimask ? 1 : 0;
         long count = multimask ? n - 1 : 1;
         return new Output(masks.narrow(2, from, count), iou.narrow(2, from, count));
+    }
+
+    /**
+     * SamTwoWayAttentionBlock's token side: self-attention (without the positions' residual in the first layer,
+     * skip_first_layer_pe), the tokens' attention to the image, the MLP, each followed by its LayerNorm.
+     */
+    private Tensor tokenSide(TwoWayLayer l, boolean first, Tensor queries, Tensor tokens, Tensor keys,
+                             Tensor keyPositions, double eps) {
+        if (first) {
+            queries = attend(l.self(), queries, queries, queries);
+        } else {
+            Tensor q = queries.add(tokens);
+            queries = queries.add(attend(l.self(), q, q, queries));
+        }
+        queries = l.norm1().apply(queries, eps);
+        queries = l.norm2().apply(queries.add(attend(l.tokenToImage(), queries.add(tokens), keys.add(keyPositions),
+                keys)), eps);
+        return l.norm3().apply(queries.add(l.lin2().apply(torch.relu(l.lin1().apply(queries)))), eps);
     }
 
     /** upscale_conv1, SamLayerNorm, GELU, upscale_conv2, GELU: [P, C, g, g] to [P, C / 8, 4g, 4g]. */
