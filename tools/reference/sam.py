@@ -24,7 +24,13 @@ Sources (huggingface/transformers, v4.4x as stored in 2026):
 Usage: /usr/bin/python3 tools/reference/sam.py src/test/resources/reference/sam
 writes a tiny random SAM folder (config.json, model.safetensors, preprocessor_config.json), the images it draws and
 expected.safetensors. --time [N] times a float32 image embedding and N point prompts at the real
-Zigeng/SlimSAM-uniform-77 shapes with random weights; --real DIR writes such a folder (for timing Perennial).
+Zigeng/SlimSAM-uniform-77 shapes with random weights; --time-automatic [ROUNDS [PER_SIDE]] times automatic mask
+generation there (a PER_SIDE x PER_SIDE grid, 32 by default); --real DIR writes such a folder (for timing Perennial).
+
+Automatic mask generation (pipelines/mask_generation.py; image_processing_sam.py's _build_point_grid,
+_generate_crop_boxes/_generate_per_layer_crops for crops_n_layers 0, post_process_masks(binarize=False), filter_masks
+with _compute_stability_score, _batched_mask_to_box and _is_box_near_crop_edge, _postprocess_for_amg's
+torchvision batched_nms) keeps binary masks, not their RLE.
 """
 import json
 import math
@@ -331,8 +337,23 @@ def two_way_attention(w, at, heads, q, k, v):
     return linear(out, w, at + ".out_proj")
 
 
-def mask_decoder(w, cfg, embeddings, positions, sparse, multimask=True):
-    """SamMaskDecoder.forward with the no-mask dense embedding: masks [B, P, 3 or 1, 4g, 4g], iou [B, P, 3 or 1]."""
+def mask_embedding(w, cfg, masks):
+    """SamMaskEmbedding.forward: input_masks [B, 1, 4g, 4g] (low-resolution mask logits) to [B, C, g, g]: conv1
+    (2x2, stride 2), SamLayerNorm, GELU (prompt_encoder_config.hidden_act), conv2 (2x2, stride 2), SamLayerNorm,
+    GELU, conv3 (1x1)."""
+    eps = cfg["prompt_encoder_config"].get("layer_norm_eps", 1e-6)
+    at = "prompt_encoder.mask_embed."
+    x = F.conv2d(masks, w[at + "conv1.weight"], w[at + "conv1.bias"], stride=2)
+    x = F.gelu(layer_norm_channels(x, w, at + "layer_norm1", eps))
+    x = F.conv2d(x, w[at + "conv2.weight"], w[at + "conv2.bias"], stride=2)
+    x = F.gelu(layer_norm_channels(x, w, at + "layer_norm2", eps))
+    return F.conv2d(x, w[at + "conv3.weight"], w[at + "conv3.bias"])
+
+
+def mask_decoder(w, cfg, embeddings, positions, sparse, multimask=True, dense=None):
+    """SamMaskDecoder.forward: masks [B, P, 3 or 1, 4g, 4g], iou [B, P, 3 or 1]. dense: SamPromptEncoder's dense
+    embeddings [B, C, g, g] (mask_embed of input_masks), else no_mask_embed expanded; added to the image embeddings
+    once per image, then repeated over the point batch (repeat_interleave)."""
     m = cfg["mask_decoder_config"]
     heads = m["num_attention_heads"]
     eps = m.get("layer_norm_eps", 1e-6)
@@ -341,7 +362,8 @@ def mask_decoder(w, cfg, embeddings, positions, sparse, multimask=True):
     out_tokens = torch.cat([w["mask_decoder.iou_token.weight"], w["mask_decoder.mask_tokens.weight"]], 0)
     out_tokens = out_tokens.repeat(b, p, 1, 1)
     tokens = torch.cat([out_tokens, sparse], 2)
-    dense = w["prompt_encoder.no_mask_embed.weight"].reshape(1, -1, 1, 1).expand(b, -1, gh, gw)
+    if dense is None:
+        dense = w["prompt_encoder.no_mask_embed.weight"].reshape(1, -1, 1, 1).expand(b, -1, gh, gw)
     image = (embeddings + dense).repeat_interleave(p, 0)
     pos = positions.repeat(b, 1, 1, 1).repeat_interleave(p, 0)
     keys = image.flatten(2).permute(0, 2, 1).unsqueeze(1)
@@ -398,15 +420,16 @@ def mask_decoder(w, cfg, embeddings, positions, sparse, multimask=True):
     return masks[:, :, keep], iou[:, :, keep]
 
 
-def prompt(w, cfg, embeddings, points=None, labels=None, boxes=None, multimask=True):
-    """SamModel.forward from image embeddings: the prompt encoder, then the mask decoder."""
+def prompt(w, cfg, embeddings, points=None, labels=None, boxes=None, multimask=True, masks=None):
+    """SamModel.forward from image embeddings: the prompt encoder, then the mask decoder. masks: input_masks."""
     sparse = None
     if points is not None:
         sparse = embed_points(w, cfg, points, labels, pad=boxes is None)
     if boxes is not None:
         e = embed_boxes(w, cfg, boxes)
         sparse = e if sparse is None else torch.cat([sparse, e], 2)
-    return mask_decoder(w, cfg, embeddings, image_positions(w, cfg), sparse, multimask)
+    dense = None if masks is None else mask_embedding(w, cfg, masks)
+    return mask_decoder(w, cfg, embeddings, image_positions(w, cfg), sparse, multimask, dense)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -447,6 +470,148 @@ def post_process_masks(masks, original, reshaped, pp):
     m = F.interpolate(masks, pad, mode="bilinear", align_corners=False)
     m = m[..., :reshaped[0], :reshaped[1]]
     return F.interpolate(m, original, mode="bilinear", align_corners=False)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# automatic mask generation (pipelines/mask_generation.py with image_processing_sam.py's helpers), crops_n_layers 0
+
+
+def build_point_grid(n):
+    """_build_point_grid: n x n points in [0, 1]^2, x fastest."""
+    offset = 1 / (2 * n)
+    side = np.linspace(offset, 1 - offset, n)
+    xs = np.tile(side[None, :], (n, 1))
+    ys = np.tile(side[:, None], (1, n))
+    return np.stack([xs, ys], axis=-1).reshape(-1, 2)
+
+
+def per_layer_crops(original):
+    """_generate_per_layer_crops with crop_n_layers 0: the whole image [0, 0, W, H]."""
+    return [[0, 0, original[1], original[0]]]
+
+
+def grid_points(n, original, longest):
+    """_generate_crop_images for the whole-image crop: the grid scaled by (W, H), then _normalize_coordinates."""
+    points = build_point_grid(n) * np.array(original)[None, ::-1]
+    return normalize_coordinates(torch.from_numpy(points), original, longest)
+
+
+def stability_score(masks, mask_threshold, offset):
+    """_compute_stability_score: |logits > t + offset| / |logits > t - offset| per mask [N, H, W]."""
+    inter = (masks > (mask_threshold + offset)).sum(-1, dtype=torch.int16).sum(-1, dtype=torch.int32)
+    union = (masks > (mask_threshold - offset)).sum(-1, dtype=torch.int16).sum(-1, dtype=torch.int32)
+    return inter / union
+
+
+def batched_mask_to_box(masks):
+    """_batched_mask_to_box: [N, H, W] bool to inclusive xyxy [N, 4] (int64), [0, 0, 0, 0] for an empty mask."""
+    if torch.numel(masks) == 0:
+        return torch.zeros(*masks.shape[:-2], 4)
+    n, height, width = masks.shape
+    in_height, _ = torch.max(masks, dim=-1)
+    coords = in_height * torch.arange(height)[None, :]
+    bottom, _ = torch.max(coords, dim=-1)
+    coords = coords + height * (~in_height)
+    top, _ = torch.min(coords, dim=-1)
+    in_width, _ = torch.max(masks, dim=-2)
+    coords = in_width * torch.arange(width)[None, :]
+    right, _ = torch.max(coords, dim=-1)
+    coords = coords + width * (~in_width)
+    left, _ = torch.min(coords, dim=-1)
+    empty = (right < left) | (bottom < top)
+    return torch.stack([left, top, right, bottom], dim=-1) * (~empty).unsqueeze(-1)
+
+
+def is_box_near_crop_edge(boxes, crop_box, orig_box, atol=20.0):
+    """_is_box_near_crop_edge."""
+    crop = torch.as_tensor(crop_box, dtype=torch.float)
+    orig = torch.as_tensor(orig_box, dtype=torch.float)
+    left, top = crop_box[0], crop_box[1]
+    boxes = (boxes + torch.tensor([[left, top, left, top]])).float()
+    near_crop = torch.isclose(boxes, crop[None, :], atol=atol, rtol=0)
+    near_image = torch.isclose(boxes, orig[None, :], atol=atol, rtol=0)
+    return torch.any(torch.logical_and(near_crop, ~near_image), dim=1)
+
+
+def nms(boxes, scores, threshold):
+    """torchvision.ops.batched_nms with one class (what _postprocess_for_amg calls), as its CPU kernel nms_kernel_impl
+    computes it in float32: stable sort by descending score, areas (x2 - x1) (y2 - y1), IoU inter / (a + b - inter),
+    suppressed when > threshold; the kept indices in descending score order."""
+    boxes = boxes.float()
+    scores = scores.float()
+    order = sorted(range(len(scores)), key=lambda i: -scores[i].item())
+    x1, y1, x2, y2 = boxes.unbind(1)
+    areas = (x2 - x1) * (y2 - y1)
+    suppressed = [False] * len(order)
+    keep = []
+    for a, i in enumerate(order):
+        if suppressed[i]:
+            continue
+        keep.append(i)
+        for j in order[a + 1:]:
+            if suppressed[j]:
+                continue
+            w_ = torch.clamp(torch.min(x2[i], x2[j]) - torch.max(x1[i], x1[j]), min=0)
+            h_ = torch.clamp(torch.min(y2[i], y2[j]) - torch.max(y1[i], y1[j]), min=0)
+            inter = w_ * h_
+            ovr = inter / (areas[i] + areas[j] - inter)
+            if ovr.item() > threshold:
+                suppressed[j] = True
+    return torch.tensor(keep, dtype=torch.int64)
+
+
+AMG_DEFAULTS = {"points_per_batch": 64, "points_per_crop": 32, "pred_iou_thresh": 0.88, "stability_score_thresh": 0.95,
+                "stability_score_offset": 1.0, "mask_threshold": 0.0, "crops_nms_thresh": 0.7}
+
+
+def automatic_masks(w, cfg, pp, image, params, clock=None):
+    """MaskGenerationPipeline: preprocess (the grid, the embedding once), _forward per points_per_batch (SamModel with
+    multimask output, post_process_masks without binarising, filter_masks), postprocess (batched_nms over all the
+    kept masks' boxes). Returns the steps' tensors; clock, a dict, gets the seconds of the embedding and the rest."""
+    began = time.perf_counter()
+    longest = pp["size"]["longest_edge"]
+    pixels, reshaped, original = preprocess(image, pp)
+    emb = image_embeddings(w, cfg, pixels.to(w["vision_encoder.pos_embed"].dtype))
+    embedded = time.perf_counter()
+    points = grid_points(params["points_per_crop"], original, longest)
+    crop_box = per_layer_crops(original)[0]
+    n = points.shape[0]
+    low, ious, stability, kept, kept_boxes, kept_scores, kept_masks, logits_all = [], [], [], [], [], [], [], []
+    for start in range(0, n, params["points_per_batch"]):
+        batch = points[start:start + params["points_per_batch"]]
+        masks, iou = prompt(w, cfg, emb, batch[None, :, None, :], torch.ones(1, batch.shape[0], 1, dtype=torch.int64))
+        logits = post_process_masks(masks[0], original, reshaped, pp)
+        low.append(masks[0])
+        logits_all.append(logits)
+        # filter_masks
+        flat_iou = iou[0].flatten(0, 1)
+        flat = logits.flatten(0, 1)
+        keep = torch.ones(flat.shape[0], dtype=torch.bool)
+        if params["pred_iou_thresh"] > 0:
+            keep = keep & (flat_iou > params["pred_iou_thresh"])
+        score = stability_score(flat, params["mask_threshold"], params["stability_score_offset"])
+        if params["stability_score_thresh"] > 0:
+            keep = keep & (score > params["stability_score_thresh"])
+        ious.append(flat_iou)
+        stability.append(score)
+        binary = flat[keep] > params["mask_threshold"]
+        boxes = batched_mask_to_box(binary)
+        edge = ~is_box_near_crop_edge(boxes, crop_box, [0, 0, original[1], original[0]])
+        index = torch.nonzero(keep)[:, 0][edge] + 3 * start
+        kept.append(index)
+        kept_boxes.append(boxes[edge])
+        kept_scores.append(flat_iou[keep][edge])
+        kept_masks.append(binary[edge])
+    kept, kept_boxes, kept_scores = torch.cat(kept), torch.cat(kept_boxes), torch.cat(kept_scores)
+    kept_masks = torch.cat(kept_masks)
+    order = nms(kept_boxes, kept_scores, params["crops_nms_thresh"])
+    if clock is not None:
+        clock["embedding_s"] = embedded - began
+        clock["grid_s"] = time.perf_counter() - embedded
+    return {"embeddings": emb, "points": points, "low_res_masks": torch.cat(low), "iou_scores": torch.cat(ious),
+            "stability_scores": torch.cat(stability), "logits": torch.cat(logits_all), "kept": kept,
+            "kept_boxes": kept_boxes, "nms_keep": order, "masks": kept_masks[order], "scores": kept_scores[order],
+            "boxes": kept_boxes[order], "areas": kept_masks[order].flatten(1).sum(1)}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -528,6 +693,34 @@ def write_tiny(out):
     masks, iou = prompt(w, cfg, emb, point, tensors["input_labels_0"][:, :1], multimask=False)
     tensors.update({"single_pred_masks_0": masks, "single_iou_scores_0": iou})
     tensors["image_positional_embeddings"] = image_positions(w, cfg)
+    # a mask prompt: the first click's best low-resolution mask fed back with the click, as transformers users pass a
+    # previous pred_masks as input_masks [1, 1, 4g, 4g]
+    best = tensors["iou_scores_0"][0, 0].argmax()
+    mask_input = tensors["pred_masks_0"][0, 0, best][None, None]
+    masks, iou = prompt(w, cfg, emb, point, tensors["input_labels_0"][:, :1], masks=mask_input)
+    tensors.update({"mask_input_0": mask_input, "mask_embedding_0": mask_embedding(w, cfg, mask_input),
+                    "mask_pred_masks_0": masks, "mask_iou_scores_0": iou})
+    # automatic mask generation on the first image: an 8 x 8 grid in batches of 24 (the last one short); the
+    # thresholds suit the random model, whose logits stay small (transformers' defaults would keep nothing)
+    params = dict(AMG_DEFAULTS, points_per_crop=8, points_per_batch=24, pred_iou_thresh=0.05,
+                  stability_score_thresh=0.01, stability_score_offset=0.05, mask_threshold=0.1, crops_nms_thresh=0.9)
+    amg = automatic_masks(w, cfg, pp, images[0], params)
+    for level in (params["mask_threshold"] + d for d in (-params["stability_score_offset"], 0,
+                                                         params["stability_score_offset"])):
+        assert (amg["logits"] - level).abs().min() > 1e-9, "a logit sits on a threshold"
+    assert (amg["iou_scores"] - params["pred_iou_thresh"]).abs().min() > 1e-9
+    stable = amg["stability_scores"].double()
+    assert (stable[~stable.isnan()] - params["stability_score_thresh"]).abs().min() > 1e-6
+    print("automatic: %d masks, %d pass the thresholds, %d after NMS" % (amg["iou_scores"].numel(),
+                                                                         amg["kept"].numel(), amg["nms_keep"].numel()))
+    tensors["amg_params"] = torch.tensor([params[k] for k in ("points_per_crop", "points_per_batch",
+                                                              "pred_iou_thresh", "stability_score_thresh",
+                                                              "stability_score_offset", "mask_threshold",
+                                                              "crops_nms_thresh")], dtype=torch.float64)
+    for k in ("points", "low_res_masks", "iou_scores", "stability_scores", "kept", "kept_boxes", "nms_keep",
+              "scores", "boxes", "areas"):
+        tensors["amg_" + k] = amg[k].double() if k == "stability_scores" else amg[k]
+    tensors["amg_masks"] = amg["masks"].to(torch.uint8)
     safetensors_io.save(os.path.join(out, "expected.safetensors"), tensors)
     print("wrote", out)
 
@@ -583,8 +776,29 @@ def time_real(prompts):
                               "masks": list(masks.shape)}), flush=True)
 
 
+def time_automatic(rounds, per_side):
+    """Automatic mask generation (transformers' defaults, a per_side x per_side grid) at Zigeng/SlimSAM-uniform-77's
+    shapes in float32 on a 640 x 480 image: seconds per image, the embedding and the grid apart."""
+    cfg = real_config()
+    w = random_weights(cfg, torch.Generator().manual_seed(0), torch.float32)
+    rng = np.random.default_rng(0)
+    params = dict(AMG_DEFAULTS, points_per_crop=per_side)
+    with torch.no_grad():
+        for i in range(rounds):
+            image = Image.fromarray(rng.integers(0, 256, (480, 640, 3), dtype=np.uint8))
+            clock = {}
+            start = time.perf_counter()
+            out = automatic_masks(w, cfg, real_preprocessor(), image, params, clock)
+            total = time.perf_counter() - start
+            print(json.dumps({"run": i, "image_s": round(total, 3), "embedding_s": round(clock["embedding_s"], 3),
+                              "grid_s": round(clock["grid_s"], 3), "clicks": per_side * per_side,
+                              "masks": int(out["nms_keep"].numel()), "threads": torch.get_num_threads()}), flush=True)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "--time":
+    if sys.argv[1] == "--time-automatic":
+        time_automatic(int(sys.argv[2]) if len(sys.argv) > 2 else 2, int(sys.argv[3]) if len(sys.argv) > 3 else 32)
+    elif sys.argv[1] == "--time":
         time_real(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     elif sys.argv[1] == "--real":
         write_real(sys.argv[2])

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * Times SAM on a model folder (tools/reference/sam.py --real DIR writes Zigeng/SlimSAM-uniform-77's shapes with random
  * weights): the model alone (the image embedding of a padded 1024² input; one point prompt through the prompt encoder
  * and mask decoder, as tools/reference/sam.py --time times them) and the mask-generation pipeline on a 640×480 photo
- * (the first click, which embeds the image, and the next clicks on the same image, which reuse the embedding).
+ * (the first click, which embeds the image, and the next clicks on the same image, which reuse the embedding);
+ * or automatic mask generation ({@link #runAutomatic}) on that photo, as tools/reference/sam.py --time-automatic
+ * times it.
  */
 public final class MaskBenchmark {
 
@@ -33,7 +35,42 @@ public final class MaskBenchmark {
                         double firstClickMs, double nextClickMs, double nextOverFirst, int threads) {
     }
 
+    /**
+     * One round of automatic mask generation on a fresh image: the pipeline call (embedding and grid) and a second
+     * call on the same image (the grid alone, the embedding cached), in ms, with the clicks and the masks kept.
+     */
+    public record AutomaticRound(int round, double imageMs, double gridMs, double imagesPerSecond, int clicks,
+                                 int masks, int threads) {
+    }
+
     private MaskBenchmark() {
+    }
+
+    /**
+     * {@code rounds} rounds of automatic mask generation with {@code grid} on the 640×480 photo, each timed after one
+     * untimed warm-up round.
+     */
+    public static void runAutomatic(Path dir, Inputs.MaskGrid grid, int rounds, Consumer<AutomaticRound> each) {
+        RgbImage photo = ImageFiles.read(PipelineBenchmark.syntheticJpeg(640, 480), "synthetic.jpg");
+        BenchProgress progress = BenchProgress.console("mask-generation", "rounds", rounds + 1);
+        try (Pipeline<Inputs.MaskPrompt, dev.perennial.pipeline.Outputs.Masks> pipeline =
+                     Pipeline.forTask(Task.MASK_GENERATION, dir.toString())) {
+            for (int round = 0; round <= rounds; round++) {
+                Inputs.MaskPrompt prompt = Inputs.MaskPrompt.automatic(variant(photo, round), grid);
+                long start = System.nanoTime();
+                int masks = pipeline.run(prompt).masks().size();
+                double imageMs = (System.nanoTime() - start) / 1e6;
+                start = System.nanoTime();
+                pipeline.run(prompt);
+                double gridMs = (System.nanoTime() - start) / 1e6;
+                progress.done();
+                if (round > 0) {
+                    each.accept(new AutomaticRound(round, imageMs, gridMs, 1000 / imageMs,
+                            grid.pointsPerCrop() * grid.pointsPerCrop(), masks, torch.get_num_threads()));
+                }
+            }
+        }
+        progress.finish();
     }
 
     /** {@code rounds} rounds, each timed after one untimed warm-up round, with {@code prompts} prompts per round. */
@@ -82,7 +119,7 @@ public final class MaskBenchmark {
                             1, 1, 2);
                     Tensor labels = Tensors.fromLongs(new long[] {1}, 1, 1);
                     long t = System.nanoTime();
-                    SamModel.Output out = model.decode(embeddings, points, labels, null, true);
+                    SamModel.Output out = model.decode(embeddings, points, labels, null, null, true);
                     Tensors.toFloats(out.iouScores());
                     ms[i] = (System.nanoTime() - t) / 1e6;
                 }

@@ -18,6 +18,7 @@ import dev.perennial.bench.TrainBenchmark;
 import dev.perennial.bench.WhisperBenchmark;
 import dev.perennial.io.Json;
 import dev.perennial.model.ModelFamily;
+import dev.perennial.pipeline.Inputs;
 import dev.perennial.tokenizer.Tokenizer;
 import dev.perennial.tokenizer.Tokenizers;
 import dev.perennial.train.Precision;
@@ -328,6 +329,18 @@ public final class BenchCommand implements Runnable {
                 + "prompts (clicks) per image (default: ${DEFAULT-VALUE}).")
         int prompts;
 
+        @Option(names = "--automatic", description = "mask-generation: time automatic mask generation (a grid of "
+                + "--points-per-crop² clicks, transformers' defaults) instead of clicks.")
+        boolean automatic;
+
+        @Option(names = "--points-per-crop", defaultValue = "32", paramLabel = "N", description = "mask-generation "
+                + "--automatic: the grid's side (default: ${DEFAULT-VALUE}).")
+        int pointsPerCrop;
+
+        @Option(names = "--points-per-batch", defaultValue = "64", paramLabel = "N", description = "mask-generation "
+                + "--automatic: the clicks decoded at once (default: ${DEFAULT-VALUE}).")
+        int pointsPerBatch;
+
         @Option(names = "--image", paramLabel = "FILE", description = "depth-estimation: the image (default: a "
                 + "synthetic 640×480 JPEG).")
         Path image;
@@ -464,6 +477,10 @@ public final class BenchCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             boolean json = format == ScheduleCommand.Format.json;
+            if (automatic) {
+                automaticMasks(out, json);
+                return;
+            }
             if (!json) {
                 out.printf(Locale.ROOT, "mask-generation, %s: %d point prompts per image%n", model, prompts);
             }
@@ -476,6 +493,26 @@ public final class BenchCommand implements Runnable {
                                     + "first), %d threads%n", round.round(), round.embeddingMs(), round.imagesPerSecond(),
                             round.promptMs(), round.promptsPerSecond(), round.firstClickMs(), round.nextClickMs(),
                             100 * round.nextOverFirst(), round.threads());
+                }
+                out.flush();
+            });
+        }
+
+        /** SAM's automatic mask generation on a 640×480 photo: the whole call and the grid alone, per round. */
+        private void automaticMasks(PrintWriter out, boolean json) {
+            Inputs.MaskGrid grid = Inputs.MaskGrid.DEFAULTS.withPointsPerCrop(pointsPerCrop)
+                    .withPointsPerBatch(pointsPerBatch);
+            if (!json) {
+                out.printf(Locale.ROOT, "mask-generation, %s: automatic, %d×%d grid, %d clicks per batch%n", model,
+                        pointsPerCrop, pointsPerCrop, pointsPerBatch);
+            }
+            MaskBenchmark.runAutomatic(model, grid, iterations, round -> {
+                if (json) {
+                    printJson(out, round);
+                } else {
+                    out.printf(Locale.ROOT, "  round %d: image %.0f ms (%.3f images/s; embedding and grid), grid alone "
+                                    + "%.0f ms, %d clicks, %d masks kept, %d threads%n", round.round(), round.imageMs(),
+                            round.imagesPerSecond(), round.gridMs(), round.clicks(), round.masks(), round.threads());
                 }
                 out.flush();
             });

@@ -12,6 +12,7 @@ import dev.perennial.image.MaskPicture;
 import dev.perennial.image.RgbImage;
 import dev.perennial.io.AtomicFiles;
 import dev.perennial.io.Json;
+import dev.perennial.io.Npy;
 import dev.perennial.pipeline.Chain;
 import dev.perennial.pipeline.Inputs;
 import dev.perennial.pipeline.Outputs;
@@ -64,6 +65,8 @@ import java.util.Locale;
                 "  perennial pipeline text-to-speech --model facebook/mms-tts-eng --text 'Hello there.' --out hi.wav",
                 "  perennial pipeline mask-generation --model Zigeng/SlimSAM-uniform-77 --image kids.jpg "
                         + "--points 640,380 --points 200,100,0 --out masks.png",
+                "  perennial pipeline mask-generation --model Zigeng/SlimSAM-uniform-77 --image kids.jpg --out all.png"
+                        + "   (automatic: the masks of the whole image)",
                 "  perennial pipeline image-to-text --model Salesforce/blip-image-captioning-base --image cat.jpg "
                         + "[--prompt 'a picture of']",
                 "  perennial pipeline visual-question-answering --model Salesforce/blip-vqa-base --image cat.jpg "
@@ -179,6 +182,31 @@ public final class PipelineCommand implements Runnable {
     @Option(names = "--single-mask", description = "mask-generation: SAM's single mask instead of its three.")
     boolean singleMask;
 
+    @Option(names = "--mask-input", paramLabel = "FILE.npy", description = "mask-generation with --points or --box: "
+            + "a previous prediction's low-resolution mask logits (256×256 for SAM, float32 or float64, any leading "
+            + "dimensions of 1), given back to refine it, as transformers' input_masks; --save-mask-input writes one.")
+    Path maskInput;
+
+    @Option(names = "--save-mask-input", paramLabel = "FILE.npy", description = "mask-generation with --points or "
+            + "--box: the highest-scoring mask's low-resolution logits [1, 1, 256, 256], for a later --mask-input.")
+    Path saveMaskInput;
+
+    @Option(names = "--points-per-batch", defaultValue = "64", paramLabel = "N", description = "mask-generation "
+            + "without --points and --box (automatic): the grid clicks decoded at once (default ${DEFAULT-VALUE}).")
+    int pointsPerBatch;
+
+    @Option(names = "--points-per-crop", defaultValue = "32", paramLabel = "N", description = "automatic "
+            + "mask-generation: an N×N grid of clicks (default ${DEFAULT-VALUE}).")
+    int pointsPerCrop;
+
+    @Option(names = "--pred-iou-thresh", defaultValue = "0.88", paramLabel = "T", description = "automatic "
+            + "mask-generation: the predicted IoU a mask must pass (default ${DEFAULT-VALUE}).")
+    double predIouThresh;
+
+    @Option(names = "--stability-score-thresh", defaultValue = "0.95", paramLabel = "T", description = "automatic "
+            + "mask-generation: the stability score a mask must pass (default ${DEFAULT-VALUE}).")
+    double stabilityScoreThresh;
+
     @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
     boolean timestamps;
 
@@ -287,6 +315,9 @@ public final class PipelineCommand implements Runnable {
                 AtomicFiles.write(this.out, stream -> MaskPicture.writePng(((Inputs.MaskPrompt) inputs.getFirst())
                         .image(), masks.masks().stream().map(Outputs.Mask::pixels).toList(), stream));
                 spec.commandLine().getErr().println("wrote " + this.out);
+            }
+            if (task == Task.MASK_GENERATION && saveMaskInput != null) {
+                saveBestMask((Outputs.Masks) results.getFirst());
             }
             if (task == Task.DEPTH_ESTIMATION && this.out != null) {
                 DepthPicture picture = ((Outputs.Depth) results.getFirst()).picture();
@@ -419,6 +450,15 @@ public final class PipelineCommand implements Runnable {
         }
     }
 
+    /** mask-generation's --save-mask-input: the highest-scoring mask's low-resolution logits as [1, 1, 4g, 4g]. */
+    private void saveBestMask(Outputs.Masks masks) {
+        Outputs.Mask best = masks.masks().stream().max(java.util.Comparator.comparingDouble(Outputs.Mask::score))
+                .orElseThrow();
+        long side = Math.round(Math.sqrt(best.lowResLogits().length));
+        Npy.write(saveMaskInput, best.lowResLogits(), 1, 1, side, side);
+        spec.commandLine().getErr().println("wrote " + saveMaskInput);
+    }
+
     /** object-detection's --out: the image with each detection outlined and captioned, written atomically. */
     private void drawBoxes(Inputs.DetectionImage image, Outputs.Detections found) {
         AtomicFiles.write(out, stream -> BoxPicture.writePng(image.image(), found.captionedBoxes(), stream));
@@ -496,8 +536,8 @@ public final class PipelineCommand implements Runnable {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.DetectionImage(ImageFiles.read(image), threshold));
         } else if (task == Task.MASK_GENERATION) {
-            require(image != null && (!points.isEmpty() || box != null), "--image FILE with --points X,Y[,L] "
-                    + "(repeatable) or --box X0,Y0,X1,Y1, or --input");
+            require(image != null, "--image FILE (with --points X,Y[,L] or --box X0,Y0,X1,Y1 for one object; "
+                    + "without them, the masks of the whole image), or --input");
             List<Inputs.Point> clicks = new ArrayList<>();
             for (String p : points) {
                 double[] v = numbers("--points", p, 2, 3);
@@ -511,7 +551,16 @@ public final class PipelineCommand implements Runnable {
                 double[] v = numbers("--box", box, 4, 4);
                 around = new Inputs.PromptBox(v[0], v[1], v[2], v[3]);
             }
-            inputs = List.of(new Inputs.MaskPrompt(ImageFiles.read(image), clicks, around, !singleMask));
+            boolean automatic = clicks.isEmpty() && around == null;
+            if (automatic && (maskInput != null || saveMaskInput != null)) {
+                throw new UserError((maskInput != null ? "--mask-input" : "--save-mask-input") + " refines a prompt: "
+                        + "give --points or --box with it");
+            }
+            Inputs.MaskGrid grid = Inputs.MaskGrid.DEFAULTS.withPointsPerBatch(pointsPerBatch)
+                    .withPointsPerCrop(pointsPerCrop).withPredIouThresh(predIouThresh)
+                    .withStabilityScoreThresh(stabilityScoreThresh);
+            inputs = List.of(new Inputs.MaskPrompt(ImageFiles.read(image), clicks, around, !singleMask,
+                    maskInput == null ? null : Npy.read(maskInput).values(), grid));
         } else if (task == Task.DEPTH_ESTIMATION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.Image(ImageFiles.read(image)));

@@ -94,6 +94,38 @@ public record SamImageProcessor(boolean doResize, int longestEdge, Resample resa
     }
 
     /**
+     * The clicks of automatic mask generation for the whole-image crop (image_processing_sam.py's
+     * _generate_crop_boxes with crop_n_layers 0): _build_point_grid's {@code perSide} x {@code perSide} points
+     * (np.linspace from 1 / (2 perSide) to 1 - 1 / (2 perSide), x fastest) scaled by the image's width and height,
+     * then moved into the resized image as x, y pairs.
+     */
+    public double[] gridPoints(int perSide, int[] original) {
+        double offset = 1.0 / (2 * perSide);
+        double[] side = linspace(offset, 1 - offset, perSide);
+        double[] xy = new double[2 * perSide * perSide];
+        for (int row = 0; row < perSide; row++) {
+            for (int col = 0; col < perSide; col++) {
+                xy[2 * (row * perSide + col)] = side[col] * original[1];
+                xy[2 * (row * perSide + col) + 1] = side[row] * original[0];
+            }
+        }
+        return moveCoordinates(xy, original);
+    }
+
+    /** np.linspace(start, stop, n): start + i * step, the last value exactly stop. */
+    private static double[] linspace(double start, double stop, int n) {
+        double[] out = new double[n];
+        double step = n > 1 ? (stop - start) / (n - 1) : 0;
+        for (int i = 0; i < n; i++) {
+            out[i] = i * step + start;
+        }
+        if (n > 1) {
+            out[n - 1] = stop;
+        }
+        return out;
+    }
+
+    /**
      * SamProcessor._normalize_coordinates: (x, y) pairs in an image of {@code original} {height, width} moved into
      * the resized image, x by new_w / old_w and y by new_h / old_h.
      */

@@ -126,6 +126,8 @@ public record SamConfig(Vision vision, Prompt prompt, Decoder decoder) {
     private static Prompt prompt(ConfigReader r) {
         int channels = r.positive("mask_input_channels", 16);
         r.require(channels % 4 == 0, "mask_input_channels is " + channels + ", not a multiple of 4");
+        r.require("gelu".equals(r.text("hidden_act", "gelu")), "hidden_act is '" + r.text("hidden_act", "")
+                + "'; SAM's mask embedding (mask prompts) uses gelu");
         int points = r.positive("num_point_embeddings", 4);
         r.require(points == 4, "num_point_embeddings is " + points + "; SAM embeds 4 kinds of point (negative, "
                 + "positive, box corners)");

@@ -74,9 +74,8 @@ public final class SamModel implements AutoCloseable {
     }
 
     /**
-     * SamPromptEncoder: the mask embedding's convolutions (for mask prompts; declared so that a checkpoint is read
-     * whole), no_mask_embed, point_embed 0-3 (negative point, positive point, box top-left, box bottom-right) and
-     * not_a_point_embed.
+     * SamPromptEncoder: the mask embedding's convolutions (SamMaskEmbedding, for mask prompts), no_mask_embed,
+     * point_embed 0-3 (negative point, positive point, box top-left, box bottom-right) and not_a_point_embed.
      */
     record Prompt(Tensor maskConv1, Tensor maskConv1Bias, Tensor maskConv2, Tensor maskConv2Bias, Tensor maskConv3,
                   Tensor maskConv3Bias, LayerNormWeights maskNorm1, LayerNormWeights maskNorm2, Tensor noMask,
@@ -443,15 +442,27 @@ public final class SamModel implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------------
     // the mask decoder
 
+    /** The side of the low-resolution masks the decoder predicts and a mask prompt has: 4 x the embedding grid. */
+    public int maskSize() {
+        return 4 * config.prompt().embeddingSize();
+    }
+
     /**
      * Masks and IoU scores for P prompts against one image's embeddings [1, C, g, g]: {@code points} [P, N, 2] and
      * {@code labels} [P, N] or both null, {@code boxes} [P, 4] or null (coordinates in the resized frame, as
-     * SamProcessor's _normalize_coordinates moves them); at least one of the two. {@code multimask}: the three
-     * masks of outputs 1-3, else the single mask of output 0 (SamMaskDecoder's mask_slice).
+     * SamProcessor's _normalize_coordinates moves them); at least one of the two. {@code maskInput}: transformers'
+     * input_masks, low-resolution mask logits [1, 1, 4g, 4g] (a previous pred_masks) shared by the P prompts, or
+     * null for no_mask_embed. {@code multimask}: the three masks of outputs 1-3, else the single mask of output 0
+     * (SamMaskDecoder's mask_slice).
      */
-    public Output decode(Tensor embeddings, Tensor points, Tensor labels, Tensor boxes, boolean multimask) {
+    public Output decode(Tensor embeddings, Tensor points, Tensor labels, Tensor boxes, Tensor maskInput,
+                         boolean multimask) {
         if (points == null && boxes == null) {
             throw new IllegalArgumentException("a prompt has points or a box");
+        }
+        if (maskInput != null && !Arrays.equals(maskInput.sizes().vec().get(), new long[] {1, 1, maskSize(), maskSize()})) {
+            throw new IllegalArgumentException("the mask input has shape " + Arrays.toString(maskInput.sizes().vec().get())
+                    + "; SAM takes low-resolution mask logits [1, 1, " + maskSize() + ", " + maskSize() + "]");
         }
         try (NoGradGuard guard = new NoGradGuard()) {
             Tensor sparse = null;
@@ -462,13 +473,35 @@ public final class SamModel implements AutoCloseable {
                 Tensor box = embedBoxes(boxes.to(torch.ScalarType.Double));
                 sparse = sparse == null ? box : torch.cat(new TensorVector(sparse, box), 1);
             }
+            Tensor dense = maskInput == null ? w.prompt().noMask().view(1, -1, 1, 1) : maskEmbedding(maskInput.to(dtype));
             return maskDecoder(embeddings.scalar_type().value == dtype.value ? embeddings : embeddings.to(dtype),
-                    sparse, multimask);
+                    sparse, dense, multimask);
         }
     }
 
-    /** SamMaskDecoder.forward with the no-mask dense embedding, for one image and P prompts. */
-    private Output maskDecoder(Tensor embeddings, Tensor sparse, boolean multimask) {
+    /**
+     * SamMaskEmbedding.forward: mask logits [1, 1, 4g, 4g] to dense embeddings [1, C, g, g] through conv1 (2x2,
+     * stride 2), SamLayerNorm, GELU, conv2 (2x2, stride 2), SamLayerNorm, GELU and conv3 (1x1).
+     */
+    Tensor maskEmbedding(Tensor masks) {
+        Prompt p = w.prompt();
+        double eps = config.prompt().layerNormEps();
+        long[] two = {2, 2};
+        Tensor x = torch.conv2d(masks, p.maskConv1(), new TensorOptional(p.maskConv1Bias()), two, new long[] {0, 0},
+                new long[] {1, 1}, 1);
+        x = torch.gelu(channelNorm(x, p.maskNorm1(), eps));
+        x = torch.conv2d(x, p.maskConv2(), new TensorOptional(p.maskConv2Bias()), two, new long[] {0, 0},
+                new long[] {1, 1}, 1);
+        x = torch.gelu(channelNorm(x, p.maskNorm2(), eps));
+        return torch.conv2d(x, p.maskConv3(), new TensorOptional(p.maskConv3Bias()), new long[] {1, 1},
+                new long[] {0, 0}, new long[] {1, 1}, 1);
+    }
+
+    /**
+     * SamMaskDecoder.forward for one image and P prompts: {@code dense} (no_mask_embed [1, C, 1, 1] or a mask's
+     * embedding [1, C, g, g]) is added to the image embeddings once, before they are repeated over the prompts.
+     */
+    private Output maskDecoder(Tensor embeddings, Tensor sparse, Tensor dense, boolean multimask) {
         SamConfig.Decoder c = config.decoder();
         Decoder d = w.decoder();
         long p = sparse.size(0);
@@ -477,30 +510,29 @@ public final class SamModel implements AutoCloseable {
         long gw = embeddings.size(3);
         Tensor outputTokens = torch.cat(new TensorVector(d.iouToken(), d.maskTokens()), 0);
         Tensor tokens = torch.cat(new TensorVector(outputTokens.unsqueeze(0).expand(p, -1, -1), sparse), 1);
-        Tensor image = embeddings.add(w.prompt().noMask().view(1, -1, 1, 1));
+        Tensor image = embeddings.add(dense);
         Tensor keys = image.flatten(2, 3).transpose(1, 2).expand(p, -1, -1);
         Tensor keyPositions = imagePositions.flatten(2, 3).transpose(1, 2);
         Tensor queries = tokens;
         double eps = c.layerNormEps();
+        // each step in its own scope: with many prompts the keys are [P, g², C] and a step's temporaries several times
+        // that (64 clicks of automatic generation: 268 MB each)
         for (int i = 0; i < d.layers().size(); i++) {
             TwoWayLayer l = d.layers().get(i);
-            if (i == 0) {
-                queries = attend(l.self(), queries, queries, queries);
-            } else {
-                Tensor q = queries.add(tokens);
-                queries = queries.add(attend(l.self(), q, q, queries));
-            }
-            queries = l.norm1().apply(queries, eps);
-            Tensor k = keys.add(keyPositions);
-            queries = l.norm2().apply(queries.add(attend(l.tokenToImage(), queries.add(tokens), k, keys)), eps);
-            queries = l.norm3().apply(queries.add(l.lin2().apply(torch.relu(l.lin1().apply(queries)))), eps);
-            keys = l.norm4().apply(keys.add(attend(l.imageToToken(), k, queries.add(tokens), queries)), eps);
+            boolean first = i == 0;
+            Tensor before = queries;
+            Tensor seen = keys;
+            Tensor q = Layers.scoped(() -> tokenSide(l, first, before, tokens, seen, keyPositions, eps));
+            keys = Layers.scoped(() -> l.norm4().apply(seen.add(attend(l.imageToToken(), seen.add(keyPositions),
+                    q.add(tokens), q)), eps));
+            queries = q;
         }
-        Tensor k = keys.add(keyPositions);
-        queries = d.finalNorm().apply(queries.add(attend(d.finalAttention(), queries.add(tokens), k, keys)),
-                FINAL_NORM_EPS);
+        Tensor last = queries;
+        Tensor seen = keys;
+        queries = Layers.scoped(() -> d.finalNorm().apply(last.add(attend(d.finalAttention(), last.add(tokens),
+                seen.add(keyPositions), seen)), FINAL_NORM_EPS));
         Tensor iouOut = queries.select(1, 0);
-        Tensor upscaled = upscale(keys.transpose(1, 2).reshape(p, ch, gh, gw));
+        Tensor upscaled = Layers.scoped(() -> upscale(seen.transpose(1, 2).reshape(p, ch, gh, gw)));
         int n = c.maskTokens();
         List<Tensor> hyper = new ArrayList<>();
         for (int t = 0; t < n; t++) {
@@ -515,6 +547,24 @@ public final class SamModel implements AutoCloseable {
         long from = multimask ? 1 : 0;
         long count = multimask ? n - 1 : 1;
         return new Output(masks.narrow(2, from, count), iou.narrow(2, from, count));
+    }
+
+    /**
+     * SamTwoWayAttentionBlock's token side: self-attention (without the positions' residual in the first layer,
+     * skip_first_layer_pe), the tokens' attention to the image, the MLP, each followed by its LayerNorm.
+     */
+    private Tensor tokenSide(TwoWayLayer l, boolean first, Tensor queries, Tensor tokens, Tensor keys,
+                             Tensor keyPositions, double eps) {
+        if (first) {
+            queries = attend(l.self(), queries, queries, queries);
+        } else {
+            Tensor q = queries.add(tokens);
+            queries = queries.add(attend(l.self(), q, q, queries));
+        }
+        queries = l.norm1().apply(queries, eps);
+        queries = l.norm2().apply(queries.add(attend(l.tokenToImage(), queries.add(tokens), keys.add(keyPositions),
+                keys)), eps);
+        return l.norm3().apply(queries.add(l.lin2().apply(torch.relu(l.lin1().apply(queries)))), eps);
     }
 
     /** upscale_conv1, SamLayerNorm, GELU, upscale_conv2, GELU: [P, C, g, g] to [P, C / 8, 4g, 4g]. */

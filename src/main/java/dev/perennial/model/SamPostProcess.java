@@ -36,6 +36,26 @@ public final class SamPostProcess {
 
     /** The binary masks: logits above {@link #MASK_THRESHOLD}. */
     public static Tensor binarize(Tensor logits) {
-        return torch.gt(logits, new Scalar(MASK_THRESHOLD));
+        return binarize(logits, MASK_THRESHOLD);
+    }
+
+    /** The binary masks: logits above {@code threshold} (the mask-generation pipeline's mask_threshold). */
+    public static Tensor binarize(Tensor logits, double threshold) {
+        return torch.gt(logits, new Scalar(threshold));
+    }
+
+    /**
+     * _compute_stability_score (image_processing_sam.py) of mask logits [N, H, W]: the pixels above
+     * {@code threshold + offset} over those above {@code threshold - offset}, per mask, float32 as torch divides
+     * the two int32 counts (NaN for a mask with no pixel above the lower cutoff).
+     */
+    public static Tensor stabilityScores(Tensor logits, double threshold, double offset) {
+        try (NoGradGuard guard = new NoGradGuard()) {
+            Tensor intersections = torch.gt(logits, new Scalar(threshold + offset)).sum(new long[] {-2, -1}, false,
+                    new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Int));
+            Tensor unions = torch.gt(logits, new Scalar(threshold - offset)).sum(new long[] {-2, -1}, false,
+                    new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Int));
+            return intersections.to(torch.ScalarType.Float).div(unions.to(torch.ScalarType.Float));
+        }
     }
 }

@@ -221,18 +221,76 @@ public final class Inputs {
     }
 
     /**
-     * An image and a prompt for one object: clicked points, a box, or both. {@code multimask}: SAM's three masks
-     * (part, object, whole; its default), else its single mask.
+     * The settings of automatic mask generation, with the names and defaults of transformers' mask-generation
+     * pipeline (MaskGenerationPipeline): a {@code pointsPerCrop} x {@code pointsPerCrop} grid of clicks decoded
+     * {@code pointsPerBatch} at a time, each click's three masks kept when their predicted IoU is above
+     * {@code predIouThresh} and their stability score (the masks at {@code maskThreshold} ±
+     * {@code stabilityScoreOffset}) above {@code stabilityScoreThresh} (a threshold of 0 keeps all), then
+     * non-maximum suppression of their boxes at IoU {@code cropsNmsThresh}. Only the whole image is a crop
+     * (crops_n_layers 0).
      */
-    public record MaskPrompt(RgbImage image, List<Point> points, PromptBox box, boolean multimask) {
+    public record MaskGrid(int pointsPerBatch, int pointsPerCrop, double predIouThresh, double stabilityScoreThresh,
+                           double stabilityScoreOffset, double maskThreshold, double cropsNmsThresh) {
+
+        /** MaskGenerationPipeline's defaults. */
+        public static final MaskGrid DEFAULTS = new MaskGrid(64, 32, 0.88, 0.95, 1, 0, 0.7);
+
+        public MaskGrid {
+            if (pointsPerBatch < 1) {
+                throw new PipelineInputError("points_per_batch is " + pointsPerBatch + "; it is at least 1 (64 by "
+                        + "default)");
+            }
+            if (pointsPerCrop < 1) {
+                throw new PipelineInputError("points_per_crop is " + pointsPerCrop + "; it is at least 1 (32 by "
+                        + "default: a 32 x 32 grid)");
+            }
+            for (double v : new double[] {predIouThresh, stabilityScoreThresh, stabilityScoreOffset, maskThreshold,
+                    cropsNmsThresh}) {
+                if (!Double.isFinite(v)) {
+                    throw new PipelineInputError("the mask-generation thresholds are numbers; one is " + v);
+                }
+            }
+        }
+
+        public MaskGrid withPointsPerBatch(int n) {
+            return new MaskGrid(n, pointsPerCrop, predIouThresh, stabilityScoreThresh, stabilityScoreOffset,
+                    maskThreshold, cropsNmsThresh);
+        }
+
+        public MaskGrid withPointsPerCrop(int n) {
+            return new MaskGrid(pointsPerBatch, n, predIouThresh, stabilityScoreThresh, stabilityScoreOffset,
+                    maskThreshold, cropsNmsThresh);
+        }
+
+        public MaskGrid withPredIouThresh(double t) {
+            return new MaskGrid(pointsPerBatch, pointsPerCrop, t, stabilityScoreThresh, stabilityScoreOffset,
+                    maskThreshold, cropsNmsThresh);
+        }
+
+        public MaskGrid withStabilityScoreThresh(double t) {
+            return new MaskGrid(pointsPerBatch, pointsPerCrop, predIouThresh, t, stabilityScoreOffset, maskThreshold,
+                    cropsNmsThresh);
+        }
+    }
+
+    /**
+     * An image and a prompt for one object: clicked points, a box, or both; or neither, for automatic mask generation
+     * over a grid of clicks ({@code grid}, {@link MaskGrid#DEFAULTS} when null). {@code multimask}: SAM's three masks
+     * (part, object, whole; its default), else its single mask. {@code maskInput}: transformers' input_masks, the
+     * low-resolution mask logits of a previous prediction (4g x 4g, 256 x 256 for SAM, row-major) given back with
+     * the clicks to refine it, or null.
+     */
+    public record MaskPrompt(RgbImage image, List<Point> points, PromptBox box, boolean multimask, float[] maskInput,
+                             MaskGrid grid) {
 
         public MaskPrompt {
             if (image == null) {
                 throw new PipelineInputError("image is missing");
             }
             points = points == null ? List.of() : List.copyOf(points);
-            if (points.isEmpty() && box == null) {
-                throw new PipelineInputError("a mask prompt has points (x,y[,label]) or a box (x0,y0,x1,y1)");
+            if (points.isEmpty() && box == null && maskInput != null) {
+                throw new PipelineInputError("a mask input comes with points (x,y[,label]) or a box (x0,y0,x1,y1); "
+                        + "without either, mask generation is automatic");
             }
             for (Point p : points) {
                 inside(image, p.x(), p.y(), "point");
@@ -241,10 +299,27 @@ public final class Inputs {
                 inside(image, box.x0(), box.y0(), "box corner");
                 inside(image, box.x1(), box.y1(), "box corner");
             }
+            if (grid == null) {
+                grid = MaskGrid.DEFAULTS;
+            }
+        }
+
+        public MaskPrompt(RgbImage image, List<Point> points, PromptBox box, boolean multimask) {
+            this(image, points, box, multimask, null, null);
         }
 
         public MaskPrompt(RgbImage image, List<Point> points) {
             this(image, points, null, true);
+        }
+
+        /** Automatic mask generation over the image with {@code grid}'s settings. */
+        public static MaskPrompt automatic(RgbImage image, MaskGrid grid) {
+            return new MaskPrompt(image, List.of(), null, true, null, grid);
+        }
+
+        /** Whether this is automatic mask generation: no points and no box. */
+        public boolean isAutomatic() {
+            return points.isEmpty() && box == null;
         }
 
         private static void inside(RgbImage image, double x, double y, String what) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,9 +75,16 @@ final class MaskGenerator implements Encoder {
         return "sam";
     }
 
-    /** The masks for one prompt; the image is embedded unless it was one of the last {@link #CACHED_IMAGES}. */
+    /**
+     * The masks for one prompt, or of the whole image for a prompt without points and box (automatic mask
+     * generation); the image is embedded unless it was one of the last {@link #CACHED_IMAGES}.
+     */
     synchronized Outputs.Masks segment(Inputs.MaskPrompt prompt) {
         Embedded image = embedded(prompt.image());
+        if (prompt.isAutomatic()) {
+            return AutomaticMasks.generate(model, processor, image.embeddings(), image.resized(), image.original(),
+                    prompt.grid());
+        }
         try (PointerScope scope = new PointerScope()) {
             Tensor points = null;
             Tensor labels = null;
@@ -99,17 +107,40 @@ final class MaskGenerator implements Encoder {
                 box = Tensors.fromDoubles(processor.moveCoordinates(new double[] {b.x0(), b.y0(), b.x1(), b.y1()},
                         image.original()), torch.ScalarType.Double, 1, 4);
             }
-            SamModel.Output out = model.decode(image.embeddings(), points, labels, box, prompt.multimask());
+            SamModel.Output out = model.decode(image.embeddings(), points, labels, box, maskInput(prompt.maskInput()),
+                    prompt.multimask());
             Tensor logits = SamPostProcess.logits(out.masks().select(0, 0), processor.padHeight(),
                     processor.padWidth(), image.resized(), image.original());
             byte[] on = Tensors.toBytes(SamPostProcess.binarize(logits));
-            float[] scores = Tensors.toFloats(out.iouScores());
-            return masks(on, scores, image.original()[0], image.original()[1]);
+            double[] scores = Tensors.toDoubles(out.iouScores());
+            Outputs.Masks found = masks(on, scores, image.original()[0], image.original()[1]);
+            float[] low = Tensors.toFloats(out.masks());
+            int plane = model.maskSize() * model.maskSize();
+            List<Outputs.Mask> withLogits = new ArrayList<>();
+            for (int m = 0; m < found.masks().size(); m++) {
+                Outputs.Mask k = found.masks().get(m);
+                withLogits.add(new Outputs.Mask(k.score(), k.area(), k.box(), k.pixels(),
+                        Arrays.copyOfRange(low, m * plane, (m + 1) * plane)));
+            }
+            return new Outputs.Masks(found.width(), found.height(), List.copyOf(withLogits));
         }
     }
 
+    /** transformers' input_masks [1, 1, 4g, 4g] of a prompt's mask input, or null without one. */
+    private Tensor maskInput(float[] logits) {
+        if (logits == null) {
+            return null;
+        }
+        int side = model.maskSize();
+        if (logits.length != side * side) {
+            throw new PipelineInputError("the mask input has " + logits.length + " values; SAM takes the "
+                    + "low-resolution mask logits of a previous prediction, " + side + " x " + side);
+        }
+        return Tensors.fromFloats(logits, 1, 1, side, side);
+    }
+
     /** The binary masks [count, height, width] as records with their area and bounding box. */
-    static Outputs.Masks masks(byte[] on, float[] scores, int height, int width) {
+    static Outputs.Masks masks(byte[] on, double[] scores, int height, int width) {
         List<Outputs.Mask> masks = new ArrayList<>();
         int plane = height * width;
         for (int m = 0; m < scores.length; m++) {

@@ -106,14 +106,24 @@ public final class Outputs {
     }
 
     /**
-     * A mask of SAM: its predicted IoU score, its area in pixels, the box around it (null when empty) and, for
-     * drawing, its pixels (row-major over the original image, set where the mask is; not in the JSON).
+     * A mask of SAM: its predicted IoU score, its area in pixels, the box around it (null when empty for a prompt;
+     * [0, 0, 0, 0] in automatic generation, as _batched_mask_to_box gives it) and, not in the JSON, its pixels
+     * (row-major over the original image, set where the mask is) and for a prompt's masks the low-resolution
+     * logits it came from (pred_masks, 4g x 4g, row-major), which a later prompt can take back as its mask input.
      */
     public record Mask(double score, long area, Box box,
-                       @com.fasterxml.jackson.annotation.JsonIgnore java.util.BitSet pixels) {
+                       @com.fasterxml.jackson.annotation.JsonIgnore java.util.BitSet pixels,
+                       @com.fasterxml.jackson.annotation.JsonIgnore float[] lowResLogits) {
+
+        public Mask(double score, long area, Box box, java.util.BitSet pixels) {
+            this(score, area, box, pixels, null);
+        }
     }
 
-    /** The masks for one prompt, in SAM's order, over an image of {@code width} x {@code height}. */
+    /**
+     * The masks for one prompt, in SAM's order, or of automatic generation, highest score first, over an image of
+     * {@code width} x {@code height}.
+     */
     public record Masks(int width, int height, List<Mask> masks) {
     }
 

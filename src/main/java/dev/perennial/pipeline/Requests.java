@@ -180,13 +180,15 @@ public final class Requests {
             only(json, Set.of("messages"), task);
             input = new Inputs.Conversation(messages(json.get("messages")));
         } else if (task == Task.MASK_GENERATION) {
-            only(json, Set.of("image", "points", "box", "multimask_output"), task);
+            only(json, Set.of("image", "points", "box", "multimask_output", "points_per_batch", "points_per_crop",
+                    "pred_iou_thresh", "stability_score_thresh", "stability_score_offset", "mask_threshold",
+                    "crops_nms_thresh"), task);
             JsonNode multimask = json.path("multimask_output");
             if (!multimask.isMissingNode() && !multimask.isBoolean()) {
                 throw new PipelineInputError("multimask_output is " + describe(multimask) + ", not true or false");
             }
             input = new Inputs.MaskPrompt(images.read(text(json, "image")), points(json.path("points")),
-                    json.has("box") ? box(json.get("box")) : null, multimask.asBoolean(true));
+                    json.has("box") ? box(json.get("box")) : null, multimask.asBoolean(true), null, grid(json));
         } else if (task == Task.DEPTH_ESTIMATION) {
             only(json, Set.of("image"), task);
             input = new Inputs.Image(images.read(text(json, "image")));
@@ -223,6 +225,41 @@ public final class Requests {
             out.add(new Inputs.Point(v[0], v[1], v.length == 3 ? (int) v[2] : 1));
         }
         return out;
+    }
+
+    /**
+     * mask-generation's automatic settings, transformers' pipeline arguments: points_per_batch, points_per_crop,
+     * pred_iou_thresh, stability_score_thresh, stability_score_offset, mask_threshold, crops_nms_thresh.
+     */
+    private static Inputs.MaskGrid grid(JsonNode json) {
+        Inputs.MaskGrid d = Inputs.MaskGrid.DEFAULTS;
+        return new Inputs.MaskGrid(whole(json, "points_per_batch", d.pointsPerBatch()),
+                whole(json, "points_per_crop", d.pointsPerCrop()), number(json, "pred_iou_thresh", d.predIouThresh()),
+                number(json, "stability_score_thresh", d.stabilityScoreThresh()),
+                number(json, "stability_score_offset", d.stabilityScoreOffset()),
+                number(json, "mask_threshold", d.maskThreshold()), number(json, "crops_nms_thresh", d.cropsNmsThresh()));
+    }
+
+    private static int whole(JsonNode json, String field, int fallback) {
+        JsonNode v = json.path(field);
+        if (v.isMissingNode()) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || v.asDouble() != v.asInt()) {
+            throw new PipelineInputError(field + " is " + describe(v) + ", not a whole number");
+        }
+        return v.asInt();
+    }
+
+    private static double number(JsonNode json, String field, double fallback) {
+        JsonNode v = json.path(field);
+        if (v.isMissingNode()) {
+            return fallback;
+        }
+        if (!v.isNumber()) {
+            throw new PipelineInputError(field + " is " + describe(v) + ", not a number");
+        }
+        return v.asDouble();
     }
 
     /** mask-generation's "box": [x0, y0, x1, y1]. */

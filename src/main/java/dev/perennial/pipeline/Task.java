@@ -75,10 +75,14 @@ public record Task<I, O>(String name, String summary, Class<I> input, Class<O> o
             "object-detection", "the objects in an image: label, score and box of each above a threshold",
             Inputs.DetectionImage.class, Outputs.Detections.class, DETR);
 
-    /** SAM's masks for a prompt on an image (clicked points, a box): scores, areas and boxes of the masks. */
+    /**
+     * SAM's masks for a prompt on an image (clicked points, a box, a previous mask), or of the whole image without
+     * one: scores, areas and boxes of the masks.
+     */
     public static final Task<Inputs.MaskPrompt, Outputs.Masks> MASK_GENERATION = new Task<>("mask-generation",
-            "the masks of the object under clicked points or in a box (SAM: three masks with their scores; the image "
-            + "is embedded once for further clicks)", Inputs.MaskPrompt.class, Outputs.Masks.class, SAM);
+            "the masks of the object under clicked points or in a box, or without them all the image's masks over a "
+            + "grid of clicks (SAM: three masks per prompt with their scores; the image is embedded once for further "
+            + "clicks)", Inputs.MaskPrompt.class, Outputs.Masks.class, SAM);
 
     /** DPT's depth map of an image, at the image's size, with its range and an 8-bit picture of it. */
     public static final Task<Inputs.Image, Outputs.Depth> DEPTH_ESTIMATION = new Task<>("depth-estimation",

@@ -172,7 +172,9 @@ final class GradioApps {
                     guarded(call -> depth(model, call)));
             case "mask-generation" -> new GradioApp(spec.name(), title, "The masks of the object at the points "
                     + "(\"x,y[,label]; ...\" in the image's pixels, label 1 on the object, 0 off it; click the image "
-                    + "to add one) or in the box (\"x0,y0,x1,y1\")", "predict", List.of(Component.pointedImage("Image",
+                    + "to add one) or in the box (\"x0,y0,x1,y1\"); with neither, the masks of the whole image "
+                    + "(automatic generation over a 32x32 grid of clicks, transformers' mask-generation defaults)",
+                    "predict", List.of(Component.pointedImage("Image",
                     "Points"), Component.textbox("Points", null, "30,20"),
                     Component.textbox("Box", "", "")), List.of(Component.image("Masks"), Component.json("Scores")),
                     false, guarded(call -> masks(model, call)));

@@ -63,6 +63,16 @@ public final class Tensors {
         }
     }
 
+    /** The values of {@code tensor} (on any device) as fp64, row-major. */
+    public static double[] toDoubles(Tensor tensor) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor dense = tensor.detach().cpu().to(torch.ScalarType.Double).contiguous();
+            double[] values = new double[Math.toIntExact(dense.numel())];
+            new DoublePointer(dense.data_ptr()).get(values);
+            return values;
+        }
+    }
+
     /** The values of {@code tensor} (booleans or small integers) as bytes, row-major. */
     public static byte[] toBytes(Tensor tensor) {
         try (PointerScope scope = new PointerScope()) {

@@ -48,6 +48,14 @@ class BenchPipelineCliTest {
         assertThat(first.get("prompts_per_second").asDouble()).isPositive();
         assertThat(first.get("first_click_ms").asDouble()).isPositive();
         assertThat(first.get("next_over_first").asDouble()).isPositive();
+        CliTest.Result automatic = CliTest.run("bench", "pipeline", "mask-generation", "--model",
+                "src/test/resources/reference/sam", "--automatic", "--points-per-crop", "4", "--points-per-batch", "6",
+                "--iterations", "1", "--format", "json");
+        assertThat(automatic.code()).as(automatic.err()).isZero();
+        JsonNode round = Json.MAPPER.readTree(automatic.out().lines().toList().getFirst());
+        assertThat(round.get("clicks").asInt()).isEqualTo(16);
+        assertThat(round.get("image_ms").asDouble()).isPositive();
+        assertThat(round.get("grid_ms").asDouble()).isPositive();
         CliTest.Result missing = CliTest.run("bench", "pipeline", "mask-generation");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("needs --model DIR, a SAM model folder");

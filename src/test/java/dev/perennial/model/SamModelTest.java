@@ -34,7 +34,7 @@ class SamModelTest {
                 assertClose("image_embeddings_" + i, embeddings, expected.get("image_embeddings_" + i), 1e-5);
                 Tensor points = expected.get("moved_points_" + i).select(0, 0);
                 Tensor labels = expected.get("input_labels_" + i).select(0, 0);
-                SamModel.Output out = model.decode(embeddings, points, labels, null, true);
+                SamModel.Output out = model.decode(embeddings, points, labels, null, null, true);
                 assertClose("pred_masks_" + i, out.masks(), expected.get("pred_masks_" + i), 1e-5);
                 assertClose("iou_scores_" + i, out.iouScores(), expected.get("iou_scores_" + i), 1e-5);
             }
@@ -47,17 +47,40 @@ class SamModelTest {
         try (SamModel model = SamModel.load(REF, torch.ScalarType.Float); PointerScope scope = new PointerScope()) {
             Tensor embeddings = model.embed(expected.get("pixel_values_0"));
             Tensor box = expected.get("box_0").select(0, 0);
-            SamModel.Output boxOnly = model.decode(embeddings, null, null, box, true);
+            SamModel.Output boxOnly = model.decode(embeddings, null, null, box, null, true);
             assertClose("box_pred_masks_0", boxOnly.masks(), expected.get("box_pred_masks_0"), 1e-5);
             assertClose("box_iou_scores_0", boxOnly.iouScores(), expected.get("box_iou_scores_0"), 1e-5);
             Tensor point = expected.get("moved_points_0").select(0, 0).narrow(0, 0, 1);
             Tensor label = expected.get("input_labels_0").select(0, 0).narrow(0, 0, 1);
-            SamModel.Output both = model.decode(embeddings, point, label, box, true);
+            SamModel.Output both = model.decode(embeddings, point, label, box, null, true);
             assertClose("box_point_pred_masks_0", both.masks(), expected.get("box_point_pred_masks_0"), 1e-5);
             assertClose("box_point_iou_scores_0", both.iouScores(), expected.get("box_point_iou_scores_0"), 1e-5);
-            SamModel.Output single = model.decode(embeddings, point, label, null, false);
+            SamModel.Output single = model.decode(embeddings, point, label, null, null, false);
             assertClose("single_pred_masks_0", single.masks(), expected.get("single_pred_masks_0"), 1e-5);
             assertClose("single_iou_scores_0", single.iouScores(), expected.get("single_iou_scores_0"), 1e-5);
+        }
+    }
+
+    @Test
+    void aPreviousMaskGivenBackAsInputMasksMatchesTheReference() {
+        Map<String, Tensor> expected = Safetensors.read(REF.resolve("expected.safetensors"), torch.ScalarType.Double);
+        try (SamModel model = SamModel.load(REF, torch.ScalarType.Float); PointerScope scope = new PointerScope()) {
+            Tensor mask = expected.get("mask_input_0");
+            assertThat(model.maskSize()).isEqualTo(32);
+            assertClose("mask_embedding_0", model.maskEmbedding(mask.to(torch.ScalarType.Float)),
+                    expected.get("mask_embedding_0"), 1e-5);
+            Tensor embeddings = model.embed(expected.get("pixel_values_0"));
+            Tensor point = expected.get("moved_points_0").select(0, 0).narrow(0, 0, 1);
+            Tensor label = expected.get("input_labels_0").select(0, 0).narrow(0, 0, 1);
+            SamModel.Output out = model.decode(embeddings, point, label, null, mask, true);
+            assertClose("mask_pred_masks_0", out.masks(), expected.get("mask_pred_masks_0"), 1e-5);
+            assertClose("mask_iou_scores_0", out.iouScores(), expected.get("mask_iou_scores_0"), 1e-5);
+            // the mask prompt changes the prediction (so that the comparison above tests the mask embedding)
+            SamModel.Output without = model.decode(embeddings, point, label, null, null, true);
+            assertThat(without.iouScores().sub(out.iouScores()).abs().max().item_double()).isGreaterThan(1e-3);
+            assertThatThrownBy(() -> model.decode(embeddings, point, label, null, mask.view(1, 32, 32), true))
+                    .hasMessageContaining("the mask input has shape [1, 32, 32]; SAM takes low-resolution mask "
+                            + "logits [1, 1, 32, 32]");
         }
     }
 

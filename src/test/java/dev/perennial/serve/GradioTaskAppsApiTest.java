@@ -136,10 +136,12 @@ class GradioTaskAppsApiTest {
         Path image = REFERENCE.resolve("sam/image-0.png").toAbsolutePath();
         RgbImage original = ImageFiles.read(Files.readAllBytes(image), "image-0.png");
         JsonNode want;
+        JsonNode automatic;
         try (var pipeline = Pipeline.forTask(Task.MASK_GENERATION, models.resolve("sam").toString())) {
             want = asJson(pipeline.run(new Inputs.MaskPrompt(original,
                     List.of(new Inputs.Point(30, 20, 1), new Inputs.Point(70, 40, 0)),
                     new Inputs.PromptBox(10, 5, 60, 50), true)));
+            automatic = asJson(pipeline.run(Inputs.MaskPrompt.automatic(original, null)));
         }
         Path dir = NodeClient.GRADIO.installed();
         Files.writeString(dir.resolve("masks.mjs"), """
@@ -148,6 +150,8 @@ class GradioTaskAppsApiTest {
                 const app = await Client.connect(process.env.BASE_URL + "apps/mask-generation/");
                 out.found = (await app.predict("/predict", { image: handle_file(process.env.IMAGE),
                     points: "30,20; 70, 40, 0", box: "10,5,60,50" })).data;
+                out.automatic = (await app.predict("/predict", { image: handle_file(process.env.IMAGE),
+                    points: "", box: "" })).data;
                 try {
                     await app.predict("/predict", { image: handle_file(process.env.IMAGE), points: "30" });
                 } catch (e) {
@@ -159,6 +163,8 @@ class GradioTaskAppsApiTest {
 
         assertThat(out.path("found").get(1)).isEqualTo(want);
         assertThat(want.path("masks")).hasSize(3);
+        // no points and no box: automatic generation with transformers' defaults, as the pipeline runs it
+        assertThat(out.path("automatic").get(1)).isEqualTo(automatic);
         RgbImage drawn = fetched("mask-generation", out.path("found").get(0), "masks.png");
         assertThat(drawn.width()).isEqualTo(original.width());
         assertThat(drawn.height()).isEqualTo(original.height());

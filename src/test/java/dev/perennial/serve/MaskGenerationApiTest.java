@@ -26,7 +26,7 @@ class MaskGenerationApiTest {
     static final ServedFolders SERVED = ServedFolders.of("sam", SAM);
 
     @Test
-    void pointsAndBoxesAnswerWhatThePipelineFinds() throws Exception {
+    void pointsBoxesAndTheAutomaticGridAnswerWhatThePipelineFinds() throws Exception {
         byte[] png = Files.readAllBytes(SAM.resolve("image-0.png"));
         JsonNode want;
         try (var pipeline = Pipeline.forTask(Task.MASK_GENERATION, SAM.toString())) {
@@ -41,6 +41,18 @@ class MaskGenerationApiTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(ServeApiTest.json(response).path("results").get(0)).isEqualTo(want);
         assertThat(want.path("masks")).hasSize(3);
+
+        JsonNode automatic;
+        try (var pipeline = Pipeline.forTask(Task.MASK_GENERATION, SAM.toString())) {
+            automatic = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(pipeline.run(Inputs.MaskPrompt.automatic(
+                    ImageFiles.read(png, "png"), new Inputs.MaskGrid(16, 6, 0.05, 0, 1, 0, 0.7)))));
+        }
+        HttpResponse<String> all = ServeApiTest.post(SERVED.server(), "/api/pipeline/mask-generation",
+                "{\"model\": \"sam\", \"inputs\": {\"image\": \"" + image + "\", \"points_per_crop\": 6, "
+                        + "\"points_per_batch\": 16, \"pred_iou_thresh\": 0.05, \"stability_score_thresh\": 0}}");
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(ServeApiTest.json(all).path("results").get(0)).isEqualTo(automatic);
+        assertThat(automatic.path("masks").size()).isPositive();
 
         PipelineApiTest.refused(ServeApiTest.post(SERVED.server(), "/api/pipeline/mask-generation",
                 "{\"model\": \"sam\", \"inputs\": {\"image\": \"" + image + "\", \"points\": [[30]]}}"), 400,
