@@ -2,7 +2,6 @@ package dev.perennial.model;
 
 import dev.perennial.tensor.Tensors;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -115,6 +114,7 @@ final class FewRowsLinear {
             float[] x2 = x[2];
             float[] x3 = x[3];
             float[] sums = new float[2 * GROUP];
+            float[] lanes = new float[SPECIES.length()];
             for (int n = from; n < to; n += 2) {
                 int m = Math.min(n + 1, to - 1);
                 long wn = n * rowBytes;
@@ -144,14 +144,14 @@ final class FewRowsLinear {
                     c2 = u.fma(v2, c2);
                     c3 = u.fma(v3, c3);
                 }
-                sums[0] = a0.reduceLanes(VectorOperators.ADD);
-                sums[1] = a1.reduceLanes(VectorOperators.ADD);
-                sums[2] = a2.reduceLanes(VectorOperators.ADD);
-                sums[3] = a3.reduceLanes(VectorOperators.ADD);
-                sums[4] = c0.reduceLanes(VectorOperators.ADD);
-                sums[5] = c1.reduceLanes(VectorOperators.ADD);
-                sums[6] = c2.reduceLanes(VectorOperators.ADD);
-                sums[7] = c3.reduceLanes(VectorOperators.ADD);
+                sums[0] = laneSum(a0, lanes);
+                sums[1] = laneSum(a1, lanes);
+                sums[2] = laneSum(a2, lanes);
+                sums[3] = laneSum(a3, lanes);
+                sums[4] = laneSum(c0, lanes);
+                sums[5] = laneSum(c1, lanes);
+                sums[6] = laneSum(c2, lanes);
+                sums[7] = laneSum(c3, lanes);
                 for (int i = bound; i < in; i++) {
                     float wi = w.getAtIndex(ValueLayout.JAVA_FLOAT, wn / Float.BYTES + i);
                     float ui = w.getAtIndex(ValueLayout.JAVA_FLOAT, wm / Float.BYTES + i);
@@ -168,6 +168,19 @@ final class FewRowsLinear {
                     y.setAtIndex(ValueLayout.JAVA_FLOAT, row + m, sums[GROUP + r] + bm);
                 }
             }
+        }
+
+        /**
+         * The lanes of {@code sums} added in order. Not reduceLanes: its order of additions differs between the
+         * interpreter and C2's code, so a product would change (by 2e-7 seen) once the method is compiled.
+         */
+        private static float laneSum(FloatVector sums, float[] lanes) {
+            sums.intoArray(lanes, 0);
+            float s = 0;
+            for (float lane : lanes) {
+                s += lane;
+            }
+            return s;
         }
     }
 }

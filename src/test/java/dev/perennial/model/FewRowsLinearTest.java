@@ -13,7 +13,8 @@ import static org.assertj.core.data.Offset.offset;
 /**
  * The few-rows product equals x W^T + b computed in float64 for every row count it takes, feature counts odd and
  * even, inner sizes with and without a partial last vector, with and without bias, on one thread and split over two;
- * and it takes only what it can compute (gradients off, 2 to 8 float32 rows, a contiguous weight).
+ * gives the same bits once compiled as when interpreted; and takes only what it can compute (gradients off, 2 to 8
+ * float32 rows, a contiguous weight).
  */
 class FewRowsLinearTest {
 
@@ -41,6 +42,22 @@ class FewRowsLinearTest {
             assertMatchesFloat64(5, 600, 33, false);
         } finally {
             torch.set_num_threads(threads);
+        }
+    }
+
+    @Test
+    void aProductIsBitForBitTheSameBeforeAndAfterTheJitCompilesTheKernel() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            torch.manual_seed(9);
+            Tensor x = torch.randn(4, 96);
+            Tensor w = torch.randn(64, 96);
+            float[] first = Tensors.toFloats(FewRowsLinear.apply(x, w, null));
+            for (int call = 0; call < 20_000; call++) {
+                try (PointerScope step = new PointerScope()) {
+                    FewRowsLinear.apply(x, w, null);
+                }
+            }
+            assertThat(Tensors.toFloats(FewRowsLinear.apply(x, w, null))).containsExactly(first);
         }
     }
 
