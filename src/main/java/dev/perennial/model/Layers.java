@@ -23,7 +23,8 @@ final class Layers {
     /**
      * {@code x W^T + b} as one 2-D addmm over the flattened [B·T, D] activations, or, for a single row (a decoding
      * step), one matrix-vector product: BLAS's gemm would copy (pack) all of W for one row, which took 47% of the
-     * time of KV-cached generation on the 162M shape; gemv streams W once.
+     * time of KV-cached generation on the 162M shape; gemv streams W once. A few rows without gradients (beams)
+     * go to {@link FewRowsLinear}, which streams W once per 4 rows, where gemm would pack it all again.
      */
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         long[] shape = x.sizes().vec().get();
@@ -33,6 +34,8 @@ final class Layers {
         if (flat.size(0) == 1) {
             Tensor row = flat.select(0, 0);
             out = bias == null ? torch.mv(weight, row) : torch.addmv(bias, weight, row);
+        } else if (FewRowsLinear.applies(flat, weight, bias)) {
+            out = FewRowsLinear.apply(flat, weight, bias);
         } else {
             out = bias == null ? flat.matmul(weight.t()) : torch.addmm(bias, flat, weight.t());
         }

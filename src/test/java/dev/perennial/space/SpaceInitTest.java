@@ -209,8 +209,9 @@ class SpaceInitTest {
         Files.createDirectories(script.getParent());
         // The flags of the ./perennial launcher: without a default-sized stack, the process reaper overflows when
         // JNA runs ldconfig, and the first pipeline call never returns.
-        Files.writeString(script, "#!/bin/sh\nexec '" + java + "' --enable-native-access=ALL-UNNAMED "
-                + "-Dai.djl.offline=true -Djava.awt.headless=true -Djdk.lang.processReaperUseDefaultStackSize=true "
+        Files.writeString(script, "#!/bin/sh\nexec '" + java + "' --add-modules jdk.incubator.vector "
+                + "--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -Djava.awt.headless=true "
+                + "-Djdk.lang.processReaperUseDefaultStackSize=true "
                 + "-cp '" + classpath + "' dev.perennial.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
