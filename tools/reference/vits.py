@@ -580,7 +580,9 @@ def time_reference(folder, text, repeats, threads):
                 ids = torch.tensor([tokenize(sentence, vocab, ["k"])])
                 noise = torch.randn(1, 2, ids.shape[1], generator=g)
                 _, shape = forward(P, ids, c, noise)
-                samples += forward(P, ids, c, noise, torch.randn(*shape, generator=g))[2].shape[1]
+                # the prior's noise as VitsModel draws it (randn_like of a transposed tensor; see write_folder)
+                prior = torch.empty(shape[0], shape[2], shape[1]).transpose(1, 2).normal_(generator=g)
+                samples += forward(P, ids, c, noise, prior)[2].shape[1]
         seconds = time.perf_counter() - start
         audio = samples / c["sampling_rate"]
         print(json.dumps(dict(repeat=repeat, synthesis_seconds=seconds, cpu_seconds=time.process_time() - cpu, audio_seconds=audio,
