@@ -212,10 +212,14 @@ public final class EventQueue implements AutoCloseable {
      */
     boolean cancel(String sessionHash, String eventId) {
         Event event = live.get(eventId);
-        if (event == null || event.session != sessions.get(sessionHash) || !event.cancel()) {
+        if (event == null || event.session != sessions.get(sessionHash)) {
             return false;
         }
+        // under the queue's lock, so that next() cannot send the call its place in line after its completion
         synchronized (this) {
+            if (!event.cancel()) {
+                return false;
+            }
             waiting.remove(event);
         }
         live.remove(eventId);
