@@ -333,13 +333,8 @@ public final class BenchCommand implements Runnable {
                 + "--points-per-crop² clicks, transformers' defaults) instead of clicks.")
         boolean automatic;
 
-        @Option(names = "--points-per-crop", defaultValue = "32", paramLabel = "N", description = "mask-generation "
-                + "--automatic: the grid's side (default: ${DEFAULT-VALUE}).")
-        int pointsPerCrop;
-
-        @Option(names = "--points-per-batch", defaultValue = "64", paramLabel = "N", description = "mask-generation "
-                + "--automatic: the clicks decoded at once (default: ${DEFAULT-VALUE}).")
-        int pointsPerBatch;
+        @Mixin
+        MaskGridOptions maskGrid;
 
         @Option(names = "--image", paramLabel = "FILE", description = "depth-estimation: the image (default: a "
                 + "synthetic 640×480 JPEG).")
@@ -500,11 +495,10 @@ public final class BenchCommand implements Runnable {
 
         /** SAM's automatic mask generation on a 640×480 photo: the whole call and the grid alone, per round. */
         private void automaticMasks(PrintWriter out, boolean json) {
-            Inputs.MaskGrid grid = Inputs.MaskGrid.DEFAULTS.withPointsPerCrop(pointsPerCrop)
-                    .withPointsPerBatch(pointsPerBatch);
+            Inputs.MaskGrid grid = maskGrid.grid();
             if (!json) {
                 out.printf(Locale.ROOT, "mask-generation, %s: automatic, %d×%d grid, %d clicks per batch%n", model,
-                        pointsPerCrop, pointsPerCrop, pointsPerBatch);
+                        grid.pointsPerCrop(), grid.pointsPerCrop(), grid.pointsPerBatch());
             }
             MaskBenchmark.runAutomatic(model, grid, iterations, round -> {
                 if (json) {

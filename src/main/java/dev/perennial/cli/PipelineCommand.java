@@ -25,6 +25,7 @@ import dev.perennial.speech.TranscriptFormat;
 import dev.perennial.speech.Transcription;
 import dev.perennial.tensor.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -191,21 +192,8 @@ public final class PipelineCommand implements Runnable {
             + "--box: the highest-scoring mask's low-resolution logits [1, 1, 256, 256], for a later --mask-input.")
     Path saveMaskInput;
 
-    @Option(names = "--points-per-batch", defaultValue = "64", paramLabel = "N", description = "mask-generation "
-            + "without --points and --box (automatic): the grid clicks decoded at once (default ${DEFAULT-VALUE}).")
-    int pointsPerBatch;
-
-    @Option(names = "--points-per-crop", defaultValue = "32", paramLabel = "N", description = "automatic "
-            + "mask-generation: an N×N grid of clicks (default ${DEFAULT-VALUE}).")
-    int pointsPerCrop;
-
-    @Option(names = "--pred-iou-thresh", defaultValue = "0.88", paramLabel = "T", description = "automatic "
-            + "mask-generation: the predicted IoU a mask must pass (default ${DEFAULT-VALUE}).")
-    double predIouThresh;
-
-    @Option(names = "--stability-score-thresh", defaultValue = "0.95", paramLabel = "T", description = "automatic "
-            + "mask-generation: the stability score a mask must pass (default ${DEFAULT-VALUE}).")
-    double stabilityScoreThresh;
+    @Mixin
+    MaskGridOptions maskGrid;
 
     @Option(names = "--timestamps", description = "automatic-speech-recognition: segments with their start and end.")
     boolean timestamps;
@@ -556,11 +544,8 @@ public final class PipelineCommand implements Runnable {
                 throw new UserError((maskInput != null ? "--mask-input" : "--save-mask-input") + " refines a prompt: "
                         + "give --points or --box with it");
             }
-            Inputs.MaskGrid grid = Inputs.MaskGrid.DEFAULTS.withPointsPerBatch(pointsPerBatch)
-                    .withPointsPerCrop(pointsPerCrop).withPredIouThresh(predIouThresh)
-                    .withStabilityScoreThresh(stabilityScoreThresh);
             inputs = List.of(new Inputs.MaskPrompt(ImageFiles.read(image), clicks, around, !singleMask,
-                    maskInput == null ? null : Npy.read(maskInput).values(), grid));
+                    maskInput == null ? null : Npy.read(maskInput).values(), maskGrid.grid()));
         } else if (task == Task.DEPTH_ESTIMATION) {
             require(image != null, "--image FILE, or --input");
             inputs = List.of(new Inputs.Image(ImageFiles.read(image)));
