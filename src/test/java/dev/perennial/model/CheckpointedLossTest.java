@@ -69,7 +69,7 @@ class CheckpointedLossTest {
 
     private static Map<String, double[]> gradients(Model model) {
         Map<String, double[]> grads = new LinkedHashMap<>();
-        model.parameters().forEach((name, p) -> grads.put(name, GradientCheckTest.toDoubles(p.grad())));
+        model.parameters().forEach((name, p) -> grads.put(name, Tensors.toDoubles(p.grad())));
         return grads;
     }
 }

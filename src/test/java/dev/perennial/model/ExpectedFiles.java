@@ -30,14 +30,6 @@ public final class ExpectedFiles {
         return Json.MAPPER.readTree(metadataText(file, key));
     }
 
-    /** A tensor's values as float64, row-major. */
-    public static double[] doubles(Tensor t) {
-        Tensor dense = t.contiguous().to(torch.ScalarType.Double);
-        double[] out = new double[(int) dense.numel()];
-        new org.bytedeco.javacpp.DoublePointer(dense.data_ptr()).get(out);
-        return out;
-    }
-
     /** The string stored under {@code key} in the file's __metadata__, as it is. */
     public static String metadataText(Path file, String key) throws Exception {
         byte[] bytes = Files.readAllBytes(file);

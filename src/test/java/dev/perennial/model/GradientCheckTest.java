@@ -33,7 +33,7 @@ class GradientCheckTest {
             model.loss(batch).backward();
             for (Map.Entry<String, Tensor> p : model.parameters().entrySet()) {
                 Tensor param = p.getValue();
-                double[] grad = toDoubles(param.grad());
+                double[] grad = Tensors.toDoubles(param.grad());
                 for (int probe = 0; probe < 3; probe++) {
                     int i = random.nextInt((int) param.numel());
                     double numeric = finiteDifference(model, batch, param, i);
@@ -56,12 +56,5 @@ class GradientCheckTest {
             flat.select(0, index).fill_(new org.bytedeco.pytorch.Scalar(original));
             return (plus - minus) / (2 * h);
         }
-    }
-
-    static double[] toDoubles(Tensor t) {
-        Tensor dense = t.detach().contiguous().to(torch.ScalarType.Double);
-        double[] out = new double[(int) dense.numel()];
-        new org.bytedeco.javacpp.DoublePointer(dense.data_ptr()).get(out);
-        return out;
     }
 }

@@ -82,15 +82,6 @@ class ShardedAdamWTest {
         return x;
     }
 
-    private static double[] doubles(Tensor t) {
-        float[] f = Tensors.toFloats(t.detach().reshape(-1).contiguous());
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
     /**
      * 20 steps of the flat AdamW from fixed gradients end where PyTorch's AdamW algorithm, computed independently in
      * float64, ends (to float32 rounding), with decay on the matrices only. (libtorch 2.10's C++ AdamW, which
@@ -105,7 +96,7 @@ class ShardedAdamWTest {
         Map<String, double[]> start = new LinkedHashMap<>();
         Map<String, List<double[]>> grads = new LinkedHashMap<>();
         parameters.forEach((name, p) -> {
-            start.put(name, doubles(p));
+            start.put(name, Tensors.toDoubles(p));
             grads.put(name, new ArrayList<>());
         });
         try (ParameterUpdate update = new ReplicatedAdamW(parameters, 1e-2, noClip, Distributed.single(), null)) {
@@ -113,14 +104,14 @@ class ShardedAdamWTest {
                 try (PointerScope scope = new PointerScope()) {
                     update.zeroGrad();
                     backward(parameters, s);
-                    parameters.forEach((name, p) -> grads.get(name).add(doubles(p.grad())));
+                    parameters.forEach((name, p) -> grads.get(name).add(Tensors.toDoubles(p.grad())));
                     update.apply(0);
                 }
             }
         }
         parameters.forEach((name, p) -> {
             double[] expected = referenceAdamW(start.get(name), grads.get(name), p.dim() >= 2, 1e-2);
-            double[] actual = doubles(p);
+            double[] actual = Tensors.toDoubles(p);
             for (int i = 0; i < expected.length; i++) {
                 assertThat(actual[i]).as("%s[%d]", name, i).isCloseTo(expected[i], within(1e-5));
                 assertThat(actual[i]).as("%s[%d] moved", name, i).isNotEqualTo(start.get(name)[i]);
